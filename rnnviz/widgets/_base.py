@@ -1,0 +1,41 @@
+"""Traits every rnnviz view shares (the state its test hooks report)."""
+
+from __future__ import annotations
+
+import pathlib
+
+import anywidget
+import traitlets
+
+STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
+
+
+def bundle(name: str) -> pathlib.Path:
+    """Path of the built JS module ``rnnviz/static/<name>.js`` (built from ``js/src/<name>.js``)."""
+    path = STATIC / f"{name}.js"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"rnnviz's front-end bundle {path} is missing. It is built from js/ by the package "
+            "build: reinstall with `pip install -e .` (or run `npm run build` in js/)."
+        )
+    return path
+
+
+class ViewBase(anywidget.AnyWidget):
+    """Common state of the views; the JS root mirrors it in ``data-*`` attributes after drawing."""
+
+    units = traitlets.Int(16, help="Hidden units p: the size of every h_t.").tag(sync=True)
+    timesteps = traitlets.Int(20, help="Timesteps T: the number of unrolled steps.").tag(sync=True)
+    weight_scale = traitlets.Float(1.0, help="Scale s of W_hh (its spectral radius).").tag(
+        sync=True
+    )
+    cell = traitlets.Unicode("rnn", help='Cell type: "rnn", "lstm" or "gru".').tag(sync=True)
+    presenter = traitlets.Bool(False, help="Large fonts and thick lines for projectors.").tag(
+        sync=True
+    )
+    t_cursor = traitlets.Int(-1, help="Timestep highlighted by the scrubber (-1: none).").tag(
+        sync=True
+    )
+    phase = traitlets.Unicode("forward", help='Scrubber phase: "forward" or "backward".').tag(
+        sync=True
+    )
