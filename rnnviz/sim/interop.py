@@ -1,0 +1,340 @@
+"""Build rnnviz cells from trained PyTorch modules and Keras 3 layers.
+
+``from_torch(module)`` and ``from_keras(layer)`` return the rnnviz cell that computes the
+same ``h_t`` as the given layer, so a model trained elsewhere can be inspected with the
+simulator's views and analyses. Neither torch nor keras is imported by ``import rnnviz``:
+objects are recognised by their class name and module (duck typing), and their weights are
+read as NumPy arrays.
+
+Weight layouts
+--------------
+rnnviz stores weights as Keras does (``x_t`` is a row vector, ``z_t = x_t W + h W_h + b``)::
+
+    kernel            (features, gates * units)
+    recurrent_kernel  (units,    gates * units)
+    bias              (gates * units,)        GRU: (2, 3 * units) = (input bias, recurrent bias)
+
+PyTorch stores the transposes, in its own gate order, with two biases::
+
+    weight_ih_l0  (gates * units, features)   kernel           = weight_ih_l0.T
+    weight_hh_l0  (gates * units, units)      recurrent_kernel = weight_hh_l0.T
+    bias_ih_l0, bias_hh_l0  (gates * units,)
+
+* ``nn.RNN``:  h_t = f(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh); the two biases only ever
+  appear as a sum, so ``bias = b_ih + b_hh``.
+* ``nn.LSTM``: gate order i, f, g, o = Keras i, f, c, o; ``bias = b_ih + b_hh``.
+* ``nn.GRU``:  gate order r, z, n with n_t = tanh(x_t W_inᵀ + b_in + r_t ⊙ (h_{t-1} W_hnᵀ + b_hn))
+  and h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}. That is exactly Keras' ``reset_after=True`` GRU
+  with gate order z, r, h, so the blocks are reordered (r, z, n) → (z, r, h) and the biases
+  are kept apart: ``bias = [b_ih, b_hh]`` of shape (2, 3 * units).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["from_keras", "from_torch", "keras_weights_from_torch"]
+
+# Cell name in rnnviz.sim.CELLS, keyed by the class name each library uses.
+_TORCH_LAYERS = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
+_TORCH_CELLS = {"RNNCell": "rnn", "LSTMCell": "lstm", "GRUCell": "gru"}
+_KERAS_LAYERS = {"SimpleRNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
+_KERAS_CELLS = {"SimpleRNNCell": "rnn", "LSTMCell": "lstm", "GRUCell": "gru"}
+_GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+def _library_class(obj: Any, prefix: str, names: dict[str, str]) -> str | None:
+    """Name of the first class in ``type(obj).__mro__`` defined under ``prefix`` whose name is
+    a key of ``names`` (subclasses of the library's layers are accepted), else None."""
+    for klass in type(obj).__mro__:
+        module = getattr(klass, "__module__", "") or ""
+        if klass.__name__ in names and (module == prefix or module.startswith(prefix + ".")):
+            return klass.__name__
+    return None
+
+
+def _is_keras(obj: Any) -> bool:
+    return any(
+        (getattr(k, "__module__", "") or "").split(".")[0] == "keras" for k in type(obj).__mro__
+    )
+
+
+def _is_torch_module(obj: Any) -> bool:
+    return any(
+        (getattr(k, "__module__", "") or "").startswith("torch.nn") for k in type(obj).__mro__
+    )
+
+
+def _numpy(tensor: Any) -> np.ndarray:
+    """A torch tensor (or parameter) as a float64 NumPy array, without importing torch."""
+    return np.asarray(tensor.detach().cpu().double().numpy(), dtype=np.float64)
+
+
+def keras_weights_from_torch(
+    cell: str,
+    weight_ih: np.ndarray,
+    weight_hh: np.ndarray,
+    bias_ih: np.ndarray | None = None,
+    bias_hh: np.ndarray | None = None,
+) -> dict[str, np.ndarray | None]:
+    """Convert PyTorch RNN weights to rnnviz's (Keras) layout.
+
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+    weight_ih : array of shape (gates * units, features)
+        PyTorch ``weight_ih_l0``; gates = 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
+    weight_hh : array of shape (gates * units, units)
+        PyTorch ``weight_hh_l0``.
+    bias_ih, bias_hh : arrays of shape (gates * units,), or both None (``bias=False``)
+
+    Returns
+    -------
+    dict with ``kernel`` (features, gates * units), ``recurrent_kernel``
+    (units, gates * units) and ``bias``: (gates * units,) = b_ih + b_hh for RNN and LSTM,
+    (2, 3 * units) = (b_ih, b_hh) reordered to z, r, h for GRU, or None without bias.
+    """
+    if cell not in _GATES:
+        raise ValueError(f"cell must be one of {tuple(_GATES)}; got {cell!r}.")
+    w_ih = np.asarray(weight_ih, dtype=np.float64)
+    w_hh = np.asarray(weight_hh, dtype=np.float64)
+    gates = _GATES[cell]
+    if w_hh.ndim != 2 or w_hh.shape[0] != gates * w_hh.shape[1]:
+        raise ValueError(
+            f"weight_hh of a {cell} layer must have shape ({gates} * units, units); "
+            f"got {w_hh.shape}."
+        )
+    units = w_hh.shape[1]
+    if w_ih.ndim != 2 or w_ih.shape[0] != gates * units:
+        raise ValueError(
+            f"weight_ih of a {cell} layer with {units} units must have shape "
+            f"({gates * units}, features); got {w_ih.shape}."
+        )
+    if (bias_ih is None) != (bias_hh is None):
+        raise ValueError("give both bias_ih and bias_hh, or neither (a layer without bias).")
+
+    def reorder(a: np.ndarray) -> np.ndarray:
+        # Blocks along the last axis: torch GRU (r, z, n) -> Keras (z, r, h).
+        if cell != "gru":
+            return a
+        r, z, n = np.split(a, 3, axis=-1)
+        return np.concatenate([z, r, n], axis=-1)
+
+    kernel = reorder(w_ih.T)
+    recurrent_kernel = reorder(w_hh.T)
+    bias = None
+    if bias_ih is not None:
+        b_ih = np.asarray(bias_ih, dtype=np.float64).reshape(gates * units)
+        b_hh = np.asarray(bias_hh, dtype=np.float64).reshape(gates * units)
+        bias = np.stack([reorder(b_ih), reorder(b_hh)]) if cell == "gru" else b_ih + b_hh
+    return {"kernel": kernel, "recurrent_kernel": recurrent_kernel, "bias": bias}
+
+
+def _build(cell: str, features: int, units: int, activation: str, weights: dict):
+    """The rnnviz cell of the given size holding exactly ``weights`` (Keras layout)."""
+    from rnnviz.sim import make_cell
+
+    use_bias = weights["bias"] is not None
+    base = make_cell(cell, units=units, features=features, activation=activation, use_bias=use_bias)
+    if use_bias:
+        return base.with_weights(
+            kernel=weights["kernel"],
+            recurrent_kernel=weights["recurrent_kernel"],
+            bias=weights["bias"],
+        )
+    return base.with_weights(kernel=weights["kernel"], recurrent_kernel=weights["recurrent_kernel"])
+
+
+def from_torch(module: Any):
+    """The rnnviz cell equivalent to a single-layer PyTorch ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU``.
+
+    ``nn.RNNCell``, ``nn.LSTMCell`` and ``nn.GRUCell`` are accepted too. ``batch_first``
+    does not matter: rnnviz cells always take x of shape (batch, timesteps, features).
+    Weights are copied as float64 (see the module docstring for the layout conversion).
+
+    Parameters
+    ----------
+    module : torch.nn.RNN | torch.nn.LSTM | torch.nn.GRU
+        Unidirectional, ``num_layers=1``, no ``proj_size``, no ``dropout``; ``bias`` either
+        way; ``nn.RNN`` with nonlinearity ``"tanh"`` or ``"relu"``.
+
+    Returns
+    -------
+    SimpleRNN | LSTM | GRU
+        With ``units = hidden_size`` and ``features = input_size``;
+        ``cell.run(x).states`` equals the module's output for the same x.
+
+    Raises
+    ------
+    TypeError
+        If ``module`` is not one of the supported PyTorch classes.
+    ValueError
+        If the module uses a feature rnnviz does not simulate (bidirectional, several layers,
+        projections, dropout).
+    """
+    layer = _library_class(module, "torch.nn", _TORCH_LAYERS)
+    torch_cell = _library_class(module, "torch.nn", _TORCH_CELLS)
+    if layer is None and torch_cell is None:
+        if _is_keras(module):
+            raise TypeError(
+                f"from_torch expects a PyTorch nn.RNN, nn.LSTM or nn.GRU; got the Keras layer "
+                f"{type(module).__name__}. Use rnnviz.sim.from_keras(layer) for Keras layers."
+            )
+        raise TypeError(
+            "from_torch expects a PyTorch nn.RNN, nn.LSTM or nn.GRU module (or nn.RNNCell, "
+            f"nn.LSTMCell, nn.GRUCell); got {type(module).__module__}.{type(module).__name__}."
+        )
+    if torch_cell is not None:
+        cell = _TORCH_CELLS[torch_cell]
+        suffix = ""
+    else:
+        cell = _TORCH_LAYERS[layer]
+        suffix = "_l0"
+        problems = []
+        if getattr(module, "bidirectional", False):
+            problems.append("bidirectional=True")
+        if getattr(module, "num_layers", 1) != 1:
+            problems.append(f"num_layers={module.num_layers}")
+        if getattr(module, "proj_size", 0):
+            problems.append(f"proj_size={module.proj_size}")
+        if getattr(module, "dropout", 0.0):
+            problems.append(f"dropout={module.dropout}")
+        if problems:
+            raise ValueError(
+                f"from_torch supports a single unidirectional {layer} layer (num_layers=1, "
+                "bidirectional=False, proj_size=0, dropout=0); got "
+                + ", ".join(problems)
+                + ". Stack several rnnviz cells instead (rnnviz.sim.architectures) and "
+                "convert each layer separately."
+            )
+    activation = "tanh"
+    if cell == "rnn":
+        activation = getattr(module, "nonlinearity", "tanh")
+        if activation not in ("tanh", "relu"):
+            raise ValueError(f"nn.RNN nonlinearity must be 'tanh' or 'relu'; got {activation!r}.")
+    weight_ih = _numpy(getattr(module, "weight_ih" + suffix))
+    weight_hh = _numpy(getattr(module, "weight_hh" + suffix))
+    has_bias = bool(getattr(module, "bias", True))
+    bias_ih = _numpy(getattr(module, "bias_ih" + suffix)) if has_bias else None
+    bias_hh = _numpy(getattr(module, "bias_hh" + suffix)) if has_bias else None
+    weights = keras_weights_from_torch(cell, weight_ih, weight_hh, bias_ih, bias_hh)
+    features = weights["kernel"].shape[0]
+    units = weights["recurrent_kernel"].shape[0]
+    return _build(cell, features, units, activation, weights)
+
+
+def _keras_activation(value: Any, what: str, layer_name: str) -> str:
+    """The name of a Keras activation given in a layer config (string or serialised)."""
+    name = value
+    if isinstance(value, dict):  # a serialised function: {"class_name": ..., "config": "tanh"}
+        name = value.get("config") if isinstance(value.get("config"), str) else None
+    if callable(value):
+        name = getattr(value, "__name__", repr(value))
+    if not isinstance(name, str):
+        raise ValueError(f"{layer_name}: cannot read the {what} {value!r}.")
+    return name
+
+
+def from_keras(layer: Any):
+    """The rnnviz cell equivalent to a built Keras 3 ``SimpleRNN``, ``LSTM`` or ``GRU`` layer.
+
+    The layer's cell (``SimpleRNNCell``, ``LSTMCell``, ``GRUCell``, alone or wrapped in
+    ``keras.layers.RNN``) is accepted too. Weights come from ``get_weights()`` (float32 in
+    Keras by default, copied as float64); ``units``, ``activation``, ``use_bias`` from the
+    config. Dropout only acts while training and is ignored, as at inference.
+    ``return_sequences`` does not change the cell: rnnviz gives both ``states`` (True)
+    and ``last_state`` (False).
+
+    Parameters
+    ----------
+    layer : keras.layers.SimpleRNN | keras.layers.LSTM | keras.layers.GRU
+        Built (called once on data, or ``layer.build((batch, timesteps, features))``);
+        ``recurrent_activation="sigmoid"`` (LSTM, GRU); ``reset_after=True`` (GRU);
+        ``go_backwards=False``; activation one of tanh, relu, sigmoid, linear.
+
+    Returns
+    -------
+    SimpleRNN | LSTM | GRU
+
+    Raises
+    ------
+    TypeError
+        If ``layer`` is not one of the supported Keras classes.
+    ValueError
+        If the layer is not built or uses an option rnnviz does not simulate.
+    """
+    kind = _library_class(layer, "keras", {**_KERAS_LAYERS, "RNN": "", "Bidirectional": ""})
+    keras_cell_name = _library_class(layer, "keras", _KERAS_CELLS)
+    if kind == "Bidirectional":
+        raise ValueError(
+            "from_keras supports unidirectional layers only; got Bidirectional("
+            f"{type(getattr(layer, 'forward_layer', None)).__name__}). Convert its "
+            "forward_layer and backward_layer separately if you want to inspect them."
+        )
+    if kind is None and keras_cell_name is None:
+        if _is_torch_module(layer) and not _is_keras(layer):
+            raise TypeError(
+                f"from_keras expects a Keras SimpleRNN, LSTM or GRU layer; got the PyTorch "
+                f"module {type(layer).__name__}. Use rnnviz.sim.from_torch(module) for PyTorch."
+            )
+        raise TypeError(
+            "from_keras expects a Keras 3 SimpleRNN, LSTM or GRU layer; got "
+            f"{type(layer).__module__}.{type(layer).__name__}."
+        )
+    name = type(layer).__name__
+    rnn_cell = layer
+    if keras_cell_name is None:
+        if layer.get_config().get("go_backwards", False):
+            raise ValueError(
+                f"{name}: go_backwards=True is not supported; reverse the timesteps of x "
+                "yourself (x[:, ::-1]) and convert a layer with go_backwards=False."
+            )
+        rnn_cell = layer.cell
+        keras_cell_name = _library_class(rnn_cell, "keras", _KERAS_CELLS)
+        if keras_cell_name is None:
+            raise ValueError(
+                f"{name}: the layer's cell must be a single SimpleRNNCell, LSTMCell or "
+                f"GRUCell; got {type(rnn_cell).__name__} (stacked cells: convert each one)."
+            )
+    cell = _KERAS_CELLS[keras_cell_name]
+    if not getattr(layer, "built", False) or not rnn_cell.get_weights():
+        raise ValueError(
+            f"{name} is not built yet, so it has no weights: call it on data once, or "
+            f"run layer.build((batch, timesteps, features)) before from_keras."
+        )
+    config = rnn_cell.get_config()
+    units = int(config["units"])
+    activation = _keras_activation(config.get("activation", "tanh"), "activation", name)
+    if cell != "rnn":
+        recurrent = _keras_activation(
+            config.get("recurrent_activation", "sigmoid"), "recurrent_activation", name
+        )
+        if recurrent != "sigmoid":
+            raise ValueError(
+                f"{name}: recurrent_activation must be 'sigmoid' (the gates of rnnviz's "
+                f"{cell.upper()} are sigmoids); got {recurrent!r}."
+            )
+    if cell == "gru" and not config.get("reset_after", True):
+        raise ValueError(
+            f"{name}: reset_after must be True (rnnviz's GRU applies the reset gate after "
+            "the recurrent matrix product, as Keras' default and PyTorch do); got "
+            "reset_after=False."
+        )
+    arrays = [np.asarray(w, dtype=np.float64) for w in rnn_cell.get_weights()]
+    use_bias = bool(config.get("use_bias", True))
+    expected = 3 if use_bias else 2
+    if len(arrays) != expected:
+        raise ValueError(
+            f"{name}: expected {expected} weight arrays (kernel, recurrent_kernel"
+            + (", bias" if use_bias else "")
+            + f"); got {len(arrays)}."
+        )
+    kernel, recurrent_kernel = arrays[0], arrays[1]
+    weights = {
+        "kernel": kernel,
+        "recurrent_kernel": recurrent_kernel,
+        "bias": arrays[2] if use_bias else None,
+    }
+    return _build(cell, kernel.shape[0], units, activation, weights)
