@@ -1,0 +1,342 @@
+"""Base class shared by SimpleRNN, LSTM and GRU: constructor, weights, ``run`` checks.
+
+A cell is immutable: its weights are read-only arrays and :meth:`Cell.with_weights`
+returns a new cell. ``run`` validates everything before computing anything, so a rejected
+call changes nothing.
+
+Layouts follow Keras (row vectors, ``x_t`` of shape (features,)):
+
+=====================  ==============================  ===================================
+attribute              shape                           role
+=====================  ==============================  ===================================
+``kernel``             (features, units·gates)         input weights  (SimpleRNN: W_xh)
+``recurrent_kernel``   (units, units·gates)            recurrent weights (SimpleRNN: W_hh)
+``bias``               (units·gates,)                  zeros by default (SimpleRNN: b_h);
+                                                       GRU: (2, 3·units)
+``W_hy``, ``b_y``      (units, output_units), (o,)     optional output layer
+=====================  ==============================  ===================================
+
+with gates = 1 (SimpleRNN), 4 (LSTM: i, f, c, o) or 3 (GRU: z, r, h). The optional output
+layer, available on every cell, computes y_t = g(h_t W_hy + b_y) with g =
+``output_activation``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+import numpy as np
+
+from rnnviz.sim import _validate, activations
+from rnnviz.sim import init as _init
+
+if TYPE_CHECKING:
+    from rnnviz.sim.result import RunResult
+
+__all__ = ["Cell", "StepGrads", "matmul_rows"]
+
+
+class StepGrads(NamedTuple):
+    """What one backward step through h_t = cell(h_{t−1}, x_t) returns.
+
+    Every array has leading axes (batch, rows): ``rows`` cotangents are pulled back at once
+    (1 for a loss gradient, ``units`` for a full Jacobian).
+
+    Attributes
+    ----------
+    dz_x : (batch, rows, units·gates)
+        gradient w.r.t. the input-side pre-activation x_t W + b (→ kernel, bias).
+    dz_h : (batch, rows, units·gates)
+        gradient w.r.t. the recurrent pre-activation h_{t−1} U (+ b_hh for GRU)
+        (→ recurrent_kernel). Equal to ``dz_x`` except for the GRU candidate block.
+    dh_prev : (batch, rows, units)
+        gradient w.r.t. h_{t−1}.
+    dc_prev : (batch, rows, units) or None
+        LSTM: gradient w.r.t. c_{t−1} (with h_{t−1} held fixed).
+    dc_total : (batch, rows, units) or None
+        LSTM: total gradient w.r.t. c_t, including the path through h_t = o_t ⊙ f(c_t).
+    """
+
+    dz_x: np.ndarray
+    dz_h: np.ndarray
+    dh_prev: np.ndarray
+    dc_prev: np.ndarray | None = None
+    dc_total: np.ndarray | None = None
+
+
+def matmul_rows(m: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``m @ w`` for m of shape (..., k) and w of shape (k, n) as a single matrix product."""
+    lead = m.shape[:-1]
+    return (m.reshape(-1, m.shape[-1]) @ w).reshape(*lead, w.shape[1])
+
+
+def _nan_to_inf(a: np.ndarray) -> np.ndarray:
+    """Overflow made inf − inf or 0·inf: report the value as +inf, never NaN."""
+    if np.isnan(a).any():
+        a[np.isnan(a)] = np.inf
+    return a
+
+
+def _readonly(a: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return None
+    a = np.array(a, dtype=np.float64, copy=True)
+    a.flags.writeable = False
+    return a
+
+
+class Cell:
+    """Common constructor and API of the recurrent cells.
+
+    Parameters
+    ----------
+    units : int
+        Size of the hidden state h_t (Keras ``units``).
+    features : int
+        Size of each input vector x_t.
+    activation : {"tanh", "sigmoid", "relu", "linear"}
+        SimpleRNN: f in h_t = f(a_t). LSTM/GRU: the candidate and output nonlinearity
+        (gates always use the sigmoid).
+    weight_scale : float
+        s > 0: spectral radius of every recurrent block (see :mod:`rnnviz.sim.init`).
+    seed : int
+        Seed for ``numpy.random.default_rng``; same arguments → bit-identical weights.
+    init : {"orthogonal", "gaussian"}
+        Recurrent initialiser.
+    use_bias : bool
+        Whether the cell has a bias (initialised to zeros).
+    output_units : int or None
+        If given, adds the output layer y_t = g(h_t W_hy + b_y) with W_hy of shape
+        (units, output_units) (Glorot-uniform) and b_y zeros.
+    output_activation : str
+        g, one of ``ACTIVATIONS`` (default ``"linear"``).
+    """
+
+    name: ClassVar[str] = ""
+    gate_names: ClassVar[tuple[str, ...]] = ()
+    n_gates: ClassVar[int] = 1
+    _split_bias: ClassVar[bool] = False  # GRU: bias is (2, 3·units)
+    _candidate_index: ClassVar[int] = 0  # which gate block makes the candidate state
+
+    def __init__(
+        self,
+        units: int = 16,
+        features: int = 3,
+        activation: str = "tanh",
+        weight_scale: float = 1.0,
+        seed: int = 0,
+        init: str = "orthogonal",
+        use_bias: bool = True,
+        output_units: int | None = None,
+        output_activation: str = "linear",
+    ) -> None:
+        units = _validate.positive_int(units, "units")
+        features = _validate.positive_int(features, "features")
+        act = activations.get(activation)
+        weight_scale = _validate.weight_scale(weight_scale)
+        seed = _validate.seed(seed)
+        init_name = _validate.choice(init, _init.INITS, "init")
+        if not isinstance(use_bias, (bool, np.bool_)):
+            raise TypeError(f"use_bias must be True or False; got {use_bias!r}")
+        output_units = _validate.optional_units(output_units, "output_units")
+        out_act = activations.get(output_activation, "output_activation")
+
+        rng = np.random.default_rng(seed)
+        g = self.n_gates
+        kernel = _init.glorot_uniform(rng, features, units * g)
+        recurrent = _init.recurrent_kernel(rng, units, g, weight_scale, init_name)
+        bias = np.zeros(self._bias_shape(units)) if use_bias else None
+        W_hy = b_y = None
+        if output_units is not None:
+            W_hy = _init.glorot_uniform(rng, units, output_units)
+            b_y = np.zeros(output_units)
+        self._configure(
+            units, features, act, weight_scale, seed, init_name, out_act,
+            kernel, recurrent, bias, W_hy, b_y,
+        )  # fmt: skip
+
+    # -- construction helpers -------------------------------------------------------------
+    @classmethod
+    def _bias_shape(cls, units: int) -> tuple[int, ...]:
+        return (units * cls.n_gates,)
+
+    def _configure(self, units, features, act, weight_scale, seed, init_name, out_act,
+                   kernel, recurrent, bias, W_hy, b_y) -> None:  # fmt: skip
+        self._units = units
+        self._features = features
+        self._act = act
+        self._weight_scale = weight_scale
+        self._seed = seed
+        self._init = init_name
+        self._out_act = out_act
+        self._kernel = _readonly(kernel)
+        self._recurrent = _readonly(recurrent)
+        self._bias = _readonly(bias)
+        self._W_hy = _readonly(W_hy)
+        self._b_y = _readonly(b_y)
+
+    def with_weights(
+        self,
+        kernel: object = None,
+        recurrent_kernel: object = None,
+        bias: object = None,
+        W_hy: object = None,
+        b_y: object = None,
+    ) -> Cell:
+        """A new cell with some weights replaced; this cell is left untouched.
+
+        Arguments left as ``None`` keep the current weights. Shapes must match the current
+        ones (see the class docstring) and every value must be finite. The new cell's
+        ``init`` is ``"custom"`` and its ``weight_scale`` is the spectral radius of the
+        (candidate) recurrent block, which is what ``weight_scale`` means for the built-in
+        initialisers.
+        """
+        u, f = self._units, self._features
+
+        def pick(value, current, name):
+            if value is None:
+                return current
+            if current is None:
+                what = "use_bias=False" if name == "bias" else "no output layer (output_units=None)"
+                raise ValueError(f"{name} cannot be set on a cell built with {what}")
+            return _validate.finite_array(value, current.shape, name)
+
+        kernel = pick(kernel, self._kernel, "kernel")
+        recurrent = pick(recurrent_kernel, self._recurrent, "recurrent_kernel")
+        bias = pick(bias, self._bias, "bias")
+        W_hy = pick(W_hy, self._W_hy, "W_hy")
+        b_y = pick(b_y, self._b_y, "b_y")
+        new = object.__new__(type(self))
+        block = self._candidate_block(recurrent)
+        rho = float(np.max(np.abs(np.linalg.eigvals(block))))
+        new._configure(u, f, self._act, rho, self._seed, "custom", self._out_act,
+                       kernel, recurrent, bias, W_hy, b_y)  # fmt: skip
+        return new
+
+    # -- read-only attributes -----------------------------------------------------------
+    units = property(lambda self: self._units, doc="Size of the hidden state h_t.")
+    features = property(lambda self: self._features, doc="Size of each input x_t.")
+    activation = property(lambda self: self._act.name, doc="Name of the activation.")
+    weight_scale = property(lambda self: self._weight_scale, doc="Recurrent scale s.")
+    seed = property(lambda self: self._seed, doc="Seed the weights were drawn with.")
+    init = property(lambda self: self._init, doc="'orthogonal', 'gaussian' or 'custom'.")
+    kernel = property(lambda self: self._kernel, doc="(features, units·gates), read-only.")
+    recurrent_kernel = property(
+        lambda self: self._recurrent, doc="(units, units·gates), read-only."
+    )
+    bias = property(lambda self: self._bias, doc="Bias (read-only) or None.")
+    W_hy = property(lambda self: self._W_hy, doc="(units, output_units) or None.")
+    b_y = property(lambda self: self._b_y, doc="(output_units,) or None.")
+    use_bias = property(lambda self: self._bias is not None)
+    output_units = property(
+        lambda self: None if self._W_hy is None else self._W_hy.shape[1],
+        doc="Size of y_t, or None without an output layer.",
+    )
+    output_activation = property(lambda self: self._out_act.name)
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable numbers; independent of timesteps (weights are shared)."""
+        arrays = (self._kernel, self._recurrent, self._bias, self._W_hy, self._b_y)
+        return int(sum(a.size for a in arrays if a is not None))
+
+    def _candidate_block(self, recurrent: np.ndarray | None = None) -> np.ndarray:
+        """The (units, units) recurrent block that feeds the candidate / hidden state."""
+        u = self._units
+        rec = self._recurrent if recurrent is None else recurrent
+        k = self._candidate_index
+        return rec[:, k * u : (k + 1) * u]
+
+    def shapes(self, batch: int = 1, timesteps: int = 1, return_sequences: bool = True) -> dict:
+        """Shapes of every array in one run, keyed by the names shown to learners.
+
+        Keys: ``x`` (batch, timesteps, features), ``h_0``, ``W_xh`` (the kernel),
+        ``W_hh`` (the recurrent kernel), ``b`` (if any), ``h_t`` (batch, units), ``c_t``
+        (LSTM), ``output`` — (batch, timesteps, units) with ``return_sequences`` else
+        (batch, units) — and with an output layer ``W_hy``, ``b_y``, ``y`` (like ``output``
+        with output_units).
+        """
+        batch = _validate.positive_int(batch, "batch")
+        timesteps = _validate.positive_int(timesteps, "timesteps")
+        u = self._units
+        out: dict[str, tuple[int, ...]] = {
+            "x": (batch, timesteps, self._features),
+            "h_0": (batch, u),
+            "W_xh": self._kernel.shape,
+            "W_hh": self._recurrent.shape,
+        }
+        if self._bias is not None:
+            out["b"] = self._bias.shape
+        out["h_t"] = (batch, u)
+        if self.name == "lstm":
+            out["c_t"] = (batch, u)
+        out["output"] = (batch, timesteps, u) if return_sequences else (batch, u)
+        if self._W_hy is not None:
+            o = self._W_hy.shape[1]
+            out["W_hy"] = self._W_hy.shape
+            out["b_y"] = (o,)
+            out["y"] = (batch, timesteps, o) if return_sequences else (batch, o)
+        return out
+
+    # -- running -------------------------------------------------------------------------
+    def run(self, x: object, h0: object = None, c0: object = None) -> RunResult:
+        """Run the cell over input sequences.
+
+        Parameters
+        ----------
+        x : array_like, shape (batch, timesteps, features) or (timesteps, features)
+        h0 : array_like, shape (batch, units) or (units,), optional
+            Initial hidden state; zeros by default.
+        c0 : array_like, shape (batch, units) or (units,), optional
+            LSTM only: initial cell state; zeros by default.
+
+        Returns
+        -------
+        RunResult
+            States h_1..h_T, gates, outputs, and lazily the Jacobian norms, loss gradients
+            and theory summary.
+        """
+        from rnnviz.sim.result import RunResult
+
+        x = _validate.sequence(x, self._features)
+        batch = x.shape[0]
+        h0 = _validate.initial_state(h0, batch, self._units, "h0")
+        if self.name == "lstm":
+            c0 = _validate.initial_state(c0, batch, self._units, "c0")
+        elif c0 is not None:
+            raise ValueError(f"c0 (an initial cell state) exists only for LSTM, not {self!r}")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            parts = self._forward(x, h0, c0, careful=False)
+            overflowed = not np.isfinite(parts["states"]).all()
+            if overflowed:  # replay step by step so overflow shows as inf, never NaN
+                parts = self._forward(x, h0, c0, careful=True)
+            outputs = y_pre = None
+            if self._W_hy is not None:
+                y_pre = matmul_rows(parts["states"], self._W_hy) + self._b_y
+                outputs = _nan_to_inf(self._out_act.f(_nan_to_inf(y_pre)))
+                overflowed = overflowed or not np.isfinite(outputs).all()
+        parts["cache"]["y_pre"] = y_pre
+        return RunResult(cell=self, x=x, h0=h0, c0=c0, outputs=outputs,
+                         overflowed=overflowed, **parts)  # fmt: skip
+
+    def _forward(self, x, h0, c0, careful):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _step_vjp(self, res, t, dh, dc):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self._init != "orthogonal":
+            extra += f", init={self._init!r}"
+        if self._bias is None:
+            extra += ", use_bias=False"
+        if self._W_hy is not None:
+            extra += (
+                f", output_units={self._W_hy.shape[1]}, output_activation={self._out_act.name!r}"
+            )
+        return (
+            f"{type(self).__name__}(units={self._units}, features={self._features}, "
+            f"activation={self._act.name!r}, weight_scale={round(self._weight_scale, 6)!r}{extra}, "
+            f"params={self.n_params})"
+        )

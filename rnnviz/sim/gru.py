@@ -1,0 +1,101 @@
+"""GRU as Keras builds it with ``reset_after=True`` (gate order z, r, h).
+
+Equations (row vectors; σ the sigmoid, f = ``activation``, tanh by default)::
+
+    x̃_t = x_t W + b_x                          W (features, 3u), b_x = bias[0] (3u,)
+    h̃_t = h_{t−1} U + b_h                      U (u, 3u),        b_h = bias[1] (3u,)
+    z_t = σ(x̃_t[z] + h̃_t[z])                  update gate
+    r_t = σ(x̃_t[r] + h̃_t[r])                  reset gate
+    ĥ_t = f(x̃_t[h] + r_t ⊙ h̃_t[h])            candidate (gate name "h")
+    h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ ĥ_t
+
+The reset gate multiplies the recurrent term *after* the matrix product (reset_after), so
+the bias has shape (2, 3·units): input bias and recurrent bias.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from rnnviz.sim.activations import _sigmoid
+from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, matmul_rows
+
+__all__ = ["GRU"]
+
+
+class GRU(Cell):
+    """Gated recurrent unit (Keras ``reset_after=True`` layout, gate order z, r, h).
+
+    See :class:`rnnviz.sim.cell.Cell` for the parameters and the module docstring for the
+    equations. ``gates`` of a run holds ``{"z", "r", "h"}``, each (batch, timesteps,
+    units), where ``"h"`` is the candidate ĥ_t.
+    """
+
+    name: ClassVar[str] = "gru"
+    gate_names: ClassVar[tuple[str, ...]] = ("z", "r", "h")
+    n_gates: ClassVar[int] = 3
+    _split_bias: ClassVar[bool] = True
+    _candidate_index: ClassVar[int] = 2
+
+    @classmethod
+    def _bias_shape(cls, units: int) -> tuple[int, ...]:
+        return (2, 3 * units)
+
+    def _forward(self, x, h0, c0, careful):
+        """x (batch, T, features), h0 (batch, units) → h_1..h_T."""
+        batch, timesteps, _ = x.shape
+        u = self._units
+        act = self._act.f
+        U = self._recurrent
+        XZ = matmul_rows(x, self._kernel)  # x̃_t = x_t W (+ b_x) for every t
+        b_h = None
+        if self._bias is not None:
+            XZ += self._bias[0]
+            b_h = self._bias[1]
+        HU = np.empty((batch, timesteps, 3 * u))  # h̃_t, kept for the backward pass
+        AH = np.empty((batch, timesteps, u))  # candidate pre-activations
+        H = np.empty((batch, timesteps, u))
+        gates = {name: np.empty((batch, timesteps, u)) for name in self.gate_names}
+        z_, r_, hh_ = (gates[k] for k in self.gate_names)
+        h = h0
+        for t in range(timesteps):
+            hu = HU[:, t] = h @ U if b_h is None else h @ U + b_h  # h̃_t = h_{t−1} U + b_h
+            if careful:
+                hu = HU[:, t] = _nan_to_inf(hu)
+            zr = _sigmoid(XZ[:, t, : 2 * u] + hu[:, : 2 * u])
+            z = z_[:, t] = zr[:, :u]  # z_t = σ(x̃_z + h̃_z)
+            r = r_[:, t] = zr[:, u:]  # r_t = σ(x̃_r + h̃_r)
+            a = AH[:, t] = XZ[:, t, 2 * u :] + r * hu[:, 2 * u :]  # x̃_h + r ⊙ h̃_h
+            if careful:
+                a = AH[:, t] = _nan_to_inf(a)
+            hh = hh_[:, t] = act(a)  # ĥ_t = f(·)
+            h = H[:, t] = z * h + (1.0 - z) * hh  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t
+            if careful:
+                h = H[:, t] = _nan_to_inf(h)
+        cache = {"hu": HU, "a_h": AH}
+        return {"states": H, "cache": cache, "gates": gates, "cell_states": None}
+
+    def _derive(self, res, key):
+        if key == "dhh":  # f′ at the candidate pre-activation
+            return self._act.df(res._cache["a_h"])
+        raise KeyError(key)
+
+    def _step_vjp(self, res, t, dh, dc=None):
+        """Pull cotangents of h_t (batch, rows, units) back through step t (1-based)."""
+        u = self._units
+        k = t - 1
+        z, r, hh = (res.gates[name][:, k, None, :] for name in self.gate_names)
+        h_prev = (res.states[:, k - 1] if k > 0 else res.h0)[:, None, :]
+        hu_h = res._cache["hu"][:, k, None, 2 * u :]
+        dhh = dh * (1.0 - z)  # through h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t, to ĥ_t
+        dz = dh * (h_prev - hh)  # … to z_t
+        da = dhh * res._derived("dhh")[:, k, None, :]  # through ĥ_t = f(a_t)
+        dr = da * hu_h  # through a_t = x̃_h + r ⊙ h̃_h, to r_t
+        dz_pre = dz * (z * (1.0 - z))  # through z = σ(·)
+        dr_pre = dr * (r * (1.0 - r))  # through r = σ(·)
+        dz_x = np.concatenate((dz_pre, dr_pre, da), axis=-1)  # w.r.t. x̃_t
+        dz_h = np.concatenate((dz_pre, dr_pre, da * r), axis=-1)  # w.r.t. h̃_t (r ⊙ h̃_h)
+        dh_prev = dh * z + matmul_rows(dz_h, self._recurrent.T)  # direct + through h̃_t
+        return StepGrads(dz_x=dz_x, dz_h=dz_h, dh_prev=dh_prev)

@@ -1,0 +1,110 @@
+"""LSTM with the Keras gate order i, f, c, o.
+
+Equations (row vectors; σ the logistic sigmoid, f = ``activation``, tanh by default)::
+
+    z_t = x_t W + h_{t−1} U + b                  W (features, 4u), U (u, 4u), b (4u,)
+    i_t = σ(z_t[i])         input gate           blocks of z_t in the order i, f, c, o
+    f_t = σ(z_t[f])         forget gate
+    g_t = f(z_t[c])         candidate            (gate name "c")
+    o_t = σ(z_t[o])         output gate
+    c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t             cell state
+    h_t = o_t ⊙ f(c_t)                           hidden state
+
+The state carried from step to step is the pair (h_t, c_t); a Jacobian of the whole chain
+therefore moves through (2·units × 2·units) blocks.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from rnnviz.sim.activations import _sigmoid
+from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, matmul_rows
+
+__all__ = ["LSTM"]
+
+
+class LSTM(Cell):
+    """Long short-term memory cell (Keras layout, gate order i, f, c, o).
+
+    See :class:`rnnviz.sim.cell.Cell` for the parameters and the module docstring for the
+    equations. ``run`` also accepts ``c0``; the result has ``cell_states`` (c_1..c_T) and
+    ``gates`` ``{"i", "f", "c", "o"}`` each of shape (batch, timesteps, units), where
+    ``"c"`` is the candidate g_t.
+    """
+
+    name: ClassVar[str] = "lstm"
+    gate_names: ClassVar[tuple[str, ...]] = ("i", "f", "c", "o")
+    n_gates: ClassVar[int] = 4
+    _candidate_index: ClassVar[int] = 2
+
+    def _forward(self, x, h0, c0, careful):
+        """x (batch, T, features), h0, c0 (batch, units) → h_1..h_T and c_1..c_T."""
+        batch, timesteps, _ = x.shape
+        u = self._units
+        act = self._act.f
+        U = self._recurrent
+        Z = matmul_rows(x, self._kernel)  # x_t W for every t
+        if self._bias is not None:
+            Z += self._bias
+        H = np.empty((batch, timesteps, u))
+        C = np.empty((batch, timesteps, u))
+        gates = {name: np.empty((batch, timesteps, u)) for name in self.gate_names}
+        i_, f_, c_, o_ = (gates[k] for k in self.gate_names)
+        h, c = h0, c0
+        for t in range(timesteps):
+            z = Z[:, t]  # view, kept for the backward pass
+            z += h @ U  # z_t = x_t W + b + h_{t−1} U
+            if careful:
+                _nan_to_inf(z)
+            s = _sigmoid(z)
+            i = i_[:, t] = s[:, :u]  # i_t = σ(z_i)
+            f = f_[:, t] = s[:, u : 2 * u]  # f_t = σ(z_f)
+            g = c_[:, t] = act(z[:, 2 * u : 3 * u])  # g_t = f(z_c)
+            o = o_[:, t] = s[:, 3 * u :]  # o_t = σ(z_o)
+            c = C[:, t] = f * c + i * g  # c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
+            if careful:
+                c = C[:, t] = _nan_to_inf(c)
+            h = H[:, t] = o * act(c)  # h_t = o_t ⊙ f(c_t)
+            if careful:
+                h = H[:, t] = _nan_to_inf(h)
+        cache = {"z": Z, "c0": c0}
+        return {"states": H, "cache": cache, "gates": gates, "cell_states": C}
+
+    def _derive(self, res, key):
+        u = self._units
+        if key == "dg":  # f′(z_c): derivative of the candidate
+            return self._act.df(res._cache["z"][..., 2 * u : 3 * u])
+        if key == "tc":  # f(c_t)
+            return self._act.f(res.cell_states)
+        if key == "dtc":  # f′(c_t)
+            return self._act.df(res.cell_states)
+        raise KeyError(key)
+
+    def _step_vjp(self, res, t, dh, dc):
+        """Pull cotangents of (h_t, c_t), each (batch, rows, units), back through step t."""
+        k = t - 1
+        i, f, g, o = (res.gates[name][:, k, None, :] for name in self.gate_names)
+        c_prev = (res.cell_states[:, k - 1] if k > 0 else res._cache["c0"])[:, None, :]
+        tc = res._derived("tc")[:, k, None, :]
+        dtc = res._derived("dtc")[:, k, None, :]
+        dg_dz = res._derived("dg")[:, k, None, :]
+        dc_t = dh * o * dtc if dc is None else dc + dh * o * dtc  # through h_t = o ⊙ f(c_t)
+        do = dh * tc  # through h_t = o_t ⊙ f(c_t), to the output gate
+        di = dc_t * g  # through c_t = f ⊙ c_{t−1} + i ⊙ g, to the input gate
+        df = dc_t * c_prev  # … to the forget gate
+        dg = dc_t * i  # … to the candidate
+        dc_prev = dc_t * f  # … to c_{t−1} (the cell "highway")
+        dz = np.concatenate(
+            (
+                di * (i * (1.0 - i)),  # through i = σ(z_i)
+                df * (f * (1.0 - f)),  # through f = σ(z_f)
+                dg * dg_dz,  # through g = f(z_c)
+                do * (o * (1.0 - o)),  # through o = σ(z_o)
+            ),
+            axis=-1,
+        )
+        dh_prev = matmul_rows(dz, self._recurrent.T)  # through z_t = … + h_{t−1} U
+        return StepGrads(dz_x=dz, dz_h=dz, dh_prev=dh_prev, dc_prev=dc_prev, dc_total=dc_t)

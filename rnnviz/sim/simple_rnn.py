@@ -1,0 +1,73 @@
+"""SimpleRNN — the Elman network.
+
+Equations (row vectors, as Keras; x_t of shape (features,), h_t of shape (units,))::
+
+    a_t = x_t W_xh + h_{t−1} W_hh + b_h        pre-activation
+    h_t = f(a_t)                                hidden state, t = 1..T
+    y_t = g(h_t W_hy + b_y)                     optional output layer
+
+with W_xh (features, units) = ``kernel``, W_hh (units, units) = ``recurrent_kernel``,
+b_h (units,) = ``bias``. One step's Jacobian is ∂h_t/∂h_{t−1} = diag(f′(a_t)) W_hhᵀ.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, matmul_rows
+
+__all__ = ["SimpleRNN"]
+
+
+class SimpleRNN(Cell):
+    """Elman recurrent cell h_t = f(x_t W_xh + h_{t−1} W_hh + b_h).
+
+    See :class:`rnnviz.sim.cell.Cell` for the parameters. ``W_xh``, ``W_hh`` and ``b_h``
+    are aliases of ``kernel``, ``recurrent_kernel`` and ``bias``.
+
+    Examples
+    --------
+    >>> cell = SimpleRNN(units=4, features=3)
+    >>> cell.run(np.zeros((5, 3))).states.shape
+    (1, 5, 4)
+    """
+
+    name: ClassVar[str] = "rnn"
+    gate_names: ClassVar[tuple[str, ...]] = ()
+    n_gates: ClassVar[int] = 1
+
+    W_xh = property(lambda self: self._kernel, doc="W_xh (features, units) = kernel.")
+    W_hh = property(lambda self: self._recurrent, doc="W_hh (units, units) = recurrent_kernel.")
+    b_h = property(lambda self: self._bias, doc="b_h (units,) = bias, or None.")
+
+    def _forward(self, x, h0, c0, careful):
+        """Forward pass; x (batch, T, features), h0 (batch, units) → states (batch, T, units)."""
+        batch, timesteps, _ = x.shape
+        f = self._act.f
+        W_hh = self._recurrent
+        A = matmul_rows(x, self._kernel)  # x_t W_xh for every t at once
+        if self._bias is not None:
+            A += self._bias  # + b_h
+        H = np.empty((batch, timesteps, self._units))
+        h = h0
+        for t in range(timesteps):
+            a = A[:, t]  # view: a_t is written back into A (kept for the backward pass)
+            a += h @ W_hh  # a_t = x_t W_xh + b_h + h_{t−1} W_hh
+            if careful:
+                _nan_to_inf(a)
+            h = H[:, t] = f(a)  # h_t = f(a_t)
+        return {"states": H, "cache": {"a": A}, "gates": {}, "cell_states": None}
+
+    def _step_vjp(self, res, t, dh, dc=None):
+        """Pull cotangents of h_t (batch, rows, units) back through step t (1-based)."""
+        df = res._derived("df")[:, t - 1, None, :]  # f′(a_t), broadcast over rows
+        da = dh * df  # through h_t = f(a_t)
+        dh_prev = matmul_rows(da, self._recurrent.T)  # through a_t = … + h_{t−1} W_hh
+        return StepGrads(dz_x=da, dz_h=da, dh_prev=dh_prev)
+
+    def _derive(self, res, key):
+        if key == "df":
+            return self._act.df(res._cache["a"])
+        raise KeyError(key)
