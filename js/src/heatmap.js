@@ -1,0 +1,195 @@
+// StateHeatmap view: units x timesteps heatmap of h_t (or c_t / a gate) with plotly.js.
+
+import { decodeArray } from "./lib/buffers.js";
+import { colourRange, heatmapRows, symbol } from "./lib/heatmap_data.js";
+import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
+import { sizes } from "./lib/theme.js";
+import { createSelect, createShell, scheduleDraws, setCommonData } from "./lib/view_shell.js";
+
+const EVENTS = [
+  "values",
+  "quantity",
+  "quantities",
+  "layer",
+  "layer_names",
+  "activation",
+  "t_cursor",
+  "phase",
+  "presenter",
+  "tokens",
+]
+  .map((name) => `change:${name}`)
+  .join(" ");
+
+/** Vertical scrubber line (and a veil over steps not computed yet in the forward pass). */
+function cursorShapes(model, timesteps, theme, size) {
+  const t = model.get("t_cursor");
+  const phase = model.get("phase");
+  if (t < 0 || t > timesteps) return { shapes: [], annotations: [] };
+  const x = Math.max(t, 0.5);
+  const shapes = [];
+  if (phase === "forward" && t < timesteps) {
+    shapes.push({
+      type: "rect",
+      xref: "x",
+      yref: "paper",
+      x0: t + 0.5,
+      x1: timesteps + 0.5,
+      y0: 0,
+      y1: 1,
+      fillcolor: theme.dark ? "rgba(17,17,17,0.72)" : "rgba(255,255,255,0.72)",
+      line: { width: 0 },
+      layer: "above",
+    });
+  }
+  shapes.push({
+    type: "line",
+    xref: "x",
+    yref: "paper",
+    x0: x,
+    x1: x,
+    y0: 0,
+    y1: 1,
+    line: { color: theme.accent, width: size.cursor },
+    layer: "above",
+  });
+  const text = phase === "backward" ? `backward: ∂L/∂h_${t}` : `forward: h_${t}`;
+  const annotations = [
+    {
+      x,
+      y: 1,
+      xref: "x",
+      yref: "paper",
+      yanchor: "bottom",
+      text,
+      showarrow: false,
+      font: { color: theme.accent, size: size.font },
+    },
+  ];
+  return { shapes, annotations };
+}
+
+function render({ model, el }) {
+  const shell = createShell(el, "rnnviz-heatmap");
+  const quantitySelect = createSelect("show", "heatmap-quantity", (v) => {
+    model.set("quantity", v);
+    model.save_changes();
+  });
+  const layerSelect = createSelect("layer", "heatmap-layer", (v) => {
+    model.set("layer", Number(v));
+    model.save_changes();
+  });
+  shell.controls.append(quantitySelect.wrap, layerSelect.wrap);
+  shell.status.textContent = "loading plotly.js …";
+  const slow = setTimeout(() => {
+    shell.status.textContent = "waiting for the kernel to send plotly.js (is it running?)";
+  }, 8000);
+
+  let Plotly = null;
+  const loader = loadPlotly(model);
+
+  const draw = async () => {
+    const size = sizes(model.get("presenter"));
+    const theme = views.theme();
+    const array = decodeArray(model.get("values"));
+    const quantity = model.get("quantity");
+    const options = model.get("quantities") ?? [];
+    const label = options.find(([k]) => k === quantity)?.[1] ?? quantity;
+    const layerNames = model.get("layer_names") ?? [];
+    shell.root.classList.toggle("rnnviz-presenter", Boolean(model.get("presenter")));
+    quantitySelect.update(options, quantity);
+    layerSelect.update(
+      layerNames.map((name, i) => [i, name]),
+      model.get("layer"),
+    );
+    if (!array) return;
+    const [units, timesteps] = array.shape;
+    shell.title.textContent = `${label}: ${units} units × ${timesteps} timesteps`;
+    if (!Plotly) return;
+
+    const activation = model.get("activation");
+    const range = colourRange(quantity, activation, array.values);
+    const { z, clipped, text } = heatmapRows(array.values, array.shape, range);
+    const sym = symbol(quantity);
+    const x = Float64Array.from({ length: timesteps }, (_, i) => i + 1);
+    const y = Float64Array.from({ length: units }, (_, i) => i + 1);
+    const tokens = model.get("tokens") ?? [];
+    const value = text ? "%{text}" : "%{z:.3f}";
+    const trace = {
+      type: "heatmap",
+      z,
+      x,
+      y,
+      text: text ?? undefined,
+      zmin: range[0],
+      zmax: range[1],
+      colorscale: theme.diverging,
+      xgap: timesteps <= 60 && units <= 64 ? 1 : 0,
+      ygap: timesteps <= 60 && units <= 64 ? 1 : 0,
+      hovertemplate: `unit %{y}, t = %{x}, ${sym} = ${value}<extra></extra>`,
+      colorbar: {
+        title: { text: sym, font: { size: size.title, color: theme.fg } },
+        thickness: size.font + 4,
+        outlinewidth: 0,
+        tickfont: { size: size.font, color: theme.fg },
+      },
+    };
+    const cursor = cursorShapes(model, timesteps, theme, size);
+    const xaxis = {
+      ...axisStyle(theme, size, "timestep t"),
+      range: [0.5, timesteps + 0.5],
+      showgrid: false,
+      zeroline: false,
+    };
+    if (tokens.length === timesteps && timesteps <= 40) {
+      xaxis.tickvals = Array.from(x);
+      xaxis.ticktext = tokens;
+    }
+    const layout = {
+      ...baseLayout(theme, size),
+      height: model.get("presenter") ? 480 : 320,
+      margin: { l: 10, r: 10, t: 28, b: 10 },
+      xaxis,
+      yaxis: {
+        ...axisStyle(theme, size, "unit"),
+        autorange: "reversed",
+        showgrid: false,
+        zeroline: false,
+      },
+      shapes: cursor.shapes,
+      annotations: cursor.annotations,
+    };
+    await Plotly.react(shell.plot, [trace], layout, plotConfig("rnnviz-heatmap"));
+    shell.status.textContent =
+      clipped > 0 ? `${clipped} values beyond the colour range (overflow) drawn at its edge` : "";
+    setCommonData(shell.root, model);
+    shell.root.dataset.quantity = quantity;
+    shell.root.dataset.activation = activation;
+    shell.root.dataset.zmin = String(range[0]);
+    shell.root.dataset.zmax = String(range[1]);
+    shell.root.dataset.clipped = String(clipped);
+    shell.root.dataset.drawn = String(Number(shell.root.dataset.drawn ?? 0) + 1);
+  };
+
+  const views = scheduleDraws(el, shell.plot, draw, () => {
+    if (Plotly) Plotly.Plots.resize(shell.plot);
+  });
+  loader.promise.then((P) => {
+    clearTimeout(slow);
+    Plotly = P;
+    shell.status.textContent = "";
+    views.schedule();
+  });
+  model.on(EVENTS, views.schedule);
+  views.schedule();
+
+  return () => {
+    clearTimeout(slow);
+    loader.cleanup();
+    views.cleanup();
+    model.off(EVENTS, views.schedule);
+    if (Plotly) Plotly.purge(shell.plot);
+  };
+}
+
+export default { render };

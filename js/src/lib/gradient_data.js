@@ -1,0 +1,113 @@
+// Pure logic of the gradient-flow plot: the steps-back axis, the log axis range, and
+// values that underflowed to 0 or overflowed to inf clipped to the axis edges.
+
+/**
+ * Re-index a series given for t = 0..T onto steps back k = T - t (k = 0..T).
+ * @param {ArrayLike<number>} byTime values at t = 0..T
+ * @returns {{x: Float64Array, y: Float64Array}} x[k] = k, y[k] = byTime[T - k]
+ */
+export function stepsBack(byTime) {
+  const n = byTime.length;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    x[k] = k;
+    y[k] = byTime[n - 1 - k];
+  }
+  return { x, y };
+}
+
+/**
+ * Log10 axis range [lo, hi] covering the finite positive values of every series,
+ * padded by half a decade and always including 1 (the k = 0 value).
+ * @param {ArrayLike<number>[]} seriesList
+ * @param {number} [maxDecades] widest span shown; beyond it the low end is cut
+ */
+export function logRange(seriesList, maxDecades = 40) {
+  let lo = 0;
+  let hi = 0;
+  for (const series of seriesList) {
+    for (const v of series) {
+      if (v > 0 && Number.isFinite(v)) {
+        const l = Math.log10(v);
+        if (l < lo) lo = l;
+        if (l > hi) hi = l;
+      }
+    }
+  }
+  lo = Math.floor(lo - 0.5);
+  hi = Math.ceil(hi + 0.5);
+  if (hi - lo > maxDecades) lo = hi - maxDecades;
+  return [lo, hi];
+}
+
+/**
+ * Clip a series to a log axis range. Values that are 0 (underflow) or below the axis go to
+ * its bottom edge, inf (overflow) or above go to its top edge: never dropped.
+ * @param {ArrayLike<number>} y
+ * @param {[number, number]} range log10 range
+ * @returns {{y: Float64Array, over: number[], under: number[]}} indices clipped at each edge
+ */
+export function clipToAxis(y, range) {
+  const top = 10 ** range[1];
+  const bottom = 10 ** range[0];
+  const out = new Float64Array(y.length);
+  const over = [];
+  const under = [];
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (Number.isNaN(v)) {
+      out[i] = Number.NaN;
+    } else if (v > top) {
+      out[i] = top;
+      over.push(i);
+    } else if (v < bottom) {
+      out[i] = bottom;
+      under.push(i);
+    } else {
+      out[i] = v;
+    }
+  }
+  return { y: out, over, under };
+}
+
+/**
+ * Steps back that truncated BPTT never reaches: truncate = k keeps k steps (k = 0..k),
+ * so (k, T] is cut off. null when BPTT is full (truncate 0 or >= T).
+ * @returns {[number, number] | null}
+ */
+export function truncatedSpan(timesteps, truncate) {
+  if (!truncate || truncate <= 0 || truncate >= timesteps) return null;
+  return [truncate, timesteps];
+}
+
+/** Steps back of the scrubber during the backward pass (t -> T - t), or null. */
+export function cursorStepsBack(timesteps, tCursor, phase) {
+  if (phase !== "backward" || tCursor < 0 || tCursor > timesteps) return null;
+  return timesteps - tCursor;
+}
+
+/** A number for the readout line: 3 significant digits, "inf" for overflow. */
+export function formatNumber(v) {
+  if (v === Number.POSITIVE_INFINITY) return "inf";
+  if (Number.isNaN(v)) return "nan";
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return v.toExponential(2);
+  return Number(v.toPrecision(3)).toString();
+}
+
+/**
+ * Widen a log10 range to show more of a secondary series (the bound), by at most
+ * `maxExtra` decades on each side, so a bound of 1e95 never squeezes the data flat.
+ */
+export function widenRange(range, series, maxExtra = 4) {
+  let [lo, hi] = range;
+  for (const v of series) {
+    if (v > 0 && Number.isFinite(v)) {
+      const l = Math.log10(v);
+      if (l > hi) hi = Math.min(Math.ceil(l), range[1] + maxExtra);
+      if (l < lo) lo = Math.max(Math.floor(l), range[0] - maxExtra);
+    }
+  }
+  return [lo, hi];
+}

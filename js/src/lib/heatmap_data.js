@@ -1,0 +1,99 @@
+// Pure logic of the state heatmap: which value range a quantity has, and the z matrix
+// plotly draws (rows = units, columns = timesteps), with overflowed values clipped.
+
+const BOUNDED = {
+  tanh: [-1, 1],
+  sigmoid: [0, 1],
+};
+
+/** Gates squashed by a sigmoid: LSTM i, f, o and GRU z, r. */
+const SIGMOID_GATES = new Set(["gate_i", "gate_f", "gate_o", "gate_z", "gate_r"]);
+
+/**
+ * The range a quantity can take, or null when it is unbounded.
+ * h_t and the candidate (LSTM gate c, GRU gate h) take the activation's range
+ * (LSTM h_t = o_t * f(c_t) with o_t in (0, 1) stays inside it too); sigmoid gates lie in
+ * 0..1; the LSTM cell state c_t is a running sum and has no bound.
+ * @param {string} quantity "h", "c" or "gate_<name>"
+ * @param {string} activation "tanh" | "sigmoid" | "relu" | "linear"
+ * @returns {[number, number] | null}
+ */
+export function boundedRange(quantity, activation) {
+  if (SIGMOID_GATES.has(quantity)) return [0, 1];
+  if (quantity === "c") return null;
+  return BOUNDED[activation] ?? null;
+}
+
+/** Largest finite |v| (0 when there is none). */
+export function maxAbsFinite(values) {
+  let m = 0;
+  for (const v of values) {
+    if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
+  }
+  return m;
+}
+
+/**
+ * Colour range [zmin, zmax] for a quantity: fixed to the activation's range when it has
+ * one (so colours mean the same thing at every setting), else symmetric around 0 by the
+ * largest finite |value| (so 0 stays the neutral colour).
+ */
+export function colourRange(quantity, activation, values) {
+  const fixed = boundedRange(quantity, activation);
+  if (fixed) return fixed;
+  const m = maxAbsFinite(values);
+  return m > 0 ? [-m, m] : [-1, 1];
+}
+
+/**
+ * Rows of the heatmap (one Float32Array per unit) with non-finite values clipped to the
+ * colour range's edge, plus hover text when any value had to be clipped.
+ * @param {Float32Array} values row-major (units, timesteps)
+ * @param {number[]} shape [units, timesteps]
+ * @param {[number, number]} range
+ * @returns {{z: Float32Array[], clipped: number, text: string[][] | null}}
+ */
+export function heatmapRows(values, shape, range) {
+  const [units, timesteps] = shape;
+  const [lo, hi] = range;
+  const z = [];
+  let clipped = 0;
+  for (let u = 0; u < units; u++) {
+    const src = values.subarray(u * timesteps, (u + 1) * timesteps);
+    let row = src;
+    for (let t = 0; t < timesteps; t++) {
+      const v = src[t];
+      if (!Number.isFinite(v) || v < lo || v > hi) {
+        if (row === src) row = Float32Array.from(src);
+        row[t] = Number.isNaN(v) ? Number.NaN : Math.min(hi, Math.max(lo, v));
+        clipped++;
+      }
+    }
+    z.push(row);
+  }
+  let text = null;
+  if (clipped > 0) {
+    text = [];
+    for (let u = 0; u < units; u++) {
+      const r = [];
+      for (let t = 0; t < timesteps; t++) r.push(formatValue(values[u * timesteps + t]));
+      text.push(r);
+    }
+  }
+  return { z, clipped, text };
+}
+
+/** A value as hover text: 3 decimals, "inf" / "-inf" for overflow. */
+export function formatValue(v) {
+  if (v === Number.POSITIVE_INFINITY) return "inf";
+  if (v === Number.NEGATIVE_INFINITY) return "-inf";
+  if (Number.isNaN(v)) return "nan";
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return v.toExponential(2);
+  return v.toFixed(3);
+}
+
+/** Human label of a quantity for axis / hover ("h", "c", "i" ...). */
+export function symbol(quantity) {
+  return quantity.startsWith("gate_") ? quantity.slice(5) : quantity;
+}

@@ -1,0 +1,119 @@
+// One copy of plotly.js per page, shared by every heatmap / gradients view.
+//
+// anywidget re-imports a widget's `_esm` for every instance, so bundling plotly.js
+// (1.5 MB) into each view would ship and parse it once per view. Instead the views are
+// small and plotly.js is sent by the kernel on request, once per page:
+//   view -> kernel   {type: "plotly:request"}
+//   kernel -> view   {type: "plotly:source"} + one buffer (rnnviz/static/plotly_runtime.js)
+// Pages without a kernel (standalone export) define globalThis.Plotly before rendering.
+
+const KEY = "__rnnvizPlotly";
+export const RETRY_MS = 4000;
+
+/** The page-wide loader state (created on first use). */
+export function sharedState(scope = globalThis) {
+  let state = scope[KEY];
+  if (!state) {
+    let resolve;
+    const promise = new Promise((res) => {
+      resolve = res;
+    });
+    state = { promise, resolve, Plotly: null, loading: false, requestedAt: -Infinity };
+    scope[KEY] = state;
+  }
+  return state;
+}
+
+/** Evaluate plotly_runtime.js (an ES module whose default export is Plotly). */
+export async function evaluateSource(buffer) {
+  const url = URL.createObjectURL(new Blob([buffer], { type: "text/javascript" }));
+  try {
+    const mod = await import(/* @vite-ignore */ url);
+    return mod.default ?? globalThis.Plotly;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/**
+ * Get Plotly for a view, asking the kernel for it if this page has none yet.
+ * Several views share one request; a view re-asks after RETRY_MS if no answer came
+ * (e.g. the view that asked first was closed).
+ * @param {object} model the anywidget model
+ * @param {{scope?: object, evaluate?: Function, now?: () => number}} [options]
+ * @returns {{promise: Promise<object>, cleanup: () => void}}
+ */
+export function loadPlotly(model, options = {}) {
+  const { scope = globalThis, evaluate = evaluateSource, now = Date.now } = options;
+  const state = sharedState(scope);
+  if (!state.Plotly && scope.Plotly?.react) {
+    state.Plotly = scope.Plotly;
+    state.resolve(state.Plotly);
+  }
+  if (state.Plotly) return { promise: state.promise, cleanup: () => {} };
+
+  const onMessage = (msg, buffers) => {
+    if (msg?.type !== "plotly:source" || state.Plotly || state.loading) return;
+    state.loading = true;
+    evaluate(buffers[0]).then(
+      (Plotly) => {
+        state.Plotly = Plotly;
+        state.resolve(Plotly);
+      },
+      (error) => {
+        state.loading = false;
+        state.requestedAt = -Infinity;
+        console.error("rnnviz: could not load plotly.js", error);
+      },
+    );
+  };
+  const ask = () => {
+    if (state.Plotly || state.loading || now() - state.requestedAt < RETRY_MS) return;
+    state.requestedAt = now();
+    model.send({ type: "plotly:request" });
+  };
+  model.on("msg:custom", onMessage);
+  ask();
+  const timer = setInterval(ask, RETRY_MS);
+  const cleanup = () => {
+    clearInterval(timer);
+    model.off("msg:custom", onMessage);
+  };
+  state.promise.then(cleanup);
+  return { promise: state.promise, cleanup };
+}
+
+/** Plotly config shared by the views: responsive, only "download png" in the mode bar. */
+export function plotConfig(filename) {
+  return {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtons: [["toImage"]],
+    toImageButtonOptions: { format: "png", filename, scale: 2 },
+  };
+}
+
+/** Layout fields every view shares (fonts, colours, transparent background). */
+export function baseLayout(theme, size) {
+  return {
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    font: { family: theme.font, size: size.font, color: theme.fg },
+    hoverlabel: { font: { family: theme.font, size: size.font } },
+    autosize: true,
+    uirevision: "rnnviz",
+  };
+}
+
+/** Axis styling shared by the views. */
+export function axisStyle(theme, size, title) {
+  return {
+    title: { text: title, font: { size: size.title, color: theme.fg } },
+    color: theme.fg,
+    gridcolor: theme.grid,
+    zerolinecolor: theme.grid,
+    linecolor: theme.muted,
+    tickfont: { size: size.font, color: theme.fg },
+    automargin: true,
+  };
+}

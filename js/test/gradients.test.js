@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import {
+  clipToAxis,
+  cursorStepsBack,
+  formatNumber,
+  logRange,
+  stepsBack,
+  truncatedSpan,
+  widenRange,
+} from "../src/lib/gradient_data.js";
+
+test("stepsBack puts t = T at k = 0 and t = 0 at k = T", () => {
+  const { x, y } = stepsBack(new Float32Array([0.001, 0.01, 0.1, 1]));
+  assert.deepEqual(Array.from(x), [0, 1, 2, 3]);
+  assert.deepEqual(
+    Array.from(y),
+    [1, 0.1, 0.01, 0.001].map((v) => Math.fround(v)),
+  );
+});
+
+test("logRange covers finite positive values, pads half a decade, includes 1", () => {
+  assert.deepEqual(logRange([[1, 0.1, 0.001]]), [-4, 1]);
+  assert.deepEqual(logRange([[1, 50, 2000]]), [-1, 4]);
+  assert.deepEqual(logRange([[1, 0, Number.POSITIVE_INFINITY]]), [-1, 1]);
+});
+
+test("logRange never spans more than maxDecades (the low end is cut)", () => {
+  assert.deepEqual(logRange([[1e-40, 1e10]], 20), [-9, 11]);
+});
+
+test("clipToAxis: 0 goes to the bottom edge, inf to the top edge, both reported", () => {
+  const inf = Number.POSITIVE_INFINITY;
+  const { y, over, under } = clipToAxis([1, 0, 0.5, inf], [-2, 3]);
+  assert.deepEqual(Array.from(y), [1, 0.01, 0.5, 1000]);
+  assert.deepEqual(over, [3]);
+  assert.deepEqual(under, [1]);
+});
+
+test("clipToAxis keeps NaN as a gap and leaves in-range values alone", () => {
+  const { y, over, under } = clipToAxis([Number.NaN, 0.1], [-2, 1]);
+  assert.ok(Number.isNaN(y[0]));
+  assert.equal(y[1], 0.1);
+  assert.equal(over.length + under.length, 0);
+});
+
+test("truncatedSpan: truncate k cuts steps back (k, T]; 0 or >= T is full BPTT", () => {
+  assert.deepEqual(truncatedSpan(20, 5), [5, 20]);
+  assert.equal(truncatedSpan(20, 0), null);
+  assert.equal(truncatedSpan(20, 20), null);
+});
+
+test("cursorStepsBack: only in the backward pass, t -> T - t", () => {
+  assert.equal(cursorStepsBack(20, 15, "backward"), 5);
+  assert.equal(cursorStepsBack(20, 0, "backward"), 20);
+  assert.equal(cursorStepsBack(20, 15, "forward"), null);
+  assert.equal(cursorStepsBack(20, -1, "backward"), null);
+});
+
+test("widenRange shows the bound by at most maxExtra decades each side", () => {
+  assert.deepEqual(widenRange([-3, 1], [1, 1e95], 4), [-3, 5]);
+  assert.deepEqual(widenRange([-3, 1], [1, 10, 100]), [-3, 2]);
+  assert.deepEqual(widenRange([-3, 1], [1e-5]), [-5, 1]);
+});
+
+test("formatNumber: 3 significant digits, inf spelled out", () => {
+  assert.equal(formatNumber(0.98765), "0.988");
+  assert.equal(formatNumber(1), "1");
+  assert.equal(formatNumber(Number.POSITIVE_INFINITY), "inf");
+  assert.equal(formatNumber(25000), "2.50e+4");
+});

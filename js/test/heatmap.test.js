@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import {
+  boundedRange,
+  colourRange,
+  formatValue,
+  heatmapRows,
+  maxAbsFinite,
+  symbol,
+} from "../src/lib/heatmap_data.js";
+
+test("h_t takes the activation's range: tanh -1..1, sigmoid 0..1", () => {
+  const values = new Float32Array([0.2, -0.5]);
+  assert.deepEqual(colourRange("h", "tanh", values), [-1, 1]);
+  assert.deepEqual(colourRange("h", "sigmoid", values), [0, 1]);
+});
+
+test("relu and linear h_t: symmetric by the largest finite |value|, inf ignored", () => {
+  const values = new Float32Array([0.5, -2.5, Number.POSITIVE_INFINITY, 1]);
+  assert.deepEqual(colourRange("h", "relu", values), [-2.5, 2.5]);
+  assert.deepEqual(colourRange("h", "linear", values), [-2.5, 2.5]);
+});
+
+test("all-zero unbounded values fall back to -1..1 (never an empty range)", () => {
+  assert.deepEqual(colourRange("h", "linear", new Float32Array(4)), [-1, 1]);
+});
+
+test("sigmoid gates are 0..1 whatever the activation; LSTM c_t is unbounded", () => {
+  for (const g of ["gate_i", "gate_f", "gate_o", "gate_z", "gate_r"]) {
+    assert.deepEqual(boundedRange(g, "relu"), [0, 1]);
+  }
+  assert.equal(boundedRange("c", "tanh"), null);
+  assert.deepEqual(colourRange("c", "tanh", new Float32Array([3, -1])), [-3, 3]);
+});
+
+test("candidates (LSTM gate c, GRU gate h) follow the activation", () => {
+  assert.deepEqual(boundedRange("gate_c", "tanh"), [-1, 1]);
+  assert.deepEqual(boundedRange("gate_h", "sigmoid"), [0, 1]);
+  assert.equal(boundedRange("gate_h", "relu"), null);
+});
+
+test("maxAbsFinite skips inf and NaN", () => {
+  assert.equal(maxAbsFinite([1, -7, Number.NEGATIVE_INFINITY, Number.NaN]), 7);
+});
+
+test("heatmapRows: one row per unit, views without copying when nothing is clipped", () => {
+  const values = new Float32Array([0.1, 0.2, 0.3, -0.1, -0.2, -0.3]);
+  const { z, clipped, text } = heatmapRows(values, [2, 3], [-1, 1]);
+  assert.equal(z.length, 2);
+  assert.equal(z[0].buffer, values.buffer);
+  assert.deepEqual(Array.from(z[1]), Array.from(values.subarray(3)));
+  assert.equal(clipped, 0);
+  assert.equal(text, null);
+});
+
+test("heatmapRows clips inf to the range edge and keeps the true value as hover text", () => {
+  const inf = Number.POSITIVE_INFINITY;
+  const values = new Float32Array([inf, 0.5, -inf, 0.25]);
+  const { z, clipped, text } = heatmapRows(values, [2, 2], [-2, 2]);
+  assert.deepEqual(Array.from(z[0]), [2, 0.5]);
+  assert.deepEqual(Array.from(z[1]), [-2, 0.25]);
+  assert.equal(clipped, 2);
+  assert.deepEqual(text, [
+    ["inf", "0.500"],
+    ["-inf", "0.250"],
+  ]);
+  assert.equal(values[0], inf, "the synced buffer is not modified");
+});
+
+test("formatValue: 3 decimals, exponent for tiny or huge values", () => {
+  assert.equal(formatValue(0.12345), "0.123");
+  assert.equal(formatValue(0), "0.000");
+  assert.equal(formatValue(123456), "1.23e+5");
+  assert.equal(formatValue(-0.0001234), "-1.23e-4");
+});
+
+test("symbol strips the gate_ prefix", () => {
+  assert.equal(symbol("gate_f"), "f");
+  assert.equal(symbol("h"), "h");
+});
