@@ -1,0 +1,124 @@
+"""Session fixtures of the browser tests: one JupyterLab, one Voila, one headless Chromium.
+
+The servers bind 127.0.0.1 on free ports with isolated config/settings directories in a
+temporary folder and are stopped (whole process group) at the end of the session.
+Chromium is Debian's ``/usr/bin/chromium`` driven by Playwright; every request the pages
+make is recorded and anything that would leave 127.0.0.1 is aborted and counted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+import pages
+from harness import EXPLORE_CELLS, EXPLORE_NOTEBOOK
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of Debian's Chromium; missing is a failure under CI and a loud skip elsewhere."""
+    try:
+        return harness.find_chromium()
+    except harness.BrowserMissing as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc), pytrace=False)
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def ui_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("rnnviz-ui")
+
+
+@pytest.fixture(scope="session")
+def lab_server(ui_dir, chromium):
+    root = ui_dir / "lab-root"
+    root.mkdir()
+    harness.write_notebook(root / EXPLORE_NOTEBOOK, EXPLORE_CELLS)
+    server = harness.start_lab(root, ui_dir / "lab-home")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def ui_browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = harness.launch_browser(pw)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab_guard() -> harness.NetworkGuard:
+    """Requests of the JupyterLab browser context (recorded; non-loopback ones blocked)."""
+    return harness.NetworkGuard()
+
+
+@pytest.fixture(scope="session")
+def lab_page(ui_browser, lab_guard, lab_server):
+    context = harness.new_context(ui_browser, lab_guard)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.page_errors = errors  # read by tests that check the console stayed clean
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def explorer(lab_page, lab_server) -> pages.Lab:
+    """JupyterLab with ``explore.ipynb`` open and run: the Explorer is showing its three views."""
+    lab = pages.Lab(lab_page, lab_server)
+    lab.open(EXPLORE_NOTEBOOK)
+    lab.run_all()
+    lab_page.wait_for_selector('[data-testid="rnnviz-gradients"][data-units]', timeout=120_000)
+    lab.wait_idle()
+    return lab
+
+
+@pytest.fixture
+def fresh(explorer) -> pages.Lab:
+    """The Explorer reset to its default settings (from Python) before a test."""
+    result = explorer.kernel_execute(
+        "ex.cell = 'rnn'; ex.units = 16; ex.timesteps = 20; ex.weight_scale = 1.0"
+    )
+    assert result["status"] == "ok", result["text"]
+    pages.wait_views(
+        explorer.page, {"units": 16, "timesteps": 20, "weight-scale": 1, "cell": "rnn"}
+    )
+    return explorer
+
+
+@pytest.fixture(scope="session")
+def voila_server(ui_dir, chromium):
+    """Voila serving a folder with ``explore.ipynb`` and a copy of the course notebooks."""
+    root = ui_dir / "voila-root"
+    root.mkdir()
+    harness.write_notebook(root / EXPLORE_NOTEBOOK, EXPLORE_CELLS)
+    harness.copy_tree(harness.REPO / "notebooks", root / "notebooks")
+    server = harness.start_voila(root, ui_dir / "voila-home")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def voila_guard() -> harness.NetworkGuard:
+    return harness.NetworkGuard()
+
+
+@pytest.fixture(scope="session")
+def voila_context(ui_browser, voila_guard, voila_server):
+    context = harness.new_context(ui_browser, voila_guard)
+    context.set_default_timeout(60_000)
+    yield context
+    context.close()

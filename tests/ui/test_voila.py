@@ -1,0 +1,75 @@
+"""rnnviz rendered by Voila on 127.0.0.1: the dashboard a course author publishes."""
+
+from __future__ import annotations
+
+import pytest
+from harness import EXPLORE_NOTEBOOK, LECTURE, is_local, screenshot
+from pages import press_on_slider, slider_readout, view_attrs, wait_views
+
+pytestmark = pytest.mark.ui
+
+# Voila's own "lab" template links two Font Awesome stylesheets from jsDelivr
+# (voila/templates/lab/index.html.j2). They are blocked by the tests' network guard and
+# the page does not need them (Voila bundles its icons). Anything else leaving the
+# machine fails the test.
+VOILA_TEMPLATE_CDN = (
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css",
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/v4-shims.min.css",
+)
+
+
+@pytest.fixture(scope="module")
+def voila_page(voila_context, voila_server):
+    page = voila_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{voila_server.url}/voila/render/{EXPLORE_NOTEBOOK}", timeout=120_000)
+    wait_views(page, {"units": 16}, timeout=120_000)
+    page.page_errors = errors
+    yield page
+    page.close()
+
+
+def test_voila_shows_the_three_views(voila_page):
+    attrs = view_attrs(voila_page)
+    for testid, got in attrs.items():
+        assert got is not None, f"{testid} missing in Voila"
+        assert (got["units"], got["timesteps"], got["cell"]) == ("16", "20", "rnn"), testid
+    # Voila hides the code: the source cell must not be on the page.
+    assert "rnnviz.explore()" not in voila_page.inner_text("body")
+    screenshot(voila_page, "voila-explore", full_page=True)
+
+
+def test_voila_slider_responds_to_keys(voila_page):
+    press_on_slider(voila_page, "units", "ArrowRight")
+    wait_views(voila_page, {"units": 17})
+    assert slider_readout(voila_page, "units") == "17"
+    press_on_slider(voila_page, "timesteps", "ArrowLeft")
+    wait_views(voila_page, {"units": 17, "timesteps": 19})
+    assert voila_page.page_errors == []
+
+
+@pytest.mark.skipif(not LECTURE.exists(), reason="notebooks/lecture.ipynb not written yet")
+def test_voila_renders_the_lecture(voila_context, voila_server):
+    page = voila_context.new_page()
+    try:
+        page.goto(f"{voila_server.url}/voila/render/notebooks/{LECTURE.name}", timeout=180_000)
+        page.wait_for_selector('[data-testid^="rnnviz-"][data-units]', timeout=180_000)
+        page.wait_for_load_state("networkidle", timeout=60_000)
+        screenshot(page, "voila-lecture", full_page=True)
+        text = page.inner_text("body")
+        assert "Traceback" not in text
+        assert "There was an error when executing cell" not in text
+        drawn = page.locator('[data-testid^="rnnviz-"][data-units]').count()
+        assert drawn >= 1
+    finally:
+        page.close()
+
+
+def test_voila_no_request_left_loopback(voila_page, voila_guard):
+    assert len(voila_guard.requests) > 10, "the request recorder saw nothing"
+    unexpected = [u for u in voila_guard.outside() if u not in VOILA_TEMPLATE_CDN]
+    assert unexpected == []
+    # whatever tried to leave was stopped by the guard, so nothing actually left
+    assert sorted(set(voila_guard.outside())) == sorted(set(voila_guard.blocked))
+    assert all(is_local(u) for u in voila_guard.websockets)
