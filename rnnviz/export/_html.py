@@ -1,0 +1,326 @@
+"""Standalone HTML: views + precomputed sweep frames + an in-page model, in one file."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import math
+import os
+import pathlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from traitlets import TraitError
+
+_TEMPLATE = pathlib.Path(__file__).with_name("page.html")
+_STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
+
+#: Values precomputed for the sweep slider when ``sweep_values`` is not given.
+DEFAULT_SWEEPS: dict[str, tuple] = {
+    "weight_scale": (0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0),
+    "units": (1, 2, 4, 8, 16, 32, 64, 128, 256),
+    "timesteps": (1, 2, 5, 10, 20, 30, 50, 100, 200),
+    "truncate": (0, 1, 2, 5, 10, 20),
+}
+_SWEEP_LABELS = {"weight_scale": "weight scale", "truncate": "truncate BPTT"}
+
+# Widget bookkeeping that means nothing outside a Jupyter front end.
+_SKIP_KEYS = {
+    "_model_module",
+    "_model_module_version",
+    "_model_name",
+    "_view_module",
+    "_view_module_version",
+    "_view_name",
+    "_view_count",
+    "_dom_classes",
+    "layout",
+    "tabbable",
+    "tooltip",
+    "_esm",
+    "_css",
+    "_anywidget_id",
+    "comm",
+    "keys",
+    "log",
+}
+
+
+# ----------------------------------------------------------------------------------------
+# collecting views and settings
+# ----------------------------------------------------------------------------------------
+def _is_view(obj: Any) -> bool:
+    return hasattr(obj, "_esm") and hasattr(obj, "get_state") and hasattr(obj, "show")
+
+
+def _collect_views(source: Any) -> list:
+    """The rnnviz views of an Explorer (in display order), a single view, or a list of them."""
+    if _is_view(source):
+        return [source]
+    if isinstance(source, (list, tuple)):
+        views = [v for item in source for v in _collect_views(item)]
+    else:
+        views, stack = [], [source]
+        while stack:
+            node = stack.pop(0)
+            if _is_view(node):
+                views.append(node)
+            else:
+                stack[:0] = list(getattr(node, "children", ()) or ())
+    if not views:
+        raise TypeError(
+            "to_html expects an Explorer (from rnnviz.explore()), an rnnviz view "
+            "(UnrolledGraph, StateHeatmap, GradientFlow) or a list of views; "
+            f"got {type(source).__name__} with no rnnviz view inside."
+        )
+    return views
+
+
+def _settings_of(source: Any, views: Sequence) -> dict:
+    """Full settings that rebuild what ``source`` shows (frame settings when available)."""
+    for obj in (source, *views):
+        frame = getattr(obj, "frame", None)
+        if frame is not None and getattr(frame, "settings", None):
+            return dict(frame.settings)
+    config = getattr(source, "config", None)
+    if isinstance(config, dict):
+        return dict(config)
+    view = views[0]
+    return {k: getattr(view, k) for k in ("units", "timesteps", "weight_scale", "cell")}
+
+
+def _view_name(view: Any) -> str:
+    name = type(view).__name__
+    return {"UnrolledGraph": "graph", "StateHeatmap": "heatmap", "GradientFlow": "gradients"}.get(
+        name, name.lower()
+    )
+
+
+def _module_name(view: Any) -> str:
+    """Stable name for a view's bundle: the file its ``_esm`` came from, else a hash."""
+    esm = type(view).__dict__.get("_esm") or getattr(type(view), "_esm", None)
+    path = getattr(esm, "_path", None) or getattr(esm, "path", None)
+    if path is not None:
+        return pathlib.Path(str(path)).stem
+    return hashlib.sha1(str(view._esm).encode()).hexdigest()[:10]
+
+
+# ----------------------------------------------------------------------------------------
+# widget state -> JSON with a shared table of base64 buffers
+# ----------------------------------------------------------------------------------------
+class _BufferTable:
+    """Base64 buffers stored once each (the graph and the heatmap share ``h_t``)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._index: dict[bytes, int] = {}
+
+    def add(self, data: bytes) -> dict:
+        key = hashlib.sha1(data).digest()
+        if key not in self._index:
+            self._index[key] = len(self.items)
+            self.items.append(base64.b64encode(data).decode("ascii"))
+        return {"$buffer": self._index[key]}
+
+
+def _encode(value: Any, table: _BufferTable) -> Any:
+    if isinstance(value, (memoryview, bytes, bytearray)):
+        return table.add(bytes(value))
+    if isinstance(value, np.ndarray):
+        return table.add(np.ascontiguousarray(value).tobytes())
+    if isinstance(value, dict):
+        return {str(k): _encode(v, table) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v, table) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON has no inf/NaN: a marker the page turns back into the number.
+        text = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return {"$float": text}
+    return value
+
+
+def _fresh_copy(view: Any, frame: Any) -> Any:
+    """A new view of the same class showing ``frame``, with the same display options."""
+    copy = type(view)(frame=frame)
+    for name in view.trait_names(sync=True):
+        if name in _SKIP_KEYS or name.startswith("_") or name in ("t_cursor", "phase"):
+            continue
+        value = getattr(view, name)
+        if isinstance(value, (np.ndarray, memoryview, bytes, dict, list)) or value is None:
+            continue  # data, not a display option: it comes from the frame
+        try:
+            setattr(copy, name, value)
+        except (AttributeError, TypeError, ValueError, TraitError):
+            continue  # an option the new frame does not offer (e.g. an LSTM-only quantity)
+    return copy
+
+
+def _sweep_frames(views: Sequence, settings: dict, sweep: str, values: Iterable) -> list:
+    """``[(value, frame, [state of each view])]``: fresh view copies shown one frame per value."""
+    from rnnviz.widgets._frame import build_frame
+
+    frames = [(value, build_frame(**{**settings, sweep: value})) for value in values]
+    copies = [_fresh_copy(v, frames[0][1]) for v in views]
+    out = []
+    try:
+        for value, frame in frames:
+            states = []
+            for copy in copies:
+                copy.show(frame)
+                states.append(copy.get_state())
+            out.append((value, frame, states))
+    finally:
+        for copy in copies:
+            copy.close()
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# the page
+# ----------------------------------------------------------------------------------------
+def _sweep_values(settings: dict, sweep: str, sweep_values: Iterable | None) -> list:
+    if sweep_values is None:
+        if sweep not in DEFAULT_SWEEPS:
+            raise ValueError(
+                f"no default values for a sweep over {sweep!r}: pass sweep_values=[...] "
+                f"(defaults exist for {', '.join(sorted(DEFAULT_SWEEPS))})."
+            )
+        sweep_values = DEFAULT_SWEEPS[sweep]
+    values = list(sweep_values)
+    if not values:
+        raise ValueError("sweep_values is empty: give at least one value for the sweep slider.")
+    current = settings.get(sweep)
+    if current is not None and current not in values:
+        values.append(current)
+    with contextlib.suppress(TypeError):  # mixed types keep the order given
+        values.sort()
+    return values
+
+
+def page_html(
+    source: Any,
+    *,
+    sweep: str | None = "weight_scale",
+    sweep_values: Iterable | None = None,
+    title: str = "rnnviz",
+) -> str:
+    """The standalone HTML page as a string (see :func:`to_html`)."""
+    views = _collect_views(source)
+    settings = _settings_of(source, views)
+    table = _BufferTable()
+    modules: dict[str, str] = {}
+    view_meta = []
+    for view in views:
+        module = _module_name(view)
+        modules.setdefault(module, str(view._esm))
+        css = str(getattr(view, "_css", "") or "")
+        view_meta.append({"name": _view_name(view), "module": module, "css": css})
+
+    if sweep is None:
+        frames = [(settings.get("weight_scale"), None, [v.get_state() for v in views])]
+        initial = 0
+    else:
+        values = _sweep_values(settings, sweep, sweep_values)
+        frames = _sweep_frames(views, settings, sweep, values)
+        initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0
+
+    globals_ = []
+    if any("plotly:request" in src for src in modules.values()):
+        # The plotly views get plotly.js from the kernel; here it is inlined once.
+        runtime = _STATIC / "plotly_runtime.js"
+        if not runtime.exists():
+            raise FileNotFoundError(f"{runtime} is missing: build the JS (cd js && npm run build).")
+        modules["plotly_runtime"] = runtime.read_text(encoding="utf-8")
+        globals_.append({"name": "Plotly", "module": "plotly_runtime"})
+
+    payload = {
+        "globals": globals_,
+        "views": [{"name": m["name"], "module": m["module"]} for m in view_meta],
+        "sweep": {"name": sweep, "label": _SWEEP_LABELS.get(sweep, sweep or "")},
+        "initial": initial,
+        "frames": [
+            {
+                "value": value,
+                "timesteps": int(
+                    frame.settings["timesteps"] if frame is not None else settings["timesteps"]
+                ),
+                "views": [
+                    {k: _encode(v, table) for k, v in st.items() if k not in _SKIP_KEYS}
+                    for st in states
+                ],
+            }
+            for value, frame, states in frames
+        ],
+        "buffers": table.items,
+    }
+    payload_json = json.dumps(payload, separators=(",", ":"), allow_nan=False)
+    payload_json = payload_json.replace("</", "<\\/")
+    module_tags = "\n".join(
+        f'<script type="application/octet-stream" id="rnnviz-esm-{name}">'
+        f"{base64.b64encode(src.encode('utf-8')).decode('ascii')}</script>"
+        for name, src in modules.items()
+    )
+    css = "\n".join(dict.fromkeys(m["css"] for m in view_meta if m["css"]))
+    note = (
+        f"{len(frames)} precomputed values of {_SWEEP_LABELS.get(sweep, sweep)}; "
+        "other settings need the notebook."
+        if sweep
+        else "these settings only; other settings need the notebook."
+    )
+    html = _TEMPLATE.read_text(encoding="utf-8")
+    for key, value in (
+        ("__VIEW_CSS__", css.replace("</", "<\\/")),
+        ("__NOTE__", _escape(note)),
+        ("__MODULES__", module_tags),
+        ("__TITLE__", _escape(title)),
+        ("__PAYLOAD__", payload_json),
+    ):
+        html = html.replace(key, value)
+    return html
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_html(
+    source: Any,
+    path: str | os.PathLike,
+    sweep: str | None = "weight_scale",
+    sweep_values: Iterable | None = None,
+    title: str = "rnnviz",
+) -> pathlib.Path:
+    """Write ONE self-contained HTML file that shows the same views without a kernel.
+
+    Parameters
+    ----------
+    source : Explorer, view, or list of views
+        What to export: ``rnnviz.explore(...)`` (all its views, in display order) or
+        ``UnrolledGraph`` / ``StateHeatmap`` / ``GradientFlow`` instances.
+    path : str or path-like
+        Where to write the ``.html`` file (parent folders must exist).
+    sweep : str or None
+        The setting the page's slider sweeps over (default ``"weight_scale"``; also
+        ``"units"``, ``"timesteps"``, ``"truncate"`` or any Explorer setting with
+        ``sweep_values``). One frame per value is computed now with the simulator and
+        stored in the file. ``None``: no sweep, just the current state.
+    sweep_values : iterable, optional
+        The values to precompute (default :data:`DEFAULT_SWEEPS`). The current value is
+        always added, and the page opens on it.
+    title : str
+        Page title and heading.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written. It references nothing outside itself.
+    """
+    path = pathlib.Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"to_html writes an .html file; got the path {str(path)!r}.")
+    html = page_html(source, sweep=sweep, sweep_values=sweep_values, title=title)
+    path.write_text(html, encoding="utf-8")
+    return path

@@ -1,0 +1,107 @@
+"""The unrolled graph as SVG, drawn by the graph view itself in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import tempfile
+from typing import Any
+
+from rnnviz.export._html import _collect_views, _view_name, page_html
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def find_chromium() -> str | None:
+    """A Chromium executable: ``$RNNVIZ_CHROMIUM``, else ``chromium`` / ``chromium-browser``."""
+    env = os.environ.get("RNNVIZ_CHROMIUM")
+    if env:
+        return env
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def graph_svg(
+    source: Any,
+    path: str | os.PathLike | None = None,
+    *,
+    width: int = 1280,
+    height: int = 720,
+) -> str:
+    """The unrolled graph as SVG text, drawn by the graph view itself in headless Chromium.
+
+    The standalone page of :func:`to_html` (no sweep) is opened offline — every network
+    request is refused — and the graph's ``<svg>`` is serialised with its computed colours,
+    strokes and fonts written in, so the file looks the same in any SVG viewer.
+
+    Parameters
+    ----------
+    source : UnrolledGraph, Explorer, or list of views
+        Where the graph comes from (an Explorer's graph is used).
+    path : str or path-like, optional
+        Also write the SVG there.
+    width, height : int
+        Browser viewport in CSS pixels (the graph scales to the width).
+
+    Returns
+    -------
+    str
+        The SVG document.
+
+    Raises
+    ------
+    RuntimeError
+        When ``playwright`` or a Chromium is missing (then: ``to_html`` and the page's
+        "Save graph as SVG" button do the same in any browser).
+    """
+    graphs = [v for v in _collect_views(source) if _view_name(v) == "graph"]
+    if not graphs:
+        raise TypeError(f"graph_svg needs an UnrolledGraph; {type(source).__name__} has none.")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:
+        raise RuntimeError(
+            "graph_svg draws the graph in headless Chromium and needs the 'playwright' "
+            "package (pip install 'rnnviz[test]'). Without it: export with to_html(...) and "
+            "press 'Save graph as SVG' in the page."
+        ) from err
+    chromium = find_chromium()
+    html = page_html(graphs[:1], sweep=None, title="rnnviz graph")
+    with tempfile.TemporaryDirectory() as tmp:
+        page_path = pathlib.Path(tmp) / "graph.html"
+        page_path.write_text(html, encoding="utf-8")
+        url = page_path.as_uri()
+        with sync_playwright() as pw:
+            try:
+                browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            except Exception as err:
+                raise RuntimeError(
+                    f"graph_svg could not start Chromium ({chromium or 'playwright default'}): "
+                    f"{err}. Set RNNVIZ_CHROMIUM to a Chromium executable."
+                ) from err
+            try:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
+                page.goto(url)
+                page.wait_for_selector("body[data-rnnviz-ready=true]", timeout=30_000)
+                page.wait_for_selector(
+                    '[data-testid="rnnviz-graph"][data-units] svg', timeout=30_000
+                )
+                svg = page.evaluate("() => window.rnnvizExport.graphSVG()")
+            finally:
+                browser.close()
+    if path is not None:
+        pathlib.Path(path).write_text(svg, encoding="utf-8")
+    return svg
