@@ -93,6 +93,7 @@ class TestTorch:
 
 
 # ----------------------------------------------------------------------------- keras
+@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 class TestKeras:
     keras = pytest.importorskip("keras")
 

@@ -16,7 +16,11 @@ keras = pytest.importorskip("keras")
 
 from rnnviz.sim import from_keras  # noqa: E402
 
-pytestmark = pytest.mark.parity
+pytestmark = [
+    pytest.mark.parity,
+    # Keras' own variables warn under NumPy 2 (its __array__ lacks copy=); not rnnviz's concern.
+    pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning"),
+]
 
 TOL = {"rtol": 1e-5, "atol": 2e-6}
 LAYERS = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}

@@ -153,6 +153,7 @@ def torch_states(module, xb):
                 cs.append(hidden[1][0, 0])
             else:
                 hs.append(hidden[0, 0])
+                cs.append(None)
     return hs, cs
 
 
@@ -242,9 +243,33 @@ def test_jacobian_norms_relu_match_torch_autograd():
 
 
 # ----------------------------------------------------------------------------- loss gradients
+def lstm_step(module, x_t, h, c):
+    """One step of an nn.LSTM written with torch ops, so that h_t = o_t ⊙ tanh(c_t) is a graph
+    node fed by c_t: autograd then gives the total ∂L/∂c_t (nn.LSTM's fused kernel outputs h_t
+    and c_t side by side, so its c_t.grad would miss the path through h_t)."""
+    z = x_t @ module.weight_ih_l0.T + h @ module.weight_hh_l0.T
+    if module.bias:
+        z = z + module.bias_ih_l0 + module.bias_hh_l0
+    i, f, g, o = z.chunk(4, dim=-1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c
+
+
+def test_lstm_step_is_nn_lstm():
+    module = make_module("lstm", units=4, features=3, seed=6)
+    x = torch.from_numpy(inputs(batch=2, timesteps=3, features=3, seed=7))
+    h = c = torch.zeros(1, 2, 4, dtype=torch.float64)
+    with torch.no_grad():
+        _, (h_n, c_n) = module(x)
+        for t in range(3):
+            h, c = lstm_step(module, x[:, t], h, c)
+    torch.testing.assert_close(h[0], h_n[0], rtol=1e-14, atol=1e-15)
+    torch.testing.assert_close(c[0], c_n[0], rtol=1e-14, atol=1e-15)
+
+
 def torch_loss_gradients(module, x, target, truncate=None):
     """Autograd of L = Σ_batch ½‖h_T − target‖², stepping the torch layer one timestep at a
-    time so every h_t is a node; truncate=k detaches the state at t = T − k."""
+    time so every h_t (and c_t) is a node; truncate=k detaches the state at t = T − k."""
     lstm = isinstance(module, torch.nn.LSTM)
     module.zero_grad()
     batch, timesteps, _ = x.shape
@@ -252,31 +277,33 @@ def torch_loss_gradients(module, x, target, truncate=None):
     zeros = torch.zeros(1, batch, module.hidden_size, dtype=torch.float64)
     h = zeros.clone().requires_grad_(True)
     c = zeros.clone().requires_grad_(True)
-    hs = [h]
+    hs, cs = [h], [c]
     for t in range(1, timesteps + 1):
         if truncate is not None and t - 1 == timesteps - truncate:
             h = h.detach().requires_grad_(True)
             c = c.detach().requires_grad_(True)
-            hs[-1] = h
+            hs[-1], cs[-1] = h, c
         if lstm:
-            _, (h, c) = module(xt[:, t - 1 : t], (h, c))
+            h, c = lstm_step(module, xt[:, t - 1], h, c)
+            c.retain_grad()
+            cs.append(c)
         else:
             _, h = module(xt[:, t - 1 : t], h)
         h.retain_grad()
         hs.append(h)
     per_sample = 0.5 * ((h[0] - torch.from_numpy(target)) ** 2).sum(dim=1)
     per_sample.sum().backward()
-    dh = np.stack(
-        [
-            np.zeros((batch, module.hidden_size)) if s.grad is None else s.grad[0].numpy()
-            for s in hs
-        ],
-        axis=1,
-    )
+
+    def node_grads(nodes):  # (batch, T+1, units); zeros where no gradient arrives
+        zero = np.zeros((batch, module.hidden_size))
+        return np.stack([zero if s.grad is None else s.grad[0].numpy() for s in nodes], axis=1)
+
+    dh = node_grads(hs)
     grads = {n: getattr(module, n + "_l0").grad.numpy() for n in ("weight_ih", "weight_hh")}
     if module.bias:
         grads["bias_ih"] = module.bias_ih_l0.grad.numpy()
         grads["bias_hh"] = module.bias_hh_l0.grad.numpy()
+    grads["dc"] = node_grads(cs) if lstm else None
     return per_sample.detach().numpy(), dh, grads
 
 
@@ -325,6 +352,10 @@ def test_loss_gradients_match_torch_autograd(kind, bias, truncate):
     assert got.dh.shape == (2, 7, 4)
     np.testing.assert_allclose(got.dh, dh, rtol=1e-9, atol=1e-13)
     np.testing.assert_allclose(got.dh_norms, np.linalg.norm(dh, axis=-1), rtol=1e-9, atol=1e-13)
+    if kind == "lstm":  # ∂L/∂c_t: total for t ≥ 1, direct at the window's first state
+        np.testing.assert_allclose(got.dc, grads["dc"], rtol=1e-9, atol=1e-13)
+    else:
+        assert got.dc is None
     for name, expected in keras_param_gradients(kind, grads).items():
         if expected is None:
             continue
