@@ -1,0 +1,319 @@
+"""Browser latency of rnnviz.explore() in headless JupyterLab (Debian Chromium via Playwright).
+
+Measures, in one page of one JupyterLab server on 127.0.0.1:
+
+* slider key press -> all three views showing the new state (their ``data-*`` attributes are
+  set after drawing), timed inside the page: ``performance.now()`` at the ``keydown`` and
+  in a MutationObserver when the last view matches;
+* the floor: an ipywidgets ``IntSlider`` whose value a Python observer copies into an
+  ``HTML`` widget (browser -> kernel -> browser, nothing else), keyboard-driven the same way;
+* executing the ``rnnviz.explore()`` cell -> all three views drawn (first run and re-runs);
+* websocket bytes per update (``page.on("websocket")`` frame payloads, both directions).
+
+Targets: default-size updates within 2x the echo floor; (units 256, timesteps 200) under
+250 ms median. Prints a table and writes it to ``docs/benchmarks.md`` under "## Browser".
+
+Usage: ``.venv/bin/python benchmarks/bench_ui.py [--samples 30] [--no-write]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "ui"))
+
+import harness  # noqa: E402
+import pages  # noqa: E402
+
+DOC = REPO / "docs" / "benchmarks.md"
+ECHO_CELL = """\
+import ipywidgets as W
+
+echo_in = W.IntSlider(0, min=0, max=1000, description="echo in")
+echo_out = W.HTML(description="echo out")
+
+
+def _echo(change):
+    echo_out.value = f'<span data-testid="echo" data-value="{change.new}">{change.new}</span>'
+
+
+echo_in.observe(_echo, "value")
+_echo(type("C", (), {"new": 0}))
+W.VBox([echo_in, echo_out])
+"""
+
+# Installs a one-shot timer: t0 at the next keydown, t1 when `match()` first holds after it.
+ARM_JS = """
+([kind, want, viewsMatchSrc]) => {
+  const viewsMatch = new Function(`return (${viewsMatchSrc})`)();
+  const match = kind === 'echo'
+    ? () => { const e = document.querySelector('[data-testid="echo"]');
+              return !!e && e.dataset.value === String(want); }
+    : () => viewsMatch(want);
+  const st = (window.__bench = { t0: null, t1: null });
+  window.addEventListener('keydown', () => { st.t0 = performance.now(); },
+                          { capture: true, once: true });
+  const obs = new MutationObserver(() => {
+    if (st.t0 === null || st.t1 !== null || !match()) return;
+    st.t1 = performance.now();
+    obs.disconnect();
+  });
+  obs.observe(document.body, { subtree: true, attributes: true, childList: true,
+                               characterData: true });
+}
+"""
+
+
+def quantile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    pos = q * (len(xs) - 1)
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def time_key(page, counter, slider: str, key: str, kind: str, want) -> tuple[float, int]:
+    """Milliseconds from ``key`` on ``slider`` to the expected state, and websocket bytes."""
+    want_js = {k: str(v) for k, v in want.items()} if kind == "views" else want
+    page.evaluate(ARM_JS, [kind, want_js, pages.VIEWS_MATCH_JS])
+    counter.reset()
+    pages.press_on_slider(page, slider, key)
+    page.wait_for_function("() => window.__bench.t1 !== null", timeout=60_000, polling=50)
+    ms = page.evaluate("() => window.__bench.t1 - window.__bench.t0")
+    page.wait_for_timeout(150)  # trailing frames (kernel status idle, echoes) of this update
+    return ms, counter.sent + counter.received
+
+
+def series(page, counter, n, slider, kind, plan) -> dict:
+    """Run ``n`` key presses alternating through ``plan`` = [(key, want), ...]."""
+    times, sizes = [], []
+    for i in range(n):
+        key, want = plan[i % len(plan)]
+        ms, size = time_key(page, counter, slider, key, kind, want)
+        times.append(ms)
+        sizes.append(size)
+    return {
+        "median": statistics.median(times),
+        "p95": quantile(times, 0.95),
+        "bytes": statistics.median(sizes),
+        "n": n,
+    }
+
+
+def time_explore_cell(lab, runs: int) -> list[float]:
+    """Re-run the explore() cell; ms from the command to three freshly drawn views."""
+    out = []
+    for _ in range(runs):
+        ms = lab.page.evaluate(
+            """([viewsMatchSrc]) => new Promise((resolve) => {
+              document.querySelectorAll('[data-testid^="rnnviz-"]')
+                .forEach((e) => e.setAttribute('data-bench-old', ''));
+              const ids = ['rnnviz-graph', 'rnnviz-heatmap', 'rnnviz-gradients'];
+              const fresh = () => ids.every((id) => document.querySelector(
+                `[data-testid="${id}"][data-units]:not([data-bench-old])`));
+              const app = window.jupyterapp;
+              const nb = app.shell.currentWidget.content;
+              nb.activeCellIndex = 0;
+              const t0 = performance.now();
+              const obs = new MutationObserver(() => {
+                if (fresh()) { obs.disconnect(); resolve(performance.now() - t0); }
+              });
+              obs.observe(document.body, { subtree: true, attributes: true, childList: true });
+              app.commands.execute('notebook:run-cell');
+            })""",
+            [pages.VIEWS_MATCH_JS],
+        )
+        out.append(ms)
+        lab.wait_idle()
+    return out
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+
+def run(samples: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="rnnviz-bench-ui-"))
+    root = tmp / "root"
+    root.mkdir()
+    harness.write_notebook(root / "bench.ipynb", [*harness.EXPLORE_CELLS, ECHO_CELL])
+    load_before = os.getloadavg()
+    server = harness.start_lab(root, tmp / "home")
+    try:
+        with sync_playwright() as pw:
+            browser = harness.launch_browser(pw)
+            guard = harness.NetworkGuard()
+            context = harness.new_context(browser, guard)
+            page = context.new_page()
+            page.set_default_timeout(120_000)
+            counter = harness.WsCounter().attach(page)
+            lab = pages.Lab(page, server)
+            lab.open("bench.ipynb")
+
+            # first run of the notebook: kernel imports, bundles loaded, first frame drawn
+            t_first = page.evaluate(
+                """() => { window.__t0 = performance.now();
+                           window.jupyterapp.commands.execute('notebook:run-all-cells'); }"""
+            )
+            page.wait_for_selector('[data-testid="echo"]')
+            pages.wait_views(page, {"units": 16}, timeout=180_000)
+            t_first = page.evaluate("() => performance.now() - window.__t0")
+            lab.wait_idle()
+            explore_runs = time_explore_cell(lab, max(3, samples // 5))
+            page.wait_for_selector('[data-testid="echo"]')
+
+            rows = {}
+            rows["echo floor (IntSlider -> Python -> HTML)"] = series(
+                page, counter, samples, "echo in", "echo",
+                [("ArrowRight", 1), ("ArrowLeft", 0)],
+            )  # fmt: skip
+            rows["units 16->17, default (16 units, 20 steps)"] = series(
+                page, counter, samples, "units", "views",
+                [("ArrowRight", {"units": 17}), ("ArrowLeft", {"units": 16})],
+            )  # fmt: skip
+            rows["weight scale 1->1.05, default"] = series(
+                page, counter, samples, "weight scale", "views",
+                [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})],
+            )  # fmt: skip
+            result = lab.kernel_execute("ex.units = 256; ex.timesteps = 200")
+            assert result["status"] == "ok", result["text"]
+            pages.wait_views(page, {"units": 256, "timesteps": 200})
+            rows["units 256->255, 200 steps"] = series(
+                page, counter, samples, "units", "views",
+                [("ArrowLeft", {"units": 255}), ("ArrowRight", {"units": 256})],
+            )  # fmt: skip
+            rows["weight scale 1->1.05, 256 units, 200 steps"] = series(
+                page, counter, samples, "weight scale", "views",
+                [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})],
+            )  # fmt: skip
+            harness.screenshot(page, "bench-256x200")
+            version = browser.version
+            context.close()
+            browser.close()
+    finally:
+        server.stop()
+    return {
+        "rows": rows,
+        "first_run": t_first,
+        "explore_runs": explore_runs,
+        "blocked": list(guard.blocked),
+        "chromium": version,
+        "load": (load_before, os.getloadavg()),
+    }
+
+
+def verdicts(res: dict) -> dict[str, str]:
+    rows = res["rows"]
+    floor = rows["echo floor (IntSlider -> Python -> HTML)"]["median"]
+    out = {}
+    for name, row in rows.items():
+        if name.startswith("echo"):
+            out[name] = "floor"
+        elif "200 steps" in name:
+            out[name] = "PASS" if row["median"] < 250 else "MISS"
+        else:
+            out[name] = "PASS" if row["median"] <= 2 * floor else "MISS"
+    return out
+
+
+def table(res: dict) -> str:
+    import jupyterlab
+
+    v = verdicts(res)
+    floor = res["rows"]["echo floor (IntSlider -> Python -> HTML)"]["median"]
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    (l1, l5, _), (e1, e5, _) = res["load"]
+    lines = [
+        "## Browser",
+        "",
+        f"Measured {now} by `benchmarks/bench_ui.py` on {machine()}; headless Chromium "
+        f"{res['chromium']} (Debian) driven by Playwright, JupyterLab {jupyterlab.__version__}, "
+        f"server and browser on 127.0.0.1. Load average 1/5 min: {l1:.2f}/{l5:.2f} before, "
+        f"{e1:.2f}/{e5:.2f} after (the machine was shared with other work).",
+        "",
+        "Key press on a slider handle -> all three views report the new state (time taken in the "
+        "page from `keydown` to the MutationObserver seeing the last view's `data-*` attributes, "
+        "which the views set after drawing). Bytes: websocket payloads in both directions for "
+        "one update (median).",
+        "",
+        "| update | samples | median ms | p95 ms | bytes/update | target | result |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for name, row in res["rows"].items():
+        if name.startswith("echo"):
+            target = "—"
+        elif "200 steps" in name:
+            target = "median < 250 ms"
+        else:
+            target = f"median ≤ 2 × floor = {2 * floor:.0f} ms"
+        lines.append(
+            f"| {name} | {row['n']} | {row['median']:.0f} | {row['p95']:.0f} | "
+            f"{row['bytes']:,.0f} | {target} | {v[name]} |"
+        )
+    runs = res["explore_runs"]
+    lines += [
+        "",
+        f"Executing the `rnnviz.explore()` cell until the three views are drawn: first run in a "
+        f"fresh kernel and page {res['first_run']:.0f} ms (imports, bundle loading, first "
+        f"frame); re-runs median {statistics.median(runs):.0f} ms, max {max(runs):.0f} ms "
+        f"({len(runs)} runs).",
+        "",
+        f"Requests that tried to leave 127.0.0.1: {len(res['blocked'])}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    """Replace (or append) the "## Browser" section of docs/benchmarks.md."""
+    old = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n"
+    lines = old.splitlines(keepends=True)
+    start = next((i for i, ln in enumerate(lines) if ln.strip() == "## Browser"), None)
+    if start is None:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        new = (
+            "".join(lines[:start])
+            + text
+            + ("\n" + "".join(lines[end:]) if end < len(lines) else "")
+        )
+    DOC.write_text(new.rstrip("\n") + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=30, help="key presses per row")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+    res = run(args.samples)
+    text = table(res)
+    print(text)
+    if not args.no_write:
+        write_section(text)
+        print(f"written to {DOC.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
