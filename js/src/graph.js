@@ -1,9 +1,226 @@
-// UnrolledGraph view (placeholder entry point until the views land).
+// UnrolledGraph view (rnnviz/widgets/graph.py): the RNN unrolled in time as SVG, with the
+// backward (BPTT) lane, a rolled/unrolled toggle and a live shapes panel.
+// Uses only model.get / set / save_changes / on / off, so it also runs in exported pages.
+
+import { decodeArray } from "./lib/buffers.js";
+import { architectureNotes, chainsFor, matricesOf } from "./lib/graph_chains.js";
+import { stateRange } from "./lib/graph_color.js";
+import { GRAPH_CSS } from "./lib/graph_css.js";
+import { drawGraph } from "./lib/graph_draw.js";
+import { layoutGraph } from "./lib/graph_layout.js";
+import { fillLegend, fillNotes, fillShapes } from "./lib/graph_panel.js";
+import { layoutRolled } from "./lib/graph_rolled.js";
+
+const TRAITS = [
+  "units",
+  "timesteps",
+  "weight_scale",
+  "cell",
+  "presenter",
+  "t_cursor",
+  "phase",
+  "rolled",
+  "architecture",
+  "layers",
+  "return_sequences",
+  "truncate",
+  "activation",
+  "output_units",
+  "decoder_steps",
+  "tokens",
+  "states",
+  "dh_norms",
+  "shapes",
+  "n_params",
+  "overflowed",
+];
+
+function readState(model) {
+  const get = (k, d) => {
+    const v = model.get(k);
+    return v === undefined || v === null ? d : v;
+  };
+  const states = (get("states", []) ?? []).map((a) => decodeArray(a));
+  const dh = decodeArray(get("dh_norms", null));
+  return {
+    units: Math.max(1, get("units", 16) | 0),
+    timesteps: Math.max(1, get("timesteps", 20) | 0),
+    weightScale: get("weight_scale", 1),
+    cell: get("cell", "rnn"),
+    presenter: !!get("presenter", false),
+    tCursor: get("t_cursor", -1) | 0,
+    phase: get("phase", "forward"),
+    rolled: !!get("rolled", false),
+    architecture: get("architecture", "many-to-many"),
+    layers: get("layers", 1) | 0,
+    returnSequences: !!get("return_sequences", true),
+    truncate: get("truncate", 0) | 0,
+    activation: get("activation", "tanh"),
+    outputUnits: get("output_units", 0) | 0,
+    decoderSteps: get("decoder_steps", 0) | 0,
+    tokens: get("tokens", null),
+    states,
+    dh: dh ? dh.values : null,
+    shapes: get("shapes", {}),
+    nParams: get("n_params", 0),
+    overflowed: !!get("overflowed", false),
+  };
+}
+
+function allValues(states) {
+  const out = [];
+  for (const s of states) if (s) for (const v of s.values) out.push(v);
+  return out;
+}
+
 function render({ model, el }) {
   const root = document.createElement("div");
-  root.dataset.testid = "rnnviz-graph";
-  root.textContent = `units=${model.get("units")}`;
+  root.className = "rnnviz-graph";
+  const style = document.createElement("style");
+  style.textContent = GRAPH_CSS;
+  const toolbar = document.createElement("div");
+  toolbar.className = "rg-toolbar";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "rg-roll";
+  const legend = document.createElement("div");
+  legend.className = "rg-legend";
+  toolbar.append(button, legend);
+  const body = document.createElement("div");
+  body.className = "rg-body";
+  const figure = document.createElement("div");
+  figure.className = "rg-figure";
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("role", "img");
+  figure.appendChild(svg);
+  const shapes = document.createElement("aside");
+  shapes.className = "rg-shapes";
+  body.append(figure, shapes);
+  const notes = document.createElement("ul");
+  notes.className = "rg-notes";
+  root.append(style, toolbar, body, notes);
   el.appendChild(root);
+
+  let draws = 0;
+  let lastWidth = 0;
+  const draw = () => {
+    const s = readState(model);
+    const width = Math.round(figure.clientWidth || el.clientWidth || 800);
+    lastWidth = width;
+    const opts = {
+      width,
+      presenter: s.presenter,
+      units: s.units,
+      timesteps: s.timesteps,
+      architecture: s.architecture,
+      layers: s.layers,
+      returnSequences: s.returnSequences,
+      truncate: s.truncate,
+      tokens: s.tokens,
+      decoderSteps: s.decoderSteps,
+      tCursor: s.tCursor,
+      outputLayer: s.outputUnits > 0,
+      gradLength: s.dh ? s.dh.length : 0,
+    };
+    const L = s.rolled ? layoutRolled(opts) : layoutGraph(opts);
+    const range = stateRange(s.activation, allValues(s.states));
+    drawGraph(svg, L, {
+      states: s.states,
+      dh: s.rolled ? null : s.dh,
+      range,
+      units: s.units,
+      cursor: s.tCursor,
+      phase: s.phase,
+      outputLayer: s.outputUnits > 0,
+    });
+    const what = `${s.cell.toUpperCase()} with ${s.units} units unrolled over ${s.timesteps} timesteps`;
+    svg.setAttribute("aria-label", s.rolled ? `${s.cell.toUpperCase()} cell, rolled` : what);
+    button.textContent = s.rolled ? "Unroll in time ⇢" : "Roll up ⟲";
+    button.setAttribute("aria-pressed", String(s.rolled));
+    const chains = chainsFor(s);
+    fillLegend(legend, matricesOf(chains, s.outputUnits > 0), {
+      range,
+      dh: s.rolled ? null : s.dh,
+    });
+    fillShapes(shapes, s.shapes, s);
+    const extra = [];
+    if (s.overflowed)
+      extra.push("Overflow: values that exceeded float range are shown as inf (red dashes).");
+    if (s.units > L.m.maxSlots) {
+      extra.push(
+        `Each h node shows units 1–${L.m.maxSlots - 2}, ⋮, and unit ${s.units} of the ${s.units}.`,
+      );
+    }
+    fillNotes(notes, [...architectureNotes(s), ...extra]);
+    root.classList.toggle("presenter", s.presenter);
+    draws += 1;
+    Object.assign(root.dataset, {
+      testid: "rnnviz-graph",
+      units: String(s.units),
+      timesteps: String(s.timesteps),
+      weightScale: String(s.weightScale),
+      cell: s.cell,
+      architecture: s.architecture,
+      layers: String(s.layers),
+      rolled: String(s.rolled),
+      presenter: String(s.presenter),
+      draws: String(draws),
+    });
+  };
+
+  // One draw per batch of changes (and per resize), coalesced on the next animation frame.
+  const raf = globalThis.requestAnimationFrame ?? ((f) => setTimeout(f, 16));
+  const caf = globalThis.cancelAnimationFrame ?? clearTimeout;
+  let pending = null;
+  const schedule = () => {
+    if (pending === null) {
+      pending = raf(() => {
+        pending = null;
+        draw();
+      });
+    }
+  };
+  for (const name of TRAITS) model.on(`change:${name}`, schedule);
+
+  // Hovering an edge or its legend entry highlights every copy of that shared matrix.
+  const highlight = (key) => {
+    root.classList.toggle("hl-on", !!key);
+    for (const node of root.querySelectorAll("[data-matrix]")) {
+      node.classList.toggle("hl", !!key && node.dataset.matrix === key);
+    }
+  };
+  const onOver = (event) => {
+    const target = event.target.closest?.("[data-matrix]");
+    highlight(target && root.contains(target) ? target.dataset.matrix : null);
+  };
+  const onLeave = () => highlight(null);
+  root.addEventListener("pointerover", onOver);
+  root.addEventListener("pointerleave", onLeave);
+  const onClick = () => {
+    model.set("rolled", !model.get("rolled"));
+    model.save_changes();
+  };
+  button.addEventListener("click", onClick);
+
+  let observer = null;
+  if (typeof ResizeObserver !== "undefined") {
+    observer = new ResizeObserver(() => {
+      const w = Math.round(figure.clientWidth);
+      if (w > 0 && Math.abs(w - lastWidth) > 1) schedule();
+    });
+    observer.observe(figure);
+  }
+  draw();
+
+  return () => {
+    for (const name of TRAITS) model.off(`change:${name}`, schedule);
+    if (pending !== null) caf(pending);
+    observer?.disconnect();
+    root.removeEventListener("pointerover", onOver);
+    root.removeEventListener("pointerleave", onLeave);
+    button.removeEventListener("click", onClick);
+    root.remove();
+  };
 }
 
 export default { render };

@@ -1,0 +1,104 @@
+// Colour scales of the graph: hidden-state values (diverging) and gradient norms (log).
+// Pure functions, unit-tested in js/test/graph_color.test.js.
+
+/**
+ * Value range of h_t for an activation: tanh (-1, 1), sigmoid (0, 1); relu and linear are
+ * unbounded, so their range comes from the data (symmetric for linear).
+ *
+ * @param {string} activation
+ * @param {Iterable<number>} values finite or not; non-finite values are ignored
+ * @returns {[number, number]}
+ */
+export function stateRange(activation, values) {
+  if (activation === "tanh" || activation === "" || activation == null) return [-1, 1];
+  if (activation === "sigmoid") return [0, 1];
+  let maxAbs = 0;
+  let max = 0;
+  for (const v of values ?? []) {
+    if (!Number.isFinite(v)) continue;
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    max = Math.max(max, v);
+  }
+  if (activation === "relu") return [0, max > 0 ? max : 1];
+  return [-(maxAbs || 1), maxAbs || 1];
+}
+
+// Diverging blue - light grey - red (ColorBrewer RdBu endpoints); the light midpoint keeps
+// zero visible on a dark background as well as a light one (cells also get an outline).
+const NEG = [33, 102, 172];
+const MID = [240, 240, 240];
+const POS = [178, 24, 43];
+
+function mix(a, b, f) {
+  return a.map((x, i) => Math.round(x + (b[i] - x) * f));
+}
+
+/**
+ * Colour of a state value on the diverging scale over [lo, hi] (midpoint = neutral).
+ * +inf / -inf clip to the ends; NaN gives null (drawn as a hatched "not a number" cell).
+ *
+ * @returns {string | null} "rgb(r, g, b)"
+ */
+export function divergingColor(v, lo, hi) {
+  if (Number.isNaN(v)) return null;
+  const mid = (lo + hi) / 2;
+  const half = (hi - lo) / 2 || 1;
+  const f = Math.max(-1, Math.min(1, (v - mid) / half));
+  const c = f < 0 ? mix(MID, NEG, -f) : mix(MID, POS, f);
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+/** Text colour readable on top of divergingColor(v, lo, hi). */
+export function inkOn(v, lo, hi) {
+  const half = (hi - lo) / 2 || 1;
+  return Math.abs((v - (lo + hi) / 2) / half) > 0.55 ? "#ffffff" : "#1a1a1a";
+}
+
+/**
+ * Style of each backward edge from the gradient norms ‖∂L/∂h_t‖ (t = 0..T), log-scaled
+ * between the smallest and largest positive finite norm.
+ *
+ * `state`: "active" (finite > 0), "zero" (0: outside the truncation window), "inf"
+ * (overflow: drawn at full strength and marked), "nan". `level` in [0, 1].
+ *
+ * @param {ArrayLike<number>} norms
+ * @returns {Array<{state: string, level: number, value: number}>}
+ */
+export function gradientStyles(norms) {
+  const logs = [];
+  for (const v of norms) if (Number.isFinite(v) && v > 0) logs.push(Math.log10(v));
+  const lo = logs.length ? Math.min(...logs) : 0;
+  const hi = logs.length ? Math.max(...logs) : 0;
+  return Array.from(norms, (v) => {
+    if (Number.isNaN(v)) return { state: "nan", level: 0, value: v };
+    if (v === Number.POSITIVE_INFINITY) return { state: "inf", level: 1, value: v };
+    if (!(v > 0)) return { state: "zero", level: 0, value: v };
+    const level = hi > lo ? (Math.log10(v) - lo) / (hi - lo) : 1;
+    return { state: "active", level, value: v };
+  });
+}
+
+/** Extent of the log scale, for the legend: [min, max] positive finite norms or null. */
+export function gradientExtent(norms) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (const v of norms) {
+    if (Number.isFinite(v) && v > 0) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  return hi > 0 ? [lo, hi] : null;
+}
+
+/** Compact number for labels: 3 significant digits, exponent form outside [1e-3, 1e4). */
+export function formatNumber(v) {
+  if (v === Number.POSITIVE_INFINITY) return "inf";
+  if (v === Number.NEGATIVE_INFINITY) return "-inf";
+  if (Number.isNaN(v)) return "NaN";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
+  const [m, e] = v.toExponential(2).split("e");
+  return `${Number(m)}e${Number(e)}`;
+}

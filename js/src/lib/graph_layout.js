@@ -1,0 +1,410 @@
+// Geometry of the unrolled graph: where every node, edge and label goes. Pure (no DOM);
+// graph_draw.js turns the result into SVG. Tested in js/test/graph_layout.test.js.
+
+import { chainsFor, gradientChain, matrixOf } from "./graph_chains.js";
+import { chooseSteps, columnsFor, xOfStep } from "./graph_columns.js";
+import { makeLabel, metrics, sym, textWidth, unitSlots } from "./graph_text.js";
+
+export { unitSlots };
+
+/**
+ * Token labels under x_t: horizontal when they fit the pitch, else rotated 45° (their
+ * perpendicular spacing is then pitch·sin 45°). Returns the labels and the extent used.
+ */
+function placeTokens(tokens, cols, pitch, m, y) {
+  if (!Array.isArray(tokens)) return { labels: [], rotate: false, right: 0, bottom: y };
+  const shown = cols.filter((c) => c.kind === "step" && tokens[c.t - 1] != null);
+  const maxW = Math.max(0, ...shown.map((c) => textWidth(String(tokens[c.t - 1]), m.small)));
+  const rotate = maxW > pitch - 8 * m.k;
+  const ty = y + m.small * (rotate ? 0.4 : 1.1);
+  const labels = [];
+  let right = 0;
+  for (const c of shown) {
+    const cx = c.x + c.w / 2;
+    const lab = makeLabel(
+      String(tokens[c.t - 1]),
+      cx,
+      ty,
+      m.small,
+      rotate ? "start" : "middle",
+      "token",
+    );
+    lab.rotate = rotate ? 45 : 0;
+    labels.push(lab);
+    if (rotate) right = Math.max(right, cx + maxW * 0.72 + m.small + m.pad);
+  }
+  const bottom = rotate ? ty + maxW * 0.72 + m.small : ty + m.small * 0.6;
+  return { labels, rotate, right, bottom };
+}
+
+/**
+ * Lay out the unrolled graph.
+ *
+ * @param {object} o
+ * @param {number} o.width container width in px (the layout may be wider: the SVG then scales)
+ * @param {boolean} o.presenter
+ * @param {number} o.units p
+ * @param {number} o.timesteps T
+ * @param {string} o.architecture
+ * @param {number} o.layers
+ * @param {boolean} o.returnSequences
+ * @param {number} o.truncate truncated-BPTT window k (0: full BPTT)
+ * @param {string[] | null} o.tokens labels of x_1..x_T
+ * @param {number} o.decoderSteps
+ * @param {number} o.tCursor highlighted step (-1: none)
+ * @param {boolean} o.outputLayer whether y_t has its own weights W_hy
+ * @param {number} o.gradLength number of gradient norms (T + 1), 0 when none
+ */
+export function layoutGraph(o) {
+  const m = metrics(o.presenter);
+  const chains = chainsFor(o);
+  const gc = o.gradLength > 0 ? gradientChain(chains, o.gradLength) : -1;
+  const primary = Math.max(gc, 0);
+  const slots = unitSlots(o.units, m.maxSlots);
+  const nodeH = slots.length * m.cellH;
+  const L = Math.max(...chains.map((c) => c.layers));
+  const hasY = chains.some((c) => c.y !== "none");
+  const labels = [];
+  const nodes = [];
+  const edges = [];
+  const bands = [];
+  const columns = [];
+  const add = (...args) => {
+    const lab = makeLabel(...args);
+    labels.push(lab);
+    return lab;
+  };
+
+  // Left margin: row labels ("y_t", "h_t" + "p = 256", "x_t", "t").
+  const hRowLabel = (l) => (L > 1 ? sym("h", "t", `(${l + 1})`) : sym("h", "t"));
+  const pText = `p = ${Math.max(1, o.units | 0)}`;
+  const rowLabelW = Math.max(
+    textWidth(hRowLabel(0), m.font),
+    textWidth(pText, m.small),
+    textWidth(sym("y", "t"), m.font),
+  );
+  const left = m.pad + rowLabelW + 2 * m.pad;
+  const loss = gc >= 0 && gc === chains.length - 1;
+  const boxW = m.font * 1.8;
+  const right = (loss ? m.pitchMin * 0.45 + boxW : 0) + m.pad;
+
+  // Horizontal budget: share the columns between the chains, compress long ones.
+  const ctxW = Math.max(m.pitchMin, textWidth("context", m.small) + m.nodeW + 12 * m.k);
+  const fixedPx = chains.reduce((s, c) => s + (c.h0 ? 0 : ctxW), 0);
+  const h0Cols = chains.filter((c) => c.h0).length;
+  const usable = Math.max(0, o.width - left - right - fixedPx);
+  const budget = usable / m.pitchMin - h0Cols;
+  const totalT = chains.reduce((s, c) => s + c.T, 0);
+  const gapWidth = (T) => Math.max(0.8 * m.pitchMin, textWidth(`${T} steps`, m.small) + 10 * m.k);
+  const placed = chains.map((c, ci) => {
+    const gapW = gapWidth(c.T);
+    const share = chains.length === 1 ? budget : (budget * c.T) / totalT;
+    const forced = ci === primary && o.tCursor >= 1 ? [o.tCursor] : [];
+    const pins = ci === gc && o.truncate > 0 ? [c.T - o.truncate] : [];
+    const steps = chooseSteps(c.T, share, pins, gapW / m.pitchMin, forced);
+    return { chain: c, gapW, cols: columnsFor(steps, c.T, c.h0) };
+  });
+  let unitCols = 0;
+  let gapPx = 0;
+  for (const pc of placed) {
+    for (const col of pc.cols) {
+      if (col.kind === "gap") gapPx += pc.gapW;
+      else unitCols += 1;
+    }
+  }
+  const pitch = Math.min(m.pitchMax, Math.max(m.pitchMin, (usable - gapPx) / unitCols));
+  const contentW = left + right + fixedPx + gapPx + pitch * unitCols;
+  let width = Math.max(o.width, contentW);
+  const offset = Math.max(0, (o.width - contentW) / 2);
+
+  // Vertical rows, top to bottom.
+  let y = m.pad;
+  const bandRowY = y + m.small;
+  if (gc >= 0) y += m.small * 1.6;
+  const titleRowY = y + m.font;
+  if (chains.length > 1) y += m.font * 1.6;
+  const yRowCy = y + m.ioR;
+  if (hasY) y += 2 * m.ioR + m.vGap;
+  const hCy = [];
+  for (let l = L - 1; l >= 0; l--) {
+    hCy[l] = y + nodeH / 2;
+    y += nodeH + (l > 0 ? m.layerGap : 0);
+  }
+  y += m.vGap;
+  const xRowCy = y + m.ioR;
+  y += 2 * m.ioR;
+  const stepRowY = y + m.pad + m.small;
+  y = stepRowY + m.small * 0.6;
+  const laneOff = gc >= 0 ? m.laneOffset : 0;
+  const fwdY = (l, chain) => hCy[l] - (l === chain.layers - 1 ? laneOff : 0);
+
+  // Row labels.
+  if (hasY) add(sym("y", "t"), m.pad, yRowCy + m.font * 0.35, m.font, "start", "row");
+  for (let l = 0; l < L; l++) {
+    add(hRowLabel(l), m.pad, hCy[l] + m.font * 0.35, m.font, "start", "row");
+    const pY = hCy[l] + m.font * 0.8 + m.small + 2 * m.k;
+    add(pText, m.pad, pY, m.small, "start", "units");
+  }
+  add(sym("x", "t"), m.pad, xRowCy + m.font * 0.35, m.font, "start", "row");
+  add("t", m.pad, stepRowY, m.small, "start", "row");
+
+  // Columns, nodes and edges of each chain.
+  let cursorX = left + offset;
+  let prevChainLast = null;
+  const lossBox = null;
+  const chainBoxes = [];
+  for (let ci = 0; ci < placed.length; ci++) {
+    const { chain, gapW, cols } = placed[ci];
+    const top = chain.layers - 1;
+    const chainX0 = cursorX;
+    if (!chain.h0) cursorX += ctxW;
+    for (const col of cols) {
+      col.w = col.kind === "gap" ? gapW : pitch;
+      col.x = cursorX;
+      col.chain = ci;
+      cursorX += col.w;
+    }
+    const anchors = cols.filter((c) => c.kind !== "gap");
+    for (const col of cols) {
+      const cx = col.x + col.w / 2;
+      if (col.kind === "gap") {
+        add(`${col.count} steps`, cx, stepRowY, m.small, "middle", "gap");
+        if (hasY && chain.y !== "none")
+          add("⋯", cx, yRowCy + m.font * 0.35, m.font, "middle", "dots");
+        add("⋯", cx, xRowCy + m.font * 0.35, m.font, "middle", "dots");
+        continue;
+      }
+      const t = col.t;
+      columns.push({ chain: ci, t, x: col.x, w: col.w });
+      add(String(t), cx, stepRowY, m.small, "middle", "step");
+      for (let l = 0; l < chain.layers; l++) {
+        nodes.push({
+          kind: col.kind === "h0" ? "h0" : "h",
+          chain: ci,
+          layer: l,
+          state: chain.states[l],
+          t,
+          cx,
+          cy: hCy[l],
+          w: m.nodeW,
+          h: nodeH,
+        });
+      }
+      if (col.kind === "h0") {
+        for (let l = 0; l < chain.layers; l++) {
+          add(sym("h", "0"), cx, hCy[l] - nodeH / 2 - 5 * m.k, m.small, "middle", "h0");
+        }
+        continue;
+      }
+      const first = t === anchors.find((a) => a.kind === "step").t;
+      // Input x_t and its edge into layer 1.
+      const xSolid = chain.x === "all" || (chain.x === "first" && t === 1);
+      nodes.push({ kind: "x", chain: ci, t, cx, cy: xRowCy, r: m.ioR, ghost: !xSolid });
+      const wxh = matrixOf("xh", chain, 0);
+      if (xSolid) {
+        const y1 = xRowCy - m.ioR - 2;
+        const y2 = hCy[0] + nodeH / 2 + 2;
+        edges.push({
+          kind: "fwd",
+          matrix: wxh.key,
+          which: "xh",
+          chain: ci,
+          layer: 0,
+          t,
+          x1: cx,
+          y1,
+          x2: cx,
+          y2,
+        });
+        if (first)
+          add(wxh.label, cx + 5 * m.k, (y1 + y2) / 2 + m.small * 0.35, m.small, "start", "edge");
+      }
+      // Layer l-1 -> layer l (the full sequence goes up).
+      for (let l = 1; l < chain.layers; l++) {
+        const w = matrixOf("xh", chain, l);
+        const y1 = hCy[l - 1] - nodeH / 2 - 2;
+        const y2 = hCy[l] + nodeH / 2 + 2;
+        edges.push({
+          kind: "fwd",
+          matrix: w.key,
+          which: "xh",
+          chain: ci,
+          layer: l,
+          t,
+          x1: cx,
+          y1,
+          x2: cx,
+          y2,
+        });
+        if (first)
+          add(w.label, cx + 5 * m.k, (y1 + y2) / 2 + m.small * 0.35, m.small, "start", "edge");
+      }
+      // Output y_t.
+      if (chain.y !== "none") {
+        const solid = chain.y === "all" || t === chain.T;
+        nodes.push({ kind: "y", chain: ci, t, cx, cy: yRowCy, r: m.ioR, ghost: !solid });
+        const w = matrixOf("hy", chain, top);
+        const y1 = hCy[top] - nodeH / 2 - 2;
+        const y2 = yRowCy + m.ioR + 2;
+        edges.push({
+          kind: "fwd",
+          matrix: o.outputLayer ? w.key : null,
+          which: "hy",
+          chain: ci,
+          layer: top,
+          t,
+          x1: cx,
+          y1,
+          x2: cx,
+          y2,
+          ghost: !solid,
+        });
+        const labelHere = chain.y === "all" ? first : t === chain.T;
+        if (labelHere && o.outputLayer) {
+          add(
+            w.label,
+            cx + 5 * m.k,
+            y2 + (y1 - y2) * 0.3 + m.small * 0.35,
+            m.small,
+            "start",
+            "edge",
+          );
+        }
+      }
+    }
+    // Recurrent edges h_{t-1} -> h_t (dashed across a gap) and the backward lane.
+    for (let l = 0; l < chain.layers; l++) {
+      const w = matrixOf("hh", chain, l);
+      const fy = fwdY(l, chain);
+      for (let i = 1; i < anchors.length; i++) {
+        const a = anchors[i - 1];
+        const b = anchors[i];
+        const ax = a.x + a.w / 2 + m.nodeW / 2 + 2;
+        const bx = b.x + b.w / 2 - m.nodeW / 2 - 2;
+        const dashed = b.t - a.t > 1;
+        edges.push({
+          kind: "fwd",
+          matrix: w.key,
+          which: "hh",
+          chain: ci,
+          layer: l,
+          t: b.t,
+          x1: ax,
+          y1: fy,
+          x2: bx,
+          y2: fy,
+          dashed,
+        });
+        if (i === 1 && !dashed)
+          add(w.label, (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "edge");
+        if (ci === gc && l === top) {
+          const by = hCy[l] + laneOff;
+          edges.push({ kind: "bwd", chain: ci, t: a.t, x1: bx, y1: by, x2: ax, y2: by, dashed });
+        }
+      }
+      // Encoder -> decoder: the encoder's last state initialises the decoder.
+      if (!chain.h0 && prevChainLast && anchors.length) {
+        const b = anchors[0];
+        const ax = prevChainLast.cx + m.nodeW / 2 + 2;
+        const bx = b.x + b.w / 2 - m.nodeW / 2 - 2;
+        edges.push({
+          kind: "fwd",
+          matrix: w.key,
+          which: "hh",
+          chain: ci,
+          layer: l,
+          t: b.t,
+          x1: ax,
+          y1: fy,
+          x2: bx,
+          y2: fy,
+          context: true,
+        });
+        add("context", (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "edge");
+        if (ci - 1 === gc) {
+          const by = hCy[l] + laneOff;
+          edges.push({
+            kind: "bwd",
+            chain: ci - 1,
+            t: prevChainLast.t,
+            x1: bx,
+            y1: by,
+            x2: ax,
+            y2: by,
+          });
+        }
+      }
+    }
+    const last = anchors[anchors.length - 1];
+    prevChainLast = { cx: last.x + last.w / 2, t: last.t };
+    chainBoxes.push({ x0: chainX0, x1: cursorX });
+    if (chain.name) add(chain.name, (chainX0 + cursorX) / 2, titleRowY, m.font, "middle", "title");
+  }
+
+  // Loss box and the gradient entering h_T; truncated-BPTT band.
+  let box = lossBox;
+  if (gc >= 0) {
+    const { chain, cols } = placed[gc];
+    const top = chain.layers - 1;
+    const xT = xOfStep(cols, chain.T);
+    if (loss) {
+      const bx = xT + m.nodeW / 2 + m.pitchMin * 0.45;
+      box = { x: bx, y: hCy[top] - m.font, w: boxW, h: m.font * 2 };
+      add("L", bx + boxW / 2, hCy[top] + m.font * 0.35, m.font, "middle", "loss");
+      const by = hCy[top] + laneOff;
+      edges.push({
+        kind: "bwd",
+        chain: gc,
+        t: chain.T,
+        x1: bx - 2,
+        y1: by,
+        x2: xT + m.nodeW / 2 + 2,
+        y2: by,
+      });
+    }
+    const k = o.truncate | 0;
+    const yTop = hCy[top] - nodeH / 2 - 8 * m.k;
+    const yBot = hCy[0] + nodeH / 2 + 8 * m.k;
+    if (k > 0) {
+      const x0 = xOfStep(cols, Math.max(0, chain.T - k)) - m.nodeW / 2 - 6 * m.k;
+      const x1 = xT + m.nodeW / 2 + 6 * m.k;
+      const text = `truncated BPTT: ${k} step${k === 1 ? "" : "s"}`;
+      const fitsLeft = x1 - textWidth(text, m.small) >= m.pad;
+      add(text, fitsLeft ? x1 : x0, bandRowY, m.small, fitsLeft ? "end" : "start", "band");
+      bands.push({ x: x0, y: yTop, w: x1 - x0, h: yBot - yTop, k });
+    } else {
+      const x1 = xT + m.nodeW / 2 + 6 * m.k;
+      const text = "full BPTT: the gradient flows back through every step";
+      const short = "full BPTT";
+      const t = x1 - textWidth(text, m.small) >= m.pad ? text : short;
+      add(t, x1, bandRowY, m.small, "end", "band");
+    }
+  }
+
+  const tok = placeTokens(o.tokens, placed[0].cols, pitch, m, y);
+  width = Math.max(width, tok.right);
+  y = tok.bottom;
+  const height = y + m.pad;
+  return {
+    width,
+    height,
+    m,
+    chains,
+    gc,
+    primary,
+    slots,
+    nodeH,
+    nodes,
+    edges,
+    labels,
+    tokenLabels: tok.labels,
+    tokenRotate: tok.rotate,
+    bands,
+    columns,
+    chainBoxes,
+    lossBox: box,
+    pitch,
+    placed,
+    rows: { yRowCy, hCy, xRowCy, stepRowY, hasY },
+  };
+}

@@ -1,0 +1,188 @@
+// The rolled picture: one cell per layer with its W_hh self-loop — the same cell the
+// unrolled view repeats T times. Same output format as layoutGraph (pure, tested).
+
+import { chainsFor, matrixOf } from "./graph_chains.js";
+import { makeLabel, metrics, sym, textWidth, unitSlots } from "./graph_text.js";
+
+/**
+ * Lay out the rolled view (options as layoutGraph). Each h node shows the state at the
+ * time cursor when it is set, else at the last step.
+ */
+export function layoutRolled(o) {
+  const m = metrics(o.presenter);
+  const chains = chainsFor(o);
+  const slots = unitSlots(o.units, m.maxSlots);
+  const nodeH = slots.length * m.cellH;
+  const L = Math.max(...chains.map((c) => c.layers));
+  const hasY = chains.some((c) => c.y !== "none");
+  const labels = [];
+  const nodes = [];
+  const edges = [];
+  const add = (...args) => labels.push(makeLabel(...args));
+  const R = Math.max(nodeH / 2 + 6 * m.k, 16 * m.k);
+
+  let y = m.pad;
+  const titleRowY = y + m.font;
+  if (chains.length > 1) y += m.font * 1.6;
+  const yRowCy = y + m.ioR;
+  if (hasY) y += 2 * m.ioR + m.vGap;
+  const hCy = [];
+  for (let l = L - 1; l >= 0; l--) {
+    hCy[l] = y + nodeH / 2;
+    y += nodeH + (l > 0 ? m.layerGap : 0);
+  }
+  y += m.vGap;
+  const xRowCy = y + m.ioR;
+  y += 2 * m.ioR + m.pad;
+
+  const hRowLabel = (l) => (L > 1 ? sym("h", "t", `(${l + 1})`) : sym("h", "t"));
+  const pText = `p = ${Math.max(1, o.units | 0)}`;
+  const rowLabelW = Math.max(textWidth(hRowLabel(0), m.font), textWidth(pText, m.small));
+  if (hasY) add(sym("y", "t"), m.pad, yRowCy + m.font * 0.35, m.font, "start", "row");
+  for (let l = 0; l < L; l++) {
+    add(hRowLabel(l), m.pad, hCy[l] + m.font * 0.35, m.font, "start", "row");
+    add(pText, m.pad, hCy[l] + m.font * 0.8 + m.small + 2 * m.k, m.small, "start", "units");
+  }
+  add(sym("x", "t"), m.pad, xRowCy + m.font * 0.35, m.font, "start", "row");
+
+  const loopLabelW = textWidth(sym("W", "hh", "dec(3)"), m.small);
+  const cellSpan = m.nodeW / 2 + 2 * R + 8 * m.k + loopLabelW;
+  // Centre the cells in the available width (the row labels stay at the left).
+  const cx0 = m.pad + rowLabelW + 3 * m.pad + m.nodeW / 2 + textWidth("W", m.small) * 3;
+  const span = chains.length * (cellSpan + m.pitchMin) - m.pitchMin + m.pad;
+  let cx = cx0 + Math.max(0, (o.width - cx0 - span) / 2);
+  const columns = [];
+  chains.forEach((chain, ci) => {
+    const t = o.tCursor >= 1 && o.tCursor <= chain.T ? o.tCursor : chain.T;
+    columns.push({ chain: ci, t, x: cx - m.nodeW, w: 2 * m.nodeW });
+    if (chain.name) add(chain.name, cx, titleRowY, m.font, "middle", "title");
+    for (let l = 0; l < chain.layers; l++) {
+      nodes.push({
+        kind: "h",
+        chain: ci,
+        layer: l,
+        state: chain.states[l],
+        t,
+        cx,
+        cy: hCy[l],
+        w: m.nodeW,
+        h: nodeH,
+      });
+      const w = matrixOf("hh", chain, l);
+      const x0 = cx + m.nodeW / 2 + 1;
+      const a = Math.min(nodeH / 2, 6 * m.k);
+      const c1 = [x0 + 2.2 * R, hCy[l] - a - R];
+      const c2 = [x0 + 2.2 * R, hCy[l] + a + R];
+      const end = [x0 + 1, hCy[l] + a];
+      edges.push({
+        kind: "fwd",
+        matrix: w.key,
+        which: "hh",
+        chain: ci,
+        layer: l,
+        t,
+        loop: true,
+        path: `M${x0},${hCy[l] - a}C${c1[0]},${c1[1]} ${c2[0]},${c2[1]} ${end[0]},${end[1]}`,
+        head: { x1: c2[0], y1: c2[1], x2: end[0], y2: end[1] },
+      });
+      add(w.label, x0 + 1.7 * R + 6 * m.k, hCy[l] + m.small * 0.35, m.small, "start", "edge");
+      const wx = matrixOf("xh", chain, l);
+      const y1 = l === 0 ? xRowCy - m.ioR - 2 : hCy[l - 1] - nodeH / 2 - 2;
+      const y2 = hCy[l] + nodeH / 2 + 2;
+      if (l > 0 || chain.x !== "none") {
+        edges.push({
+          kind: "fwd",
+          matrix: wx.key,
+          which: "xh",
+          chain: ci,
+          layer: l,
+          t,
+          x1: cx,
+          y1,
+          x2: cx,
+          y2,
+        });
+        add(wx.label, cx - 5 * m.k, (y1 + y2) / 2 + m.small * 0.35, m.small, "end", "edge");
+      }
+    }
+    const ghostX = chain.x === "none";
+    nodes.push({ kind: "x", chain: ci, t, cx, cy: xRowCy, r: m.ioR, ghost: ghostX });
+    if (chain.y !== "none") {
+      const top = chain.layers - 1;
+      const w = matrixOf("hy", chain, top);
+      nodes.push({ kind: "y", chain: ci, t, cx, cy: yRowCy, r: m.ioR, ghost: false });
+      const y1 = hCy[top] - nodeH / 2 - 2;
+      const y2 = yRowCy + m.ioR + 2;
+      edges.push({
+        kind: "fwd",
+        matrix: o.outputLayer ? w.key : null,
+        which: "hy",
+        chain: ci,
+        layer: top,
+        t,
+        x1: cx,
+        y1,
+        x2: cx,
+        y2,
+      });
+      if (o.outputLayer)
+        add(w.label, cx - 5 * m.k, y2 + (y1 - y2) * 0.3 + m.small * 0.35, m.small, "end", "edge");
+    }
+    if (ci > 0) {
+      // The encoder's h_T initialises the decoder: an arc under the two cells.
+      const prev = nodes.find((n) => n.kind === "h" && n.chain === ci - 1 && n.layer === 0);
+      const y0 = hCy[0] + nodeH / 2 + 3 * m.k;
+      const x0 = prev.cx + m.nodeW / 2;
+      const x1 = cx - m.nodeW / 2 - 2;
+      const q = [(x0 + x1) / 2, y0 + m.vGap * 0.9];
+      const path = `M${x0},${y0}Q${q[0]},${q[1]} ${x1},${y0}`;
+      const head = { x1: q[0], y1: q[1], x2: x1, y2: y0 };
+      edges.push({
+        kind: "fwd",
+        matrix: null,
+        which: "ctx",
+        chain: ci,
+        t,
+        path,
+        head,
+        context: true,
+      });
+      add(
+        [{ text: "context h" }, { text: "T", sub: true }],
+        q[0],
+        y0 + m.vGap * 0.45 + m.small * 1.4,
+        m.small,
+        "middle",
+        "edge",
+      );
+    }
+    cx += cellSpan + m.pitchMin;
+  });
+  const contentRight = cx - m.pitchMin + m.pad;
+  const width = Math.max(o.width, contentRight);
+  const steps = chains.map((c) => `${c.name ? `${c.name}: ` : ""}t = 1 … ${c.T}`).join(", ");
+  const caption = `one cell, the same weights at every step (${steps}); showing h at t = ${columns.map((c) => c.t).join(", ")}`;
+  y += m.small * 0.6;
+  const captionLabel = makeLabel(caption, m.pad, y + m.small, m.small, "start", "caption");
+  labels.push(captionLabel);
+  const height = y + m.small * 1.6 + m.pad;
+  return {
+    width: Math.max(width, captionLabel.box.x1 + m.pad),
+    height,
+    m,
+    chains,
+    gc: -1,
+    primary: 0,
+    slots,
+    nodeH,
+    nodes,
+    edges,
+    labels,
+    tokenLabels: [],
+    tokenRotate: false,
+    bands: [],
+    columns,
+    lossBox: null,
+    rolled: true,
+  };
+}

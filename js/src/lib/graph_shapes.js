@@ -1,0 +1,108 @@
+// Rows of the shapes panel: every array of one run with its dimensions named in Keras
+// vocabulary. Pure (the panel DOM is built in graph.js with textContent only).
+
+const GATES = { lstm: 4, gru: 3 };
+const GATE_NAMES = { lstm: "i, f, c, o", gru: "z, r, h" };
+
+/** Named dimensions of an array of the bottom layer. */
+function dimsOf(name, cell, returnSequences, seq2seq) {
+  const g = GATES[cell] ? `${GATES[cell]}·units` : "units";
+  const time = seq2seq ? "decoder timesteps" : "timesteps";
+  switch (name) {
+    case "x":
+      return ["batch", "timesteps", "features"];
+    case "h_0":
+    case "h_t":
+    case "c_t":
+      return ["batch", "units"];
+    case "W_xh":
+      return ["features", g];
+    case "W_hh":
+      return ["units", g];
+    case "b":
+      return cell === "gru" ? ["2", g] : [g];
+    case "W_hy":
+      return ["units", "output_units"];
+    case "b_y":
+      return ["output_units"];
+    case "y":
+      return returnSequences ? ["batch", time, "output_units"] : ["batch", "output_units"];
+    default:
+      return null;
+  }
+}
+
+function tuple(items) {
+  return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
+}
+
+/**
+ * Rows `{name, dims, value, current, note}` of the shapes panel.
+ *
+ * `output` is listed twice — return_sequences=True (batch, timesteps, units) and False
+ * (batch, units) — with `current` marking the one this layer uses.
+ *
+ * @param {Record<string, number[]>} shapes from the frame (bottom layer; output of the top)
+ * @param {{cell: string, returnSequences: boolean, architecture: string}} s
+ */
+export function shapeRows(shapes, s) {
+  const rows = [];
+  const seq2seq = s.architecture === "seq2seq";
+  const x = shapes.x ?? [];
+  const ht = shapes.h_t ?? [];
+  const out = shapes.output ?? [];
+  for (const [name, shape] of Object.entries(shapes)) {
+    if (name === "output") continue;
+    const dims = dimsOf(name, s.cell, s.returnSequences, seq2seq);
+    const row = {
+      name,
+      dims: dims ? tuple(dims) : "",
+      value: tuple(shape),
+      current: null,
+      note: "",
+    };
+    if (GATES[s.cell] && (name === "W_xh" || name === "W_hh")) {
+      row.note = `gates ${GATE_NAMES[s.cell]} side by side`;
+    }
+    rows.push(row);
+  }
+  if ("output" in shapes) {
+    const batch = x[0] ?? ht[0];
+    const units = ht[1] ?? out[out.length - 1];
+    const steps = out.length === 3 ? out[1] : x[1];
+    const time = seq2seq ? "decoder timesteps" : "timesteps";
+    const seqRow = {
+      name: "output",
+      dims: tuple(["batch", time, "units"]),
+      value: tuple([batch, steps, units]),
+      current: out.length === 3,
+      note: "return_sequences=True: every h_t",
+    };
+    const lastRow = {
+      name: "output",
+      dims: tuple(["batch", "units"]),
+      value: tuple([batch, units]),
+      current: out.length === 2,
+      note: "return_sequences=False: h_T only",
+    };
+    const at = rows.findIndex((r) => r.name === "W_hy");
+    rows.splice(at < 0 ? rows.length : at, 0, seqRow, lastRow);
+  }
+  return rows;
+}
+
+/** "parameters: 336 (same for any number of timesteps)". */
+export function paramsText(nParams, layers) {
+  const n = Number(nParams).toLocaleString("en-US");
+  const which = layers > 1 ? `, all ${layers} layers` : "";
+  return `parameters: ${n} (same for any number of timesteps${which})`;
+}
+
+/** One-line caption above the table. */
+export function shapesCaption(s) {
+  const parts = [];
+  if (s.layers > 1) parts.push("layer 1 shown; the layers above read units features");
+  if (GATES[s.cell])
+    parts.push(`${s.cell.toUpperCase()}: ${GATES[s.cell]} gates → ${GATES[s.cell]}·units columns`);
+  return parts.join(". ");
+}

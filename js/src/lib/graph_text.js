@@ -1,0 +1,91 @@
+// Text measurement without a DOM, and the size constants of the graph (normal / presenter).
+// Widths are deliberately generous estimates so that labels placed with them never collide.
+
+/** Width factor of a character relative to the font size (wide scripts count as 1 em). */
+function charEm(ch) {
+  const code = ch.codePointAt(0);
+  if (code >= 0x2e80) return 1.0; // CJK, emoji and other wide glyphs
+  if (/[ilj.,:;'!|]/.test(ch)) return 0.36;
+  if (/[MWmw@%]/.test(ch)) return 0.9;
+  return 0.62;
+}
+
+/**
+ * Estimated width in px of a label made of parts (`{text, sub?, sup?}`); sub/superscripts
+ * are drawn at 70 % size.
+ *
+ * @param {string | Array<{text: string, sub?: boolean, sup?: boolean}>} label
+ * @param {number} size font size in px
+ */
+export function textWidth(label, size) {
+  const parts = typeof label === "string" ? [{ text: label }] : label;
+  let em = 0;
+  for (const part of parts) {
+    const k = part.sub || part.sup ? 0.7 : 1;
+    for (const ch of part.text) em += charEm(ch) * k;
+  }
+  return em * size;
+}
+
+/** Plain text of a label made of parts (used for titles and aria labels). */
+export function plainText(label) {
+  if (typeof label === "string") return label;
+  return label.map((p) => (p.sub ? `_${p.text}` : p.sup ? `^${p.text}` : p.text)).join("");
+}
+
+/** "h" with subscript "t" and optional superscript layer, as label parts. */
+export function sym(base, sub, sup) {
+  const parts = [{ text: base }];
+  if (sub !== undefined && sub !== "") parts.push({ text: String(sub), sub: true });
+  if (sup !== undefined && sup !== "") parts.push({ text: String(sup), sup: true });
+  return parts;
+}
+
+/**
+ * Size constants. Presenter mode scales everything by 1.5 (legible on a 1280×720 projector).
+ *
+ * @param {boolean} presenter
+ */
+export function metrics(presenter) {
+  const k = presenter ? 1.5 : 1;
+  const cellW = 18 * k;
+  return {
+    k,
+    font: 13 * k,
+    small: 11 * k,
+    cellW,
+    cellH: 8 * k,
+    nodeW: cellW + 4 * k,
+    maxSlots: 8,
+    ioR: 7 * k,
+    line: 1.6 * k,
+    pitchMin: cellW + 40 * k,
+    pitchMax: 120 * k,
+    vGap: 40 * k,
+    layerGap: 44 * k,
+    pad: 8 * k,
+    laneOffset: 7 * k,
+  };
+}
+
+/**
+ * Unit cells drawn for a hidden state of p units: all of them when p <= maxSlots, else the
+ * first maxSlots - 2, an ellipsis, and the last one.
+ *
+ * @returns {Array<{unit: number} | {ellipsis: true}>}
+ */
+export function unitSlots(p, maxSlots = 8) {
+  const n = Math.max(1, p | 0);
+  if (n <= maxSlots) return Array.from({ length: n }, (_, i) => ({ unit: i }));
+  const head = Array.from({ length: maxSlots - 2 }, (_, i) => ({ unit: i }));
+  return [...head, { ellipsis: true }, { unit: n - 1 }];
+}
+
+/** A positioned label with its estimated bounding box (for overlap checks). */
+export function makeLabel(parts, x, y, size, anchor, cls) {
+  const p = typeof parts === "string" ? [{ text: parts }] : parts;
+  const w = textWidth(p, size);
+  const x0 = anchor === "start" ? x : anchor === "end" ? x - w : x - w / 2;
+  const box = { x0, x1: x0 + w, y0: y - 0.95 * size, y1: y + 0.45 * size };
+  return { parts: p, x, y, size, anchor, cls, box };
+}

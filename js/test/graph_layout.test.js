@@ -1,0 +1,313 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import {
+  architectureNotes,
+  chainsFor,
+  gradientChain,
+  matricesOf,
+} from "../src/lib/graph_chains.js";
+import { chooseSteps, columnsFor, xOfStep } from "../src/lib/graph_columns.js";
+import { layoutGraph, unitSlots } from "../src/lib/graph_layout.js";
+import { textWidth } from "../src/lib/graph_text.js";
+
+const base = {
+  width: 1280,
+  presenter: false,
+  units: 16,
+  timesteps: 20,
+  architecture: "many-to-many",
+  layers: 1,
+  returnSequences: true,
+  truncate: 0,
+  tokens: null,
+  decoderSteps: 0,
+  tCursor: -1,
+  outputLayer: true,
+  gradLength: 21,
+};
+
+function overlaps(a, b) {
+  return a.x0 < b.x1 - 0.01 && b.x0 < a.x1 - 0.01 && a.y0 < b.y1 - 0.01 && b.y0 < a.y1 - 0.01;
+}
+
+function nodeBox(n) {
+  const hw = n.r ?? n.w / 2;
+  const hh = n.r ?? n.h / 2;
+  return { x0: n.cx - hw, x1: n.cx + hw, y0: n.cy - hh, y1: n.cy + hh };
+}
+
+function assertLegible(L, what) {
+  const boxes = L.labels.map((l) => ({ ...l.box, text: l.parts.map((p) => p.text).join("") }));
+  if (!L.tokenRotate)
+    boxes.push(...L.tokenLabels.map((l) => ({ ...l.box, text: l.parts[0].text })));
+  for (let i = 0; i < boxes.length; i++) {
+    const b = boxes[i];
+    assert.ok(b.x0 >= 0 && b.x1 <= L.width + 0.01, `${what}: label "${b.text}" cut at the sides`);
+    assert.ok(b.y0 >= 0 && b.y1 <= L.height + 0.01, `${what}: label "${b.text}" cut vertically`);
+    for (let j = i + 1; j < boxes.length; j++) {
+      assert.ok(!overlaps(b, boxes[j]), `${what}: "${b.text}" overlaps "${boxes[j].text}"`);
+    }
+    if (L.lossBox && b.text !== "L") {
+      const { x, y, w, h } = L.lossBox;
+      assert.ok(!overlaps(b, { x0: x, x1: x + w, y0: y, y1: y + h }), `${what}: "${b.text}" on L`);
+    }
+    for (const n of L.nodes) {
+      assert.ok(!overlaps(b, nodeBox(n)), `${what}: "${b.text}" covers a ${n.kind} node`);
+    }
+  }
+  if (L.tokenRotate) {
+    // Rotated 45°: neighbours are pitch·sin45 apart perpendicular to the text.
+    assert.ok(L.pitch * Math.SQRT1_2 >= L.m.small * 1.2, `${what}: rotated tokens collide`);
+  }
+}
+
+test("unitSlots: all units up to 8, else first six, ellipsis, last", () => {
+  assert.deepEqual(unitSlots(1), [{ unit: 0 }]);
+  assert.equal(unitSlots(8).length, 8);
+  const s = unitSlots(256);
+  assert.equal(s.length, 8);
+  assert.deepEqual(
+    s.slice(0, 6).map((x) => x.unit),
+    [0, 1, 2, 3, 4, 5],
+  );
+  assert.deepEqual(s[6], { ellipsis: true });
+  assert.deepEqual(s[7], { unit: 255 });
+  assert.deepEqual(unitSlots(9).at(-1), { unit: 8 });
+});
+
+test("chooseSteps keeps everything that fits and always shows the first and last step", () => {
+  assert.deepEqual(chooseSteps(5, 10), [1, 2, 3, 4, 5]);
+  const s = chooseSteps(200, 12, [], 1);
+  assert.equal(s[0], 1);
+  assert.equal(s.at(-1), 200);
+  // 11 steps + 1 gap = 12 columns; the end gets the extra step.
+  assert.deepEqual(s, [1, 2, 3, 4, 5, 195, 196, 197, 198, 199, 200]);
+  assert.ok(chooseSteps(200, 12, [100], 1).includes(100));
+  assert.deepEqual(chooseSteps(200, 1, [], 1), [1, 200]);
+});
+
+test("columnsFor inserts gap columns with the number of hidden steps", () => {
+  const cols = columnsFor([1, 2, 9, 10], 10, true);
+  assert.deepEqual(
+    cols.map((c) => c.kind),
+    ["h0", "step", "step", "gap", "step", "step"],
+  );
+  assert.equal(cols[3].count, 6);
+  assert.deepEqual([cols[3].from, cols[3].to], [3, 8]);
+});
+
+test("xOfStep places hidden steps inside their gap, shown steps at the column centre", () => {
+  const cols = columnsFor([1, 5], 5, true).map((c, i) => ({ ...c, x: i * 10, w: 10 }));
+  assert.equal(xOfStep(cols, 0), 5);
+  assert.equal(xOfStep(cols, 1), 15);
+  assert.equal(xOfStep(cols, 3), 20 + (10 * 2) / 4);
+  assert.equal(xOfStep(cols, 5), 35);
+  assert.equal(xOfStep(cols, 6), null);
+});
+
+test("labels never overlap, are never cut, every column has a valid t", () => {
+  const archs = ["many-to-many", "many-to-one", "one-to-many", "seq2seq"];
+  for (const width of [400, 1280]) {
+    for (const T of [1, 2, 7, 30, 200]) {
+      for (const presenter of [false, true]) {
+        for (const arch of archs) {
+          for (const units of [1, 256]) {
+            const o = {
+              ...base,
+              width,
+              timesteps: T,
+              presenter,
+              architecture: arch,
+              units,
+              decoderSteps: arch === "seq2seq" ? 5 : 0,
+              truncate: T > 3 ? 3 : 0,
+              gradLength: (arch === "seq2seq" ? 5 : T) + 1,
+              tCursor: Math.ceil(T / 2),
+              layers: arch === "seq2seq" ? 2 : 3,
+            };
+            const L = layoutGraph(o);
+            const what = JSON.stringify({ width, T, presenter, arch, units });
+            assertLegible(L, what);
+            for (const c of L.columns) {
+              const chainT = L.chains[c.chain].T;
+              assert.ok(Number.isInteger(c.t) && c.t >= 0 && c.t <= chainT, `${what}: t=${c.t}`);
+            }
+            const enc = L.columns.filter((c) => c.chain === 0).map((c) => c.t);
+            assert.ok(enc.includes(1) && enc.includes(T), `${what}: first/last step shown`);
+            assert.ok(
+              enc.includes(Math.ceil(T / 2)) || arch === "seq2seq",
+              `${what}: cursor shown`,
+            );
+          }
+        }
+      }
+    }
+  }
+});
+
+test("tokens are labelled and stay legible, long ones rotate", () => {
+  const tokens = ["the", "cat", "sat", "on", "the", "mat"];
+  const L = layoutGraph({ ...base, timesteps: 6, tokens, gradLength: 7 });
+  assert.deepEqual(
+    L.tokenLabels.map((l) => l.parts[0].text),
+    tokens,
+  );
+  assert.equal(L.tokenRotate, false);
+  assertLegible(L, "short tokens");
+  const long = Array.from({ length: 30 }, (_, i) => `antidisestablishment${i}`);
+  const R = layoutGraph({ ...base, width: 400, timesteps: 30, tokens: long, gradLength: 31 });
+  assert.equal(R.tokenRotate, true);
+  assertLegible(R, "long tokens");
+  const last = R.tokenLabels.at(-1);
+  assert.ok(last.x + textWidth(last.parts[0].text, last.size) * Math.SQRT1_2 <= R.width);
+});
+
+test("the units slider changes every node, the timesteps slider the number of columns", () => {
+  const small = layoutGraph({ ...base, units: 3 });
+  const big = layoutGraph({ ...base, units: 64 });
+  const hs = (L) => L.nodes.filter((n) => n.kind === "h");
+  assert.ok(hs(small).every((n) => n.h === 3 * small.m.cellH));
+  assert.ok(hs(big).every((n) => n.h === 8 * big.m.cellH));
+  const steps = (T) =>
+    layoutGraph({ ...base, timesteps: T, gradLength: T + 1 }).columns.filter((c) => c.t > 0).length;
+  assert.deepEqual([steps(1), steps(2), steps(7)], [1, 2, 7]);
+});
+
+test("many-to-one ghosts every output but y_T; one-to-many has a single input", () => {
+  const m21 = layoutGraph({ ...base, architecture: "many-to-one", timesteps: 4, gradLength: 5 });
+  const ys = m21.nodes.filter((n) => n.kind === "y");
+  assert.deepEqual(
+    ys.map((n) => [n.t, n.ghost]),
+    [
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, false],
+    ],
+  );
+  const o2m = layoutGraph({ ...base, architecture: "one-to-many", timesteps: 4, gradLength: 5 });
+  const xs = o2m.nodes.filter((n) => n.kind === "x");
+  assert.deepEqual(
+    xs.map((n) => n.ghost),
+    [false, true, true, true],
+  );
+  assert.equal(o2m.edges.filter((e) => e.which === "xh").length, 1);
+});
+
+test("seq2seq draws two chains joined by the context edge, gradients on the matching chain", () => {
+  const chains = chainsFor({ architecture: "seq2seq", timesteps: 6, decoderSteps: 4, layers: 1 });
+  assert.deepEqual(
+    chains.map((c) => [c.name, c.T]),
+    [
+      ["encoder", 6],
+      ["decoder", 4],
+    ],
+  );
+  assert.equal(gradientChain(chains, 7), 0);
+  assert.equal(gradientChain(chains, 5), 1);
+  // The frame's gradients are those of the top decoder layer (S + 1 = 5 norms).
+  const L = layoutGraph({
+    ...base,
+    architecture: "seq2seq",
+    timesteps: 6,
+    decoderSteps: 4,
+    gradLength: 5,
+  });
+  const ctx = L.edges.filter((e) => e.context);
+  assert.equal(ctx.length, 1);
+  assert.equal(ctx[0].matrix, "W_hh^dec");
+  assert.ok(L.labels.some((l) => l.parts[0].text === "decoder"));
+  // Backward edges arrive at h_1..h_S of the decoder and, through the context, at h_T.
+  const bwd = L.edges.filter((e) => e.kind === "bwd").map((e) => [e.chain, e.t]);
+  assert.deepEqual(
+    bwd.sort((a, b) => a[0] - b[0] || a[1] - b[1]),
+    [
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [1, 4],
+    ],
+  );
+  // Decoder inputs are zeros: ghosted, no W_xh edge into the decoder.
+  assert.ok(L.nodes.filter((n) => n.kind === "x" && n.chain === 1).every((n) => n.ghost));
+  assert.equal(L.edges.filter((e) => e.which === "xh" && e.chain === 1).length, 0);
+  const stacked = chainsFor({ architecture: "seq2seq", timesteps: 6, layers: 2 });
+  assert.deepEqual(
+    stacked.map((c) => c.states),
+    [
+      [0, 1],
+      [2, 3],
+    ],
+  );
+  assert.equal(stacked[1].T, 6);
+});
+
+test("shared matrices: one key per matrix and layer, every copy carries it", () => {
+  const chains = chainsFor({
+    architecture: "many-to-many",
+    layers: 2,
+    timesteps: 5,
+    returnSequences: true,
+  });
+  assert.deepEqual(
+    matricesOf(chains, true).map((m) => m.key),
+    ["W_xh^(1)", "W_hh^(1)", "W_xh^(2)", "W_hh^(2)", "W_hy^(2)"],
+  );
+  const L = layoutGraph({ ...base, layers: 2, timesteps: 5, gradLength: 6 });
+  const count = (key) => L.edges.filter((e) => e.matrix === key).length;
+  assert.deepEqual(
+    ["W_xh^(1)", "W_hh^(1)", "W_xh^(2)", "W_hh^(2)", "W_hy^(2)"].map(count),
+    [5, 5, 5, 5, 5],
+  );
+});
+
+test("truncated BPTT band spans the last k steps and is labelled", () => {
+  const L = layoutGraph({ ...base, timesteps: 10, truncate: 4, gradLength: 11 });
+  assert.equal(L.bands.length, 1);
+  const cx = (t) => L.columns.find((c) => c.t === t && c.chain === 0);
+  const b = L.bands[0];
+  assert.ok(b.x < cx(6).x + cx(6).w / 2 && b.x > cx(5).x + cx(5).w / 2);
+  assert.ok(b.x + b.w > cx(10).x + cx(10).w / 2);
+  assert.ok(L.labels.some((l) => l.parts[0].text === "truncated BPTT: 4 steps"));
+});
+
+test("architecture notes explain stacking and ghosted outputs", () => {
+  const notes = architectureNotes({
+    architecture: "many-to-many",
+    layers: 3,
+    returnSequences: true,
+    outputUnits: 2,
+  });
+  assert.equal(notes.length, 2);
+  assert.match(
+    notes[0],
+    /^layer 1 must return sequences: layer 2 needs an input at every timestep/,
+  );
+  const m21 = architectureNotes({ architecture: "many-to-one", layers: 1, outputUnits: 0 });
+  assert.deepEqual(m21, [
+    "many-to-one: only h_T leaves the layer (return_sequences=False).",
+    "No output layer: each output is the hidden state itself.",
+  ]);
+});
+
+test("rolled view: one cell per layer with its W_hh self-loop, legible", async () => {
+  const { layoutRolled } = await import("../src/lib/graph_rolled.js");
+  for (const arch of ["many-to-many", "many-to-one", "one-to-many", "seq2seq"]) {
+    for (const presenter of [false, true]) {
+      const L = layoutRolled({
+        ...base,
+        architecture: arch,
+        layers: 2,
+        presenter,
+        width: 400,
+        tCursor: 5,
+      });
+      assertLegible(L, `rolled ${arch} ${presenter}`);
+      const loops = L.edges.filter((e) => e.loop);
+      const cells = arch === "seq2seq" ? 2 : 1;
+      assert.equal(loops.length, 2 * cells);
+      assert.equal(L.nodes.filter((n) => n.kind === "h").length, 2 * cells);
+      assert.ok(L.nodes.filter((n) => n.kind === "h").every((n) => n.t === 5));
+    }
+  }
+});

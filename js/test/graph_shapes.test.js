@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import {
+  divergingColor,
+  formatNumber,
+  gradientExtent,
+  gradientStyles,
+  inkOn,
+  stateRange,
+} from "../src/lib/graph_color.js";
+import { paramsText, shapeRows, shapesCaption } from "../src/lib/graph_shapes.js";
+
+const rnnShapes = {
+  x: [1, 20, 4],
+  h_0: [1, 16],
+  W_xh: [4, 16],
+  W_hh: [16, 16],
+  b: [16],
+  h_t: [1, 16],
+  output: [1, 20, 16],
+};
+
+test("shape rows name every dimension and list both output choices", () => {
+  const rows = shapeRows(rnnShapes, {
+    cell: "rnn",
+    returnSequences: true,
+    architecture: "many-to-many",
+  });
+  const byName = (n) => rows.filter((r) => r.name === n);
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    ["x", "h_0", "W_xh", "W_hh", "b", "h_t", "output", "output"],
+  );
+  assert.equal(byName("x")[0].dims, "(batch, timesteps, features)");
+  assert.equal(byName("x")[0].value, "(1, 20, 4)");
+  assert.equal(byName("b")[0].dims, "(units,)");
+  assert.equal(byName("b")[0].value, "(16,)");
+  const [seq, last] = byName("output");
+  assert.deepEqual(
+    [seq.dims, seq.value, seq.current],
+    ["(batch, timesteps, units)", "(1, 20, 16)", true],
+  );
+  assert.deepEqual([last.dims, last.value, last.current], ["(batch, units)", "(1, 16)", false]);
+});
+
+test("many-to-one emphasises the (batch, units) output", () => {
+  const rows = shapeRows(
+    { ...rnnShapes, output: [1, 16] },
+    { cell: "rnn", returnSequences: false, architecture: "many-to-one" },
+  );
+  const outs = rows.filter((r) => r.name === "output");
+  assert.deepEqual(
+    outs.map((r) => [r.value, r.current]),
+    [
+      ["(1, 20, 16)", false],
+      ["(1, 16)", true],
+    ],
+  );
+});
+
+test("LSTM and GRU shapes show the gate multiples", () => {
+  const lstm = shapeRows(
+    {
+      x: [2, 5, 3],
+      W_xh: [3, 32],
+      W_hh: [8, 32],
+      b: [32],
+      h_t: [2, 8],
+      c_t: [2, 8],
+      output: [2, 5, 8],
+    },
+    { cell: "lstm", returnSequences: true, architecture: "many-to-many" },
+  );
+  const w = lstm.find((r) => r.name === "W_hh");
+  assert.deepEqual(
+    [w.dims, w.value, w.note],
+    ["(units, 4·units)", "(8, 32)", "gates i, f, c, o side by side"],
+  );
+  const gru = shapeRows(
+    { b: [2, 24], h_t: [1, 8] },
+    { cell: "gru", returnSequences: true, architecture: "many-to-many" },
+  );
+  assert.deepEqual([gru[0].dims, gru[0].value], ["(2, 3·units)", "(2, 24)"]);
+  assert.equal(shapesCaption({ cell: "gru", layers: 1 }), "GRU: 3 gates → 3·units columns");
+});
+
+test("parameter count text says it does not depend on timesteps", () => {
+  assert.equal(paramsText(336, 1), "parameters: 336 (same for any number of timesteps)");
+  assert.equal(
+    paramsText(12345, 2),
+    "parameters: 12,345 (same for any number of timesteps, all 2 layers)",
+  );
+});
+
+test("state range follows the activation", () => {
+  assert.deepEqual(stateRange("tanh", [5]), [-1, 1]);
+  assert.deepEqual(stateRange("sigmoid", [5]), [0, 1]);
+  assert.deepEqual(stateRange("relu", [0, 2.5, Number.POSITIVE_INFINITY]), [0, 2.5]);
+  assert.deepEqual(stateRange("linear", [-3, 2]), [-3, 3]);
+  assert.deepEqual(stateRange("linear", [0, 0]), [-1, 1]);
+});
+
+test("diverging colours: ends, neutral midpoint, inf clipped, NaN flagged", () => {
+  assert.equal(divergingColor(-1, -1, 1), "rgb(33, 102, 172)");
+  assert.equal(divergingColor(0, -1, 1), "rgb(240, 240, 240)");
+  assert.equal(divergingColor(1, -1, 1), "rgb(178, 24, 43)");
+  assert.equal(divergingColor(0.5, 0, 1), "rgb(240, 240, 240)");
+  assert.equal(divergingColor(Number.POSITIVE_INFINITY, -1, 1), "rgb(178, 24, 43)");
+  assert.equal(divergingColor(Number.NaN, -1, 1), null);
+  assert.equal(divergingColor(0.5, -1, 1), "rgb(209, 132, 142)");
+  assert.equal(inkOn(0.9, -1, 1), "#ffffff");
+  assert.equal(inkOn(0.1, -1, 1), "#1a1a1a");
+});
+
+test("gradient styles are log-scaled; zero, inf and NaN are told apart", () => {
+  const s = gradientStyles([0, 1e-6, 1e-3, 1, Number.POSITIVE_INFINITY, Number.NaN]);
+  assert.deepEqual(
+    s.map((x) => x.state),
+    ["zero", "active", "active", "active", "inf", "nan"],
+  );
+  assert.deepEqual(
+    s.slice(1, 4).map((x) => x.level),
+    [0, 0.5, 1],
+  );
+  assert.equal(s[4].level, 1);
+  assert.deepEqual(
+    gradientStyles([2, 2]).map((x) => x.level),
+    [1, 1],
+  );
+  assert.deepEqual(gradientExtent([0, 1e-6, 1, Number.POSITIVE_INFINITY]), [1e-6, 1]);
+  assert.equal(gradientExtent([0, 0]), null);
+});
+
+test("numbers are formatted compactly", () => {
+  assert.deepEqual(
+    [1.23456, 0.000012345, 123456, 0, Number.POSITIVE_INFINITY, 0.5].map(formatNumber),
+    ["1.23", "1.23e-5", "1.23e5", "0", "inf", "0.5"],
+  );
+});
