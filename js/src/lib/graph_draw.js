@@ -226,7 +226,7 @@ export function drawGraph(svg, L, d) {
   const fwdPhase = d.phase !== "backward";
   const cursorCol = L.rolled
     ? null
-    : L.columns.find((c) => c.chain === L.primary && c.t === d.cursor && c.t > 0);
+    : L.columns.find((c) => c.chain === L.primary && c.t === d.cursor && (c.t > 0 || !fwdPhase));
   if (cursorCol) {
     svgEl(
       "rect",
