@@ -6,6 +6,7 @@ import {
   clipToAxis,
   cursorStepsBack,
   formatNumber,
+  fromLog10,
   logRange,
   stepsBack,
   truncatedSpan,
@@ -16,10 +17,10 @@ import { sizes } from "./lib/theme.js";
 import { createShell, scheduleDraws, setCommonData } from "./lib/view_shell.js";
 
 const EVENTS = [
-  "jacobian_norms",
-  "dh_norms",
-  "bound",
-  "overlays",
+  "log10_jacobian_norms",
+  "log10_dh_norms",
+  "log10_bound",
+  "log10_overlays",
   "theory",
   "truncate",
   "t_cursor",
@@ -31,11 +32,12 @@ const EVENTS = [
   .join(" ");
 
 const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
+const NORM = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖<sub>2</sub>";
 
 /** The readout line: rho, sigma_max, gamma and the vanishing condition. */
 function fillReadout(node, model) {
   const th = model.get("theory") ?? {};
-  const matrix = model.get("cell") === "rnn" ? "W_hh" : "U";
+  const matrix = th.matrix ?? "W_hh";
   const num = (v) => (v == null ? "inf" : formatNumber(v));
   const parts = [
     [`ρ(${matrix}) = `, num(th.rho)],
@@ -46,12 +48,14 @@ function fillReadout(node, model) {
   const spans = [];
   for (const [label, value] of parts) {
     const s = document.createElement("span");
+    s.className = "rnnviz-chip";
     const b = document.createElement("b");
     b.textContent = value;
-    s.append(label, b, "   ");
+    s.append(label, b);
     spans.push(s);
   }
   const verdict = document.createElement("span");
+  verdict.className = "rnnviz-chip";
   const yes = Boolean(th.vanishing_sufficient);
   const answer = document.createElement("span");
   answer.className = yes ? "rnnviz-yes" : "rnnviz-no";
@@ -62,17 +66,22 @@ function fillReadout(node, model) {
   return yes;
 }
 
+/** A decoded log10 array as values against steps back. */
+function byStepsBack(array) {
+  return stepsBack(fromLog10(array.values));
+}
+
 /** Series drawn with clipping: the main curve and the overlays, as [name, y-by-k, colour]. */
 function curves(model, theme) {
   const out = [];
-  const main = decodeArray(model.get("jacobian_norms"));
+  const main = decodeArray(model.get("log10_jacobian_norms"));
   const cell = model.get("cell");
-  if (main) out.push([`‖∂h_T/∂h_t‖₂ (${CELL_NAMES[cell] ?? cell})`, stepsBack(main.values), null]);
-  const overlays = model.get("overlays") ?? [];
+  if (main) out.push([`${NORM} (${CELL_NAMES[cell] ?? cell})`, byStepsBack(main), null]);
+  const overlays = model.get("log10_overlays") ?? [];
   overlays.forEach(([name, value], i) => {
     const arr = decodeArray(value);
     const label = CELL_NAMES[name] ?? name;
-    if (arr) out.push([label, stepsBack(arr.values), theme.overlays[i % theme.overlays.length]]);
+    if (arr) out.push([label, byStepsBack(arr), theme.overlays[i % theme.overlays.length]]);
   });
   return out;
 }
@@ -97,8 +106,8 @@ function render({ model, el }) {
     if (!Plotly) return;
 
     const series = curves(model, theme);
-    const bound = decodeArray(model.get("bound"));
-    const boundK = bound ? stepsBack(bound.values) : null;
+    const bound = decodeArray(model.get("log10_bound"));
+    const boundK = bound ? byStepsBack(bound) : null;
     let range = logRange(series.map(([, s]) => s.y));
     if (boundK) range = widenRange(range, boundK.y);
 
@@ -110,7 +119,7 @@ function render({ model, el }) {
       traces.push({
         type: "scatter",
         mode: "lines",
-        name: "bound (γ·σ_max)^(T−t)",
+        name: "bound (γ·σ<sub>max</sub>)<sup>T−t</sup>",
         x: boundK.x,
         y: boundK.y.map((v) => (Number.isFinite(v) && v > 0 ? v : Number.NaN)),
         line: { color: theme.bound, width: size.thin, dash: "dash" },
@@ -157,20 +166,20 @@ function render({ model, el }) {
         hovertemplate: `${name}<br>T − t = %{x}: %{y:.3g}<extra></extra>`,
       });
     });
-    const dh = decodeArray(model.get("dh_norms"));
+    const dh = decodeArray(model.get("log10_dh_norms"));
     const span = truncatedSpan(T, model.get("truncate"));
     if (dh) {
-      const d = stepsBack(dh.values);
+      const d = byStepsBack(dh);
       const y = clipToAxis(d.y, range).y.map((v, k) => (span && k > span[0] ? Number.NaN : v));
       traces.push({
         type: "scatter",
         mode: "lines",
-        name: "‖∂L/∂h_t‖₂ (loss gradient)",
+        name: "‖∂L/∂h<sub>t</sub>‖<sub>2</sub> (loss gradient)",
         x: d.x,
         y,
         visible: "legendonly",
         line: { color: theme.accent, width: size.thin, dash: "dot" },
-        hovertemplate: "‖∂L/∂h_t‖₂ at T − t = %{x}: %{y:.3g}<extra></extra>",
+        hovertemplate: "‖∂L/∂h<sub>t</sub>‖ at T − t = %{x}: %{y:.3g}<extra></extra>",
       });
     }
     for (const [bucket, symbol, name] of [
@@ -237,8 +246,8 @@ function render({ model, el }) {
       legend: {
         orientation: "h",
         x: 0,
-        y: -0.2,
-        yanchor: "top",
+        y: 1.02,
+        yanchor: "bottom",
         font: { size: size.font, color: theme.fg },
       },
       xaxis: {
@@ -247,7 +256,7 @@ function render({ model, el }) {
         zeroline: false,
       },
       yaxis: {
-        ...axisStyle(theme, size, "‖∂h_T/∂h_t‖₂  (log scale)"),
+        ...axisStyle(theme, size, `${NORM}  (log scale)`),
         type: "log",
         range,
         exponentformat: "power",

@@ -143,7 +143,7 @@ function render({ model, el }) {
     };
     if (tokens.length === timesteps && timesteps <= 40) {
       xaxis.tickvals = Array.from(x);
-      xaxis.ticktext = tokens;
+      xaxis.ticktext = tokens.map((token, i) => `${token}<br>${i + 1}`);
     }
     const layout = {
       ...baseLayout(theme, size),

@@ -4,6 +4,7 @@ import {
   clipToAxis,
   cursorStepsBack,
   formatNumber,
+  fromLog10,
   logRange,
   stepsBack,
   truncatedSpan,
@@ -68,4 +69,19 @@ test("formatNumber: 3 significant digits, inf spelled out", () => {
   assert.equal(formatNumber(1), "1");
   assert.equal(formatNumber(Number.POSITIVE_INFINITY), "inf");
   assert.equal(formatNumber(25000), "2.50e+4");
+});
+
+test("fromLog10 restores values beyond float32: 1e95, 1e-105, and 0 / inf", () => {
+  const logs = new Float32Array([95, -105, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 0]);
+  const v = fromLog10(logs);
+  assert.ok(Math.abs(v[0] / 1e95 - 1) < 1e-12);
+  assert.ok(Math.abs(v[1] / 1e-105 - 1) < 1e-12);
+  assert.equal(v[2], 0);
+  assert.equal(v[3], Number.POSITIVE_INFINITY);
+  assert.equal(v[4], 1);
+});
+
+test("a float64-range curve spans its decades: no cut before 700 decades", () => {
+  assert.deepEqual(logRange([[1, 1e95]]), [-1, 96]);
+  assert.deepEqual(logRange([[1, 1e-105]]), [-106, 1]);
 });

@@ -1,0 +1,32 @@
+"""rnnviz's Jupyter views and the Explorer that links them.
+
+``explore(**settings)`` opens everything at once; the views can also be used alone:
+``StateHeatmap.from_settings(...)``, ``GradientFlow.from_settings(...)`` and
+``UnrolledGraph.from_settings(...)``, or built from one ``Frame`` (``build_frame``) so
+they show the same run.
+"""
+
+from __future__ import annotations
+
+from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.widgets.explorer import Explorer, explore
+from rnnviz.widgets.gradients import GradientFlow
+from rnnviz.widgets.heatmap import StateHeatmap
+
+__all__ = [
+    "Explorer",
+    "Frame",
+    "GradientFlow",
+    "StateHeatmap",
+    "UnrolledGraph",
+    "build_frame",
+    "explore",
+]
+
+
+def __getattr__(name: str):
+    if name == "UnrolledGraph":
+        from rnnviz.widgets.graph import UnrolledGraph
+
+        return UnrolledGraph
+    raise AttributeError(f"module 'rnnviz.widgets' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["array_to_json", "json_to_array", "ARRAY_SERIALIZERS"]
+__all__ = ["ARRAY_SERIALIZERS", "array_to_json", "json_to_array"]
 
 
 def array_to_json(value: Any, widget: Any = None) -> dict | None:
@@ -22,7 +22,8 @@ def array_to_json(value: Any, widget: Any = None) -> dict | None:
     """
     if value is None:
         return None
-    arr = np.ascontiguousarray(np.asarray(value, dtype=np.float32))
+    with np.errstate(over="ignore"):  # beyond float32 becomes inf, which is intended
+        arr = np.ascontiguousarray(np.asarray(value, dtype=np.float32))
     return {"data": memoryview(arr).cast("B"), "shape": list(arr.shape), "dtype": "float32"}
 
 

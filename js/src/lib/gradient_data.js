@@ -2,6 +2,18 @@
 // values that underflowed to 0 or overflowed to inf clipped to the axis edges.
 
 /**
+ * Undo the log10 the kernel applied for transport (float32 keeps log10 of any float64):
+ * -inf -> 0 (underflow), inf -> inf (overflow), NaN -> NaN.
+ * @param {ArrayLike<number>} logs
+ * @returns {Float64Array}
+ */
+export function fromLog10(logs) {
+  const out = new Float64Array(logs.length);
+  for (let i = 0; i < logs.length; i++) out[i] = 10 ** logs[i];
+  return out;
+}
+
+/**
  * Re-index a series given for t = 0..T onto steps back k = T - t (k = 0..T).
  * @param {ArrayLike<number>} byTime values at t = 0..T
  * @returns {{x: Float64Array, y: Float64Array}} x[k] = k, y[k] = byTime[T - k]
@@ -23,7 +35,7 @@ export function stepsBack(byTime) {
  * @param {ArrayLike<number>[]} seriesList
  * @param {number} [maxDecades] widest span shown; beyond it the low end is cut
  */
-export function logRange(seriesList, maxDecades = 40) {
+export function logRange(seriesList, maxDecades = 700) {
   let lo = 0;
   let hi = 0;
   for (const series of seriesList) {

@@ -36,11 +36,11 @@ const DARK = {
   shade: "rgba(157, 167, 179, 0.18)",
   // Same hues around a dark neutral so that zero blends with a dark page.
   diverging: [
-    [0, "#4393c3"],
-    [0.25, "#2c5a7a"],
+    [0, "#6cb6ff"],
+    [0.25, "#3d7fc0"],
     [0.5, "#262626"],
-    [0.75, "#8c3b2a"],
-    [1, "#e8694a"],
+    [0.75, "#cc5a40"],
+    [1, "#ff9b73"],
   ],
   overlays: ["#d2a8ff", "#56d364", "#e3b341", "#ff7b72", "#79c0ff", "#ffa657"],
 };

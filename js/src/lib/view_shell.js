@@ -18,6 +18,7 @@ const CSS = `
 .rnnviz-view .rnnviz-readout { font-size: 13px; margin: 0 4px; line-height: 1.5;
   font-variant-numeric: tabular-nums; }
 .rnnviz-view .rnnviz-readout b { font-weight: 600; }
+.rnnviz-view .rnnviz-chip { white-space: nowrap; margin-right: 1.3em; display: inline-block; }
 .rnnviz-view .rnnviz-yes { color: var(--jp-success-color1, #1a7f37); font-weight: 600; }
 .rnnviz-view .rnnviz-no { color: var(--jp-warn-color1, #bc4c00); font-weight: 600; }
 .rnnviz-view .rnnviz-plot { width: 100%; }

@@ -1,0 +1,152 @@
+"""The Explorer's ipywidgets controls: one per setting, with its full name always visible.
+
+Ranges and choices come from ``_controls_settings.SPECS``, so a slider can never offer a
+value that Python would reject. The time scrubber (``Play`` + ``time`` slider) steps
+through the forward pass (t = 1 … T) and then the backward pass (t = T … 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+
+from rnnviz.widgets._controls_settings import SPECS
+
+__all__ = ["CSS", "Controls", "build_controls", "time_to_cursor"]
+
+_FULL = {"description_width": "initial"}  # descriptions are never truncated
+
+#: Presenter mode enlarges every control through the ipywidgets CSS variables.
+CSS = """<style>
+.rnnviz-explorer .rnnviz-controls { grid-gap: 4px 24px; align-items: center; }
+.rnnviz-explorer .rnnviz-status { font-size: var(--jp-widgets-font-size, 13px);
+  color: var(--jp-ui-font-color2, #57606a); }
+.rnnviz-explorer.rnnviz-presenter {
+  --jp-widgets-font-size: 20px; --jp-widgets-inline-height: 40px;
+  --jp-widgets-inline-width: 420px; --jp-widgets-inline-width-short: 200px;
+  --jp-widgets-slider-handle-size: 22px; --jp-widgets-slider-track-thickness: 8px;
+}
+.rnnviz-explorer.rnnviz-presenter .widget-label,
+.rnnviz-explorer.rnnviz-presenter .widget-readout,
+.rnnviz-explorer.rnnviz-presenter select,
+.rnnviz-explorer.rnnviz-presenter button { font-size: 20px; }
+</style>"""
+
+_INPUT_LABELS = {
+    "sine": "sine waves",
+    "noise": "noise",
+    "impulse": "impulse at t = 1",
+    "zeros": "zeros",
+    "sentence": "sentence (the cat sat on the mat)",
+}
+_OVERLAY_LABELS = {"none": "nothing", "weight_scale": "weight scales", "cell": "RNN / LSTM / GRU"}
+
+
+def _options(name: str, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    return [((labels or {}).get(c, c), c) for c in SPECS[name].choices]
+
+
+def time_to_cursor(time: int, timesteps: int) -> tuple[int, str]:
+    """Map the scrubber position to (t_cursor, phase).
+
+    0 is "off" (t_cursor −1); 1 … T is the forward pass at t = time; T + 1 … 2T + 1 the
+    backward pass at t = T … 0.
+    """
+    if time <= 0:
+        return -1, "forward"
+    if time <= timesteps:
+        return time, "forward"
+    return max(2 * timesteps + 1 - time, 0), "backward"
+
+
+@dataclass
+class Controls:
+    """The control widgets by setting name, plus the scrubber and the layout box."""
+
+    by_setting: dict[str, widgets.Widget]
+    play: widgets.Play
+    time: widgets.IntSlider
+    time_label: widgets.Label
+    box: widgets.Box
+
+
+def _int_slider(name: str, description: str) -> widgets.IntSlider:
+    spec = SPECS[name]
+    return widgets.IntSlider(
+        value=spec.default,
+        min=spec.low,
+        max=spec.high,
+        description=description,
+        style=_FULL,
+        continuous_update=True,
+        layout=widgets.Layout(width="auto", min_width="260px"),
+    )
+
+
+def build_controls() -> Controls:
+    """Create the controls at the default settings (the Explorer links and sets them)."""
+    spec = SPECS["weight_scale"]
+    dropdown = {"style": _FULL, "layout": widgets.Layout(width="auto")}
+    by_setting: dict[str, widgets.Widget] = {
+        "units": _int_slider("units", "units"),
+        "timesteps": _int_slider("timesteps", "timesteps"),
+        "weight_scale": widgets.FloatSlider(
+            value=spec.default,
+            min=spec.low,
+            max=spec.high,
+            step=0.05,
+            description="weight scale",
+            readout_format=".2f",
+            style=_FULL,
+            continuous_update=True,
+            layout=widgets.Layout(width="auto", min_width="260px"),
+        ),
+        "cell": widgets.ToggleButtons(
+            options=[("RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru")],
+            description="cell",
+            style={**_FULL, "button_width": "64px"},
+        ),
+        "activation": widgets.Dropdown(
+            options=_options("activation"), description="activation", **dropdown
+        ),
+        "input": widgets.Dropdown(
+            options=_options("input", _INPUT_LABELS), description="input", **dropdown
+        ),
+        "architecture": widgets.Dropdown(
+            options=_options("architecture"), description="architecture", **dropdown
+        ),
+        "return_sequences": widgets.Checkbox(
+            value=True, description="return_sequences", indent=False, style=_FULL
+        ),
+        "truncate": _int_slider("truncate", "truncate BPTT (0 = off)"),
+        "layers": _int_slider("layers", "layers"),
+        "overlay": widgets.Dropdown(
+            options=_options("overlay", _OVERLAY_LABELS),
+            description="compare gradients with",
+            **dropdown,
+        ),
+    }
+    by_setting["truncate"].max = SPECS["timesteps"].default
+    timesteps = SPECS["timesteps"].default
+    play = widgets.Play(value=0, min=0, max=2 * timesteps + 1, interval=250, description="play")
+    time = widgets.IntSlider(
+        value=0,
+        min=0,
+        max=2 * timesteps + 1,
+        description="time",
+        readout=False,
+        style=_FULL,
+        continuous_update=True,
+        layout=widgets.Layout(width="auto", min_width="260px", flex="1 1 auto"),
+    )
+    widgets.jslink((play, "value"), (time, "value"))
+    time_label = widgets.Label(value="off")
+    grid = widgets.GridBox(
+        list(by_setting.values()),
+        layout=widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(300px, 1fr))"),
+    )
+    grid.add_class("rnnviz-controls")
+    scrubber = widgets.HBox([play, time, time_label], layout=widgets.Layout(align_items="center"))
+    box = widgets.VBox([grid, scrubber])
+    return Controls(by_setting, play, time, time_label, box)

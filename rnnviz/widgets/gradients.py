@@ -1,0 +1,122 @@
+"""GradientFlow: how much of h_t still reaches h_T, step by step back in time.
+
+Plots ‖∂h_T/∂h_t‖₂ against the number of steps back T − t on a log axis, with the bound
+(γ σ_max(W_hh))^(T−t): the chain rule multiplies one Jacobian per step, so the norm shrinks
+(vanishing) or grows (exploding) roughly geometrically. The readout says whether
+σ_max < 1/γ, the sufficient condition for vanishing gradients.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import traitlets
+
+from rnnviz.widgets._base import bundle
+from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json
+from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.widgets._plotly import PlotlyView
+
+__all__ = ["GradientFlow"]
+
+
+def _overlays_to_json(value: dict | None, widget: Any = None) -> list:
+    """Overlay curves as ``[[name, {data, shape, dtype}], ...]`` (float32 buffers, ordered)."""
+    return [[str(name), array_to_json(arr)] for name, arr in (value or {}).items()]
+
+
+def _finite_or_none(v: Any) -> float | None:
+    """JSON has no inf/NaN: such numbers are sent as None (shown as "inf" by the view)."""
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+class GradientFlow(PlotlyView):
+    """‖∂h_T/∂h_t‖₂ against steps back T − t (log axis), the bound and the theory readout.
+
+    Build it with ``GradientFlow.from_settings(weight_scale=0.5, ...)`` or
+    ``GradientFlow(frame=frame)``; ``show(frame)`` redraws it.
+
+    Synced traits
+    -------------
+    log10_jacobian_norms, log10_dh_norms, log10_bound : array (T + 1,) float32
+        log₁₀ of ‖∂h_T/∂h_t‖₂, ‖∂L/∂h_t‖₂ and the bound, indexed by t = 0 … T (the view
+        plots them against k = T − t). Logarithms keep every float64 value (1e-300 and
+        1e300 alike) within float32; only a true overflow (inf) or underflow (0, i.e.
+        −inf) reaches the view, which draws it clipped at the axis edge with ▲ / ▼.
+    theory : dict
+        matrix, rho, sigma_max, gamma, gamma_sigma (γ σ_max), vanishing_sufficient.
+    log10_overlays : dict name -> array (T + 1,)
+        log₁₀ of the comparison curves (weight scales or cells).
+    """
+
+    _esm = bundle("gradients")
+
+    activation = traitlets.Unicode("tanh").tag(sync=True)
+    truncate = traitlets.Int(0, help="Truncated BPTT window in steps (0 = full).").tag(sync=True)
+    overlay = traitlets.Unicode("none", help='"none", "weight_scale" or "cell".').tag(sync=True)
+    overflowed = traitlets.Bool(False, help="True when a value overflowed to inf.").tag(sync=True)
+    theory = traitlets.Dict(
+        help="matrix, rho, sigma_max, gamma, gamma_sigma, vanishing_sufficient."
+    ).tag(sync=True)
+    log10_jacobian_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
+    log10_dh_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
+    log10_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
+    log10_overlays = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
+
+    def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
+        self.frame: Frame | None = None
+        super().__init__(**kwargs)
+        self.show(frame if frame is not None else build_frame())
+
+    @classmethod
+    def from_settings(cls, **settings: Any) -> GradientFlow:
+        """A gradient plot of the frame built from ``settings`` (see ``rnnviz.explore``)."""
+        view_options = {k: settings.pop(k) for k in ("presenter",) if k in settings}
+        return cls(frame=build_frame(**settings), **view_options)
+
+    def show(self, frame: Frame) -> None:
+        """Draw ``frame`` (one message to the front end)."""
+        if not isinstance(frame, Frame):
+            raise TypeError(f"show() expects a Frame; got {type(frame).__name__}.")
+        s = frame.settings
+        th = frame.theory
+        gamma_sigma = float(th.gamma) * float(th.sigma_max)
+        self.frame = frame
+        with self.hold_sync():
+            self.units = s["units"]
+            self.timesteps = frame.timesteps
+            self.weight_scale = s["weight_scale"]
+            self.cell = s["cell"]
+            self.activation = s["activation"]
+            self.truncate = s["truncate"]
+            self.overlay = s["overlay"]
+            self.overflowed = bool(frame.overflowed)
+            self.theory = {
+                "matrix": str(th.matrix),
+                "rho": _finite_or_none(th.rho),
+                "sigma_max": _finite_or_none(th.sigma_max),
+                "gamma": _finite_or_none(th.gamma),
+                "gamma_sigma": _finite_or_none(gamma_sigma),
+                "vanishing_sufficient": bool(th.vanishing_sufficient),
+            }
+            self.log10_jacobian_norms = log10_f32(frame.jacobian_norms)
+            self.log10_dh_norms = log10_f32(frame.dh_norms)
+            self.log10_bound = log10_f32(frame.bound)
+            self.log10_overlays = {k: log10_f32(v) for k, v in frame.overlays.items()}
+
+    def __repr__(self) -> str:
+        th = self.theory or {}
+        return (
+            f"GradientFlow(units={self.units}, timesteps={self.timesteps}, cell={self.cell!r}, "
+            f"weight_scale={self.weight_scale:g}, sigma_max={th.get('sigma_max')}, "
+            f"vanishing_sufficient={th.get('vanishing_sufficient')})"
+        )
+
+
+def log10_f32(a: Any) -> np.ndarray:
+    """log₁₀ of non-negative norms as float32: 0 → −inf, inf → inf, NaN stays NaN."""
+    with np.errstate(divide="ignore"):
+        return np.ascontiguousarray(np.log10(np.asarray(a, dtype=np.float64)), dtype=np.float32)
