@@ -144,12 +144,17 @@ function render({ model, el }) {
     });
     fillShapes(shapes, s.shapes, s);
     const extra = [];
-    if (s.overflowed)
-      extra.push("Overflow: values that exceeded float range are shown as inf (red dashes).");
-    if (s.units > L.m.maxSlots) {
+    const inf = (a) =>
+      a?.some((v) => v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY);
+    if (s.overflowed || inf(s.dh) || s.states.some((a) => inf(a?.values))) {
       extra.push(
-        `Each h node shows units 1–${L.m.maxSlots - 2}, ⋮, and unit ${s.units} of the ${s.units}.`,
+        "Exploding: some values overflowed (beyond ±3.4e38) and are shown as inf — red dashed gradient edges, saturated cells.",
       );
+    }
+    const last = L.slots.at(-1);
+    if (last.unit !== undefined && last.unit + 1 !== L.slots.length) {
+      const head = L.slots.length - 2;
+      extra.push(`Each h node shows units 1–${head}, ⋮, and unit ${s.units} (p = ${s.units}).`);
     }
     fillNotes(notes, [...architectureNotes(s), ...extra]);
     root.classList.toggle("presenter", s.presenter);

@@ -311,3 +311,14 @@ test("rolled view: one cell per layer with its W_hh self-loop, legible", async (
     }
   }
 });
+
+test("stacked layers draw fewer unit cells per node (three layers fit a projector)", () => {
+  const cells = (layers, presenter) =>
+    layoutGraph({ ...base, units: 256, layers, presenter }).nodes.find((n) => n.kind === "h").h;
+  assert.deepEqual(
+    [1, 2, 3].map((l) => cells(l, false)),
+    [64, 48, 40],
+  );
+  const L = layoutGraph({ ...base, units: 256, layers: 3, presenter: true });
+  assert.ok(L.height <= 600, `three presenter layers are ${L.height}px tall`);
+});

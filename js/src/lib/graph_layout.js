@@ -56,8 +56,8 @@ function placeTokens(tokens, cols, pitch, m, y) {
  * @param {number} o.gradLength number of gradient norms (T + 1), 0 when none
  */
 export function layoutGraph(o) {
-  const m = metrics(o.presenter);
   const chains = chainsFor(o);
+  const m = metrics(o.presenter, Math.max(...chains.map((c) => c.layers)));
   const gc = o.gradLength > 0 ? gradientChain(chains, o.gradLength) : -1;
   const primary = Math.max(gc, 0);
   const slots = unitSlots(o.units, m.maxSlots);

@@ -62,6 +62,16 @@ export function fillLegend(box, matrices, s) {
       `‖∂L/∂hₜ‖ ${formatNumber(ext[0])} … ${formatNumber(ext[1])} (log: thicker = larger)`,
     );
   }
+  if (s.dh?.some((v) => v === Number.POSITIVE_INFINITY)) {
+    const g = h("span", "rg-key", box);
+    swatch(g, "bwd g-inf");
+    h("span", null, g, "‖∂L/∂hₜ‖ = inf (overflow)");
+  }
+  if (s.dh?.some((v) => v === 0)) {
+    const g = h("span", "rg-key", box);
+    swatch(g, "bwd g-zero");
+    h("span", null, g, "0: outside the BPTT window");
+  }
 }
 
 /** Fill the shapes panel from the frame's shapes and parameter count. */

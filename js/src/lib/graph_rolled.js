@@ -9,8 +9,8 @@ import { makeLabel, metrics, sym, textWidth, unitSlots } from "./graph_text.js";
  * time cursor when it is set, else at the last step.
  */
 export function layoutRolled(o) {
-  const m = metrics(o.presenter);
   const chains = chainsFor(o);
+  const m = metrics(o.presenter, Math.max(...chains.map((c) => c.layers)));
   const slots = unitSlots(o.units, m.maxSlots);
   const nodeH = slots.length * m.cellH;
   const L = Math.max(...chains.map((c) => c.layers));

@@ -45,8 +45,9 @@ export function sym(base, sub, sup) {
  * Size constants. Presenter mode scales everything by 1.5 (legible on a 1280×720 projector).
  *
  * @param {boolean} presenter
+ * @param {number} layers stacked layers (1-3)
  */
-export function metrics(presenter) {
+export function metrics(presenter, layers = 1) {
   const k = presenter ? 1.5 : 1;
   const cellW = 18 * k;
   return {
@@ -56,7 +57,9 @@ export function metrics(presenter) {
     cellW,
     cellH: 8 * k,
     nodeW: cellW + 4 * k,
-    maxSlots: 8,
+    // Fewer unit cells per node when layers are stacked, so three layers still fit a
+    // 1280×720 projector in presenter mode.
+    maxSlots: layers >= 3 ? 5 : layers === 2 ? 6 : 8,
     ioR: 7 * k,
     line: 1.6 * k,
     pitchMin: cellW + 40 * k,
