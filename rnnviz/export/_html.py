@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from traitlets import TraitError
+from traitlets import TraitError, TraitType
 
 _TEMPLATE = pathlib.Path(__file__).with_name("page.html")
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
@@ -99,10 +99,19 @@ def _view_name(view: Any) -> str:
     )
 
 
+def _view_class(view: Any) -> type:
+    """The class that defines the view's ``_esm`` (anywidget's ``add_traits`` subclasses it)."""
+    for klass in type(view).__mro__:
+        esm = klass.__dict__.get("_esm")
+        if esm is not None and not isinstance(esm, TraitType):
+            return klass
+    return type(view)
+
+
 def _module_name(view: Any) -> str:
     """Stable name for a view's bundle: the file its ``_esm`` came from, else a hash."""
-    esm = type(view).__dict__.get("_esm") or getattr(type(view), "_esm", None)
-    path = getattr(esm, "_path", None) or getattr(esm, "path", None)
+    esm = _view_class(view).__dict__.get("_esm")
+    path = getattr(esm, "_path", None)
     if path is not None:
         return pathlib.Path(str(path)).stem
     return hashlib.sha1(str(view._esm).encode()).hexdigest()[:10]
@@ -144,7 +153,7 @@ def _encode(value: Any, table: _BufferTable) -> Any:
 
 def _fresh_copy(view: Any, frame: Any) -> Any:
     """A new view of the same class showing ``frame``, with the same display options."""
-    copy = type(view)(frame=frame)
+    copy = _view_class(view)(frame=frame)
     for name in view.trait_names(sync=True):
         if name in _SKIP_KEYS or name.startswith("_") or name in ("t_cursor", "phase"):
             continue

@@ -1,0 +1,289 @@
+"""rnnviz.export: one self-contained HTML file, plotly figures, graph SVG."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html.parser
+import json
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+pytest.importorskip("anywidget")
+
+from rnnviz.export import DEFAULT_SWEEPS, graph_svg, page_html, to_figures, to_html
+from rnnviz.widgets import explore
+from rnnviz.widgets._frame import build_frame
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xhtml"}
+
+
+class _Tags(html.parser.HTMLParser):
+    """Every (tag, attrs) of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _payload(text: str) -> dict:
+    match = re.search(
+        r'<script type="application/json" id="rnnviz-payload">(.*?)</script>', text, re.S
+    )
+    assert match, "the page has no inline data"
+    return json.loads(match.group(1))
+
+
+def _modules(text: str) -> dict[str, str]:
+    found = re.findall(
+        r'<script type="application/octet-stream" id="rnnviz-esm-([\w-]+)">(.*?)</script>',
+        text,
+        re.S,
+    )
+    return {name: base64.b64decode(b64).decode("utf-8") for name, b64 in found}
+
+
+def _array(payload: dict, value: dict) -> np.ndarray:
+    """An array trait as the page stores it: {data: {$buffer: i}, shape, dtype}."""
+    assert value["dtype"] == "float32"
+    data = base64.b64decode(payload["buffers"][value["data"]["$buffer"]])
+    return np.frombuffer(data, dtype=np.float32).reshape(value["shape"])
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return explore(units=6, timesteps=8, weight_scale=1.0)
+
+
+@pytest.fixture(scope="module")
+def page(explorer, tmp_path_factory):
+    path = tmp_path_factory.mktemp("export") / "rnn.html"
+    to_html(explorer, path)
+    return path
+
+
+def test_one_file_that_references_nothing_outside_itself(page):
+    text = page.read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(text)
+    assert [t for t, _ in parser.tags].count("script") >= 5  # data, loader, 3 view modules+
+    for tag, attrs in parser.tags:
+        assert "src" not in attrs, f"<{tag} src=...> would be fetched"
+        assert tag != "link", "a <link> would be fetched"
+        assert not (attrs.get("href") or "").startswith(("http:", "https:", "//"))
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", text))
+    assert urls <= NAMESPACES, f"URLs in the page: {urls - NAMESPACES}"
+    # The inlined modules import nothing from the network either.
+    for name, source in _modules(text).items():
+        assert not re.search(r"""(?:from|import)\s*\(?\s*["'](?:https?:)?//""", source), name
+        assert "@import url(" not in source, name
+
+
+def test_page_embeds_the_views_bundles_and_plotly_once(page):
+    modules = _modules(page.read_text(encoding="utf-8"))
+    assert {"graph", "heatmap", "gradients", "plotly_runtime"} <= set(modules)
+    static = REPO / "rnnviz" / "static"
+    for name in ("graph", "heatmap", "gradients", "plotly_runtime"):
+        assert modules[name] == (static / f"{name}.js").read_text(encoding="utf-8")
+    payload = _payload(page.read_text(encoding="utf-8"))
+    assert payload["globals"] == [{"name": "Plotly", "module": "plotly_runtime"}]
+    assert [v["name"] for v in payload["views"]] == ["graph", "heatmap", "gradients"]
+
+
+def test_sweep_frames_carry_the_simulator_numbers(page):
+    payload = _payload(page.read_text(encoding="utf-8"))
+    values = [f["value"] for f in payload["frames"]]
+    assert values == list(DEFAULT_SWEEPS["weight_scale"])  # 1.0 is already in the list
+    assert payload["initial"] == values.index(1.0)
+    assert payload["sweep"] == {"name": "weight_scale", "label": "weight scale"}
+    names = [v["name"] for v in payload["views"]]
+    heat = names.index("heatmap")
+    for frame in (payload["frames"][0], payload["frames"][-1]):
+        expected = build_frame(units=6, timesteps=8, weight_scale=frame["value"])
+        state = frame["views"][heat]
+        assert state["weight_scale"] == frame["value"]
+        assert frame["timesteps"] == 8
+        values_ = _array(payload, state["values"])
+        assert values_.shape == (6, 8)
+        np.testing.assert_array_equal(values_, expected.states[-1].T.astype(np.float32))
+    # h_t is shared by the graph and the heatmap: each distinct buffer is stored once.
+    assert len(payload["buffers"]) == len(set(payload["buffers"]))
+
+
+def test_current_value_is_added_and_opened(tmp_path):
+    ex = explore(units=4, timesteps=5, weight_scale=1.35)
+    payload = _payload(page_html(ex, sweep_values=[0.5, 2.0]))
+    assert [f["value"] for f in payload["frames"]] == [0.5, 1.35, 2.0]
+    assert payload["initial"] == 1
+
+
+def test_sweep_over_units_and_no_sweep(explorer):
+    payload = _payload(page_html(explorer, sweep="units", sweep_values=[2, 6]))
+    assert [f["views"][0]["units"] for f in payload["frames"]] == [2, 6]
+    single = _payload(page_html(explorer, sweep=None))
+    assert len(single["frames"]) == 1
+    assert single["frames"][0]["views"][0]["units"] == 6
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"source": object()}, TypeError, "expects an Explorer"),
+        ({"path": "rnn.png"}, ValueError, "writes an .html file"),
+        ({"sweep": "seed"}, ValueError, "no default values for a sweep over 'seed'"),
+        ({"sweep_values": []}, ValueError, "sweep_values is empty"),
+    ],
+)
+def test_bad_arguments_are_rejected_and_write_nothing(explorer, tmp_path, kwargs, error, message):
+    args = {"source": explorer, "path": "rnn.html", **kwargs}
+    args["path"] = tmp_path / args["path"]
+    with pytest.raises(error, match=re.escape(message)):
+        to_html(args.pop("source"), args.pop("path"), **args)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------------------
+# plotly.py figures
+# ----------------------------------------------------------------------------------------
+def test_figures_hold_the_frame_data():
+    frame = build_frame(units=5, timesteps=7, weight_scale=0.8, truncate=3)
+    figs = to_figures(frame)
+    assert set(figs) == {"heatmap", "gradients"}
+    heat = figs["heatmap"].data[0]
+    np.testing.assert_array_equal(np.asarray(heat.z), frame.states[-1].T)
+    assert list(heat.x) == [1, 2, 3, 4, 5, 6, 7]
+    assert (heat.zmin, heat.zmax) == (-1.0, 1.0)
+    grad = figs["gradients"]
+    curve, bound = grad.data[0], grad.data[1]
+    np.testing.assert_array_equal(np.asarray(curve.y), frame.jacobian_norms[::-1])
+    assert list(curve.x) == list(range(8))
+    np.testing.assert_array_equal(np.asarray(bound.y), frame.bound[::-1])
+    assert grad.layout.yaxis.type == "log"
+    (band,) = grad.layout.shapes
+    assert (band.x0, band.x1) == (0, 3)
+    assert "ρ = 0.8" in grad.layout.title.text
+
+
+def test_overflow_and_underflow_are_drawn_on_the_axis_edges():
+    frame = build_frame(units=3, timesteps=4)
+    norms = np.array([np.inf, np.inf, 1e-3, 0.5, 1.0])  # t = 0..4
+    frame = dataclasses.replace(
+        frame, jacobian_norms=norms, bound=np.array([0.0, 1e-9, 1e-6, 1e-3, 1.0])
+    )
+    grad = to_figures(frame)["gradients"]
+    names = [trace.name for trace in grad.data]
+    assert "▲ overflow (inf)" in names
+    over = grad.data[names.index("▲ overflow (inf)")]
+    assert list(over.x) == [3, 4]  # steps back of t = 1 and t = 0
+    _lo, hi = grad.layout.yaxis.range
+    assert list(over.y) == [10.0**hi, 10.0**hi]
+    assert list(grad.data[0].x) == [0, 1, 2]  # the finite values, none dropped silently
+    under_bound = [n for n in names if "underflow" in n]
+    assert under_bound == []  # the curve itself has no zero here
+    frame0 = dataclasses.replace(frame, jacobian_norms=np.array([0.0, 1e-4, 1e-3, 0.5, 1.0]))
+    grad0 = to_figures(frame0)["gradients"]
+    under = next(t for t in grad0.data if t.name == "▼ underflow (0)")
+    assert list(under.x) == [4]
+    assert list(under.y) == [10.0 ** grad0.layout.yaxis.range[0]]
+
+
+def test_figures_reject_other_objects():
+    with pytest.raises(TypeError, match="to_figures expects a Frame"):
+        to_figures({"states": []})
+
+
+# ----------------------------------------------------------------------------------------
+# in a real browser, with every network request refused
+# ----------------------------------------------------------------------------------------
+def _browser(pw):
+    if not pathlib.Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh")
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@pytest.mark.ui
+def test_page_renders_offline_and_the_sweep_slider_switches_frames(page):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    url = page.as_uri()
+    requests, blocked = [], []
+
+    def route(r):
+        requests.append(r.request.url)
+        if r.request.url == url:
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    with sync_api.sync_playwright() as pw:
+        browser = _browser(pw)
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 1000})
+            errors = []
+            tab.on("pageerror", lambda e: errors.append(str(e)))
+            tab.route("**/*", route)
+            tab.goto(url)
+            tab.wait_for_selector("body[data-rnnviz-ready=true]", timeout=60_000)
+            roots = ["rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients"]
+            for testid in roots:
+                tab.wait_for_selector(
+                    f'[data-testid="{testid}"][data-weight-scale="1"]', timeout=30_000
+                )
+                assert tab.get_attribute(f'[data-testid="{testid}"]', "data-units") == "6"
+            ts = tab.eval_on_selector_all('[data-testid="h-node"]', "els => els.map(e => e.dataset.t)")
+            assert sorted(map(int, ts)) == list(range(9))  # h_0 … h_8
+            # Keyboard on the sweep slider: Home = first precomputed value (0.25).
+            tab.focus("#rnnviz-sweep")
+            tab.keyboard.press("Home")
+            for testid in roots:
+                tab.wait_for_selector(
+                    f'[data-testid="{testid}"][data-weight-scale="0.25"]', timeout=30_000
+                )
+            assert tab.text_content("#rnnviz-sweep-value") == "0.25"
+            # The time scrubber drives t_cursor on every view.
+            tab.focus("#rnnviz-time")
+            tab.keyboard.press("ArrowRight")
+            tab.keyboard.press("ArrowRight")
+            assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
+                2,
+                2,
+                2,
+            ]
+            assert tab.text_content("#rnnviz-time-value") == "→ t = 2"
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=str(SCREENSHOTS / "export.png"), full_page=True)
+            assert errors == []
+        finally:
+            browser.close()
+    assert blocked == [], f"the page tried to fetch {blocked}"
+    assert set(requests) == {url}
+
+
+@pytest.mark.ui
+def test_graph_svg_is_drawn_by_the_graph_view(tmp_path):
+    pytest.importorskip("playwright.sync_api")
+    ex = explore(units=4, timesteps=6)
+    out = tmp_path / "graph.svg"
+    svg = graph_svg(ex, out)
+    assert svg.startswith("<svg")
+    assert 'xmlns="http://www.w3.org/2000/svg"' in svg
+    assert svg.count('data-testid="h-node"') == 7  # h_0 … h_6
+    assert out.read_text(encoding="utf-8") == svg
