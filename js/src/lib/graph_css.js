@@ -92,6 +92,8 @@ export const GRAPH_CSS = `
 .rnnviz-graph.hl-on .edge:not(.hl) { opacity: 0.13; }
 .rnnviz-graph.hl-on .edge.hl .line { stroke-width: 4px; }
 .rnnviz-graph.presenter.hl-on .edge.hl .line { stroke-width: 6px; }
+.rnnviz-graph.hl-on .wlabel:not(.hl) { opacity: 0.25; }
+.rnnviz-graph .wlabel.hl { font-weight: 700; }
 .rnnviz-graph .cell { stroke: var(--rg-bg); stroke-width: 0.6px; }
 .rnnviz-graph .cell.nan { fill: var(--rg-muted); }
 .rnnviz-graph .h-node .frame { fill: none; stroke: var(--rg-fg); stroke-opacity: 0.55; stroke-width: 1px; }

@@ -2,7 +2,6 @@
 // Text is always set with textContent: tokens and labels are never parsed as markup.
 
 import { divergingColor, formatNumber, gradientStyles } from "./graph_color.js";
-import { plainText } from "./graph_text.js";
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -29,6 +28,7 @@ export function drawText(parent, lab) {
     class: `lbl ${lab.cls ?? ""}`,
   };
   if (lab.rotate) attrs.transform = `rotate(${lab.rotate} ${lab.x} ${lab.y})`;
+  if (lab.matrix) attrs["data-matrix"] = lab.matrix;
   const node = svgEl("text", attrs, parent);
   let shift = 0;
   for (const part of lab.parts) {
@@ -257,8 +257,5 @@ export function drawGraph(svg, L, d) {
     svgEl("rect", { x: b.x, y: b.y, width: b.w, height: b.h, rx: 4 * m.k }, g);
     title(g, "loss L = ½‖y_T − target‖² — its gradient flows back along the pink edges");
   }
-  for (const lab of [...L.labels, ...L.tokenLabels]) {
-    const node = drawText(layers.labels, lab);
-    if (lab.cls === "token") title(node, plainText(lab.parts));
-  }
+  for (const lab of [...L.labels, ...L.tokenLabels]) drawText(layers.labels, lab);
 }

@@ -31,7 +31,8 @@ function placeTokens(tokens, cols, pitch, m, y) {
     );
     lab.rotate = rotate ? 45 : 0;
     labels.push(lab);
-    if (rotate) right = Math.max(right, cx + maxW * 0.72 + m.small + m.pad);
+    const w = textWidth(String(tokens[c.t - 1]), m.small);
+    if (rotate) right = Math.max(right, cx + w * 0.72 + m.small + m.pad);
   }
   const bottom = rotate ? ty + maxW * 0.72 + m.small : ty + m.small * 0.6;
   return { labels, rotate, right, bottom };
@@ -217,7 +218,14 @@ export function layoutGraph(o) {
           y2,
         });
         if (first)
-          add(wxh.label, cx + 5 * m.k, (y1 + y2) / 2 + m.small * 0.35, m.small, "start", "edge");
+          add(
+            wxh.label,
+            cx + 5 * m.k,
+            (y1 + y2) / 2 + m.small * 0.35,
+            m.small,
+            "start",
+            "wlabel",
+          ).matrix = wxh.key;
       }
       // Layer l-1 -> layer l (the full sequence goes up).
       for (let l = 1; l < chain.layers; l++) {
@@ -237,7 +245,14 @@ export function layoutGraph(o) {
           y2,
         });
         if (first)
-          add(w.label, cx + 5 * m.k, (y1 + y2) / 2 + m.small * 0.35, m.small, "start", "edge");
+          add(
+            w.label,
+            cx + 5 * m.k,
+            (y1 + y2) / 2 + m.small * 0.35,
+            m.small,
+            "start",
+            "wlabel",
+          ).matrix = w.key;
       }
       // Output y_t.
       if (chain.y !== "none") {
@@ -267,8 +282,8 @@ export function layoutGraph(o) {
             y2 + (y1 - y2) * 0.3 + m.small * 0.35,
             m.small,
             "start",
-            "edge",
-          );
+            "wlabel",
+          ).matrix = w.key;
         }
       }
     }
@@ -296,7 +311,7 @@ export function layoutGraph(o) {
           dashed,
         });
         if (i === 1 && !dashed)
-          add(w.label, (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "edge");
+          add(w.label, (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "wlabel").matrix = w.key;
         if (ci === gc && l === top) {
           const by = hCy[l] + laneOff;
           edges.push({ kind: "bwd", chain: ci, t: a.t, x1: bx, y1: by, x2: ax, y2: by, dashed });
@@ -320,7 +335,7 @@ export function layoutGraph(o) {
           y2: fy,
           context: true,
         });
-        add("context", (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "edge");
+        add("context", (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "wlabel");
         if (ci - 1 === gc) {
           const by = hCy[l] + laneOff;
           edges.push({

@@ -18,7 +18,11 @@ export function layoutRolled(o) {
   const labels = [];
   const nodes = [];
   const edges = [];
-  const add = (...args) => labels.push(makeLabel(...args));
+  const add = (...args) => {
+    const lab = makeLabel(...args);
+    labels.push(lab);
+    return lab;
+  };
   const R = Math.max(nodeH / 2 + 6 * m.k, 16 * m.k);
 
   let y = m.pad;
@@ -85,7 +89,14 @@ export function layoutRolled(o) {
         path: `M${x0},${hCy[l] - a}C${c1[0]},${c1[1]} ${c2[0]},${c2[1]} ${end[0]},${end[1]}`,
         head: { x1: c2[0], y1: c2[1], x2: end[0], y2: end[1] },
       });
-      add(w.label, x0 + 1.7 * R + 6 * m.k, hCy[l] + m.small * 0.35, m.small, "start", "edge");
+      add(
+        w.label,
+        x0 + 1.7 * R + 6 * m.k,
+        hCy[l] + m.small * 0.35,
+        m.small,
+        "start",
+        "wlabel",
+      ).matrix = w.key;
       const wx = matrixOf("xh", chain, l);
       const y1 = l === 0 ? xRowCy - m.ioR - 2 : hCy[l - 1] - nodeH / 2 - 2;
       const y2 = hCy[l] + nodeH / 2 + 2;
@@ -102,7 +113,14 @@ export function layoutRolled(o) {
           x2: cx,
           y2,
         });
-        add(wx.label, cx - 5 * m.k, (y1 + y2) / 2 + m.small * 0.35, m.small, "end", "edge");
+        add(
+          wx.label,
+          cx - 5 * m.k,
+          (y1 + y2) / 2 + m.small * 0.35,
+          m.small,
+          "end",
+          "wlabel",
+        ).matrix = wx.key;
       }
     }
     const ghostX = chain.x === "none";
@@ -126,7 +144,14 @@ export function layoutRolled(o) {
         y2,
       });
       if (o.outputLayer)
-        add(w.label, cx - 5 * m.k, y2 + (y1 - y2) * 0.3 + m.small * 0.35, m.small, "end", "edge");
+        add(
+          w.label,
+          cx - 5 * m.k,
+          y2 + (y1 - y2) * 0.3 + m.small * 0.35,
+          m.small,
+          "end",
+          "wlabel",
+        ).matrix = w.key;
     }
     if (ci > 0) {
       // The encoder's h_T initialises the decoder: an arc under the two cells.
@@ -153,7 +178,7 @@ export function layoutRolled(o) {
         y0 + m.vGap * 0.45 + m.small * 1.4,
         m.small,
         "middle",
-        "edge",
+        "wlabel",
       );
     }
     cx += cellSpan + m.pitchMin;

@@ -27,12 +27,6 @@ export function textWidth(label, size) {
   return em * size;
 }
 
-/** Plain text of a label made of parts (used for titles and aria labels). */
-export function plainText(label) {
-  if (typeof label === "string") return label;
-  return label.map((p) => (p.sub ? `_${p.text}` : p.sup ? `^${p.text}` : p.text)).join("");
-}
-
 /** "h" with subscript "t" and optional superscript layer, as label parts. */
 export function sym(base, sub, sup) {
   const parts = [{ text: base }];
