@@ -111,7 +111,11 @@ test("labels never overlap, are never cut, every column has a valid t", () => {
     for (const T of [1, 2, 7, 30, 200]) {
       for (const presenter of [false, true]) {
         for (const arch of archs) {
-          for (const units of [1, 256]) {
+          for (const [units, layers] of [
+            [1, 1],
+            [16, 2],
+            [256, 3],
+          ]) {
             const o = {
               ...base,
               width,
@@ -123,10 +127,11 @@ test("labels never overlap, are never cut, every column has a valid t", () => {
               truncate: T > 3 ? 3 : 0,
               gradLength: (arch === "seq2seq" ? 5 : T) + 1,
               tCursor: Math.ceil(T / 2),
-              layers: arch === "seq2seq" ? 2 : 3,
+              layers,
+              outputLayer: units !== 16,
             };
             const L = layoutGraph(o);
-            const what = JSON.stringify({ width, T, presenter, arch, units });
+            const what = JSON.stringify({ width, T, presenter, arch, units, layers });
             assertLegible(L, what);
             for (const c of L.columns) {
               const chainT = L.chains[c.chain].T;

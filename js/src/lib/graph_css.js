@@ -13,6 +13,7 @@ export const GRAPH_CSS = `
   --rg-hh: #d95f02;
   --rg-hy: #7570b3;
   --rg-grad: #e7298a;
+  --rg-grad-ink: #b8176a;
   --rg-inf: #d62728;
   --rg-font: var(--jp-ui-font-family, system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif);
   color: var(--rg-fg);
@@ -22,7 +23,9 @@ export const GRAPH_CSS = `
   box-sizing: border-box;
   width: 100%;
 }
-[data-jp-theme-light="false"] .rnnviz-graph { --rg-hy: #a6a1f0; --rg-xh: #3cc79f; --rg-grad: #f45aa8; }
+[data-jp-theme-light="false"] .rnnviz-graph {
+  --rg-hy: #a6a1f0; --rg-xh: #3cc79f; --rg-grad: #f45aa8; --rg-grad-ink: #f77fbd;
+}
 .rnnviz-graph.presenter { font-size: 19px; }
 .rnnviz-graph .rg-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35em 1em; margin-bottom: 0.3em; }
 .rnnviz-graph button.rg-roll {
@@ -61,7 +64,7 @@ export const GRAPH_CSS = `
 .rnnviz-graph .lbl { fill: var(--rg-fg); font-family: var(--rg-font); }
 .rnnviz-graph .lbl.units, .rnnviz-graph .lbl.step, .rnnviz-graph .lbl.gap, .rnnviz-graph .lbl.caption { fill: var(--rg-muted); }
 .rnnviz-graph .lbl.title, .rnnviz-graph .lbl.loss { font-weight: 700; }
-.rnnviz-graph .lbl.band { fill: var(--rg-grad); font-weight: 600; }
+.rnnviz-graph .lbl.band { fill: var(--rg-grad-ink); font-weight: 600; }
 .rnnviz-graph .lbl.dots { fill: var(--rg-muted); }
 .rnnviz-graph .lbl.zero { fill: var(--rg-muted); }
 .rnnviz-graph .bptt-band { fill: var(--rg-grad); fill-opacity: 0.07; stroke: var(--rg-grad); stroke-opacity: 0.5; stroke-dasharray: 5 4; }

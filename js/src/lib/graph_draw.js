@@ -30,6 +30,10 @@ export function drawText(parent, lab) {
   if (lab.rotate) attrs.transform = `rotate(${lab.rotate} ${lab.x} ${lab.y})`;
   if (lab.matrix) attrs["data-matrix"] = lab.matrix;
   const node = svgEl("text", attrs, parent);
+  if (lab.parts.length === 1 && !lab.parts[0].sub && !lab.parts[0].sup) {
+    node.textContent = lab.parts[0].text;
+    return node;
+  }
   let shift = 0;
   for (const part of lab.parts) {
     const target = part.sub ? 0.3 * lab.size : part.sup ? -0.45 * lab.size : 0;
