@@ -1,0 +1,255 @@
+"""Explorer: settings as attributes linked to controls, one frame per settled change."""
+
+from __future__ import annotations
+
+import asyncio
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+import rnnviz
+from rnnviz.widgets._controls import time_to_cursor
+from rnnviz.widgets.explorer import FLUSH_DELAY, Explorer
+
+
+@pytest.fixture
+def ex() -> Explorer:
+    return rnnviz.explore(timesteps=8)
+
+
+def _snapshot(ex: Explorer) -> dict:
+    return {
+        "settings": ex.settings,
+        "controls": {n: w.value for n, w in ex.controls.by_setting.items()},
+        "builds": ex.frame_builds,
+        "frame": ex._frame,
+        "heatmap": ex.heatmap.values.copy(),
+        "gradients": ex.gradients.log10_jacobian_norms.copy(),
+    }
+
+
+def _assert_same(a: dict, b: dict) -> None:
+    assert a["settings"] == b["settings"]
+    assert a["controls"] == b["controls"]
+    assert a["builds"] == b["builds"]
+    assert a["frame"] is b["frame"]
+    np.testing.assert_array_equal(a["heatmap"], b["heatmap"])
+    np.testing.assert_array_equal(a["gradients"], b["gradients"])
+
+
+def test_explore_returns_a_vbox_with_all_views():
+    ex = rnnviz.explore()
+    assert isinstance(ex, widgets.VBox)
+    assert ex.frame_builds == 1
+    assert ex.heatmap in ex.children[-1].children
+    assert ex.gradients in ex.children[-1].children
+    assert ex.graph is not None
+    assert ex.graph in ex.children
+    assert ex.heatmap.frame is ex.gradients.frame is ex.graph.frame is ex.frame
+
+
+def test_controls_show_full_descriptions():
+    c = rnnviz.explore().controls.by_setting
+    assert c["units"].description == "units"
+    assert c["timesteps"].description == "timesteps"
+    assert c["weight_scale"].description == "weight scale"
+    assert c["return_sequences"].description == "return_sequences"
+    assert c["truncate"].description.startswith("truncate BPTT")
+    for w in c.values():
+        assert w.style.description_width == "initial"
+    assert (c["units"].min, c["units"].max) == (1, 256)
+    assert (c["timesteps"].min, c["timesteps"].max) == (1, 200)
+    assert (c["weight_scale"].min, c["weight_scale"].max, c["weight_scale"].step) == (
+        0.05,
+        3.0,
+        0.05,
+    )
+    assert (c["layers"].min, c["layers"].max) == (1, 3)
+
+
+def test_attribute_drives_slider_and_views(ex):
+    ex.units = 32
+    assert ex.units == 32
+    assert ex.controls.by_setting["units"].value == 32
+    assert ex.heatmap.values.shape == (32, 8)
+    assert ex.graph.units == 32
+    assert ex.gradients.units == 32
+    assert ex.frame.settings["units"] == 32
+    assert ex.frame_builds == 2
+
+
+def test_slider_drives_attribute_and_views(ex):
+    ex.controls.by_setting["weight_scale"].value = 0.5
+    assert ex.weight_scale == 0.5
+    assert ex.gradients.theory["sigma_max"] == pytest.approx(0.5, abs=1e-12)
+    ex.controls.by_setting["cell"].value = "gru"
+    assert ex.cell == "gru"
+    assert ex.heatmap.cell == ex.graph.cell == "gru"
+
+
+def test_slider_change_from_the_front_end_reaches_the_views(ex):
+    # what ipywidgets does when a browser moves the slider
+    ex.controls.by_setting["timesteps"].set_state({"value": 12})
+    assert ex.timesteps == 12
+    assert ex.heatmap.values.shape == (16, 12)
+    assert ex.gradients.log10_jacobian_norms.shape == (13,)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("units", 0, ValueError),
+        ("units", 257, ValueError),
+        ("units", "many", TypeError),
+        ("weight_scale", -1.0, ValueError),
+        ("cell", "transformer", ValueError),
+        ("truncate", 9, ValueError),  # more than timesteps = 8
+        ("layers", 0, ValueError),
+    ],
+)
+def test_bad_values_raise_and_change_nothing(ex, name, value, error):
+    before = _snapshot(ex)
+    with pytest.raises(error) as info:
+        setattr(ex, name, value)
+    assert name in str(info.value)
+    _assert_same(before, _snapshot(ex))
+
+
+def test_return_sequences_false_is_rejected_for_seq2seq_without_changes():
+    ex = rnnviz.explore(architecture="seq2seq", timesteps=5)
+    before = _snapshot(ex)
+    with pytest.raises(ValueError, match="many-to-one"):
+        ex.return_sequences = False
+    _assert_same(before, _snapshot(ex))
+
+
+def test_unknown_keyword_lists_valid_settings():
+    with pytest.raises(TypeError) as info:
+        rnnviz.explore(hidden_size=8)
+    for name in ("units", "timesteps", "weight_scale", "presenter"):
+        assert name in str(info.value)
+
+
+def test_architecture_and_return_sequences_follow_each_other(ex):
+    builds = ex.frame_builds
+    ex.return_sequences = False
+    assert ex.architecture == "many-to-one"
+    assert ex.controls.by_setting["architecture"].value == "many-to-one"
+    assert ex.frame.shapes["output"] == (1, 16)
+    assert ex.frame_builds == builds + 1  # one build for the pair
+    ex.architecture = "one-to-many"
+    assert ex.return_sequences is True
+    assert ex.controls.by_setting["return_sequences"].value is True
+
+
+def test_lowering_timesteps_lowers_truncate_and_slider_ranges(ex):
+    ex.truncate = 6
+    ex.timesteps = 4
+    assert ex.truncate == 4
+    assert ex.controls.by_setting["truncate"].max == 4
+    assert ex.controls.time.max == ex.controls.play.max == 9
+    assert ex.gradients.truncate == 4
+
+
+def test_config_round_trip():
+    ex = rnnviz.explore()
+    assert ex.config == {}
+    ex.units = 48
+    ex.cell = "lstm"
+    ex.architecture = "many-to-one"
+    ex.weight_scale = 1.25
+    ex.presenter = True
+    cfg = ex.config
+    assert cfg == {
+        "units": 48,
+        "cell": "lstm",
+        "architecture": "many-to-one",
+        "weight_scale": 1.25,
+        "presenter": True,
+    }
+    again = rnnviz.explore(**cfg)
+    assert again.settings == ex.settings
+    assert again.presenter is True
+    np.testing.assert_array_equal(again.heatmap.values, ex.heatmap.values)
+
+
+def test_presenter_reaches_every_view_and_the_controls(ex):
+    ex.presenter = True
+    assert all(v.presenter for v in ex.views)
+    assert "rnnviz-presenter" in ex._dom_classes
+    ex.presenter = False
+    assert not any(v.presenter for v in ex.views)
+    assert "rnnviz-presenter" not in ex._dom_classes
+
+
+def test_time_scrubber_walks_forward_then_backward():
+    T = 3
+    assert [time_to_cursor(i, T) for i in range(2 * T + 2)] == [
+        (-1, "forward"),
+        (1, "forward"),
+        (2, "forward"),
+        (3, "forward"),
+        (3, "backward"),
+        (2, "backward"),
+        (1, "backward"),
+        (0, "backward"),
+    ]
+
+
+def test_time_slider_moves_the_cursor_on_every_view(ex):
+    ex.controls.time.value = 3
+    assert {(v.t_cursor, v.phase) for v in ex.views} == {(3, "forward")}
+    ex.controls.time.value = 12  # T = 8: backward pass at t = 2*8 + 1 - 12 = 5
+    assert {(v.t_cursor, v.phase) for v in ex.views} == {(5, "backward")}
+    assert ex.controls.time_label.value == "backward pass, t = 5"
+    assert ex.frame_builds == 1  # scrubbing never re-runs the simulator
+
+
+def test_rapid_changes_in_an_event_loop_build_one_frame_with_the_last_value(ex):
+    async def drag():
+        for units in range(1, 101):
+            ex.units = units
+        assert ex.frame_builds == 1  # nothing built while the burst lasts
+        assert ex.heatmap.values.shape == (16, 8)
+        await asyncio.sleep(FLUSH_DELAY * 4)
+
+    asyncio.run(drag())
+    assert ex.frame_builds == 2
+    assert ex.heatmap.values.shape == (100, 8)
+    assert ex.frame.settings["units"] == 100
+
+
+def test_changes_interleaved_with_loop_turns_are_coalesced(ex):
+    slider = ex.controls.by_setting["units"]
+
+    async def drag():
+        for units in range(2, 42):
+            slider.set_state({"value": units})  # one comm message per drag event
+            await asyncio.sleep(0)  # the kernel's loop runs between messages
+        await asyncio.sleep(FLUSH_DELAY * 4)
+
+    asyncio.run(drag())
+    assert ex.frame_builds <= 3
+    assert ex.units == 41
+    assert ex.heatmap.values.shape == (41, 8)
+    assert ex.graph.units == 41
+
+
+def test_frame_property_applies_pending_changes(ex):
+    async def change_then_read():
+        ex.timesteps = 5
+        assert ex.frame.settings["timesteps"] == 5  # flushed on demand
+        builds = ex.frame_builds
+        await asyncio.sleep(FLUSH_DELAY * 4)
+        assert ex.frame_builds == builds  # the scheduled flush finds nothing to do
+
+    asyncio.run(change_then_read())
+
+
+def test_repr_is_helpful_without_a_front_end():
+    text = repr(rnnviz.explore(units=8, timesteps=5))
+    assert text.startswith("Explorer(units=8, timesteps=5)")
+    assert "rnn cell, 8 units × 5 timesteps" in text
+    assert "sufficient for vanishing: no" in text
+    assert "display it in Jupyter" in text

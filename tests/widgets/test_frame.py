@@ -1,0 +1,156 @@
+"""build_frame: one simulator run turned into the plain arrays every view draws."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from rnnviz.sim import inputs, make_cell
+from rnnviz.sim.architectures import run_architecture
+from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
+
+
+@pytest.fixture(scope="module")
+def default_frame() -> Frame:
+    return build_frame()
+
+
+def test_default_frame_matches_a_direct_simulator_run(default_frame):
+    f = default_frame
+    x = inputs.make("sine", 20, 3, batch=1, seed=0)
+    res = make_cell("rnn", units=16, features=3, seed=0).run(x)
+    np.testing.assert_array_equal(f.x, x[0])
+    assert len(f.states) == 1
+    np.testing.assert_array_equal(f.states[0], res.states[0])
+    np.testing.assert_array_equal(f.jacobian_norms, res.jacobian_norms()[0])
+    np.testing.assert_array_equal(f.dh_norms, res.loss_gradients().dh_norms[0])
+    np.testing.assert_array_equal(f.bound, res.theory.bound)
+    assert f.theory.sigma_max == res.theory.sigma_max
+    assert f.states[0].shape == (20, 16)
+    assert f.jacobian_norms.shape == f.dh_norms.shape == f.bound.shape == (21,)
+    assert f.jacobian_norms[-1] == 1.0
+    assert f.timesteps == 20
+
+
+def test_default_frame_metadata(default_frame):
+    f = default_frame
+    assert f.n_params == 3 * 16 + 16 * 16 + 16 == 320
+    assert f.shapes["x"] == (1, 20, 3)
+    assert f.shapes["W_xh"] == (3, 16)
+    assert f.shapes["W_hh"] == (16, 16)
+    assert f.shapes["output"] == (1, 20, 16)
+    assert f.layer_names == ["layer 1"]
+    assert f.tokens is None
+    assert f.cell_states == [None]
+    assert f.gates == [{}]
+    assert f.outputs is None
+    assert f.overlays == {}
+    assert f.overflowed is False
+    assert f.settings["units"] == 16
+    assert f.settings["input"] == "sine"
+
+
+def test_frame_is_frozen(default_frame):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        default_frame.settings = {}
+
+
+def test_lstm_stack_exposes_every_layer_with_cell_states_and_gates():
+    f = build_frame(cell="lstm", layers=3, units=8, timesteps=7)
+    assert [s.shape for s in f.states] == [(7, 8)] * 3
+    assert all(c.shape == (7, 8) for c in f.cell_states)
+    assert list(f.gates[2]) == ["i", "f", "c", "o"]
+    assert f.layer_names == ["layer 1", "layer 2", "layer 3"]
+    x = inputs.make("sine", 7, 3)
+    cells = [make_cell("lstm", units=8, features=3 if i == 0 else 8, seed=i) for i in range(3)]
+    ref = run_architecture("many-to-many", cells, x)
+    np.testing.assert_array_equal(f.states[2], ref.layers[2].states[0])
+    np.testing.assert_array_equal(f.jacobian_norms, ref.top.jacobian_norms()[0])
+    assert f.n_params == ref.n_params
+
+
+def test_many_to_one_outputs_only_the_last_state():
+    f = build_frame(architecture="many-to-one", timesteps=5)
+    assert f.settings["return_sequences"] is False
+    assert f.shapes["output"] == (1, 16)
+
+
+def test_seq2seq_has_encoder_and_decoder_of_their_own_lengths():
+    f = build_frame(architecture="seq2seq", timesteps=9, decoder_steps=4, cell="gru")
+    assert f.layer_names == ["encoder 1", "decoder 1"]
+    assert [s.shape for s in f.states] == [(9, 16), (4, 16)]
+    assert f.jacobian_norms.shape == (5,)  # the top layer is the decoder
+    assert f.timesteps == 4
+
+
+def test_sentence_input_labels_every_timestep():
+    f = build_frame(input="sentence", timesteps=8, features=5)
+    assert f.tokens == ["the", "cat", "sat", "on", "the", "mat", "the", "cat"]
+    # one-hot: features == vocabulary size (5 distinct words)
+    np.testing.assert_array_equal(f.x.sum(axis=1), np.ones(8))
+    np.testing.assert_array_equal(f.x[0], f.x[4])  # "the" twice
+
+
+def test_output_layer_only_for_the_rnn_cell():
+    f = build_frame(output_units=2, timesteps=6)
+    assert f.outputs.shape == (6, 2)
+    assert f.shapes["W_hy"] == (16, 2)
+    assert build_frame(output_units=2, cell="gru").outputs is None
+
+
+def test_truncation_zeroes_the_loss_gradient_beyond_the_window():
+    f = build_frame(truncate=5)
+    # truncate=5: the backward pass reaches t = T-5 … T, nothing earlier
+    assert np.all(f.dh_norms[: 20 - 5] == 0.0)
+    assert np.all(f.dh_norms[20 - 5 :] > 0.0)
+    full = build_frame()
+    np.testing.assert_array_equal(f.jacobian_norms, full.jacobian_norms)
+
+
+def test_weight_scale_overlay_is_the_jacobian_curve_at_each_scale():
+    f = build_frame(overlay="weight_scale", timesteps=12)
+    assert list(f.overlays) == [f"s = {s:g}" for s in SCALE_SWEEP]
+    for s in SCALE_SWEEP:
+        np.testing.assert_array_equal(
+            f.overlays[f"s = {s:g}"], build_frame(weight_scale=s, timesteps=12).jacobian_norms
+        )
+
+
+def test_cell_overlay_leaves_out_the_current_cell():
+    f = build_frame(overlay="cell", cell="gru", timesteps=6)
+    assert list(f.overlays) == [c for c in CELL_SWEEP if c != "gru"] == ["rnn", "lstm"]
+    np.testing.assert_array_equal(
+        f.overlays["lstm"], build_frame(cell="lstm", timesteps=6).jacobian_norms
+    )
+
+
+def test_exploding_linear_rnn_stays_finite_in_float64():
+    f = build_frame(activation="linear", weight_scale=3.0, timesteps=200)
+    # orthogonal W_hh scaled by 3 and a linear cell: ‖∂h_T/∂h_t‖ = 3^(T-t) exactly
+    np.testing.assert_allclose(f.jacobian_norms, 3.0 ** np.arange(200, -1, -1), rtol=1e-9)
+    assert np.all(np.isfinite(f.jacobian_norms))
+
+
+def test_underflow_is_zero_never_nan():
+    f = build_frame(activation="sigmoid", weight_scale=0.05, timesteps=200)
+    # (γ σ_max)^200 = (0.25 · 0.05)^200 ≈ 1e-381 is below float64: exactly 0
+    assert f.bound[0] == 0.0
+    assert not np.isnan(f.bound).any()
+    assert not np.isnan(f.jacobian_norms).any()
+
+
+@pytest.mark.parametrize(
+    ("settings", "error"),
+    [({"units": 0}, ValueError), ({"colour": "red"}, TypeError), ({"cell": None}, TypeError)],
+)
+def test_bad_settings_raise_before_running(settings, error, monkeypatch):
+    import rnnviz.widgets._frame as frame_module
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the simulator must not run for rejected settings")
+
+    monkeypatch.setattr(frame_module, "_run", boom)
+    with pytest.raises(error):
+        build_frame(**settings)

@@ -1,0 +1,106 @@
+"""GradientFlow: log10 curves as float32 buffers, theory readout, overlays, plotly serving."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from rnnviz.widgets._base import bundle
+from rnnviz.widgets._frame import build_frame
+from rnnviz.widgets._plotly import plotly_source
+from rnnviz.widgets.gradients import GradientFlow, log10_f32
+
+
+def test_log10_f32_keeps_overflow_and_underflow_visible():
+    out = log10_f32(np.array([1.0, 1e95, 1e-300, 0.0, np.inf]))
+    assert out.dtype == np.float32
+    assert out[0] == 0.0
+    assert out[1] == np.float32(95.0)
+    assert out[2] == np.float32(-300.0)
+    assert out[3] == -np.inf
+    assert out[4] == np.inf
+
+
+def test_curves_are_log10_of_the_frame_indexed_by_t():
+    frame = build_frame(timesteps=10, truncate=4)
+    view = GradientFlow(frame=frame)
+    for trait, source in [
+        ("log10_jacobian_norms", frame.jacobian_norms),
+        ("log10_dh_norms", frame.dh_norms),
+        ("log10_bound", frame.bound),
+    ]:
+        got = getattr(view, trait)
+        assert got.dtype == np.float32
+        assert got.shape == (11,)
+        with np.errstate(divide="ignore"):
+            np.testing.assert_array_equal(got, np.log10(source).astype(np.float32))
+    assert view.log10_jacobian_norms[-1] == 0.0  # ‖∂h_T/∂h_T‖ = 1
+    assert view.truncate == 4
+    assert np.all(view.log10_dh_norms[:6] == -np.inf)  # cut off by truncation
+
+
+def test_theory_readout_numbers():
+    view = GradientFlow.from_settings(weight_scale=0.5, activation="sigmoid")
+    th = view.theory
+    assert th["matrix"] == "W_hh"
+    assert th["gamma"] == 0.25
+    assert th["sigma_max"] == pytest.approx(0.5, abs=1e-12)  # orthogonal × 0.5
+    assert th["rho"] == pytest.approx(0.5, abs=1e-12)
+    assert th["gamma_sigma"] == pytest.approx(0.125, abs=1e-12)
+    assert th["vanishing_sufficient"] is True
+    assert GradientFlow.from_settings(weight_scale=1.5).theory["vanishing_sufficient"] is False
+
+
+def test_theory_names_the_lstm_candidate_block():
+    assert GradientFlow.from_settings(cell="lstm", timesteps=4).theory["matrix"] == "U_c"
+
+
+def test_exploding_values_beyond_float32_survive_the_wire():
+    view = GradientFlow.from_settings(activation="linear", weight_scale=3.0, timesteps=200)
+    assert view.log10_jacobian_norms[0] == pytest.approx(200 * math.log10(3.0), rel=1e-6)
+    assert np.all(np.isfinite(view.log10_jacobian_norms))
+
+
+def test_underflow_to_zero_arrives_as_minus_inf():
+    view = GradientFlow.from_settings(activation="sigmoid", weight_scale=0.05, timesteps=200)
+    assert view.log10_bound[0] == -np.inf
+    assert not np.isnan(view.log10_bound).any()
+
+
+def test_overlays_are_ordered_pairs_of_float32_buffers(split_state):
+    view = GradientFlow.from_settings(overlay="weight_scale", timesteps=5)
+    assert list(view.log10_overlays) == ["s = 0.5", "s = 1", "s = 1.5", "s = 2"]
+    state, buffers = split_state(view)
+    names = [name for name, _ in state["log10_overlays"]]
+    assert names == ["s = 0.5", "s = 1", "s = 1.5", "s = 2"]
+    assert all(v["dtype"] == "float32" and v["shape"] == [6] for _, v in state["log10_overlays"])
+    # 3 curves + 4 overlays, 6 float32 values each, all binary
+    assert sorted(memoryview(b).nbytes for b in buffers) == [24] * 7
+
+
+def test_plotly_is_served_on_request_as_one_binary_buffer(wire):
+    view = GradientFlow.from_settings(timesteps=3)
+    wire.attach(view)
+    view._handle_custom_msg(view, {"type": "plotly:request"}, [])
+    ((_, data, buffers),) = wire.messages
+    assert data == {"method": "custom", "content": {"type": "plotly:source"}}
+    assert bytes(buffers[0]) == bundle("plotly_runtime").read_bytes() == plotly_source()
+    assert len(buffers[0]) > 1_000_000
+    wire.clear()
+    view._handle_custom_msg(view, {"type": "something else"}, [])
+    assert wire.messages == []
+
+
+def test_view_bundles_do_not_contain_plotly():
+    for name in ("heatmap", "gradients"):
+        assert bundle(name).stat().st_size < 50_000
+
+
+def test_show_sends_one_update_message(wire):
+    view = GradientFlow.from_settings(timesteps=5)
+    wire.attach(view)
+    view.show(build_frame(timesteps=7, weight_scale=0.5))
+    assert len(wire.updates(view)) == 1
+    assert wire.buffer_bytes(view) == 3 * 8 * 4

@@ -1,0 +1,121 @@
+"""Settings validation shared by the frame builder, the Explorer and its controls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnnviz.widgets._controls_settings import (
+    DEFAULTS,
+    SPECS,
+    check_setting,
+    non_default,
+    validate_settings,
+)
+
+
+def test_defaults_are_the_documented_ones():
+    assert DEFAULTS == {
+        "units": 16,
+        "timesteps": 20,
+        "weight_scale": 1.0,
+        "cell": "rnn",
+        "activation": "tanh",
+        "input": "sine",
+        "architecture": "many-to-many",
+        "return_sequences": True,
+        "layers": 1,
+        "truncate": 0,
+        "features": 3,
+        "batch": 1,
+        "seed": 0,
+        "init": "orthogonal",
+        "output_units": 0,
+        "decoder_steps": 0,
+        "overlay": "none",
+    }
+
+
+def test_numpy_numbers_are_normalised_to_python():
+    assert check_setting("units", np.int64(32)) == 32
+    assert type(check_setting("units", np.int64(32))) is int
+    assert check_setting("units", 32.0) == 32
+    assert check_setting("weight_scale", 2) == 2.0
+    assert type(check_setting("weight_scale", np.float32(0.5))) is float
+    assert check_setting("cell", "LSTM") == "lstm"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error", "words"),
+    [
+        ("units", 0, ValueError, ["units", "1 to 256", "got 0"]),
+        ("units", 300, ValueError, ["units", "hidden units", "got 300"]),
+        ("units", 2.5, TypeError, ["units", "integer", "2.5"]),
+        ("units", "16", TypeError, ["units", "str"]),
+        ("units", True, TypeError, ["units", "bool"]),
+        ("timesteps", 201, ValueError, ["timesteps", "1 to 200"]),
+        ("weight_scale", 0.0, ValueError, ["weight_scale", "0.05 to 3.0"]),
+        ("weight_scale", float("nan"), ValueError, ["weight_scale"]),
+        ("weight_scale", float("inf"), ValueError, ["weight_scale"]),
+        ("cell", "transformer", ValueError, ["'rnn'", "'lstm'", "'gru'", "transformer"]),
+        ("cell", 3, TypeError, ["cell", "int"]),
+        ("return_sequences", 1, TypeError, ["return_sequences", "True or False"]),
+        ("layers", 4, ValueError, ["layers", "1 to 3"]),
+    ],
+)
+def test_bad_values_say_what_was_expected_and_given(name, value, error, words):
+    with pytest.raises(error) as info:
+        check_setting(name, value)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_unknown_setting_lists_valid_ones_and_suggests_the_closest():
+    with pytest.raises(TypeError) as info:
+        validate_settings({"unit": 4})
+    message = str(info.value)
+    assert "'unit'" in message
+    assert "did you mean 'units'" in message
+    for name in SPECS:
+        assert name in message
+
+
+def test_architecture_implies_return_sequences_and_back():
+    assert validate_settings({"architecture": "many-to-one"})["return_sequences"] is False
+    assert validate_settings({"return_sequences": False})["architecture"] == "many-to-one"
+    base = validate_settings({"architecture": "many-to-one"})
+    assert validate_settings({"return_sequences": True}, base=base)["architecture"] == (
+        "many-to-many"
+    )
+    assert validate_settings({"architecture": "seq2seq"}, base=base)["return_sequences"] is True
+
+
+def test_contradicting_architecture_and_return_sequences_are_rejected():
+    with pytest.raises(ValueError, match=r"many-to-one.*return_sequences=False"):
+        validate_settings({"architecture": "many-to-one", "return_sequences": True})
+    base = validate_settings({"architecture": "seq2seq"})
+    with pytest.raises(ValueError, match="architecture='many-to-one'"):
+        validate_settings({"return_sequences": False}, base=base)
+
+
+def test_truncate_beyond_timesteps_is_rejected_but_follows_a_timesteps_change():
+    with pytest.raises(ValueError, match=r"truncate.*timesteps=20"):
+        validate_settings({"truncate": 21})
+    base = validate_settings({"truncate": 15})
+    assert validate_settings({"timesteps": 10}, base=base)["truncate"] == 10
+
+
+def test_validation_does_not_modify_its_inputs():
+    given = {"units": 8}
+    base = dict(DEFAULTS)
+    out = validate_settings(given, base=base)
+    assert given == {"units": 8}
+    assert base == DEFAULTS
+    assert out["units"] == 8
+
+
+def test_non_default_keeps_only_what_differs_and_drops_implied_settings():
+    s = validate_settings({"units": 32, "architecture": "many-to-one", "cell": "gru"})
+    assert non_default(s) == {"units": 32, "architecture": "many-to-one", "cell": "gru"}
+    assert validate_settings(non_default(s)) == s
+    assert non_default(DEFAULTS) == {}
