@@ -4,7 +4,7 @@
 
 import { decodeArray } from "./lib/buffers.js";
 import { architectureNotes, chainsFor, matricesOf } from "./lib/graph_chains.js";
-import { stateRange } from "./lib/graph_color.js";
+import { hasInfinity, stateRange } from "./lib/graph_color.js";
 import { GRAPH_CSS } from "./lib/graph_css.js";
 import { drawGraph } from "./lib/graph_draw.js";
 import { layoutGraph } from "./lib/graph_layout.js";
@@ -67,12 +67,6 @@ function readState(model) {
   };
 }
 
-function allValues(states) {
-  const out = [];
-  for (const s of states) if (s) for (const v of s.values) out.push(v);
-  return out;
-}
-
 function render({ model, el }) {
   const root = document.createElement("div");
   root.className = "rnnviz-graph";
@@ -103,6 +97,7 @@ function render({ model, el }) {
 
   let draws = 0;
   let lastWidth = 0;
+  let cache = { states: undefined, activation: undefined, range: [-1, 1], inf: false };
   const draw = () => {
     const s = readState(model);
     const width = Math.round(figure.clientWidth || el.clientWidth || 800);
@@ -123,7 +118,18 @@ function render({ model, el }) {
       gradLength: s.dh ? s.dh.length : 0,
     };
     const L = s.rolled ? layoutRolled(opts) : layoutGraph(opts);
-    const range = stateRange(s.activation, allValues(s.states));
+    // Range and overflow scans read every value: only redo them for new arrays.
+    const rawStates = model.get("states");
+    if (rawStates !== cache.states || s.activation !== cache.activation) {
+      const arrays = s.states.map((a) => a?.values);
+      cache = {
+        states: rawStates,
+        activation: s.activation,
+        range: stateRange(s.activation, arrays),
+        inf: hasInfinity(arrays),
+      };
+    }
+    const range = cache.range;
     drawGraph(svg, L, {
       states: s.states,
       dh: s.rolled ? null : s.dh,
@@ -144,9 +150,7 @@ function render({ model, el }) {
     });
     fillShapes(shapes, s.shapes, s);
     const extra = [];
-    const inf = (a) =>
-      a?.some((v) => v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY);
-    if (s.overflowed || inf(s.dh) || s.states.some((a) => inf(a?.values))) {
+    if (s.overflowed || cache.inf || hasInfinity([s.dh])) {
       extra.push(
         "Exploding: some values overflowed (beyond ±3.4e38) and are shown as inf — red dashed gradient edges, saturated cells.",
       );
@@ -201,6 +205,8 @@ function render({ model, el }) {
   const onLeave = () => highlight(null);
   root.addEventListener("pointerover", onOver);
   root.addEventListener("pointerleave", onLeave);
+  root.addEventListener("focusin", onOver);
+  root.addEventListener("focusout", onLeave);
   const onClick = () => {
     model.set("rolled", !model.get("rolled"));
     model.save_changes();
@@ -223,6 +229,8 @@ function render({ model, el }) {
     observer?.disconnect();
     root.removeEventListener("pointerover", onOver);
     root.removeEventListener("pointerleave", onLeave);
+    root.removeEventListener("focusin", onOver);
+    root.removeEventListener("focusout", onLeave);
     button.removeEventListener("click", onClick);
     root.remove();
   };

@@ -5,6 +5,7 @@ import {
   formatNumber,
   gradientExtent,
   gradientStyles,
+  hasInfinity,
   inkOn,
   stateRange,
 } from "../src/lib/graph_color.js";
@@ -93,11 +94,16 @@ test("parameter count text says it does not depend on timesteps", () => {
 });
 
 test("state range follows the activation", () => {
-  assert.deepEqual(stateRange("tanh", [5]), [-1, 1]);
-  assert.deepEqual(stateRange("sigmoid", [5]), [0, 1]);
-  assert.deepEqual(stateRange("relu", [0, 2.5, Number.POSITIVE_INFINITY]), [0, 2.5]);
-  assert.deepEqual(stateRange("linear", [-3, 2]), [-3, 3]);
-  assert.deepEqual(stateRange("linear", [0, 0]), [-1, 1]);
+  assert.deepEqual(stateRange("tanh", [[5]]), [-1, 1]);
+  assert.deepEqual(stateRange("sigmoid", [[5]]), [0, 1]);
+  assert.deepEqual(
+    stateRange("relu", [new Float32Array([0, 2.5]), [Number.POSITIVE_INFINITY]]),
+    [0, 2.5],
+  );
+  assert.deepEqual(stateRange("linear", [[-3], [2]]), [-3, 3]);
+  assert.deepEqual(stateRange("linear", [[0, 0]]), [-1, 1]);
+  assert.equal(hasInfinity([[1, 2], new Float32Array([3, Number.NEGATIVE_INFINITY])]), true);
+  assert.equal(hasInfinity([[1, Number.NaN], null]), false);
 });
 
 test("diverging colours: ends, neutral midpoint, inf clipped, NaN flagged", () => {

@@ -6,21 +6,37 @@
  * unbounded, so their range comes from the data (symmetric for linear).
  *
  * @param {string} activation
- * @param {Iterable<number>} values finite or not; non-finite values are ignored
+ * @param {ArrayLike<number>[]} arrays the state values (non-finite values are ignored)
  * @returns {[number, number]}
  */
-export function stateRange(activation, values) {
+export function stateRange(activation, arrays) {
   if (activation === "tanh" || activation === "" || activation == null) return [-1, 1];
   if (activation === "sigmoid") return [0, 1];
   let maxAbs = 0;
   let max = 0;
-  for (const v of values ?? []) {
-    if (!Number.isFinite(v)) continue;
-    maxAbs = Math.max(maxAbs, Math.abs(v));
-    max = Math.max(max, v);
+  for (const values of arrays ?? []) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+      if (v > max) max = v;
+    }
   }
   if (activation === "relu") return [0, max > 0 ? max : 1];
   return [-(maxAbs || 1), maxAbs || 1];
+}
+
+/** Whether any value is +inf or -inf (an overflow the views show as inf). */
+export function hasInfinity(arrays) {
+  for (const values of arrays ?? []) {
+    if (!values) continue;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] === Number.POSITIVE_INFINITY || values[i] === Number.NEGATIVE_INFINITY) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 // Diverging blue - light grey - red (ColorBrewer RdBu endpoints); the light midpoint keeps

@@ -37,6 +37,7 @@ export const GRAPH_CSS = `
 .rnnviz-graph .rg-key { display: inline-flex; align-items: center; gap: 0.3em; cursor: default; white-space: nowrap; }
 .rnnviz-graph .rg-key svg { width: 1.8em; height: 0.8em; overflow: visible; }
 .rnnviz-graph .rg-key.hl { font-weight: 600; }
+.rnnviz-graph .rg-key:focus-visible { outline: 2px solid var(--rg-accent); outline-offset: 2px; border-radius: 3px; }
 .rnnviz-graph .rg-legend sub, .rnnviz-graph .rg-legend sup { font-size: 0.72em; line-height: 0; }
 .rnnviz-graph .rg-legend sub { vertical-align: -0.3em; }
 .rnnviz-graph .rg-scale { display: inline-block; width: 5em; height: 0.7em; border: 1px solid var(--rg-border);

@@ -42,6 +42,7 @@ export function fillLegend(box, matrices, s) {
   for (const mat of matrices) {
     const key = h("span", "rg-key", box);
     key.dataset.matrix = mat.key;
+    key.tabIndex = 0; // keyboard users highlight a matrix by focusing its legend entry
     key.title = `${mat.key.replace("^", " ")}: one matrix, shared by every timestep`;
     swatch(key, `e-${mat.which}`);
     richText(key, mat.label);
@@ -90,7 +91,7 @@ export function fillShapes(box, shapes, s) {
     const sub = [row.dims, row.note].filter(Boolean).join(" — ");
     if (sub) h("span", "dims", item, sub);
   }
-  const p = h("p", "params", box, paramsText(s.nParams, s.layers));
+  const p = h("p", "params", box, paramsText(s.nParams, s.layers, s.architecture));
   p.dataset.testid = "n-params";
 }
 

@@ -91,10 +91,13 @@ export function shapeRows(shapes, s) {
   return rows;
 }
 
-/** "parameters: 336 (same for any number of timesteps)". */
-export function paramsText(nParams, layers) {
+/** "parameters: 336 (same for any number of timesteps)", plus what the count covers. */
+export function paramsText(nParams, layers, architecture) {
   const n = Number(nParams).toLocaleString("en-US");
-  const which = layers > 1 ? `, all ${layers} layers` : "";
+  const parts = [];
+  if (layers > 1) parts.push(`all ${layers} layers`);
+  if (architecture === "seq2seq") parts.push("encoder + decoder");
+  const which = parts.length ? `, ${parts.join(", ")}` : "";
   return `parameters: ${n} (same for any number of timesteps${which})`;
 }
 
