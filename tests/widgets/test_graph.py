@@ -236,3 +236,21 @@ def test_repr_says_what_is_drawn(graph):
     )
     graph.rolled = True
     assert ", rolled," in repr(graph)
+
+
+def test_one_update_message_with_binary_arrays_on_the_wire(graph, wire):
+    wire.attach(graph)
+    graph.show(build_frame(units=32, features=4, timesteps=50, layers=2))
+    updates = wire.updates(graph)
+    assert len(updates) == 1
+    state = updates[0]["state"]
+    assert sorted(updates[0]["buffer_paths"]) == [
+        ["dh_norms", "data"],
+        ["states", 0, "data"],
+        ["states", 1, "data"],
+    ]
+    # Two layers of (50, 32) float32 states and 51 gradient norms, as raw bytes.
+    assert wire.buffer_bytes(graph) == (2 * 50 * 32 + 51) * 4
+    assert state["states"][1]["shape"] == [50, 32]
+    assert "data" not in state["dh_norms"]  # moved to a buffer, not a JSON list
+    assert wire.json_bytes(graph) < 2000
