@@ -104,6 +104,7 @@ function render({ model, el }) {
     lastWidth = width;
     const opts = {
       width,
+      cell: s.cell,
       presenter: s.presenter,
       units: s.units,
       timesteps: s.timesteps,

@@ -306,8 +306,11 @@ test("rolled view: one cell per layer with its W_hh self-loop, legible", async (
         presenter,
         width: 400,
         tCursor: 5,
+        cell: "lstm",
       });
       assertLegible(L, `rolled ${arch} ${presenter}`);
+      const caption = L.labels.find((l) => l.cls === "caption").parts[0].text;
+      assert.match(caption, /^one LSTM cell per layer, the same weights at every step \(/);
       const loops = L.edges.filter((e) => e.loop);
       const cells = arch === "seq2seq" ? 2 : 1;
       assert.equal(loops.length, 2 * cells);

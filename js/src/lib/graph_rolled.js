@@ -5,8 +5,8 @@ import { chainsFor, matrixOf } from "./graph_chains.js";
 import { makeLabel, metrics, sym, textWidth, unitSlots } from "./graph_text.js";
 
 /**
- * Lay out the rolled view (options as layoutGraph). Each h node shows the state at the
- * time cursor when it is set, else at the last step.
+ * Lay out the rolled view (options as layoutGraph, plus `cell`: "rnn" | "lstm" | "gru").
+ * Each h node shows the state at the time cursor when it is set, else at the last step.
  */
 export function layoutRolled(o) {
   const chains = chainsFor(o);
@@ -186,7 +186,10 @@ export function layoutRolled(o) {
   const contentRight = cx - m.pitchMin + m.pad;
   const width = Math.max(o.width, contentRight);
   const steps = chains.map((c) => `${c.name ? `${c.name}: ` : ""}t = 1 … ${c.T}`).join(", ");
-  const caption = `one cell, the same weights at every step (${steps}); showing h at t = ${columns.map((c) => c.t).join(", ")}`;
+  const name = { rnn: "RNN", lstm: "LSTM", gru: "GRU" }[o.cell] ?? "recurrent";
+  const what = L > 1 ? `one ${name} cell per layer` : `one ${name} cell`;
+  const shown = columns.map((c) => c.t).join(", ");
+  const caption = `${what}, the same weights at every step (${steps}); showing h at t = ${shown}`;
   y += m.small * 0.6;
   const captionLabel = makeLabel(caption, m.pad, y + m.small, m.small, "start", "caption");
   labels.push(captionLabel);
