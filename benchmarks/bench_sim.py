@@ -89,9 +89,9 @@ def torch_rnn_from_cell(cell):
         cell.features, cell.units, nonlinearity=cell.activation, batch_first=True
     ).double()
     with torch.no_grad():
-        module.weight_ih_l0.copy_(torch.from_numpy(np.ascontiguousarray(cell.W_xh.T)))
-        module.weight_hh_l0.copy_(torch.from_numpy(np.ascontiguousarray(cell.W_hh.T)))
-        module.bias_ih_l0.copy_(torch.from_numpy(np.asarray(cell.b_h, dtype=np.float64)))
+        module.weight_ih_l0.copy_(torch.from_numpy(np.array(cell.W_xh.T)))
+        module.weight_hh_l0.copy_(torch.from_numpy(np.array(cell.W_hh.T)))
+        module.bias_ih_l0.copy_(torch.from_numpy(np.array(cell.b_h, dtype=np.float64)))
         module.bias_hh_l0.zero_()
     return module
 
@@ -243,11 +243,14 @@ def machine() -> list[str]:
         )
     except ImportError:
         pass
+    blas_threads = os.environ.get("OPENBLAS_NUM_THREADS", "default (all CPUs)")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return [
         f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"machine: {os.cpu_count()} CPUs (nproc), {cpu}",
-        f"python {platform.python_version()}, numpy {np.__version__} ({blas}), "
-        f"torch {torch.__version__} ({torch.get_num_threads()} threads)",
+        f"machine: {os.cpu_count()} CPUs (nproc), {cpu}; load average {load}",
+        f"python {platform.python_version()}, numpy {np.__version__} ({blas}; "
+        f"OPENBLAS_NUM_THREADS={blas_threads}), torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads)",
     ]
 
 
@@ -300,11 +303,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
     parser.add_argument("--profile", action="store_true", help="cProfile rnnviz's largest case")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="torch.set_num_threads (default 2); NumPy's BLAS threads come from the "
+        "OPENBLAS_NUM_THREADS environment variable, read when NumPy is imported",
+    )
     args = parser.parse_args(argv)
 
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     sizes = QUICK_SIZES if args.quick else SIZES
     print("\n".join(machine()))
     print("float64 in both libraries; tanh SimpleRNN, batch 1, features", FEATURES)
