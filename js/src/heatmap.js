@@ -28,16 +28,21 @@ function cursorShapes(model, timesteps, theme, size) {
   if (t < 0 || t > timesteps) return { shapes: [], annotations: [] };
   const x = Math.max(t, 0.5);
   const shapes = [];
-  if (phase === "forward" && t < timesteps) {
+  // Forward: steps not computed yet are veiled; backward: steps the gradient has not reached.
+  let veil = null;
+  if (phase === "forward" && t < timesteps) veil = [t + 0.5, timesteps + 0.5, 0.72];
+  if (phase === "backward" && t > 1) veil = [0.5, t - 0.5, 0.5];
+  if (veil) {
+    const [x0, x1, alpha] = veil;
     shapes.push({
       type: "rect",
       xref: "x",
       yref: "paper",
-      x0: t + 0.5,
-      x1: timesteps + 0.5,
+      x0,
+      x1,
       y0: 0,
       y1: 1,
-      fillcolor: theme.dark ? "rgba(17,17,17,0.72)" : "rgba(255,255,255,0.72)",
+      fillcolor: theme.dark ? `rgba(17,17,17,${alpha})` : `rgba(255,255,255,${alpha})`,
       line: { width: 0 },
       layer: "above",
     });
@@ -53,7 +58,8 @@ function cursorShapes(model, timesteps, theme, size) {
     line: { color: theme.accent, width: size.cursor },
     layer: "above",
   });
-  const text = phase === "backward" ? `backward: ∂L/∂h_${t}` : `forward: h_${t}`;
+  const text =
+    phase === "backward" ? `backward: ∂L/∂h<sub>${t}</sub>` : `forward: h<sub>${t}</sub>`;
   const annotations = [
     {
       x,

@@ -28,8 +28,8 @@ class PlotlyView(ViewBase):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.on_msg(self._handle_custom_msg)
+        self.on_msg(self._on_plotly_request)
 
-    def _handle_custom_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+    def _on_plotly_request(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "plotly:request":
             self.send({"type": "plotly:source"}, buffers=[plotly_source()])

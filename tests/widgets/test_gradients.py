@@ -80,16 +80,21 @@ def test_overlays_are_ordered_pairs_of_float32_buffers(split_state):
     assert sorted(memoryview(b).nbytes for b in buffers) == [24] * 7
 
 
+def _custom(content: dict) -> dict:
+    """A comm message as ipywidgets receives it from ``model.send(content)`` in JS."""
+    return {"content": {"data": {"method": "custom", "content": content}}, "buffers": []}
+
+
 def test_plotly_is_served_on_request_as_one_binary_buffer(wire):
     view = GradientFlow.from_settings(timesteps=3)
     wire.attach(view)
-    view._handle_custom_msg(view, {"type": "plotly:request"}, [])
+    view._handle_msg(_custom({"type": "plotly:request"}))  # as the comm delivers it
     ((_, data, buffers),) = wire.messages
     assert data == {"method": "custom", "content": {"type": "plotly:source"}}
     assert bytes(buffers[0]) == bundle("plotly_runtime").read_bytes() == plotly_source()
     assert len(buffers[0]) > 1_000_000
     wire.clear()
-    view._handle_custom_msg(view, {"type": "something else"}, [])
+    view._handle_msg(_custom({"type": "something else"}))
     assert wire.messages == []
 
 
