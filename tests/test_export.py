@@ -248,7 +248,9 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page):
                     f'[data-testid="{testid}"][data-weight-scale="1"]', timeout=30_000
                 )
                 assert tab.get_attribute(f'[data-testid="{testid}"]', "data-units") == "6"
-            ts = tab.eval_on_selector_all('[data-testid="h-node"]', "els => els.map(e => e.dataset.t)")
+            ts = tab.eval_on_selector_all(
+                '[data-testid="h-node"]', "els => els.map(e => e.dataset.t)"
+            )
             assert sorted(map(int, ts)) == list(range(9))  # h_0 … h_8
             # Keyboard on the sweep slider: Home = first precomputed value (0.25).
             tab.focus("#rnnviz-sweep")
