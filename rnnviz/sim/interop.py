@@ -225,16 +225,11 @@ def from_torch(module: Any):
     return _build(cell, features, units, activation, weights)
 
 
-def _keras_activation(value: Any, what: str, layer_name: str) -> str:
-    """The name of a Keras activation given in a layer config (string or serialised)."""
-    name = value
-    if isinstance(value, dict):  # a serialised function: {"class_name": ..., "config": "tanh"}
-        name = value.get("config") if isinstance(value.get("config"), str) else None
-    if callable(value):
-        name = getattr(value, "__name__", repr(value))
-    if not isinstance(name, str):
-        raise ValueError(f"{layer_name}: cannot read the {what} {value!r}.")
-    return name
+def _keras_activation(value: Any) -> str:
+    """The name of a Keras activation attribute (a function such as keras.activations.tanh)."""
+    if isinstance(value, str):
+        return value
+    return str(getattr(value, "__name__", value))
 
 
 def from_keras(layer: Any):
@@ -243,7 +238,7 @@ def from_keras(layer: Any):
     The layer's cell (``SimpleRNNCell``, ``LSTMCell``, ``GRUCell``, alone or wrapped in
     ``keras.layers.RNN``) is accepted too. Weights come from ``get_weights()`` (float32 in
     Keras by default, copied as float64); ``units``, ``activation``, ``use_bias`` from the
-    config. Dropout only acts while training and is ignored, as at inference.
+    cell's attributes. Dropout only acts while training and is ignored, as at inference.
     ``return_sequences`` does not change the cell: rnnviz gives both ``states`` (True)
     and ``last_state`` (False).
 
@@ -286,7 +281,7 @@ def from_keras(layer: Any):
     name = type(layer).__name__
     rnn_cell = layer
     if keras_cell_name is None:
-        if layer.get_config().get("go_backwards", False):
+        if getattr(layer, "go_backwards", False):
             raise ValueError(
                 f"{name}: go_backwards=True is not supported; reverse the timesteps of x "
                 "yourself (x[:, ::-1]) and convert a layer with go_backwards=False."
@@ -304,26 +299,31 @@ def from_keras(layer: Any):
             f"{name} is not built yet, so it has no weights: call it on data once, or "
             f"run layer.build((batch, timesteps, features)) before from_keras."
         )
-    config = rnn_cell.get_config()
-    units = int(config["units"])
-    activation = _keras_activation(config.get("activation", "tanh"), "activation", name)
-    if cell != "rnn":
-        recurrent = _keras_activation(
-            config.get("recurrent_activation", "sigmoid"), "recurrent_activation", name
+    # Read from the cell's attributes, not get_config(): that fails for lambda activations.
+    units = int(rnn_cell.units)
+    activation = _keras_activation(getattr(rnn_cell, "activation", "tanh"))
+    from rnnviz.sim import ACTIVATIONS
+
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"{name}: activation must be one of {', '.join(ACTIVATIONS)} to be simulated; "
+            f"got {activation!r}."
         )
+    if cell != "rnn":
+        recurrent = _keras_activation(getattr(rnn_cell, "recurrent_activation", "sigmoid"))
         if recurrent != "sigmoid":
             raise ValueError(
                 f"{name}: recurrent_activation must be 'sigmoid' (the gates of rnnviz's "
                 f"{cell.upper()} are sigmoids); got {recurrent!r}."
             )
-    if cell == "gru" and not config.get("reset_after", True):
+    if cell == "gru" and not getattr(rnn_cell, "reset_after", True):
         raise ValueError(
             f"{name}: reset_after must be True (rnnviz's GRU applies the reset gate after "
             "the recurrent matrix product, as Keras' default and PyTorch do); got "
             "reset_after=False."
         )
     arrays = [np.asarray(w, dtype=np.float64) for w in rnn_cell.get_weights()]
-    use_bias = bool(config.get("use_bias", True))
+    use_bias = bool(getattr(rnn_cell, "use_bias", True))
     expected = 3 if use_bias else 2
     if len(arrays) != expected:
         raise ValueError(

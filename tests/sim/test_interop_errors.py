@@ -157,5 +157,15 @@ class TestKeras:
     def test_unsupported_activation(self):
         layer = self.keras.layers.SimpleRNN(4, activation="gelu")
         layer.build((None, 5, 3))
-        with pytest.raises(ValueError, match="gelu"):
+        with pytest.raises(
+            ValueError,
+            match="SimpleRNN: activation must be one of tanh, sigmoid, relu, linear to be "
+            "simulated; got 'gelu'",
+        ):
+            from_keras(layer)
+
+    def test_lambda_activation_is_named(self):
+        layer = self.keras.layers.GRU(4, activation=lambda z: z)
+        layer.build((None, 5, 3))
+        with pytest.raises(ValueError, match=r"GRU: activation must be one of .* got '<lambda>'"):
             from_keras(layer)
