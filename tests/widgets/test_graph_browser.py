@@ -1,0 +1,234 @@
+"""UnrolledGraph in headless Chromium: the real bundle fed with the real Python state.
+
+The page gets the widget's state exactly as ipywidgets would deliver it (JSON plus binary
+buffers put back as DataViews at their paths) and a minimal model with get / set /
+save_changes / on / off / send. No server and no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+
+import pytest
+from ipywidgets.widgets.widget import _remove_buffers
+
+from rnnviz.widgets._base import bundle
+from rnnviz.widgets.graph import UnrolledGraph
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow]
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8"></head>
+<body style="margin:0"><div id="host"></div></body></html>"""
+
+# Builds the model from {state, paths, buffers (base64)} and renders the view into #host.
+MOUNT_JS = """async ({ source, payload, width, dark }) => {
+  if (dark) {
+    document.body.dataset.jpThemeLight = "false";
+    document.body.style.cssText += ";background:#111;--jp-layout-color0:#111;" +
+      "--jp-ui-font-color1:#e6e6e6;--jp-ui-font-color2:#a8b0b8;--jp-layout-color1:#1e1f22";
+  }
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  const widget = (await import(url)).default;
+  const state = payload.state;
+  payload.paths.forEach((path, i) => {
+    const bytes = Uint8Array.from(atob(payload.buffers[i]), (c) => c.charCodeAt(0));
+    let obj = state;
+    for (const key of path.slice(0, -1)) obj = obj[key];
+    obj[path[path.length - 1]] = new DataView(bytes.buffer);
+  });
+  const handlers = {};
+  const calls = [];
+  const model = {
+    get: (k) => state[k],
+    set: (k, v) => { calls.push(["set", k, v]); state[k] = v; (handlers["change:" + k] || []).forEach((h) => h()); },
+    save_changes: () => calls.push(["save_changes"]),
+    on: (e, h) => { (handlers[e] ||= []).push(h); },
+    off: (e, h) => { handlers[e] = (handlers[e] || []).filter((x) => x !== h); },
+    send: () => {},
+  };
+  const el = document.getElementById("host");
+  el.style.width = width + "px";
+  window.graphModel = model;
+  window.graphCalls = calls;
+  window.graphCleanup = widget.render({ model, el });
+}"""
+
+# Real rendered text boxes (getBBox, so real fonts): overlaps and labels cut at the edges.
+OVERLAP_JS = """() => {
+  const svg = document.querySelector('.rnnviz-graph .rg-figure svg');
+  const vb = svg.viewBox.baseVal;
+  const boxes = [...svg.querySelectorAll('text')]
+    .filter((t) => !t.getAttribute('transform'))
+    .map((t) => { const b = t.getBBox(); return [b.x, b.x + b.width, b.y, b.y + b.height, t.textContent]; });
+  const bad = [];
+  for (let i = 0; i < boxes.length; i++) {
+    const [ax0, ax1, ay0, ay1, as] = boxes[i];
+    if (ax0 < -0.5 || ax1 > vb.width + 0.5 || ay0 < -0.5 || ay1 > vb.height + 0.5) bad.push(`cut: ${as}`);
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [bx0, bx1, by0, by1, bs] = boxes[j];
+      if (ax0 < bx1 - 0.5 && bx0 < ax1 - 0.5 && ay0 < by1 - 0.5 && by0 < ay1 - 0.5) bad.push(`${as} / ${bs}`);
+    }
+  }
+  return { count: boxes.length, bad };
+}"""
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    path = _chromium()
+    if path is None:
+        pytest.skip("Chromium is not installed")
+    with playwright.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def mount(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.route("**/*", lambda route: route.abort())  # nothing may leave the page
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    source = bundle("graph").read_text()
+
+    def _mount(graph: UnrolledGraph, width: int = 1256, dark: bool = False):
+        state, paths, buffers = _remove_buffers(graph.get_state())
+        payload = {
+            "state": json.loads(json.dumps(state)),
+            "paths": paths,
+            "buffers": [base64.b64encode(bytes(b)).decode() for b in buffers],
+        }
+        page.set_content(PAGE)
+        page.evaluate(
+            MOUNT_JS, {"source": source, "payload": payload, "width": width, "dark": dark}
+        )
+        page.wait_for_selector('[data-testid="rnnviz-graph"][data-draws]')
+        return page
+
+    yield _mount
+    assert errors == []
+    context.close()
+
+
+def _attrs(page) -> dict:
+    return page.evaluate(
+        """() => { const r = document.querySelector('[data-testid="rnnviz-graph"]');
+                   return Object.fromEntries([...r.attributes].filter((a) => a.name.startsWith('data-'))
+                     .map((a) => [a.name, a.value])); }"""
+    )
+
+
+def _steps(page) -> list[int]:
+    return page.evaluate(
+        """() => [...new Set([...document.querySelectorAll('[data-testid="h-node"]')]
+                   .map((n) => Number(n.dataset.t)))].sort((a, b) => a - b)"""
+    )
+
+
+def test_dom_reports_the_python_state(mount):
+    g = UnrolledGraph.from_settings(units=16, timesteps=20, weight_scale=1.25, cell="gru")
+    page = mount(g)
+    attrs = _attrs(page)
+    assert {k: attrs[k] for k in ("data-units", "data-timesteps", "data-weight-scale")} == {
+        "data-units": "16",
+        "data-timesteps": "20",
+        "data-weight-scale": "1.25",
+    }
+    assert (attrs["data-cell"], attrs["data-architecture"], attrs["data-layers"]) == (
+        "gru",
+        "many-to-many",
+        "1",
+    )
+    steps = _steps(page)
+    assert steps[:2] == [0, 1]
+    assert steps[-1] == 20
+    params = page.text_content('[data-testid="n-params"]')
+    assert params == "parameters: 1,008 (same for any number of timesteps)"
+    assert g.n_params == 1008
+
+
+def test_timesteps_change_the_columns_units_do_not(mount):
+    for T, expected in [(1, [0, 1]), (2, [0, 1, 2]), (4, [0, 1, 2, 3, 4])]:
+        assert _steps(mount(UnrolledGraph.from_settings(timesteps=T, units=256))) == expected
+    long = _steps(mount(UnrolledGraph.from_settings(timesteps=200, units=3)))
+    assert long[:2] == [0, 1]
+    assert long[-1] == 200
+    assert len(long) < 40  # compressed: first and last steps around a gap column
+
+
+@pytest.mark.parametrize(
+    ("settings", "width"),
+    [
+        ({"units": 256, "timesteps": 200, "truncate": 30}, 1256),
+        ({"units": 256, "timesteps": 200, "truncate": 30, "presenter": True}, 1256),
+        ({"units": 12, "timesteps": 30, "layers": 3, "truncate": 10, "presenter": True}, 1256),
+        ({"architecture": "seq2seq", "timesteps": 8, "decoder_steps": 5, "layers": 2}, 400),
+        ({"architecture": "many-to-one", "output_units": 2, "units": 1, "timesteps": 7}, 400),
+        ({"input": "sentence", "timesteps": 6}, 1256),
+        ({"units": 4, "timesteps": 1, "presenter": True}, 320),
+        ({"units": 32, "layers": 2, "rolled": True}, 700),
+    ],
+)
+def test_labels_never_overlap_in_real_fonts(mount, settings, width):
+    page = mount(UnrolledGraph.from_settings(**settings), width=width)
+    result = page.evaluate(OVERLAP_JS)
+    assert result["count"] >= 8
+    assert result["bad"] == []
+
+
+def test_hovering_a_legend_entry_highlights_every_copy(mount):
+    page = mount(UnrolledGraph.from_settings(timesteps=6))
+    page.hover('.rg-key[data-matrix="W_hh"]')
+    copies = page.locator('g.edge[data-matrix="W_hh"]')
+    assert copies.count() == 6  # h_0 -> h_1 ... h_5 -> h_6
+    assert page.locator('g.edge.hl[data-matrix="W_hh"]').count() == 6
+    assert page.locator("g.edge.hl:not([data-matrix='W_hh'])").count() == 0
+    page.mouse.move(1, 700)
+    assert page.locator("g.edge.hl").count() == 0
+
+
+def test_roll_button_sets_the_trait_and_redraws(mount):
+    page = mount(UnrolledGraph.from_settings(timesteps=6, layers=2))
+    page.click("button.rg-roll")
+    calls = page.evaluate("() => window.graphCalls")
+    assert calls == [["set", "rolled", True], ["save_changes"]]
+    page.wait_for_selector('[data-testid="rnnviz-graph"][data-rolled="true"]')
+    assert page.locator('[data-testid="h-node"]').count() == 2  # one cell per layer
+
+
+def test_one_draw_per_batch_of_changes(mount):
+    page = mount(UnrolledGraph.from_settings(timesteps=12))
+    before = int(_attrs(page)["data-draws"])
+    page.evaluate(
+        """() => { const m = window.graphModel; m.set('t_cursor', 4); m.set('phase', 'backward');
+                   m.set('truncate', 3); }"""
+    )
+    page.wait_for_timeout(200)
+    assert int(_attrs(page)["data-draws"]) == before + 1
+    # the backward cursor highlights the gradient edge arriving at h_4
+    assert page.locator("g.bwd.hot").get_attribute("data-t") == "4"
+
+
+def test_tokens_are_shown_as_text_never_as_html(mount):
+    g = UnrolledGraph.from_settings(input="sentence", timesteps=6)
+    g.tokens = ["<img src=x onerror=alert(1)>", "cat", "sat", "on", "the", "mat"]
+    page = mount(g)
+    assert page.locator("img").count() == 0
+    texts = page.eval_on_selector_all("text.token", "ts => ts.map((t) => t.textContent)")
+    assert texts[0] == "<img src=x onerror=alert(1)>"
+    assert texts[-1] == "mat"
+
+
+def test_cleanup_removes_the_view(mount):
+    page = mount(UnrolledGraph.from_settings(timesteps=3))
+    page.evaluate("() => window.graphCleanup()")
+    assert page.locator('[data-testid="rnnviz-graph"]').count() == 0
