@@ -197,6 +197,17 @@ test("many-to-one ghosts every output but y_T; one-to-many has a single input", 
     [false, true, true, true],
   );
   assert.equal(o2m.edges.filter((e) => e.which === "xh").length, 1);
+  const words = ["a", "b", "c", "d"];
+  const o2mTokens = layoutGraph({
+    ...base,
+    architecture: "one-to-many",
+    timesteps: 4,
+    tokens: words,
+  });
+  assert.deepEqual(
+    o2mTokens.tokenLabels.map((l) => l.parts[0].text),
+    ["a"],
+  );
 });
 
 test("seq2seq draws two chains joined by the context edge, gradients on the matching chain", () => {

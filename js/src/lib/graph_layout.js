@@ -1,42 +1,12 @@
 // Geometry of the unrolled graph: where every node, edge and label goes. Pure (no DOM);
 // graph_draw.js turns the result into SVG. Tested in js/test/graph_layout.test.js.
 
+import { placeBptt } from "./graph_bptt.js";
 import { chainsFor, gradientChain, matrixOf } from "./graph_chains.js";
-import { chooseSteps, columnsFor, xOfStep } from "./graph_columns.js";
-import { makeLabel, metrics, sym, textWidth, unitSlots } from "./graph_text.js";
+import { chooseSteps, columnsFor } from "./graph_columns.js";
+import { makeLabel, metrics, placeTokens, sym, textWidth, unitSlots } from "./graph_text.js";
 
 export { unitSlots };
-
-/**
- * Token labels under x_t: horizontal when they fit the pitch, else rotated 45° (their
- * perpendicular spacing is then pitch·sin 45°). Returns the labels and the extent used.
- */
-function placeTokens(tokens, cols, pitch, m, y) {
-  if (!Array.isArray(tokens)) return { labels: [], rotate: false, right: 0, bottom: y };
-  const shown = cols.filter((c) => c.kind === "step" && tokens[c.t - 1] != null);
-  const maxW = Math.max(0, ...shown.map((c) => textWidth(String(tokens[c.t - 1]), m.small)));
-  const rotate = maxW > pitch - 8 * m.k;
-  const ty = y + m.small * (rotate ? 0.4 : 1.1);
-  const labels = [];
-  let right = 0;
-  for (const c of shown) {
-    const cx = c.x + c.w / 2;
-    const lab = makeLabel(
-      String(tokens[c.t - 1]),
-      cx,
-      ty,
-      m.small,
-      rotate ? "start" : "middle",
-      "token",
-    );
-    lab.rotate = rotate ? 45 : 0;
-    labels.push(lab);
-    const w = textWidth(String(tokens[c.t - 1]), m.small);
-    if (rotate) right = Math.max(right, cx + w * 0.72 + m.small + m.pad);
-  }
-  const bottom = rotate ? ty + maxW * 0.72 + m.small : ty + m.small * 0.6;
-  return { labels, rotate, right, bottom };
-}
 
 /**
  * Lay out the unrolled graph.
@@ -152,7 +122,6 @@ export function layoutGraph(o) {
   // Columns, nodes and edges of each chain.
   let cursorX = left + offset;
   let prevChainLast = null;
-  const lossBox = null;
   const chainBoxes = [];
   for (let ci = 0; ci < placed.length; ci++) {
     const { chain, gapW, cols } = placed[ci];
@@ -357,46 +326,28 @@ export function layoutGraph(o) {
   }
 
   // Loss box and the gradient entering h_T; truncated-BPTT band.
-  let box = lossBox;
-  if (gc >= 0) {
-    const { chain, cols } = placed[gc];
-    const top = chain.layers - 1;
-    const xT = xOfStep(cols, chain.T);
-    if (loss) {
-      const bx = xT + m.nodeW / 2 + m.pitchMin * 0.45;
-      box = { x: bx, y: hCy[top] - m.font, w: boxW, h: m.font * 2 };
-      add("L", bx + boxW / 2, hCy[top] + m.font * 0.35, m.font, "middle", "loss");
-      const by = hCy[top] + laneOff;
-      edges.push({
-        kind: "bwd",
-        chain: gc,
-        t: chain.T,
-        x1: bx - 2,
-        y1: by,
-        x2: xT + m.nodeW / 2 + 2,
-        y2: by,
-      });
-    }
-    const k = o.truncate | 0;
-    const yTop = hCy[top] - nodeH / 2 - 8 * m.k;
-    const yBot = hCy[0] + nodeH / 2 + 8 * m.k;
-    if (k > 0) {
-      const x0 = xOfStep(cols, Math.max(0, chain.T - k)) - m.nodeW / 2 - 6 * m.k;
-      const x1 = xT + m.nodeW / 2 + 6 * m.k;
-      const text = `truncated BPTT: ${k} step${k === 1 ? "" : "s"}`;
-      const fitsLeft = x1 - textWidth(text, m.small) >= m.pad;
-      add(text, fitsLeft ? x1 : x0, bandRowY, m.small, fitsLeft ? "end" : "start", "band");
-      bands.push({ x: x0, y: yTop, w: x1 - x0, h: yBot - yTop, k });
-    } else {
-      const x1 = xT + m.nodeW / 2 + 6 * m.k;
-      const text = "full BPTT: the gradient flows back through every step";
-      const short = "full BPTT";
-      const t = x1 - textWidth(text, m.small) >= m.pad ? text : short;
-      add(t, x1, bandRowY, m.small, "end", "band");
-    }
-  }
+  const bptt =
+    gc >= 0
+      ? placeBptt({
+          ...placed[gc],
+          gc,
+          loss,
+          boxW,
+          m,
+          hCy,
+          nodeH,
+          laneOff,
+          bandRowY,
+          k: o.truncate | 0,
+        })
+      : { labels: [], edges: [], bands: [], box: null };
+  labels.push(...bptt.labels);
+  edges.push(...bptt.edges);
+  bands.push(...bptt.bands);
 
-  const tok = placeTokens(o.tokens, placed[0].cols, pitch, m, y);
+  // One-to-many reads only x_1: the other tokens are not inputs.
+  const tokens = placed[0].chain.x === "first" && o.tokens ? o.tokens.slice(0, 1) : o.tokens;
+  const tok = placeTokens(tokens, placed[0].cols, pitch, m, y);
   width = Math.max(width, tok.right);
   y = tok.bottom;
   const height = y + m.pad;
@@ -417,7 +368,7 @@ export function layoutGraph(o) {
     bands,
     columns,
     chainBoxes,
-    lossBox: box,
+    lossBox: bptt.box,
     pitch,
     placed,
     rows: { yRowCy, hCy, xRowCy, stepRowY, hasY },

@@ -86,3 +86,34 @@ export function makeLabel(parts, x, y, size, anchor, cls) {
   const box = { x0, x1: x0 + w, y0: y - 0.95 * size, y1: y + 0.45 * size };
   return { parts: p, x, y, size, anchor, cls, box };
 }
+
+/**
+ * Token labels under x_t: horizontal when they fit the pitch, else rotated 45° (their
+ * perpendicular spacing is then pitch·sin 45°). Returns the labels and the extent used.
+ */
+export function placeTokens(tokens, cols, pitch, m, y) {
+  if (!Array.isArray(tokens)) return { labels: [], rotate: false, right: 0, bottom: y };
+  const shown = cols.filter((c) => c.kind === "step" && tokens[c.t - 1] != null);
+  const maxW = Math.max(0, ...shown.map((c) => textWidth(String(tokens[c.t - 1]), m.small)));
+  const rotate = maxW > pitch - 8 * m.k;
+  const ty = y + m.small * (rotate ? 0.4 : 1.1);
+  const labels = [];
+  let right = 0;
+  for (const c of shown) {
+    const cx = c.x + c.w / 2;
+    const lab = makeLabel(
+      String(tokens[c.t - 1]),
+      cx,
+      ty,
+      m.small,
+      rotate ? "start" : "middle",
+      "token",
+    );
+    lab.rotate = rotate ? 45 : 0;
+    labels.push(lab);
+    const w = textWidth(String(tokens[c.t - 1]), m.small);
+    if (rotate) right = Math.max(right, cx + w * 0.72 + m.small + m.pad);
+  }
+  const bottom = rotate ? ty + maxW * 0.72 + m.small : ty + m.small * 0.6;
+  return { labels, rotate, right, bottom };
+}
