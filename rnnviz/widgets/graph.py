@@ -175,10 +175,20 @@ class UnrolledGraph(ViewBase):
     overflowed = traitlets.Bool(False, help="Some value overflowed to inf.").tag(sync=True)
 
     def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
+        # Simulator settings given as keywords build the frame (``UnrolledGraph(units=32)``);
+        # the other keywords are traits of the view (presenter, rolled, t_cursor, ...).
+        settings = {k: kwargs.pop(k) for k in list(kwargs) if k in SPECS}
+        if frame is not None and settings:
+            raise TypeError(
+                f"give either frame= or settings ({', '.join(settings)}), not both: a frame "
+                "already fixes every setting."
+            )
+        if frame is None:
+            frame = build_frame(**settings)
         self.frame: Frame | None = None
         self._showing = False
         super().__init__(**kwargs)
-        self.show(frame if frame is not None else build_frame())
+        self.show(frame)
 
     @classmethod
     def from_settings(cls, **settings: Any) -> UnrolledGraph:

@@ -254,3 +254,14 @@ def test_one_update_message_with_binary_arrays_on_the_wire(graph, wire):
     assert state["states"][1]["shape"] == [50, 32]
     assert "data" not in state["dh_norms"]  # moved to a buffer, not a JSON list
     assert wire.json_bytes(graph) < 2000
+
+
+def test_settings_as_keywords_build_the_frame(frame):
+    g = UnrolledGraph(units=32, timesteps=7, presenter=True)
+    assert (g.units, g.timesteps, g.presenter) == (32, 7, True)
+    assert g.states[0].shape == (7, 32)
+    assert g.frame.settings["units"] == 32
+    with pytest.raises(TypeError, match=r"give either frame= or settings \(units\), not both"):
+        UnrolledGraph(frame=frame, units=8)
+    with pytest.raises(ValueError, match=r"units .* must be an integer from 1 to 256; got 0"):
+        UnrolledGraph(units=0)
