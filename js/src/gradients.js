@@ -216,12 +216,14 @@ function render({ model, el }) {
         layer: "below",
       });
       annotations.push({
-        x: (span[0] + span[1]) / 2,
+        x: span[1] + 0.5,
         y: 0.98,
         xref: "x",
         yref: "paper",
+        xanchor: "right",
         yanchor: "top",
-        text: `truncated BPTT: no gradient beyond ${span[0]} steps`,
+        text: `truncated BPTT:<br>cut after ${span[0]} steps `,
+        align: "right",
         showarrow: false,
         font: { color: theme.muted, size: size.font },
       });

@@ -13,9 +13,15 @@ import ipywidgets as widgets
 
 from rnnviz.widgets._controls_settings import SPECS
 
-__all__ = ["CSS", "Controls", "build_controls", "time_to_cursor"]
+__all__ = ["CSS", "Controls", "build_controls", "set_presenter", "time_to_cursor"]
 
 _FULL = {"description_width": "initial"}  # descriptions are never truncated
+#: Width of a control column and of the cell buttons, normal and presenter.
+COLUMN = {
+    False: "repeat(auto-fill, minmax(300px, 1fr))",
+    True: "repeat(auto-fill, minmax(440px, 1fr))",
+}
+BUTTON_WIDTH = {False: "72px", True: "120px"}
 
 #: Presenter mode enlarges every control through the ipywidgets CSS variables.
 CSS = """<style>
@@ -65,6 +71,7 @@ class Controls:
     """The control widgets by setting name, plus the scrubber and the layout box."""
 
     by_setting: dict[str, widgets.Widget]
+    grid: widgets.GridBox
     play: widgets.Play
     time: widgets.IntSlider
     time_label: widgets.Label
@@ -105,7 +112,7 @@ def build_controls() -> Controls:
         "cell": widgets.ToggleButtons(
             options=[("RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru")],
             description="cell",
-            style={**_FULL, "button_width": "64px"},
+            style={**_FULL, "button_width": BUTTON_WIDTH[False]},
         ),
         "activation": widgets.Dropdown(
             options=_options("activation"), description="activation", **dropdown
@@ -144,9 +151,15 @@ def build_controls() -> Controls:
     time_label = widgets.Label(value="off")
     grid = widgets.GridBox(
         list(by_setting.values()),
-        layout=widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(300px, 1fr))"),
+        layout=widgets.Layout(grid_template_columns=COLUMN[False]),
     )
     grid.add_class("rnnviz-controls")
     scrubber = widgets.HBox([play, time, time_label], layout=widgets.Layout(align_items="center"))
     box = widgets.VBox([grid, scrubber])
-    return Controls(by_setting, play, time, time_label, box)
+    return Controls(by_setting, grid, play, time, time_label, box)
+
+
+def set_presenter(controls: Controls, presenter: bool) -> None:
+    """Wider columns and buttons for the large presenter fonts (the CSS does the rest)."""
+    controls.grid.layout.grid_template_columns = COLUMN[presenter]
+    controls.by_setting["cell"].style.button_width = BUTTON_WIDTH[presenter]

@@ -20,7 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
-from rnnviz.widgets._controls import CSS, build_controls, time_to_cursor
+from rnnviz.widgets._controls import CSS, build_controls, set_presenter, time_to_cursor
 from rnnviz.widgets._controls_settings import SPECS, check_setting, non_default, validate_settings
 from rnnviz.widgets._frame import Frame, build_frame
 from rnnviz.widgets.gradients import GradientFlow
@@ -177,9 +177,14 @@ class Explorer(widgets.VBox):
 
     @traitlets.observe("presenter")
     def _presenter_changed(self, change: dict) -> None:
+        on = bool(change["new"])
         for view in getattr(self, "views", ()):
-            view.presenter = change["new"]
-        if change["new"]:
+            view.presenter = on
+        for view in (self.heatmap, self.gradients):
+            # a projector shows the two plots one above the other, each full width
+            view.layout.flex = "1 1 100%" if on else "1 1 440px"
+        set_presenter(self.controls, on)
+        if on:
             self.add_class("rnnviz-presenter")
         else:
             self.remove_class("rnnviz-presenter")

@@ -178,9 +178,14 @@ def test_presenter_reaches_every_view_and_the_controls(ex):
     ex.presenter = True
     assert all(v.presenter for v in ex.views)
     assert "rnnviz-presenter" in ex._dom_classes
+    assert ex.heatmap.layout.flex == ex.gradients.layout.flex == "1 1 100%"
+    assert ex.controls.by_setting["cell"].style.button_width == "120px"
+    assert "440px" in ex.controls.grid.layout.grid_template_columns
     ex.presenter = False
     assert not any(v.presenter for v in ex.views)
     assert "rnnviz-presenter" not in ex._dom_classes
+    assert ex.heatmap.layout.flex == "1 1 440px"
+    assert ex.controls.by_setting["cell"].style.button_width == "72px"
 
 
 def test_time_scrubber_walks_forward_then_backward():
