@@ -110,7 +110,10 @@ test("diverging colours: ends, neutral midpoint, inf clipped, NaN flagged", () =
   assert.equal(divergingColor(-1, -1, 1), "rgb(33, 102, 172)");
   assert.equal(divergingColor(0, -1, 1), "rgb(240, 240, 240)");
   assert.equal(divergingColor(1, -1, 1), "rgb(178, 24, 43)");
-  assert.equal(divergingColor(0.5, 0, 1), "rgb(240, 240, 240)");
+  // Non-negative ranges (relu, sigmoid) are sequential: 0 is neutral, the top is red.
+  assert.equal(divergingColor(0, 0, 4), "rgb(240, 240, 240)");
+  assert.equal(divergingColor(2, 0, 4), "rgb(209, 132, 142)");
+  assert.equal(divergingColor(4, 0, 4), "rgb(178, 24, 43)");
   assert.equal(divergingColor(Number.POSITIVE_INFINITY, -1, 1), "rgb(178, 24, 43)");
   assert.equal(divergingColor(Number.NaN, -1, 1), null);
   assert.equal(divergingColor(0.5, -1, 1), "rgb(209, 132, 142)");
@@ -132,6 +135,15 @@ test("gradient styles are log-scaled; zero, inf and NaN are told apart", () => {
   assert.deepEqual(
     gradientStyles([2, 2]).map((x) => x.level),
     [1, 1],
+  );
+  // Norms within two decades are drawn within the top of the scale (similar widths).
+  assert.deepEqual(
+    gradientStyles([1, 10, 100]).map((x) => x.level),
+    [0, 0.5, 1],
+  );
+  assert.deepEqual(
+    gradientStyles([1, 10]).map((x) => x.level),
+    [0.5, 1],
   );
   assert.deepEqual(gradientExtent([0, 1e-6, 1, Number.POSITIVE_INFINITY]), [1e-6, 1]);
   assert.equal(gradientExtent([0, 0]), null);

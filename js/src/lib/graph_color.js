@@ -50,13 +50,20 @@ function mix(a, b, f) {
 }
 
 /**
- * Colour of a state value on the diverging scale over [lo, hi] (midpoint = neutral).
- * +inf / -inf clip to the ends; NaN gives null (drawn as a hatched "not a number" cell).
+ * Colour of a state value over [lo, hi]: diverging (midpoint = neutral) for ranges around
+ * zero (tanh, linear); sequential from neutral at 0 for non-negative ranges (relu,
+ * sigmoid), so that h = 0 — and h_0 — is always the neutral colour.
+ * +inf / -inf clip to the ends; NaN gives null (drawn as a "not a number" cell).
  *
  * @returns {string | null} "rgb(r, g, b)"
  */
 export function divergingColor(v, lo, hi) {
   if (Number.isNaN(v)) return null;
+  if (lo >= 0) {
+    const f = Math.max(0, Math.min(1, (v - lo) / (hi - lo || 1)));
+    const c = mix(MID, POS, f);
+    return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+  }
   const mid = (lo + hi) / 2;
   const half = (hi - lo) / 2 || 1;
   const f = Math.max(-1, Math.min(1, (v - mid) / half));
@@ -70,9 +77,13 @@ export function inkOn(v, lo, hi) {
   return Math.abs((v - (lo + hi) / 2) / half) > 0.55 ? "#ffffff" : "#1a1a1a";
 }
 
+/** Smallest span of the gradient scale, in decades. */
+export const MIN_DECADES = 2;
+
 /**
  * Style of each backward edge from the gradient norms ‖∂L/∂h_t‖ (t = 0..T), log-scaled
- * between the smallest and largest positive finite norm.
+ * between the smallest positive finite norm (at most MIN_DECADES below the largest) and
+ * the largest.
  *
  * `state`: "active" (finite > 0), "zero" (0: outside the truncation window), "inf"
  * (overflow: drawn at full strength and marked), "nan". `level` in [0, 1].
@@ -83,13 +94,14 @@ export function inkOn(v, lo, hi) {
 export function gradientStyles(norms) {
   const logs = [];
   for (const v of norms) if (Number.isFinite(v) && v > 0) logs.push(Math.log10(v));
-  const lo = logs.length ? Math.min(...logs) : 0;
   const hi = logs.length ? Math.max(...logs) : 0;
+  // At least two decades: norms of similar size look alike, vanishing ones look thin.
+  const lo = logs.length ? Math.min(...logs, hi - MIN_DECADES) : 0;
   return Array.from(norms, (v) => {
     if (Number.isNaN(v)) return { state: "nan", level: 0, value: v };
     if (v === Number.POSITIVE_INFINITY) return { state: "inf", level: 1, value: v };
     if (!(v > 0)) return { state: "zero", level: 0, value: v };
-    const level = hi > lo ? (Math.log10(v) - lo) / (hi - lo) : 1;
+    const level = (Math.log10(v) - lo) / (hi - lo);
     return { state: "active", level, value: v };
   });
 }

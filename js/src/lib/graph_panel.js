@@ -50,7 +50,7 @@ export function fillLegend(box, matrices, s) {
   if (matrices.length) h("span", "rg-shared", box, "(each shared by all steps)");
   const scale = h("span", "rg-key", box);
   h("span", null, scale, `h: ${formatNumber(s.range[0])}`);
-  h("span", "rg-scale", scale);
+  h("span", s.range[0] >= 0 ? "rg-scale sequential" : "rg-scale", scale);
   h("span", null, scale, formatNumber(s.range[1]));
   const ext = s.dh ? gradientExtent(s.dh) : null;
   if (ext) {
