@@ -66,6 +66,12 @@ def _check_frame(frame: Any) -> tuple[list[np.ndarray], np.ndarray]:
             f"show() expects a Frame (from rnnviz.widgets.build_frame); got {type(frame).__name__}."
         )
     s = frame.settings
+    missing = [k for k in SETTING_TRAITS if k not in s]
+    if missing:
+        raise ValueError(
+            f"frame.settings lacks {', '.join(missing)}; build frames with "
+            "rnnviz.widgets.build_frame(**settings)."
+        )
     units, layers = s["units"], s["layers"]
     arch = s["architecture"]
     expected = 2 * layers if arch == "seq2seq" else layers

@@ -198,6 +198,9 @@ def test_bad_frames_are_rejected_and_change_nothing(graph, frame):
         ValueError, match=r"one \(timesteps, units\) array per layer \(1 for many-to-many"
     ):
         graph.show(two_layers)
+    partial = dataclasses.replace(frame, settings={"units": 16})
+    with pytest.raises(ValueError, match=r"frame.settings lacks timesteps, weight_scale, cell"):
+        graph.show(partial)
     short_dh = dataclasses.replace(frame, dh_norms=frame.dh_norms[:-1])
     with pytest.raises(ValueError, match=r"dh_norms must have shape \(timesteps \+ 1,\) = \(21,\)"):
         graph.show(short_dh)
