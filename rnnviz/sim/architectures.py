@@ -115,6 +115,10 @@ def _return_sequences(architecture: str, given: Any, n_layers: int) -> tuple[boo
     elif isinstance(given, (bool, np.bool_)):
         flags = (True,) * (n_layers - 1) + (bool(given),)
     else:
+        if isinstance(given, str) or not isinstance(given, Sequence):
+            raise TypeError(
+                f"return_sequences must be True, False or one bool per layer; got {given!r}."
+            )
         flags = tuple(bool(g) for g in given)
         if len(flags) != n_layers:
             raise ValueError(
@@ -130,10 +134,13 @@ def _return_sequences(architecture: str, given: Any, n_layers: int) -> tuple[boo
             )
     if flags[-1] != top:
         wanted = "every h_t (return_sequences=True)" if top else "only h_T (return_sequences=False)"
-        other = "many-to-one" if top else "many-to-many"
+        hint = {
+            "many-to-many": " Use architecture='many-to-one' for the other choice.",
+            "many-to-one": " Use architecture='many-to-many' for the other choice.",
+        }.get(architecture, "")
         raise ValueError(
             f"{architecture}: the top layer returns {wanted}; got return_sequences="
-            f"{flags[-1]}. Use architecture={other!r} for the other choice."
+            f"{flags[-1]}.{hint}"
         )
     return flags
 

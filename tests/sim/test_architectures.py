@@ -212,6 +212,13 @@ def test_stack_feature_mismatch_names_both_layers():
         ({"cells": "rnn"}, TypeError, "layer 1 must be an rnnviz cell .* got str"),
         ({"steps": 4}, ValueError, "many-to-many runs for as many timesteps as x has"),
         ({"return_sequences": [True, True]}, ValueError, r"one value per layer \(1\); got 2"),
+        ({"return_sequences": 1}, TypeError, "True, False or one bool per layer; got 1"),
+        (
+            {"architecture": "one-to-many", "steps": 2, "x": X[:, 0], "return_sequences": False},
+            ValueError,
+            r"one-to-many: the top layer returns every h_t \(return_sequences=True\); "
+            r"got return_sequences=False\.$",
+        ),
         ({"decoder": rnn(4, 3, 1)}, ValueError, "decoder and decoder_inputs are for seq2seq"),
         ({"architecture": "one-to-many"}, ValueError, "one-to-many needs steps"),
         (
