@@ -235,6 +235,16 @@ def test_jacobian_norms_match_torch_autograd(kind, wrt):
     assert len(np.unique(np.round(expected, 6))) > 3  # a real curve, not constant
 
 
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+def test_jacobian_norms_of_wide_layers_match_torch_autograd(kind):
+    # 56 units: wide enough for the simulator's iterative (non-SVD) spectral norms.
+    module = make_module(kind, units=56, features=3, seed=5, recurrent_gain=4.0)
+    x = inputs(batch=1, timesteps=4, features=3, seed=6)
+    expected = torch_jacobian_norms(module, x, "state")
+    got = from_torch(module).run(x).jacobian_norms(wrt="state")
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-13)
+
+
 def test_jacobian_norms_relu_match_torch_autograd():
     module = make_module("rnn", units=4, features=3, nonlinearity="relu", seed=4)
     x = inputs(batch=2, timesteps=5, features=3, seed=3)
