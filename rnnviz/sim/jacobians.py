@@ -13,13 +13,15 @@ O(units³) work per step is one matrix product with the recurrent kernel.
 The spectral norm of every J_t
 ------------------------------
 ‖J‖₂ = √λ_max(J Jᵀ). All J_t map into the same space (that of h_T), so the top *left*
-singular vector of J_{t+1} is an excellent start for J_t: a Lanczos iteration on J Jᵀ
-(never formed: each iteration costs two matrix–vector products) started there converges in
-a few iterations. It stops when the Ritz residual r satisfies r ≤ 10⁻¹³ θ, or
-r² ≤ 10⁻¹³ θ · gap with r ≤ 10⁻⁴ θ (θ the Ritz value, gap to the next one): the relative
-error of the norm is then ~10⁻¹³. If it has not converged after ``_MAX_LANCZOS``
-iterations the exact ``np.linalg.norm(J, 2)`` is used. Small matrices (fewer than
-``_EXACT_BELOW`` rows or columns) use the exact SVD directly, which is faster there.
+singular vectors of J_{t+1} are a good start for J_t. Each norm is computed by a
+warm-started Krylov (Davidson-style) iteration on A = J Jᵀ, never formed (A v = J (Jᵀ v)):
+the basis starts with the previous step's top ``_BLOCK`` Ritz vectors and grows by the
+residual of the current top Ritz pair and Krylov directions, fully re-orthogonalised.
+It stops when the Ritz residual r satisfies r ≤ τ θ, or r² ≤ τ θ · gap with r ≤ 10⁻⁴ θ
+(θ the top Ritz value, gap to the next one, τ = 10⁻¹²): the relative error of θ = σ² is
+then ~10⁻¹². If it has not converged after ``_MAX_EXTRA`` new vectors, the exact
+``np.linalg.norm(J, 2)`` is used. Small matrices (fewer than ``_EXACT_BELOW`` rows or
+columns) use the exact SVD directly, which is faster there.
 
 Overflow and underflow
 ----------------------
@@ -32,6 +34,8 @@ they are exactly 0 (or too small for float64), every earlier entry is 0.
 
 from __future__ import annotations
 
+from math import sqrt
+
 import numpy as np
 
 from rnnviz.sim import _validate
@@ -43,8 +47,10 @@ __all__ = ["WRT", "chain", "check_wrt", "jacobian_norms", "spectral_norms"]
 WRT: tuple[str, ...] = ("state", "cell", "input")
 
 _EXACT_BELOW = 48  # exact SVD when min(rows, cols) is below this
-_MAX_LANCZOS = 40  # Lanczos iterations before falling back to the exact norm
-_TOL = 1e-13
+_BLOCK = 4  # width of the warm-started block
+_CHECK = 3  # new Krylov vectors between convergence checks
+_MAX_EXTRA = 40  # Krylov vectors added before falling back to the exact norm
+_TOL = 1e-12
 _RESCALE = 64  # keep the chain's largest entry within 2^±_RESCALE
 _ALIVE, _ZERO, _INF = 0, 1, 2
 
@@ -78,90 +84,102 @@ def chain(res):
             yield t - 1, J_h, J_c
 
 
-def _start_vector(B: int, u: int) -> np.ndarray:
-    v = np.random.default_rng(20130226).standard_normal(u)
-    return np.broadcast_to(v / np.linalg.norm(v), (B, u)).copy()
+def _start_block(B: int, m: int) -> np.ndarray:
+    p = min(_BLOCK, m)
+    q, _ = np.linalg.qr(np.random.default_rng(20130226).standard_normal((m, p)))
+    return np.broadcast_to(q, (B, m, p)).copy()
 
 
-def _lanczos(M: np.ndarray, v0: np.ndarray):
-    """Top singular value of each M[b] (rows × cols) by Lanczos on M Mᵀ started at v0[b].
+def _ritz(Q, AQ, k):
+    """Top Ritz pair of A on span(Q[:, :k]) and its residual norm."""
+    H = Q[:, :k].T @ AQ[:, :k]
+    evals, evecs = np.linalg.eigh(0.5 * (H + H.T))
+    theta = max(evals[-1], 0.0)
+    gap = theta - evals[-2] if k > 1 else theta
+    y = evecs[:, -1]
+    r = AQ[:, :k] @ y - theta * (Q[:, :k] @ y)
+    return theta, gap, evecs, r
 
-    Returns (sigma (B,), left vector (B, rows), converged (B,) bool).
+
+def _converged(resid: float, theta: float, gap: float) -> bool:
+    """|λ_max − θ| ≤ min(r, r²/gap) ≲ _TOL · θ (gap: to the next Ritz value)."""
+    return (
+        theta == 0.0
+        or resid <= _TOL * theta
+        or (resid * resid <= _TOL * theta * gap and resid <= 1e-4 * theta)
+    )
+
+
+def _block_krylov(M: np.ndarray, V0: np.ndarray):
+    """Top singular value of M (rows × cols): warm-started Krylov on A = M Mᵀ.
+
+    The basis is span{V0, r, A r, A² r, …}: the warm block V0 (rows × p, orthonormal:
+    last step's top-p Ritz vectors) plus the Krylov space of the residual r = A y − θ y of
+    its top Ritz pair (θ, y), fully re-orthogonalised; A is never formed
+    (A v = M (Mᵀ v)). Every ``_CHECK`` new vectors the Rayleigh–Ritz pair is recomputed,
+    checked with :func:`_converged`, and the expansion restarts from its residual.
+
+    Returns (sigma, top-p Ritz vectors (rows × p), converged).
     """
-    B, m, _ = M.shape
-    iters = min(m, _MAX_LANCZOS)
-    Q = np.zeros((B, iters + 1, m))
-    alpha = np.zeros((B, iters))
-    beta = np.zeros((B, iters))
-    norm0 = np.linalg.norm(v0, axis=1, keepdims=True)
-    Q[:, 0] = v0 / np.where(norm0 > 0, norm0, 1.0)
-    sigma = np.zeros(B)
-    vec = Q[:, 0].copy()
-    done = np.zeros(B, dtype=bool)
-    for k in range(iters):
-        q = Q[:, k]
-        p = np.matmul(q[:, None, :], M)  # qᵀ M        (B, 1, cols)
-        w = np.matmul(M, p.transpose(0, 2, 1))[..., 0]  # M Mᵀ q  (B, rows)
-        alpha[:, k] = np.einsum("bi,bi->b", w, q)
-        Qk = Q[:, : k + 1]
-        for _ in range(2):  # full re-orthogonalisation against every Lanczos vector
-            w -= np.matmul(np.matmul(Qk, w[:, :, None]).transpose(0, 2, 1), Qk)[:, 0]
-        beta[:, k] = np.linalg.norm(w, axis=1)
-        T = np.zeros((B, k + 1, k + 1))
-        idx = np.arange(k + 1)
-        T[:, idx, idx] = alpha[:, : k + 1]
-        T[:, idx[:-1], idx[1:]] = beta[:, :k]
-        T[:, idx[1:], idx[:-1]] = beta[:, :k]
-        evals, evecs = np.linalg.eigh(T)
-        theta = np.maximum(evals[:, -1], 0.0)
-        y = evecs[:, :, -1]
-        resid = beta[:, k] * np.abs(y[:, -1])
-        gap = theta - evals[:, -2] if k > 0 else theta
-        conv = (resid <= _TOL * theta) | (
-            (resid * resid <= _TOL * theta * gap) & (resid <= 1e-4 * theta)
-        )
-        new = conv & ~done
-        if new.any():
-            sigma[new] = np.sqrt(theta[new])
-            vec[new] = np.matmul(y[new][:, None, :], Qk[new])[:, 0]
-            done |= new
-        if done.all():
-            break
-        safe = np.where(beta[:, k] > 0, beta[:, k], 1.0)
-        Q[:, k + 1] = w / safe[:, None]
-    if not done.all():
-        sigma[~done] = np.sqrt(theta[~done])
-        vec[~done] = np.matmul(y[~done][:, None, :], Qk[~done])[:, 0]
-    return sigma, vec, done
+    m, p = V0.shape
+    kmax = min(m, p + _MAX_EXTRA)
+    Q = np.empty((m, kmax))
+    AQ = np.empty((m, kmax))
+    Q[:, :p] = V0
+    AQ[:, :p] = M @ (M.T @ V0)
+    k = p
+    theta, gap, evecs, r = _ritz(Q, AQ, k)
+    while True:
+        resid = sqrt(r @ r)
+        done = _converged(resid, theta, gap)
+        if done or k == kmax or resid == 0.0:
+            return np.sqrt(theta), Q[:, :k] @ evecs[:, : -p - 1 : -1], done
+        for _ in range(min(_CHECK, kmax - k)):
+            before = sqrt(r @ r)
+            r = r - Q[:, :k] @ (Q[:, :k].T @ r)  # orthogonalise against the basis …
+            nr = sqrt(r @ r)
+            if nr < 0.5 * before:  # … twice when cancellation was large (DGKS)
+                r = r - Q[:, :k] @ (Q[:, :k].T @ r)
+                nr = sqrt(r @ r)
+            if nr <= 1e-14 * before:
+                break  # the basis already holds an invariant subspace
+            Q[:, k] = r / nr
+            AQ[:, k] = M @ (M.T @ Q[:, k])
+            r = AQ[:, k]
+            k += 1
+        theta, gap, evecs, r = _ritz(Q, AQ, k)  # restart from the Ritz residual
 
 
-def spectral_norms(M: np.ndarray, v0: np.ndarray | None = None, method: str = "auto"):
+def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "auto"):
     """‖M[b]‖₂ for a stack M of shape (batch, rows, cols).
 
     Parameters
     ----------
     M : ndarray, shape (batch, rows, cols)
         Finite entries.
-    v0 : ndarray, shape (batch, rows), optional
-        Warm start: a guess of each top left singular vector.
-    method : {"auto", "lanczos", "svd"}
-        ``"auto"`` uses the exact SVD for small matrices and Lanczos otherwise.
+    V0 : ndarray, shape (batch, rows, p), optional
+        Warm start: an orthonormal guess of each top-p left singular subspace.
+    method : {"auto", "krylov", "svd"}
+        ``"auto"`` uses the exact SVD for small matrices and block Krylov otherwise.
 
     Returns
     -------
     sigma : ndarray, shape (batch,)
-    v : ndarray, shape (batch, rows)
-        Top left singular vectors (the next warm start).
+    V : ndarray, shape (batch, rows, p)
+        Top-p left Ritz vectors (the next warm start).
     """
     B, m, n = M.shape
-    if v0 is None:
-        v0 = _start_vector(B, m)
+    if V0 is None:
+        V0 = _start_block(B, m)
     if method == "svd" or (method == "auto" and min(m, n) < _EXACT_BELOW):
-        return np.linalg.svd(M, compute_uv=False)[:, 0], v0
-    sigma, vec, done = _lanczos(M, v0)
-    for b in np.flatnonzero(~done):  # rare: Lanczos did not converge → exact norm
-        sigma[b] = np.linalg.norm(M[b], 2)
-    return sigma, vec
+        return np.linalg.svd(M, compute_uv=False)[:, 0], V0
+    sigma = np.empty(B)
+    V = np.empty_like(V0)
+    for b in range(B):
+        sigma[b], V[b], done = _block_krylov(M[b], V0[b])
+        if not done:  # rare: not converged → exact norm
+            sigma[b] = np.linalg.norm(M[b], 2)
+    return sigma, V
 
 
 def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
@@ -172,7 +190,7 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     res : RunResult
     wrt : {"state", "cell", "input"}
         See :meth:`rnnviz.sim.result.RunResult.jacobian_norms`.
-    method : {"auto", "lanczos", "svd"}
+    method : {"auto", "krylov", "svd"}
         How each spectral norm is computed (see :func:`spectral_norms`).
 
     Returns
