@@ -68,11 +68,12 @@ def test_lstm_cell_gradient_matches_finite_differences(act):
 @pytest.mark.parametrize("name", CELLS)
 def test_truncation_window_definition(name):
     """dh_t equals the full gradient for t ≥ T−k, is exactly 0 before; parameters differ."""
-    cell, x, h0, c0, res, target = _setup(name, "tanh", seed=11)
+    _cell, _x, _h0, _c0, res, target = _setup(name, "tanh", seed=11)
     T, k = res.timesteps, 2
     full = res.loss_gradients(target)
     trunc = res.loss_gradients(target, truncate=k)
-    assert trunc.truncate == k and full.truncate is None
+    assert trunc.truncate == k
+    assert full.truncate is None
     np.testing.assert_array_equal(trunc.dh[:, T - k :], full.dh[:, T - k :])
     assert np.all(trunc.dh[:, : T - k] == 0)
     assert np.all(full.dh_norms[:, : T - k] > 0)
@@ -86,7 +87,7 @@ def test_truncation_window_definition(name):
 
 
 def test_default_target_is_zero_and_loss_is_half_squared_norm():
-    cell, _, _, _, res, _ = _setup("rnn", "tanh")
+    _cell, _, _, _, res, _ = _setup("rnn", "tanh")
     g = res.loss_gradients()
     np.testing.assert_array_equal(g.loss, 0.5 * np.sum(res.last_state**2, axis=-1))
     np.testing.assert_array_equal(g.dh[:, -1], res.last_state)

@@ -95,7 +95,8 @@ def test_exploding_forward_and_backward_never_nan():
     x = np.random.default_rng(0).standard_normal((2, 800, 2))
     res = cell.run(x)
     assert res.overflowed
-    assert np.isinf(res.states).any() and not np.isnan(res.states).any()
+    assert np.isinf(res.states).any()
+    assert not np.isnan(res.states).any()
     for wrt in ("state", "input"):
         norms = res.jacobian_norms(wrt)
         assert not np.isnan(norms).any()
@@ -143,7 +144,8 @@ def test_chain_yields_the_jacobians():
     res = cell.run(x, h0=h0)
     fd = fd_jacobian_norms(cell, res, "state")
     for t, J_h, J_c in jacobians.chain(res):
-        assert J_c is None and J_h.shape == (1, 3, 3)
+        assert J_c is None
+        assert J_h.shape == (1, 3, 3)
         assert np.linalg.norm(J_h[0], 2) == pytest.approx(fd[0, t], rel=1e-6)
 
 
