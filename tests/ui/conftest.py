@@ -81,7 +81,12 @@ def explorer(lab_page, lab_server) -> pages.Lab:
     lab = pages.Lab(lab_page, lab_server)
     lab.open(EXPLORE_NOTEBOOK)
     lab.run_all()
-    lab_page.wait_for_selector('[data-testid="rnnviz-gradients"][data-units]', timeout=120_000)
+    try:
+        pages.wait_views(lab_page, {"units": 16}, timeout=90_000)
+    except AssertionError as exc:
+        harness.screenshot(lab_page, "lab-explore-failed")
+        output = lab_page.locator(".jp-OutputArea").first.inner_text()
+        pytest.fail(f"{exc}\nThe notebook's output reads:\n{output[:2000]}", pytrace=False)
     lab.wait_idle()
     return lab
 

@@ -40,9 +40,27 @@ def view_attrs(page: Any, scope: str = "body") -> dict[str, dict[str, str | None
 
 
 def wait_views(page: Any, want: dict[str, Any], timeout: float = 30_000) -> None:
-    """Wait until all three views report the state ``want`` (e.g. ``{"units": 17}``)."""
-    page.wait_for_function(VIEWS_MATCH_JS, arg={k: str(v) for k, v in want.items()},
-                           timeout=timeout, polling="raf")  # fmt: skip
+    """Wait until all three views report the state ``want`` (e.g. ``{"units": 17}``).
+
+    On timeout, fail with what the views show instead (and the Python-side readouts).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            VIEWS_MATCH_JS,
+            arg={k: str(v) for k, v in want.items()},
+            timeout=timeout,
+            polling="raf",
+        )
+    except PlaywrightTimeout:
+        shown = {
+            testid: None if attrs is None else {k: attrs.get(k) for k in want}
+            for testid, attrs in view_attrs(page).items()
+        }
+        raise AssertionError(
+            f"the views did not reach {want} within {timeout / 1000:.0f} s; they show {shown}"
+        ) from None
 
 
 def h_node_steps(page: Any) -> list[int]:
@@ -183,11 +201,15 @@ def dropdown_select(page: Any, description: str, value: str) -> None:
         select.select_option(label=value)
         return
     toggles = page.locator(".widget-toggle-buttons", has=label).last
-    toggles.get_by_role("button", name=value, exact=True).click()
+    name = re.compile(rf"^\s*{re.escape(value)}\s*$", re.IGNORECASE)
+    button = toggles.get_by_role("button", name=name)
+    button.focus()
+    button.press("Enter")
 
 
 # For each view root: the worst contrast ratio (WCAG) between a visible text element's colour
-# and the first opaque background behind the root. None when the root has no visible text.
+# and the first opaque background behind the root, and which text it is ({ratio, text}).
+# None when the root has no visible text.
 CONTRAST_JS = """
 () => {
   const rgb = (s) => {
@@ -213,6 +235,7 @@ CONTRAST_JS = """
     if (!root) { out[id] = null; continue; }
     const bg = lum(background(root));
     let worst = null;
+    let what = null;
     for (const t of root.querySelectorAll('text, span, div, p, td, th, label')) {
       const own = [...t.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
       const r = t.getBoundingClientRect();
@@ -223,9 +246,12 @@ CONTRAST_JS = """
       if (!c || c.a === 0) continue;
       const l = lum(c);
       const ratio = (Math.max(l, bg) + 0.05) / (Math.min(l, bg) + 0.05);
-      worst = worst === null ? ratio : Math.min(worst, ratio);
+      if (worst === null || ratio < worst) {
+        worst = ratio;
+        what = `"${t.textContent.trim().slice(0, 40)}" ${t instanceof SVGElement ? cs.fill : cs.color}`;
+      }
     }
-    out[id] = worst;
+    out[id] = worst === null ? null : { ratio: worst, text: what };
   }
   return out;
 }
