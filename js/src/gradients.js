@@ -241,7 +241,7 @@ function render({ model, el }) {
       });
     }
     const layout = {
-      ...baseLayout(theme, size),
+      ...baseLayout(theme, size, `${T}:${range.join(",")}`),
       height: presenter ? 520 : 360,
       margin: { l: 10, r: 10, t: 10, b: 10 },
       showlegend: true,

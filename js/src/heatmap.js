@@ -152,7 +152,7 @@ function render({ model, el }) {
       xaxis.ticktext = tokens.map((token, i) => `${token}<br>${i + 1}`);
     }
     const layout = {
-      ...baseLayout(theme, size),
+      ...baseLayout(theme, size, `${units}x${timesteps}:${quantity}:${range.join(",")}`),
       height: model.get("presenter") ? 480 : 320,
       margin: { l: 10, r: 10, t: 28, b: 10 },
       xaxis,

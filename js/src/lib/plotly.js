@@ -93,15 +93,19 @@ export function plotConfig(filename) {
   };
 }
 
-/** Layout fields every view shares (fonts, colours, transparent background). */
-export function baseLayout(theme, size) {
+/**
+ * Layout fields every view shares (fonts, colours, transparent background).
+ * `revision` keeps the user's zoom across redraws while it is unchanged: pass something
+ * that changes with the data's extent so that new settings are shown in full.
+ */
+export function baseLayout(theme, size, revision = "rnnviz") {
   return {
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { family: theme.font, size: size.font, color: theme.fg },
     hoverlabel: { font: { family: theme.font, size: size.font } },
     autosize: true,
-    uirevision: "rnnviz",
+    uirevision: revision,
   };
 }
 
