@@ -114,6 +114,8 @@ def sequence(value: object, features: int | None, name: str = "x") -> np.ndarray
         if features is None
         else (f"(batch, timesteps, features) = (batch, timesteps, {features})")
     )
+    if arr.ndim in (2, 3):
+        _check_finite(arr, name)  # indices as the user wrote them
     if arr.ndim == 2:
         if features is not None and arr.shape[1] != features:
             raise ValueError(
@@ -138,7 +140,6 @@ def sequence(value: object, features: int | None, name: str = "x") -> np.ndarray
             f"{name} must have at least 1 batch entry, 1 timestep and 1 feature; "
             f"got shape {arr.shape}"
         )
-    _check_finite(arr, name)
     return np.ascontiguousarray(arr)
 
 
