@@ -27,6 +27,8 @@ const EVENTS = [
   "phase",
   "presenter",
   "overflowed",
+  "overlay",
+  "weight_scale",
 ]
   .map((name) => `change:${name}`)
   .join(" ");
@@ -76,7 +78,13 @@ function curves(model, theme) {
   const out = [];
   const main = decodeArray(model.get("log10_jacobian_norms"));
   const cell = model.get("cell");
-  if (main) out.push([`${NORM} (${CELL_NAMES[cell] ?? cell})`, byStepsBack(main), null]);
+  const which =
+    model.get("overlay") === "weight_scale"
+      ? `s = ${Number(model.get("weight_scale"))
+          .toPrecision(3)
+          .replace(/\.?0+$/, "")}`
+      : (CELL_NAMES[cell] ?? cell);
+  if (main) out.push([`${NORM} (${which})`, byStepsBack(main), null]);
   const overlays = model.get("log10_overlays") ?? [];
   overlays.forEach(([name, value], i) => {
     const arr = decodeArray(value);

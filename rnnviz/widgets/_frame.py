@@ -15,7 +15,7 @@ from rnnviz.widgets._controls_settings import validate_settings
 
 __all__ = ["CELL_SWEEP", "SCALE_SWEEP", "Frame", "build_frame"]
 
-#: Weight scales drawn by the "weight_scale" overlay.
+#: Weight scales drawn by the "weight_scale" overlay (the current one is the main curve).
 SCALE_SWEEP = (0.5, 1.0, 1.5, 2.0)
 #: Cells drawn by the "cell" overlay (the current cell is the main curve, not repeated).
 CELL_SWEEP = ("rnn", "lstm", "gru")
@@ -142,7 +142,11 @@ def _jacobian_curve(s: dict[str, Any]) -> np.ndarray:
 
 def _overlays(s: dict[str, Any]) -> dict[str, np.ndarray]:
     if s["overlay"] == "weight_scale":
-        return {f"s = {v:g}": _jacobian_curve({**s, "weight_scale": v}) for v in SCALE_SWEEP}
+        return {
+            f"s = {v:g}": _jacobian_curve({**s, "weight_scale": v})
+            for v in SCALE_SWEEP
+            if v != s["weight_scale"]
+        }
     if s["overlay"] == "cell":
         return {c: _jacobian_curve({**s, "cell": c}) for c in CELL_SWEEP if c != s["cell"]}
     return {}

@@ -109,8 +109,10 @@ def test_truncation_zeroes_the_loss_gradient_beyond_the_window():
     np.testing.assert_array_equal(f.jacobian_norms, full.jacobian_norms)
 
 
-def test_weight_scale_overlay_is_the_jacobian_curve_at_each_scale():
+def test_weight_scale_overlay_is_the_jacobian_curve_at_each_other_scale():
     f = build_frame(overlay="weight_scale", timesteps=12)
+    assert list(f.overlays) == ["s = 0.5", "s = 1.5", "s = 2"]  # s = 1 is the main curve
+    f = build_frame(overlay="weight_scale", timesteps=12, weight_scale=0.8)
     assert list(f.overlays) == [f"s = {s:g}" for s in SCALE_SWEEP]
     for s in SCALE_SWEEP:
         np.testing.assert_array_equal(

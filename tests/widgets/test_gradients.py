@@ -70,7 +70,7 @@ def test_underflow_to_zero_arrives_as_minus_inf():
 
 
 def test_overlays_are_ordered_pairs_of_float32_buffers(split_state):
-    view = GradientFlow.from_settings(overlay="weight_scale", timesteps=5)
+    view = GradientFlow.from_settings(overlay="weight_scale", timesteps=5, weight_scale=0.8)
     assert list(view.log10_overlays) == ["s = 0.5", "s = 1", "s = 1.5", "s = 2"]
     state, buffers = split_state(view)
     names = [name for name, _ in state["log10_overlays"]]
