@@ -143,6 +143,39 @@ def test_sweep_over_units_and_no_sweep(explorer):
     assert single["frames"][0]["views"][0]["units"] == 6
 
 
+def test_sweep_over_cells_keeps_their_order(explorer):
+    payload = _payload(page_html(explorer, sweep="cell", sweep_values=["rnn", "lstm", "gru"]))
+    assert [f["value"] for f in payload["frames"]] == ["rnn", "lstm", "gru"]
+    assert [f["views"][0]["cell"] for f in payload["frames"]] == ["rnn", "lstm", "gru"]
+    assert payload["initial"] == 0
+
+
+def test_non_finite_numbers_survive_json():
+    from rnnviz.export._html import _BufferTable, _encode
+
+    table = _BufferTable()
+    encoded = _encode({"a": float("inf"), "b": [-float("inf"), float("nan")], "c": 1.5}, table)
+    assert encoded == {
+        "a": {"$float": "Infinity"},
+        "b": [{"$float": "-Infinity"}, {"$float": "NaN"}],
+        "c": 1.5,
+    }
+    json.dumps(encoded, allow_nan=False)  # valid JSON: the page turns the markers back
+
+
+def test_identical_buffers_are_stored_once():
+    from rnnviz.export._html import _BufferTable, _encode
+
+    table = _BufferTable()
+    data = np.arange(6, dtype=np.float32)
+    refs = _encode(
+        [memoryview(data.copy()).cast("B"), data.copy(), memoryview(data[:3].copy()).cast("B")],
+        table,
+    )
+    assert refs == [{"$buffer": 0}, {"$buffer": 0}, {"$buffer": 1}]
+    assert np.frombuffer(base64.b64decode(table.items[1]), np.float32).tolist() == [0.0, 1.0, 2.0]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
@@ -270,6 +303,14 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page):
                 2,
             ]
             assert tab.text_content("#rnnviz-time-value") == "→ t = 2"
+            # A view moving the cursor itself (a click on a node) moves the others too.
+            tab.evaluate("window.rnnvizExport.models[0].set('t_cursor', 5)")
+            assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
+                5,
+                5,
+                5,
+            ]
+            assert tab.input_value("#rnnviz-time") == "5"
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             tab.screenshot(path=str(SCREENSHOTS / "export.png"), full_page=True)
             assert errors == []

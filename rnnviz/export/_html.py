@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import math
@@ -204,8 +203,8 @@ def _sweep_values(settings: dict, sweep: str, sweep_values: Iterable | None) -> 
     current = settings.get(sweep)
     if current is not None and current not in values:
         values.append(current)
-    with contextlib.suppress(TypeError):  # mixed types keep the order given
-        values.sort()
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        values.sort()  # a numeric slider runs low to high; names keep the order given
     return values
 
 
