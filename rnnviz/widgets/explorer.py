@@ -18,6 +18,7 @@ import asyncio
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import traitlets
 
 from rnnviz.widgets._controls import CSS, build_controls, set_presenter, time_to_cursor
@@ -46,6 +47,15 @@ class Setting(traitlets.TraitType):
         value = check_setting(self.setting, value)
         obj._cross_check(self.setting, value)
         return value
+
+
+class _Flag(traitlets.TraitType):
+    """A True/False traitlet that rejects anything else with a TypeError."""
+
+    info_text = "True or False"
+
+    def validate(self, obj: Any, value: Any) -> bool:
+        return _check_presenter(value)
 
 
 def _load_graph_class():
@@ -83,12 +93,21 @@ class Explorer(widgets.VBox):
     output_units = Setting("output_units").tag(setting=True)
     decoder_steps = Setting("decoder_steps").tag(setting=True)
     overlay = Setting("overlay").tag(setting=True)
-    presenter = traitlets.Bool(False, help="Large fonts, thick lines and big controls.")
+    presenter = _Flag(False, help="Large fonts, thick lines and big controls.")
     time = traitlets.Int(0, help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
 
+    @traitlets.validate("time")
+    def _check_time(self, proposal: Any) -> int:
+        value, top = proposal["value"], 2 * self.timesteps + 1
+        if not 0 <= value <= top:
+            raise ValueError(
+                f"time must be from 0 (off) to {top}: 1 … {self.timesteps} step through the "
+                f"forward pass, {self.timesteps + 1} … {top} the backward pass; got {value}."
+            )
+        return value
+
     def __init__(self, presenter: bool = False, **settings: Any) -> None:
-        if not isinstance(presenter, (bool, int)) or presenter not in (0, 1):
-            raise TypeError(f"presenter must be True or False; got {presenter!r}.")
+        presenter = _check_presenter(presenter)
         full = validate_settings(settings)  # TypeError for unknown names, before anything
         self._ready = False
         self._depth = 0
@@ -282,6 +301,15 @@ class Explorer(widgets.VBox):
             )
         lines.append("  (an interactive widget: display it in Jupyter to see the views)")
         return "\n".join(lines)
+
+
+def _check_presenter(value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"presenter (large fonts and controls for a projector) must be True or False; "
+            f"got {type(value).__name__} {value!r}."
+        )
+    return bool(value)
 
 
 def _shape(shape: tuple) -> str:

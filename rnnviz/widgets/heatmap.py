@@ -77,13 +77,18 @@ class StateHeatmap(PlotlyView):
     def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
         self.frame: Frame | None = None
         self._showing = False
+        # quantity and layer are checked against the frame, so they are applied after it
+        choice = {k: kwargs.pop(k) for k in ("quantity", "layer") if k in kwargs}
         super().__init__(**kwargs)
         self.show(frame if frame is not None else build_frame())
+        for name, value in choice.items():
+            setattr(self, name, value)
 
     @classmethod
     def from_settings(cls, **settings: Any) -> StateHeatmap:
         """A heatmap of the frame built from ``settings`` (see ``rnnviz.explore``)."""
-        view_options = {k: settings.pop(k) for k in ("quantity", "presenter") if k in settings}
+        options = ("quantity", "layer", "presenter")
+        view_options = {k: settings.pop(k) for k in options if k in settings}
         return cls(frame=build_frame(**settings), **view_options)
 
     def show(self, frame: Frame) -> None:

@@ -258,3 +258,22 @@ def test_repr_is_helpful_without_a_front_end():
     assert "rnn cell, 8 units × 5 timesteps" in text
     assert "sufficient for vanishing: no" in text
     assert "display it in Jupyter" in text
+
+
+def test_presenter_and_time_reject_bad_values(ex):
+    with pytest.raises(TypeError, match=r"presenter.*True or False"):
+        ex.presenter = "yes"
+    with pytest.raises(TypeError, match="presenter"):
+        rnnviz.explore(presenter=1)
+    with pytest.raises(ValueError, match=r"time must be from 0 \(off\) to 17"):
+        ex.time = 18
+    assert ex.presenter is False
+    assert ex.time == 0
+
+
+def test_views_accept_their_options_in_from_settings():
+    view = rnnviz.widgets.StateHeatmap.from_settings(cell="lstm", quantity="c", layer=0)
+    assert view.quantity == "c"
+    np.testing.assert_array_equal(view.values, view.frame.cell_states[0].T.astype(np.float32))
+    with pytest.raises(ValueError, match="quantity"):
+        rnnviz.widgets.StateHeatmap.from_settings(quantity="c")  # the rnn cell has no c_t
