@@ -283,6 +283,15 @@ class Explorer(widgets.VBox):
         )
 
     # -- text ---------------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # ipywidgets cuts text/plain at 110 characters; the full text helps where no
+        # widget can be drawn (terminal IPython, nbconvert to text, a dead kernel).
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict):
+            data["text/plain"] = repr(self)
+        return bundle
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
         f = self._frame

@@ -260,6 +260,14 @@ def test_repr_is_helpful_without_a_front_end():
     assert "display it in Jupyter" in text
 
 
+def test_plain_text_fallback_is_not_cut_short():
+    ex = rnnviz.explore(units=8, timesteps=5)
+    bundle = ex._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(ex)
+    assert len(bundle["text/plain"]) > 110
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
 def test_presenter_and_time_reject_bad_values(ex):
     with pytest.raises(TypeError, match=r"presenter.*True or False"):
         ex.presenter = "yes"
