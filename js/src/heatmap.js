@@ -1,7 +1,7 @@
 // StateHeatmap view: units x timesteps heatmap of h_t (or c_t / a gate) with plotly.js.
 
 import { decodeArray } from "./lib/buffers.js";
-import { colourRange, heatmapRows, symbol } from "./lib/heatmap_data.js";
+import { colourRange, cursorShapes, heatmapRows, symbol } from "./lib/heatmap_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import { createSelect, createShell, scheduleDraws, setCommonData } from "./lib/view_shell.js";
@@ -20,60 +20,6 @@ const EVENTS = [
 ]
   .map((name) => `change:${name}`)
   .join(" ");
-
-/** Vertical scrubber line (and a veil over steps not computed yet in the forward pass). */
-function cursorShapes(model, timesteps, theme, size) {
-  const t = model.get("t_cursor");
-  const phase = model.get("phase");
-  if (t < 0 || t > timesteps) return { shapes: [], annotations: [] };
-  const x = Math.max(t, 0.5);
-  const shapes = [];
-  // Forward: steps not computed yet are veiled; backward: steps the gradient has not reached.
-  let veil = null;
-  if (phase === "forward" && t < timesteps) veil = [t + 0.5, timesteps + 0.5, 0.72];
-  if (phase === "backward" && t > 1) veil = [0.5, t - 0.5, 0.5];
-  if (veil) {
-    const [x0, x1, alpha] = veil;
-    shapes.push({
-      type: "rect",
-      xref: "x",
-      yref: "paper",
-      x0,
-      x1,
-      y0: 0,
-      y1: 1,
-      fillcolor: theme.dark ? `rgba(17,17,17,${alpha})` : `rgba(255,255,255,${alpha})`,
-      line: { width: 0 },
-      layer: "above",
-    });
-  }
-  shapes.push({
-    type: "line",
-    xref: "x",
-    yref: "paper",
-    x0: x,
-    x1: x,
-    y0: 0,
-    y1: 1,
-    line: { color: theme.accent, width: size.cursor },
-    layer: "above",
-  });
-  const text =
-    phase === "backward" ? `backward: ∂L/∂h<sub>${t}</sub>` : `forward: h<sub>${t}</sub>`;
-  const annotations = [
-    {
-      x,
-      y: 1,
-      xref: "x",
-      yref: "paper",
-      yanchor: "bottom",
-      text,
-      showarrow: false,
-      font: { color: theme.accent, size: size.font },
-    },
-  ];
-  return { shapes, annotations };
-}
 
 function render({ model, el }) {
   const shell = createShell(el, "rnnviz-heatmap");
@@ -140,7 +86,7 @@ function render({ model, el }) {
         tickfont: { size: size.font, color: theme.fg },
       },
     };
-    const cursor = cursorShapes(model, timesteps, theme, size);
+    const cursor = cursorShapes(model.get("t_cursor"), model.get("phase"), timesteps, theme, size);
     const xaxis = {
       ...axisStyle(theme, size, "timestep t"),
       range: [0.5, timesteps + 0.5],

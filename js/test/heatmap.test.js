@@ -3,6 +3,7 @@ import test from "node:test";
 import {
   boundedRange,
   colourRange,
+  cursorShapes,
   formatValue,
   heatmapRows,
   maxAbsFinite,
@@ -77,4 +78,34 @@ test("formatValue: 3 decimals, exponent for tiny or huge values", () => {
 test("symbol strips the gate_ prefix", () => {
   assert.equal(symbol("gate_f"), "f");
   assert.equal(symbol("h"), "h");
+});
+
+const THEME = { dark: false, accent: "#d00" };
+const SIZE = { cursor: 2, font: 12 };
+
+test("forward pass: a line at t and a veil over the steps not computed yet", () => {
+  const { shapes, annotations } = cursorShapes(5, "forward", 20, THEME, SIZE);
+  const [veil, line] = shapes;
+  assert.deepEqual([veil.x0, veil.x1], [5.5, 20.5]);
+  assert.deepEqual([line.x0, line.x1], [5, 5]);
+  assert.equal(annotations[0].text, "forward: h<sub>5</sub>");
+});
+
+test("backward pass: the veil covers the steps the gradient has not reached", () => {
+  const { shapes, annotations } = cursorShapes(12, "backward", 20, THEME, SIZE);
+  assert.deepEqual([shapes[0].x0, shapes[0].x1], [0.5, 11.5]);
+  assert.equal(shapes[1].x0, 12);
+  assert.equal(annotations[0].text, "backward: ∂L/∂h<sub>12</sub>");
+});
+
+test("no veil at the ends of each pass; t = 0 (h_0) sits at the left edge", () => {
+  assert.equal(cursorShapes(20, "forward", 20, THEME, SIZE).shapes.length, 1);
+  const start = cursorShapes(0, "backward", 20, THEME, SIZE);
+  assert.equal(start.shapes.length, 1);
+  assert.equal(start.shapes[0].x0, 0.5);
+});
+
+test("no cursor when the scrubber is off or out of range", () => {
+  assert.deepEqual(cursorShapes(-1, "forward", 20, THEME, SIZE), { shapes: [], annotations: [] });
+  assert.deepEqual(cursorShapes(21, "forward", 20, THEME, SIZE).shapes, []);
 });

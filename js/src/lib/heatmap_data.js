@@ -97,3 +97,58 @@ export function formatValue(v) {
 export function symbol(quantity) {
   return quantity.startsWith("gate_") ? quantity.slice(5) : quantity;
 }
+
+/**
+ * The scrubber on the heatmap: a line at t, a veil over the steps not computed yet (forward)
+ * or not reached by the gradient yet (backward), and a label.
+ */
+export function cursorShapes(t, phase, timesteps, theme, size) {
+  if (t < 0 || t > timesteps) return { shapes: [], annotations: [] };
+  const x = Math.max(t, 0.5);
+  const shapes = [];
+  // Forward: steps not computed yet are veiled; backward: steps the gradient has not reached.
+  let veil = null;
+  if (phase === "forward" && t < timesteps) veil = [t + 0.5, timesteps + 0.5, 0.72];
+  if (phase === "backward" && t > 1) veil = [0.5, t - 0.5, 0.5];
+  if (veil) {
+    const [x0, x1, alpha] = veil;
+    shapes.push({
+      type: "rect",
+      xref: "x",
+      yref: "paper",
+      x0,
+      x1,
+      y0: 0,
+      y1: 1,
+      fillcolor: theme.dark ? `rgba(17,17,17,${alpha})` : `rgba(255,255,255,${alpha})`,
+      line: { width: 0 },
+      layer: "above",
+    });
+  }
+  shapes.push({
+    type: "line",
+    xref: "x",
+    yref: "paper",
+    x0: x,
+    x1: x,
+    y0: 0,
+    y1: 1,
+    line: { color: theme.accent, width: size.cursor },
+    layer: "above",
+  });
+  const text =
+    phase === "backward" ? `backward: ∂L/∂h<sub>${t}</sub>` : `forward: h<sub>${t}</sub>`;
+  const annotations = [
+    {
+      x,
+      y: 1,
+      xref: "x",
+      yref: "paper",
+      yanchor: "bottom",
+      text,
+      showarrow: false,
+      font: { color: theme.accent, size: size.font },
+    },
+  ];
+  return { shapes, annotations };
+}
