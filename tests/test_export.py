@@ -143,6 +143,30 @@ def test_sweep_over_units_and_no_sweep(explorer):
     assert single["frames"][0]["views"][0]["units"] == 6
 
 
+@pytest.fixture(scope="module")
+def lstm_page(tmp_path_factory):
+    path = tmp_path_factory.mktemp("export-lstm") / "lstm.html"
+    to_html(explore(cell="lstm", units=5, timesteps=7), path, sweep_values=[0.5, 2.0])
+    return path
+
+
+def test_heatmap_choices_are_precomputed_for_every_frame(lstm_page):
+    payload = _payload(lstm_page.read_text(encoding="utf-8"))
+    heat = [v["name"] for v in payload["views"]].index("heatmap")
+    assert payload["selectors"] == ["quantity", "layer"]
+    for frame in payload["frames"]:
+        expected = build_frame(cell="lstm", units=5, timesteps=7, weight_scale=frame["value"])
+        variants = {tuple(v["key"].items()): v["patch"] for v in frame["variants"][heat]}
+        assert set(variants) == {
+            (("quantity", q),) for q in ("c", "gate_i", "gate_f", "gate_c", "gate_o")
+        }
+        c_values = _array(payload, variants[(("quantity", "c"),)]["values"])
+        np.testing.assert_array_equal(c_values, expected.cell_states[-1].T.astype(np.float32))
+        f_values = _array(payload, variants[(("quantity", "gate_f"),)]["values"])
+        np.testing.assert_array_equal(f_values, expected.gates[-1]["f"].T.astype(np.float32))
+        assert frame["variants"][0] == []  # the graph has no such selector
+
+
 def test_sweep_over_cells_keeps_their_order(explorer):
     payload = _payload(page_html(explorer, sweep="cell", sweep_values=["rnn", "lstm", "gru"]))
     assert [f["value"] for f in payload["frames"]] == ["rnn", "lstm", "gru"]
@@ -318,6 +342,40 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page):
             browser.close()
     assert blocked == [], f"the page tried to fetch {blocked}"
     assert set(requests) == {url}
+
+
+@pytest.mark.ui
+def test_heatmap_selector_works_without_a_kernel(lstm_page):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    url = lstm_page.as_uri()
+    with sync_api.sync_playwright() as pw:
+        browser = _browser(pw)
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 1000})
+            tab.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
+            tab.goto(url)
+            tab.wait_for_selector(
+                '[data-testid="rnnviz-heatmap"][data-quantity="h"]', timeout=60_000
+            )
+            heat = tab.evaluate("window.rnnvizExport.models.findIndex(m => m.get('quantities'))")
+            first = "(i) => { const v = window.rnnvizExport.models[i].get('values'); return v.data.getFloat32(0, true); }"
+            tab.select_option('[data-testid="heatmap-quantity"]', "c")
+            tab.wait_for_selector(
+                '[data-testid="rnnviz-heatmap"][data-quantity="c"]', timeout=30_000
+            )
+            expected = build_frame(cell="lstm", units=5, timesteps=7)
+            assert tab.evaluate(first, heat) == float(np.float32(expected.cell_states[-1][0, 0]))
+            # The choice survives a move of the sweep slider, with that frame's numbers.
+            tab.focus("#rnnviz-sweep")
+            tab.keyboard.press("End")
+            tab.wait_for_selector(
+                '[data-testid="rnnviz-heatmap"][data-weight-scale="2"]', timeout=30_000
+            )
+            assert tab.get_attribute('[data-testid="rnnviz-heatmap"]', "data-quantity") == "c"
+            other = build_frame(cell="lstm", units=5, timesteps=7, weight_scale=2.0)
+            assert tab.evaluate(first, heat) == float(np.float32(other.cell_states[-1][0, 0]))
+        finally:
+            browser.close()
 
 
 @pytest.mark.ui

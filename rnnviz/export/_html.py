@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -24,6 +25,8 @@ DEFAULT_SWEEPS: dict[str, tuple] = {
     "timesteps": (1, 2, 5, 10, 20, 30, 50, 100, 200),
     "truncate": (0, 1, 2, 5, 10, 20),
 }
+# View selectors the page answers from precomputed states: selector trait -> its options.
+_SELECTORS = {"quantity": "quantities", "layer": "layer_names"}
 _SWEEP_LABELS = {"weight_scale": "weight scale", "truncate": "truncate BPTT"}
 
 # Widget bookkeeping that means nothing outside a Jupyter front end.
@@ -166,20 +169,58 @@ def _fresh_copy(view: Any, frame: Any) -> Any:
     return copy
 
 
-def _sweep_frames(views: Sequence, settings: dict, sweep: str, values: Iterable) -> list:
-    """``[(value, frame, [state of each view])]``: fresh view copies shown one frame per value."""
-    from rnnviz.widgets._frame import build_frame
+def _variants(view: Any, base: dict) -> list[dict]:
+    """What the kernel would answer when the page changes a view's selectors (e.g. quantity).
 
-    frames = [(value, build_frame(**{**settings, sweep: value})) for value in values]
+    For every other combination of the selector values the view offers, the keys of its
+    state that change, as ``{"key": {selector: value}, "patch": {...}}``. The view ends
+    with its selectors as they were.
+    """
+    axes = []
+    for selector, options_trait in _SELECTORS.items():
+        if view.has_trait(selector) and view.has_trait(options_trait):
+            options = list(getattr(view, options_trait))
+            values = [o[0] if isinstance(o, (list, tuple)) else i for i, o in enumerate(options)]
+            if len(values) > 1:
+                axes.append((selector, values))
+    if not axes:
+        return []
+    names = [name for name, _ in axes]
+    original = {name: getattr(view, name) for name in names}
+    out = []
+    try:
+        for combo in itertools.product(*(values for _, values in axes)):
+            key = dict(zip(names, combo, strict=True))
+            if key == original:
+                continue
+            for name, value in key.items():
+                setattr(view, name, value)
+            state = view.get_state()
+            patch = {
+                k: v
+                for k, v in state.items()
+                if k not in _SKIP_KEYS and k not in key and v != base.get(k)
+            }
+            out.append({"key": key, "patch": patch})
+    finally:
+        for name, value in original.items():
+            setattr(view, name, value)
+    return out
+
+
+def _render_frames(views: Sequence, frames: Sequence) -> list:
+    """``[(value, frame, states, variants)]``: fresh view copies shown each ``(value, frame)``."""
     copies = [_fresh_copy(v, frames[0][1]) for v in views]
     out = []
     try:
         for value, frame in frames:
-            states = []
+            states, variants = [], []
             for copy in copies:
                 copy.show(frame)
-                states.append(copy.get_state())
-            out.append((value, frame, states))
+                state = copy.get_state()
+                states.append(state)
+                variants.append(_variants(copy, state))
+            out.append((value, frame, states, variants))
     finally:
         for copy in copies:
             copy.close()
@@ -228,11 +269,14 @@ def page_html(
         view_meta.append({"name": _view_name(view), "module": module, "css": css})
 
     if sweep is None:
-        frames = [(settings.get("weight_scale"), None, [v.get_state() for v in views])]
+        frame = getattr(source, "frame", None) or views[0].frame
+        frames = _render_frames(views, [(settings.get("weight_scale"), frame)])
         initial = 0
     else:
+        from rnnviz.widgets._frame import build_frame
+
         values = _sweep_values(settings, sweep, sweep_values)
-        frames = _sweep_frames(views, settings, sweep, values)
+        frames = _render_frames(views, [(v, build_frame(**{**settings, sweep: v})) for v in values])
         initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0
 
     globals_ = []
@@ -252,16 +296,16 @@ def page_html(
         "frames": [
             {
                 "value": value,
-                "timesteps": int(
-                    frame.settings["timesteps"] if frame is not None else settings["timesteps"]
-                ),
+                "timesteps": int(frame.settings["timesteps"]),
                 "views": [
                     {k: _encode(v, table) for k, v in st.items() if k not in _SKIP_KEYS}
                     for st in states
                 ],
+                "variants": [_encode(v, table) for v in variants],
             }
-            for value, frame, states in frames
+            for value, frame, states, variants in frames
         ],
+        "selectors": list(_SELECTORS),
         "buffers": table.items,
     }
     payload_json = json.dumps(payload, separators=(",", ":"), allow_nan=False)
