@@ -138,11 +138,15 @@ function render({ model, el }) {
       const main = i === 0;
       const c = colour ?? theme.curve;
       const clipped = clipToAxis(s.y, range);
-      for (const [edge, bucket, word] of [
-        [clipped.over, over, "overflow (inf)"],
-        [clipped.under, under, "underflow (0)"],
+      for (const [edge, bucket] of [
+        [clipped.over, over],
+        [clipped.under, under],
       ]) {
         for (const k of edge) {
+          const raw = s.y[k];
+          let word = `${formatNumber(raw)}, off the axis`;
+          if (raw === Number.POSITIVE_INFINITY) word = "overflow (inf)";
+          if (raw === 0) word = "underflow (0)";
           bucket.x.push(k);
           bucket.y.push(clipped.y[k]);
           bucket.color.push(c);
@@ -191,8 +195,8 @@ function render({ model, el }) {
       });
     }
     for (const [bucket, symbol, name] of [
-      [over, "triangle-up", "▲ overflow: inf, drawn at the top edge"],
-      [under, "triangle-down", "▼ underflow: 0, drawn at the bottom edge"],
+      [over, "triangle-up", "▲ overflow (inf), at the top edge"],
+      [under, "triangle-down", "▼ underflow (0), at the bottom edge"],
     ]) {
       if (bucket.x.length === 0) continue;
       traces.push({
@@ -248,13 +252,17 @@ function render({ model, el }) {
         line: { color: theme.accent, width: size.cursor },
       });
     }
+    // Two legend entries per row; the plot keeps its own height whatever the legend needs.
+    const legendRows = Math.ceil(traces.filter((t) => t.showlegend !== false).length / 2);
     const layout = {
       ...baseLayout(theme, size, `${T}:${range.join(",")}`),
-      height: presenter ? 520 : 360,
+      height: (presenter ? 440 : 300) + legendRows * (size.font + 10),
       margin: { l: 10, r: 10, t: 10, b: 10 },
       showlegend: true,
       legend: {
         orientation: "h",
+        entrywidth: 0.5,
+        entrywidthmode: "fraction",
         x: 0,
         y: 1.02,
         yanchor: "bottom",

@@ -85,3 +85,20 @@ test("a float64-range curve spans its decades: no cut before 700 decades", () =>
   assert.deepEqual(logRange([[1, 1e95]]), [-1, 96]);
   assert.deepEqual(logRange([[1, 1e-105]]), [-106, 1]);
 });
+
+test("underflow to 0 next to denormals still lands on the bottom edge", () => {
+  const y = [1, 1e-200, 5e-324, 0];
+  const range = logRange([y]);
+  assert.deepEqual(range, [-300, 1]);
+  const { under, over } = clipToAxis(y, range);
+  assert.deepEqual(under, [2, 3]);
+  assert.deepEqual(over, []);
+});
+
+test("overflow to inf next to huge finite values still lands on the top edge", () => {
+  const y = [1, 1e308, Number.POSITIVE_INFINITY];
+  const range = logRange([y]);
+  assert.deepEqual(range, [-1, 300]);
+  assert.deepEqual(clipToAxis(y, range).over, [1, 2]);
+  assert.deepEqual(widenRange([-1, 299], [1e305]), [-1, 300]);
+});

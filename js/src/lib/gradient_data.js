@@ -29,6 +29,9 @@ export function stepsBack(byTime) {
   return { x, y };
 }
 
+/** Widest log10 axis: 10^±300 are normal doubles, beyond lie denormals and inf. */
+export const LIMIT = 300;
+
 /**
  * Log10 axis range [lo, hi] covering the finite positive values of every series,
  * padded by half a decade and always including 1 (the k = 0 value).
@@ -47,8 +50,9 @@ export function logRange(seriesList, maxDecades = 700) {
       }
     }
   }
-  lo = Math.floor(lo - 0.5);
-  hi = Math.ceil(hi + 0.5);
+  // Keep 10^lo and 10^hi normal doubles so that 0 and inf still fall outside the axis.
+  lo = Math.max(Math.floor(lo - 0.5), -LIMIT);
+  hi = Math.min(Math.ceil(hi + 0.5), LIMIT);
   if (hi - lo > maxDecades) lo = hi - maxDecades;
   return [lo, hi];
 }
@@ -73,7 +77,7 @@ export function clipToAxis(y, range) {
     } else if (v > top) {
       out[i] = top;
       over.push(i);
-    } else if (v < bottom) {
+    } else if (v <= 0 || v < bottom) {
       out[i] = bottom;
       under.push(i);
     } else {
@@ -117,8 +121,8 @@ export function widenRange(range, series, maxExtra = 4) {
   for (const v of series) {
     if (v > 0 && Number.isFinite(v)) {
       const l = Math.log10(v);
-      if (l > hi) hi = Math.min(Math.ceil(l), range[1] + maxExtra);
-      if (l < lo) lo = Math.max(Math.floor(l), range[0] - maxExtra);
+      if (l > hi) hi = Math.min(Math.ceil(l), range[1] + maxExtra, LIMIT);
+      if (l < lo) lo = Math.max(Math.floor(l), range[0] - maxExtra, -LIMIT);
     }
   }
   return [lo, hi];
