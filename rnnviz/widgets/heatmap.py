@@ -44,6 +44,15 @@ def quantities(frame: Frame) -> list[list[str]]:
     return out
 
 
+def _tokens(frame: Frame, layer: int) -> list[str]:
+    """Word labels for the columns of ``layer``: every layer reading the sentence step by
+    step has them (a seq2seq decoder runs its own steps and has none)."""
+    name = frame.layer_names[layer] if layer < len(frame.layer_names) else ""
+    if not frame.tokens or name.startswith("decoder"):
+        return []
+    return list(frame.tokens)
+
+
 class StateHeatmap(PlotlyView):
     """Heatmap of h_t (units × timesteps), or of c_t / a gate for LSTM and GRU.
 
@@ -69,7 +78,9 @@ class StateHeatmap(PlotlyView):
     quantities = traitlets.List(help="[key, label] of the quantities available.").tag(sync=True)
     layer = traitlets.Int(0, help="Index of the layer shown (into layer_names).").tag(sync=True)
     layer_names = traitlets.List(help='"layer 1", … or "encoder 1", "decoder 1".').tag(sync=True)
-    tokens = traitlets.List(help="Labels of x_1 … x_T (sentence input), else [].").tag(sync=True)
+    tokens = traitlets.List(help="Column labels x_1 … x_T (sentence input), else [].").tag(
+        sync=True
+    )
     values = traitlets.Any(None, allow_none=True, help="(units, T) float32.").tag(
         sync=True, **ARRAY_SERIALIZERS
     )
@@ -120,7 +131,7 @@ class StateHeatmap(PlotlyView):
             self.quantities = available
             names = list(frame.layer_names) or [f"layer {i + 1}" for i in range(n_layers)]
             self.layer_names = names
-            self.tokens = list(frame.tokens) if frame.tokens and layer == 0 else []
+            self.tokens = _tokens(frame, layer)
             self.quantity = quantity
             self.layer = layer
             self.values = self._values(frame, quantity, layer)
@@ -161,7 +172,7 @@ class StateHeatmap(PlotlyView):
         if frame is None or self._showing:
             return
         self.timesteps = int(frame.states[self.layer].shape[0])
-        self.tokens = list(frame.tokens) if frame.tokens and self.layer == 0 else []
+        self.tokens = _tokens(frame, self.layer)
         self.values = self._values(frame, self.quantity, self.layer)
 
     def __repr__(self) -> str:

@@ -87,9 +87,17 @@ def test_show_sends_one_update_message(wire):
     assert wire.buffer_bytes(view) == 9 * 5 * 4
 
 
-def test_sentence_tokens_label_the_first_layer():
-    view = StateHeatmap.from_settings(input="sentence", features=5, timesteps=6)
-    assert view.tokens == ["the", "cat", "sat", "on", "the", "mat"]
+def test_sentence_tokens_label_every_layer_reading_the_sentence():
+    view = StateHeatmap.from_settings(input="sentence", features=5, timesteps=6, layers=2)
+    words = ["the", "cat", "sat", "on", "the", "mat"]
+    assert view.tokens == words
+    view.layer = 0
+    assert view.tokens == words
+    s2s = StateHeatmap.from_settings(input="sentence", timesteps=6, architecture="seq2seq")
+    assert s2s.layer_names == ["encoder 1", "decoder 1"]
+    assert s2s.tokens == []  # the decoder runs its own steps
+    s2s.layer = 0
+    assert s2s.tokens == words
 
 
 def test_overflow_stays_inf_in_float32():
