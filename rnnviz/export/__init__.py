@@ -8,8 +8,9 @@ Three exports, none needing a running kernel afterwards:
     for the kernel (the views only ever call ``get``, ``set``, ``on``, ``off``,
     ``save_changes`` and ``send``). What needs no kernel stays interactive: hover, the time
     scrubber (play button + range input driving ``t_cursor`` / ``phase``), and a sweep over
-    one setting whose frames were precomputed here (weight scale by default, 13 values).
-    Nothing is fetched from the network: it works from a USB stick on a projector.
+    one setting whose frames were precomputed here (weight scale by default, 13 values);
+    the heatmap's quantity / layer choices are precomputed for every frame too. Nothing is
+    fetched from the network: it works from a USB stick on a projector.
 ``to_figures(frame)``
     plotly.py figures ``{"heatmap", "gradients"}`` built from a frame, for
     ``fig.write_html(...)`` or further editing.
