@@ -1,6 +1,7 @@
 # rnnviz: the two commands a new user needs.
 #
 #   make lab    install everything and open JupyterLab on notebooks/start_here.ipynb
+#   make lecture  (extra) the lecture notebook as an offline Voila app on 127.0.0.1:8866
 #   make test   install everything the tests need and run them all (what CI runs)
 #
 # Each creates its own virtual environment in .venv; nothing relies on what was
@@ -17,10 +18,15 @@ TEST_STAMP := $(VENV)/.test-$(DEPS_HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8888
 
-.PHONY: lab test install-lab install-test js lint test-js test-py bench chromium clean
+.PHONY: lab lecture test install-lab install-test js lint test-js test-py bench chromium clean
 
 lab: install-lab
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --ServerApp.open_browser=$${OPEN_BROWSER:-True} notebooks/start_here.ipynb
+
+# Present offline: the lecture notebook as a Voila app (template without CDN fonts).
+lecture: install-lab
+	JUPYTER_PATH=notebooks/share/jupyter $(BIN)/voila notebooks/lecture.ipynb \
+	  --template=rnnviz-offline --Voila.ip=$(HOST) --port=8866 --no-browser
 
 test: install-test chromium lint test-js test-py
 
@@ -58,7 +64,8 @@ test-js: js
 	cd js && npm test --silent
 
 test-py: install-test
-	KERAS_BACKEND=torch $(BIN)/python -m pytest tests
+	KERAS_BACKEND=torch $(BIN)/python -m pytest tests notebooks \
+	  --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 bench: install-test chromium
 	$(BIN)/python benchmarks/bench_sim.py

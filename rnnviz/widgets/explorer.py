@@ -260,6 +260,28 @@ class Explorer(widgets.VBox):
             self._flush()
         return self._frame
 
+    # -- export -------------------------------------------------------------------------------
+    def to_html(
+        self,
+        path: Any,
+        sweep: str | None = "weight_scale",
+        sweep_values: Any = None,
+        title: str = "rnnviz",
+    ) -> Any:
+        """Write one self-contained, offline HTML file of these views (see ``rnnviz.export``).
+
+        The page keeps hover, the time scrubber and a precomputed sweep over ``sweep``.
+        """
+        from rnnviz.export import to_html
+
+        return to_html(self, path, sweep=sweep, sweep_values=sweep_values, title=title)
+
+    def to_figures(self) -> dict:
+        """plotly.py figures ``{"heatmap": Figure, "gradients": Figure}`` of the current frame."""
+        from rnnviz.export import to_figures
+
+        return to_figures(self.frame)
+
     def _sync_views_extras(self) -> None:
         t_cursor, phase = time_to_cursor(self.time, self.timesteps)
         label = "off" if t_cursor < 0 else f"{phase} pass, t = {t_cursor}"

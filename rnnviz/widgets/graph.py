@@ -276,6 +276,12 @@ class UnrolledGraph(ViewBase):
             )
         return value
 
+    def to_svg(self, path: Any = None) -> str:
+        """The graph as SVG text (also written to ``path`` when given); see ``rnnviz.export``."""
+        from rnnviz.export import graph_svg
+
+        return graph_svg(self, path)
+
     def __repr__(self) -> str:
         arch = self.architecture
         layers = f", layers={self.layers}" if self.layers > 1 else ""
