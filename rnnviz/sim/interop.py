@@ -206,8 +206,10 @@ def from_torch(module: Any):
                 f"from_torch supports a single unidirectional {layer} layer (num_layers=1, "
                 "bidirectional=False, proj_size=0, dropout=0); got "
                 + ", ".join(problems)
-                + ". Stack several rnnviz cells instead (rnnviz.sim.architectures) and "
-                "convert each layer separately."
+                + ". For a stack, convert each layer's weights with rnnviz.sim.interop."
+                "keras_weights_from_torch(cell, module.weight_ih_l1, module.weight_hh_l1, "
+                "module.bias_ih_l1, module.bias_hh_l1) and run the cells with "
+                "rnnviz.sim.architectures.run_architecture."
             )
     activation = "tanh"
     if cell == "rnn":
