@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO / "tests" / "ui"))
 
 import harness  # noqa: E402
 import pages  # noqa: E402
+from ui_probes import ARM_JS, SPLIT_JS, WS_TIMES_INIT  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks.md"
 ECHO_CELL = """\
@@ -50,27 +51,6 @@ _echo(type("C", (), {"new": 0}))
 W.VBox([echo_in, echo_out])
 """
 
-# Installs a one-shot timer: t0 at the next keydown, t1 when `match()` first holds after it.
-ARM_JS = """
-([kind, want, viewsMatchSrc]) => {
-  const viewsMatch = new Function(`return (${viewsMatchSrc})`)();
-  const match = kind === 'echo'
-    ? () => { const e = document.querySelector('[data-testid="echo"]');
-              return !!e && e.dataset.value === String(want); }
-    : () => viewsMatch(want);
-  const st = (window.__bench = { t0: null, t1: null });
-  window.addEventListener('keydown', () => { st.t0 = performance.now(); },
-                          { capture: true, once: true });
-  const obs = new MutationObserver(() => {
-    if (st.t0 === null || st.t1 !== null || !match()) return;
-    st.t1 = performance.now();
-    obs.disconnect();
-  });
-  obs.observe(document.body, { subtree: true, attributes: true, childList: true,
-                               characterData: true });
-}
-"""
-
 
 def quantile(xs: list[float], q: float) -> float:
     xs = sorted(xs)
@@ -80,32 +60,61 @@ def quantile(xs: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def time_key(page, counter, slider: str, key: str, kind: str, want) -> tuple[float, int]:
-    """Milliseconds from ``key`` on ``slider`` to the expected state, and websocket bytes."""
+def time_key(page, counter, slider: str, key: str, kind: str, want) -> tuple[float, int, float]:
+    """Ms from ``key`` on ``slider`` to the expected state, websocket bytes, and the ms from
+    the arrival of the biggest websocket message of the update to the state being shown."""
     want_js = {k: str(v) for k, v in want.items()} if kind == "views" else want
     page.evaluate(ARM_JS, [kind, want_js, pages.VIEWS_MATCH_JS])
     counter.reset()
     pages.press_on_slider(page, slider, key)
     page.wait_for_function("() => window.__bench.t1 !== null", timeout=60_000, polling=50)
     ms = page.evaluate("() => window.__bench.t1 - window.__bench.t0")
+    draw = page.evaluate(SPLIT_JS)
     page.wait_for_timeout(150)  # trailing frames (kernel status idle, echoes) of this update
-    return ms, counter.sent + counter.received
+    return ms, counter.sent + counter.received, draw
 
 
 def series(page, counter, n, slider, kind, plan) -> dict:
     """Run ``n`` key presses alternating through ``plan`` = [(key, want), ...]."""
-    times, sizes = [], []
+    times, sizes, draws = [], [], {}
     for i in range(n):
         key, want = plan[i % len(plan)]
-        ms, size = time_key(page, counter, slider, key, kind, want)
+        ms, size, draw = time_key(page, counter, slider, key, kind, want)
         times.append(ms)
         sizes.append(size)
+        for part, value in (draw or {}).items():
+            draws.setdefault(part, []).append(value)
     return {
         "median": statistics.median(times),
         "p95": quantile(times, 0.95),
         "bytes": statistics.median(sizes),
+        "draw": {part: statistics.median(v) for part, v in draws.items()},
         "n": n,
     }
+
+
+KERNEL_TIMING = """
+import statistics as _st, time as _time
+from rnnviz.widgets._frame import build_frame as _build_frame
+_s = dict(ex.settings)
+_b = []
+for _ in range({n}):
+    _t0 = _time.perf_counter(); _build_frame(**_s); _b.append(_time.perf_counter() - _t0)
+_f = []
+for _ in range({n}):
+    _t0 = _time.perf_counter(); ex._dirty = True; ex._flush(); _f.append(_time.perf_counter() - _t0)
+print(_st.median(_b) * 1000, _st.median(_f) * 1000)
+"""
+
+
+def kernel_times(lab, n: int = 3) -> tuple[float, float]:
+    """Median ms in the kernel: build_frame alone, and a whole flush (build + show + send)."""
+    result = lab.kernel_execute(KERNEL_TIMING.format(n=n), timeout=300_000)
+    if result["status"] != "ok":
+        print("kernel timing failed:", result["text"], file=sys.stderr)
+        return float("nan"), float("nan")
+    build, flush = (float(v) for v in result["text"].split())
+    return build, flush
 
 
 def time_explore_cell(lab, runs: int) -> list[float]:
@@ -148,7 +157,7 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
-def run(samples: int) -> dict:
+def run(samples: int, big_samples: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="rnnviz-bench-ui-"))
@@ -162,6 +171,7 @@ def run(samples: int) -> dict:
             browser = harness.launch_browser(pw)
             guard = harness.NetworkGuard()
             context = harness.new_context(browser, guard)
+            context.add_init_script(WS_TIMES_INIT)
             page = context.new_page()
             page.set_default_timeout(120_000)
             counter = harness.WsCounter().attach(page)
@@ -193,15 +203,19 @@ def run(samples: int) -> dict:
                 page, counter, samples, "weight scale", "views",
                 [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})],
             )  # fmt: skip
+            kernel = {"default": kernel_times(lab)}
+            lab.wait_idle()
             result = lab.kernel_execute("ex.units = 256; ex.timesteps = 200")
             assert result["status"] == "ok", result["text"]
             pages.wait_views(page, {"units": 256, "timesteps": 200})
+            kernel["256 units, 200 steps"] = kernel_times(lab)
+            lab.wait_idle()
             rows["units 256->255, 200 steps"] = series(
-                page, counter, samples, "units", "views",
+                page, counter, big_samples, "units", "views",
                 [("ArrowLeft", {"units": 255}), ("ArrowRight", {"units": 256})],
             )  # fmt: skip
             rows["weight scale 1->1.05, 256 units, 200 steps"] = series(
-                page, counter, samples, "weight scale", "views",
+                page, counter, big_samples, "weight scale", "views",
                 [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})],
             )  # fmt: skip
             harness.screenshot(page, "bench-256x200")
@@ -212,6 +226,7 @@ def run(samples: int) -> dict:
         server.stop()
     return {
         "rows": rows,
+        "kernel": kernel,
         "first_run": t_first,
         "explore_runs": explore_runs,
         "blocked": list(guard.blocked),
@@ -234,6 +249,16 @@ def verdicts(res: dict) -> dict[str, str]:
     return out
 
 
+def draw_cell(draw: dict) -> str:
+    """'93 (graph 40, heatmap 85, gradients 93)' from the per-view draw medians."""
+    if "all" not in draw:
+        return "—"
+    views = [(k.removeprefix("rnnviz-"), v) for k, v in draw.items() if k != "all"]
+    if not views:
+        return f"{draw['all']:.0f}"
+    return f"{draw['all']:.0f} (" + ", ".join(f"{k} {v:.0f}" for k, v in views) + ")"
+
+
 def table(res: dict) -> str:
     import jupyterlab
 
@@ -252,10 +277,12 @@ def table(res: dict) -> str:
         "Key press on a slider handle -> all three views report the new state (time taken in the "
         "page from `keydown` to the MutationObserver seeing the last view's `data-*` attributes, "
         "which the views set after drawing). Bytes: websocket payloads in both directions for "
-        "one update (median).",
+        "one update (median). Draw: ms from the arrival of the update's biggest websocket "
+        "message to the views showing it, all three and each view (browser side; the rest is "
+        "kernel and transport).",
         "",
-        "| update | samples | median ms | p95 ms | bytes/update | target | result |",
-        "|---|---:|---:|---:|---:|---|---|",
+        "| update | samples | median ms | p95 ms | draw ms | bytes/update | target | result |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, row in res["rows"].items():
         if name.startswith("echo"):
@@ -266,9 +293,15 @@ def table(res: dict) -> str:
             target = f"median ≤ 2 × floor = {2 * floor:.0f} ms"
         lines.append(
             f"| {name} | {row['n']} | {row['median']:.0f} | {row['p95']:.0f} | "
-            f"{row['bytes']:,.0f} | {target} | {v[name]} |"
+            f"{draw_cell(row['draw'])} | {row['bytes']:,.0f} | {target} | {v[name]} |"
         )
     runs = res["explore_runs"]
+    lines += ["", "Kernel side (median of 3, same kernel, measured between the series):", ""]
+    for label, (build, flush) in res["kernel"].items():
+        lines.append(
+            f"- {label}: `build_frame` {build:.0f} ms; one whole Explorer flush "
+            f"(build + `show` on the three views + serialisation) {flush:.0f} ms."
+        )
     lines += [
         "",
         f"Executing the `rnnviz.explore()` cell until the three views are drawn: first run in a "
@@ -304,9 +337,12 @@ def write_section(text: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=30, help="key presses per row")
+    parser.add_argument(
+        "--big-samples", type=int, default=None, help="key presses per (256, 200) row"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
-    res = run(args.samples)
+    res = run(args.samples, args.big_samples or args.samples)
     text = table(res)
     print(text)
     if not args.no_write:
