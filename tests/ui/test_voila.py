@@ -56,7 +56,14 @@ def test_voila_renders_the_lecture(voila_context, voila_server):
         page.goto(f"{voila_server.url}/voila/render/notebooks/{LECTURE.name}", timeout=180_000)
         page.wait_for_selector('[data-testid^="rnnviz-"][data-units]', timeout=180_000)
         page.wait_for_load_state("networkidle", timeout=60_000)
-        screenshot(page, "voila-lecture", full_page=True)
+        # Voila scrolls inside the page, not the document: grow the window to see it all
+        height = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('body, body *')]"
+            ".map((e) => e.scrollHeight))"
+        )
+        page.set_viewport_size({"width": 1280, "height": min(max(height, 900), 12_000)})
+        page.wait_for_timeout(500)
+        screenshot(page, "voila-lecture")
         text = page.inner_text("body")
         assert "Traceback" not in text
         assert "There was an error when executing cell" not in text
