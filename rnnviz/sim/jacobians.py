@@ -21,15 +21,16 @@ It stops when the Ritz residual r satisfies r ≤ τ θ, or r² ≤ τ θ · gap
 (θ the top Ritz value, gap to the next one, τ = 10⁻¹²): the relative error of θ = σ² is
 then ~10⁻¹². If it has not converged after ``_MAX_EXTRA`` new vectors, the exact
 ``np.linalg.norm(J, 2)`` is used. Small matrices (fewer than ``_EXACT_BELOW`` rows or
-columns) use the exact SVD directly, which is faster there.
+columns) use the exact SVD directly, one batched call per ``_SVD_CHUNK`` steps, which is
+faster there.
 
 Overflow and underflow
 ----------------------
 J_t is kept as Ĵ_t · 2^E (E an integer per sequence, rescaling by powers of two is
 exact), so the chain itself never overflows; the reported norm is ldexp(‖Ĵ_t‖₂, E), which
-is ``inf`` when the true value exceeds the float64 range. Once the chain's entries (or a
-reported state/cell norm) are too large for float64, every earlier entry is ``inf``; once
-they are exactly 0 (or too small for float64), every earlier entry is 0.
+is ``inf`` when the true value exceeds the float64 range (and 0 below it). Once the
+chain's own entries are too large for float64, every earlier entry is ``inf``; once they
+are exactly 0 (or too small for float64), every earlier entry is 0.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ _BLOCK = 6  # width of the warm-started block
 _CHECK = 3  # new Krylov vectors between convergence checks
 _MAX_EXTRA = 40  # Krylov vectors added before falling back to the exact norm
 _TOL = 1e-12
+_SVD_CHUNK = 64  # exact path: matrices per batched SVD call
 _RESCALE = 64  # keep the chain's largest entry within 2^±_RESCALE
+_SAFE_HI, _SAFE_LO = 2.0**_RESCALE, 2.0**-_RESCALE
 _ALIVE, _ZERO, _INF = 0, 1, 2
 
 
@@ -155,6 +158,21 @@ def _block_krylov(M: np.ndarray, V0: np.ndarray):
         theta, gap, evecs, r = _ritz(Q, AQ, k)  # restart from the Ritz residual
 
 
+def _exact_norms(M: np.ndarray) -> np.ndarray:
+    """‖M‖₂ over the last two axes: √λ_max of the smaller Gram matrix (M Mᵀ or Mᵀ M).
+
+    Each matrix is first divided by its largest entry, so the Gram matrix neither overflows
+    nor underflows; λ_max is then accurate to a few ulps of itself, and so is σ_max (only
+    small singular values suffer from squaring).
+    """
+    scale = np.abs(M).max(axis=(-2, -1), keepdims=True)
+    scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+    M = M / scale
+    Mt = np.swapaxes(M, -1, -2)
+    G = M @ Mt if M.shape[-2] <= M.shape[-1] else Mt @ M
+    return np.sqrt(np.maximum(np.linalg.eigvalsh(G)[..., -1], 0.0)) * scale[..., 0, 0]
+
+
 def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "auto"):
     """‖M[b]‖₂ for a stack M of shape (batch, rows, cols).
 
@@ -214,20 +232,35 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     J_c = np.zeros((B, u, u)) if lstm else None
     E = np.zeros(B, dtype=np.int64)  # J_true = J · 2^E
     status = np.full(B, _ALIVE)
-    v = None
+    cols = cell.features if wrt == "input" else u
+    exact = method == "svd" or (method == "auto" and min(u, cols) < _EXACT_BELOW)
     W_T = cell.kernel.T
+    pending: list = []  # exact path: matrices waiting for one batched SVD
+    V = None
+
+    def store(col, sigma, E_t, status_t):
+        value = np.ldexp(sigma, E_t)  # inf when the true norm exceeds float64
+        value[~np.isfinite(sigma)] = np.inf
+        value[status_t == _ZERO] = 0.0
+        value[status_t == _INF] = np.inf
+        out[:, col] = value.T
+
+    def flush():
+        if pending:
+            cols, mats, Es, statuses = zip(*pending, strict=True)
+            sigma = _exact_norms(np.stack(mats))  # (steps, batch)
+            store(list(cols), sigma, np.stack(Es), np.stack(statuses))
+            pending.clear()
 
     def record(col, M):
-        nonlocal v
-        sigma, v = spectral_norms(M, v, method)
-        value = np.ldexp(sigma, E)
-        value[~np.isfinite(sigma)] = np.inf
-        value[status == _ZERO] = 0.0
-        value[status == _INF] = np.inf
-        if wrt != "input":  # the reported norm is the chain's own size
-            status[(status == _ALIVE) & np.isinf(value)] = _INF
-            status[(status == _ALIVE) & (value == 0)] = _ZERO
-        out[:, col] = value
+        nonlocal V
+        if exact:
+            pending.append((col, M, E, status))
+            if len(pending) == _SVD_CHUNK:
+                flush()
+        else:
+            sigma, V = spectral_norms(M, V, method)
+            store(col, sigma, E, status)
 
     if wrt == "state":
         out[:, T] = 1.0
@@ -238,20 +271,27 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
                 record(t, step.dc_total)
             elif wrt == "input":
                 record(t - 1, matmul_rows(step.dz_x, W_T))  # ∂h_T/∂x_t = ∂h_T/∂z · Wᵀ
-            J_h, J_c = step.dh_prev, step.dc_prev
-            J_h, J_c = _rescale(J_h, J_c, E, status)
+            J_h, J_c, E, status = _rescale(step.dh_prev, step.dc_prev, E, status)
             if wrt == "state":
                 record(t - 1, J_h)
         if wrt == "cell":
             record(0, J_c)  # c_0 acts on h_T only through later steps
+        flush()
     return out
 
 
 def _rescale(J_h, J_c, E, status):
-    """Rescale each sequence's chain by an exact power of two; flag overflow/underflow."""
+    """Rescale each sequence's chain by an exact power of two; flag overflow/underflow.
+
+    Returns (J_h, J_c, E, status); E and status are new arrays when they change (never
+    modified in place, so earlier snapshots stay valid).
+    """
     big = np.abs(J_h).max(axis=(1, 2))
     if J_c is not None:
         big = np.maximum(big, np.abs(J_c).max(axis=(1, 2)))
+    if big.min() > _SAFE_LO and big.max() < _SAFE_HI and not status.any():
+        return J_h, J_c, E, status  # the common case: nothing to do
+    status = status.copy()
     bad = ~np.isfinite(big)  # inf or NaN: a cached value overflowed in the forward pass
     status[(status == _ALIVE) & bad] = _INF
     _, e = np.frexp(np.where(bad, 1.0, big))
@@ -268,5 +308,5 @@ def _rescale(J_h, J_c, E, status):
         J_h = np.ldexp(J_h, -shift[:, None, None])
         if J_c is not None:
             J_c = np.ldexp(J_c, -shift[:, None, None])
-        E += shift
-    return J_h, J_c
+        E = E + shift
+    return J_h, J_c, E, status
