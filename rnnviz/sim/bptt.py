@@ -23,7 +23,9 @@ k ≥ T, ``None`` or 0 mean full BPTT.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -54,16 +56,21 @@ class Gradients:
     truncate : int or None
         The window k used (None: full BPTT).
     overflowed : bool
-        True if a value overflowed (it is then inf, never NaN).
+        True if the loss or a dh_t overflowed (it is then inf, never NaN).
     """
 
     loss: np.ndarray
-    params: dict
     dh: np.ndarray
     dh_norms: np.ndarray
     dc: np.ndarray | None
     truncate: int | None
     overflowed: bool
+    _params: Callable[[], dict] = field(repr=False, compare=False)
+
+    @cached_property
+    def params(self) -> dict:
+        """Parameter gradients, computed on first access (one matrix product each)."""
+        return self._params()
 
 
 def vector_norms(v: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -128,10 +135,7 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
     has_out = cell.W_hy is not None
     n = cell.output_units if has_out else u
     target = _target(target, B, n, "output_units" if has_out else "units")
-    params = {"kernel": np.zeros_like(cell.kernel),
-              "recurrent_kernel": np.zeros_like(cell.recurrent_kernel)}  # fmt: skip
-    if cell.bias is not None:
-        params["bias"] = np.zeros_like(cell.bias)
+    params: dict[str, np.ndarray] = {}
     DH = np.zeros((B, T + 1, u))
     DC = np.zeros((B, T + 1, u)) if cell.name == "lstm" else None
     stop = 1 if k is None else T - k + 1  # first step inside the window
@@ -151,17 +155,13 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
         dh = dh[:, None, :]  # one cotangent row per sequence
         dc = None
         DH[:, T] = dh[:, 0]
+        G = cell.kernel.shape[1]
+        DZX = np.zeros((B, T, G))  # ∂L/∂(x_t W + b) for every step in the window
+        DZH = np.zeros((B, T, G))  # ∂L/∂(h_{t−1} U (+ b_h)), the same but for GRU's h block
         for t in range(T, stop - 1, -1):
-            x_t = res.x[:, t - 1]
-            h_prev = res.states[:, t - 2] if t > 1 else res.h0
             g = cell._step_vjp(res, t, dh, dc)  # back through step t (see the cell)
-            params["kernel"] += x_t.T @ g.dz_x[:, 0]  # through x_t W
-            params["recurrent_kernel"] += h_prev.T @ g.dz_h[:, 0]  # through h_{t−1} U
-            if cell.bias is not None and cell._split_bias:
-                params["bias"][0] += g.dz_x[:, 0].sum(axis=0)  # through + b_x
-                params["bias"][1] += g.dz_h[:, 0].sum(axis=0)  # through + b_h
-            elif cell.bias is not None:
-                params["bias"] += g.dz_x[:, 0].sum(axis=0)  # through + b
+            DZX[:, t - 1] = g.dz_x[:, 0]
+            DZH[:, t - 1] = g.dz_h[:, 0]
             dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
             if not np.isfinite(dh).all():
                 _nan_to_inf(dh)
@@ -169,19 +169,33 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
             if DC is not None:
                 DC[:, t] = g.dc_total[:, 0]
                 DC[:, t - 1] = _nan_to_inf(dc[:, 0].copy())
-        for value in params.values():
-            _nan_to_inf(value)
         if DC is not None:
             _nan_to_inf(DC)
         loss = _nan_to_inf(np.asarray(loss, dtype=np.float64))
         norms = vector_norms(DH)
-    overflowed = bool(
-        np.isinf(loss).any()
-        or not np.isfinite(DH).all()
-        or any(not np.isfinite(v).all() for v in params.values())
-    )
-    for a in (loss, DH, norms, DC, *params.values()):
+
+    def parameter_gradients() -> dict:
+        # The weights are shared by every step: their gradients sum over the window.
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            w = slice(stop - 1, T)  # steps stop..T, 0-based
+            X = res.x[:, w].reshape(-1, cell.features)  # x_t
+            H_prev = np.concatenate((res.h0[:, None], res.states[:, :-1]), axis=1)[:, w]
+            dZx, dZh = DZX[:, w].reshape(-1, G), DZH[:, w].reshape(-1, G)
+            params["kernel"] = X.T @ dZx  # Σ_t x_tᵀ dz_t, through x_t W
+            params["recurrent_kernel"] = H_prev.reshape(-1, u).T @ dZh  # Σ_t h_{t−1}ᵀ dz_t
+            if cell.bias is not None and cell._split_bias:
+                params["bias"] = np.stack((dZx.sum(axis=0), dZh.sum(axis=0)))  # b_x, b_h
+            elif cell.bias is not None:
+                params["bias"] = dZx.sum(axis=0)  # through + b
+        order = ("kernel", "recurrent_kernel", "bias", "W_hy", "b_y")
+        out = {name: _nan_to_inf(params[name]) for name in order if name in params}
+        for value in out.values():
+            value.flags.writeable = False
+        return out
+
+    overflowed = bool(np.isinf(loss).any() or not np.isfinite(DH).all())
+    for a in (loss, DH, norms, DC):
         if a is not None:
             a.flags.writeable = False
-    return Gradients(loss=loss, params=params, dh=DH, dh_norms=norms, dc=DC,
-                     truncate=k, overflowed=overflowed)  # fmt: skip
+    return Gradients(loss=loss, dh=DH, dh_norms=norms, dc=DC, truncate=k,
+                     overflowed=overflowed, _params=parameter_gradients)  # fmt: skip
