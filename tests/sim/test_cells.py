@@ -221,3 +221,16 @@ def test_lstm_initial_cell_state():
     f, i, g = res.gates["f"][0, 0], res.gates["i"][0, 0], res.gates["c"][0, 0]
     np.testing.assert_allclose(res.cell_states[0, 0], f * [1.0, -2.0] + i * g, rtol=1e-15)
     np.testing.assert_array_equal(res.c0, [[1.0, -2.0]])
+
+
+def test_importing_the_simulator_pulls_in_no_widget_or_ml_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, rnnviz.sim\n"
+        "heavy = ('ipywidgets', 'anywidget', 'traitlets', 'plotly', 'torch', 'keras')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
