@@ -21,8 +21,8 @@ It stops when the Ritz residual r satisfies r ≤ τ θ, or r² ≤ τ θ · gap
 (θ the top Ritz value, gap to the next one, τ = 10⁻¹²): the relative error of θ = σ² is
 then ~10⁻¹². If it has not converged after ``_MAX_EXTRA`` new vectors, the exact
 ``np.linalg.norm(J, 2)`` is used. Small matrices (fewer than ``_EXACT_BELOW`` rows or
-columns) use the exact SVD directly, one batched call per ``_SVD_CHUNK`` steps, which is
-faster there.
+columns) are done exactly instead — √λ_max of the Gram matrix, one batched
+``eigvalsh`` per ``_SVD_CHUNK`` steps — which is faster there.
 
 Overflow and underflow
 ----------------------
