@@ -19,8 +19,8 @@ the basis starts with the previous step's top ``_BLOCK`` Ritz vectors and grows 
 residual of the current top Ritz pair and Krylov directions, fully re-orthogonalised.
 It stops when the Ritz residual r satisfies r ≤ τ θ, or r² ≤ τ θ · gap with r ≤ 10⁻⁴ θ
 (θ the top Ritz value, gap to the next one, τ = 10⁻¹²): the relative error of θ = σ² is
-then ~10⁻¹². If it has not converged after ``_MAX_EXTRA`` new vectors, the exact
-``np.linalg.norm(J, 2)`` is used. Small matrices (fewer than ``_EXACT_BELOW`` rows or
+then ~10⁻¹². If it has not converged after ``_MAX_EXTRA`` new vectors, the exact norm is
+used (as for small matrices, below). Small matrices (fewer than ``_EXACT_BELOW`` rows or
 columns) are done exactly instead — √λ_max of the Gram matrix, one batched
 ``eigvalsh`` per ``_SVD_CHUNK`` steps — which is faster there.
 
@@ -204,7 +204,7 @@ def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "a
     for b in range(B):
         sigma[b], V[b], done = _block_krylov(M[b], V0[b])
         if not done:  # rare: not converged → exact norm
-            sigma[b] = np.linalg.norm(M[b], 2)
+            sigma[b] = _exact_norms(M[b][None])[0]
     return sigma, V
 
 
