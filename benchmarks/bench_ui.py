@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import statistics
@@ -94,7 +95,9 @@ def series(page, counter, n, slider, kind, plan) -> dict:
 
 
 KERNEL_TIMING = """
-import statistics as _st, time as _time
+import json as _json, statistics as _st, time as _time
+from ipywidgets.widgets.widget import _remove_buffers
+from rnnviz.widgets import explorer as _explorer
 from rnnviz.widgets._frame import build_frame as _build_frame
 _s = dict(ex.settings)
 _b = []
@@ -103,18 +106,23 @@ for _ in range({n}):
 _f = []
 for _ in range({n}):
     _t0 = _time.perf_counter(); ex._dirty = True; ex._flush(); _f.append(_time.perf_counter() - _t0)
-print(_st.median(_b) * 1000, _st.median(_f) * 1000)
+_views = {{
+    type(v).__name__: sum(memoryview(b).nbytes for b in _remove_buffers(v.get_state())[2])
+    for v in ex.views
+}}
+print(_json.dumps({{"build": _st.median(_b) * 1000, "flush": _st.median(_f) * 1000,
+                   "delay": _explorer.FLUSH_DELAY * 1000, "buffers": _views}}))
 """
 
 
-def kernel_times(lab, n: int = 3) -> tuple[float, float]:
-    """Median ms in the kernel: build_frame alone, and a whole flush (build + show + send)."""
+def kernel_times(lab, n: int = 3) -> dict:
+    """Kernel-side medians (ms): ``build`` (build_frame), ``flush`` (build + show + send),
+    the Explorer's coalescing ``delay``, and each view's binary ``buffers`` bytes."""
     result = lab.kernel_execute(KERNEL_TIMING.format(n=n), timeout=300_000)
     if result["status"] != "ok":
         print("kernel timing failed:", result["text"], file=sys.stderr)
-        return float("nan"), float("nan")
-    build, flush = (float(v) for v in result["text"].split())
-    return build, flush
+        return {}
+    return json.loads(result["text"])
 
 
 def time_explore_cell(lab, runs: int) -> list[float]:
@@ -249,6 +257,13 @@ def verdicts(res: dict) -> dict[str, str]:
     return out
 
 
+# which timed row each kernel measurement explains
+KERNEL_ROWS = {
+    "default": "units 16->17, default (16 units, 20 steps)",
+    "256 units, 200 steps": "units 256->255, 200 steps",
+}
+
+
 def draw_cell(draw: dict) -> str:
     """'93 (graph 40, heatmap 85, gradients 93)' from the per-view draw medians."""
     if "all" not in draw:
@@ -296,11 +311,26 @@ def table(res: dict) -> str:
             f"{draw_cell(row['draw'])} | {row['bytes']:,.0f} | {target} | {v[name]} |"
         )
     runs = res["explore_runs"]
-    lines += ["", "Kernel side (median of 3, same kernel, measured between the series):", ""]
-    for label, (build, flush) in res["kernel"].items():
+    lines += ["", "Where the time goes (kernel medians of 3 in the same kernel):", ""]
+    for label, k in res["kernel"].items():
+        if not k:
+            lines.append(f"- {label}: kernel timing failed (see stderr).")
+            continue
+        row = res["rows"][KERNEL_ROWS[label]]
+        draw = row["draw"].get("all", float("nan"))
+        rest = row["median"] - k["flush"] - k["delay"] - draw
+        rest_text = (
+            f"~{rest:.0f} ms is messaging"
+            if rest >= 0
+            else "(the parts, timed separately, exceed the median: the load varied)"
+        )
+        buffers = ", ".join(f"{name} {n:,} B" for name, n in k["buffers"].items())
         lines.append(
-            f"- {label}: `build_frame` {build:.0f} ms; one whole Explorer flush "
-            f"(build + `show` on the three views + serialisation) {flush:.0f} ms."
+            f"- {label}: of the {row['median']:.0f} ms median, the Explorer waits "
+            f"{k['delay']:.0f} ms (`FLUSH_DELAY`) before its flush, the flush takes "
+            f"{k['flush']:.0f} ms (of which `build_frame` {k['build']:.0f} ms), the browser "
+            f"draws for {draw:.0f} ms after the update arrives, {rest_text}. "
+            f"Binary state per view: {buffers}."
         )
     lines += [
         "",
