@@ -136,6 +136,8 @@ def test_krylov_matches_exact_norm_on_hard_spectra():
     np.testing.assert_allclose(sigma, exact, rtol=1e-12)
     sigma2, _ = jacobians.spectral_norms(M * 1.01, V0=V, method="krylov")
     np.testing.assert_allclose(sigma2, exact * 1.01, rtol=1e-12)
+    sigma3, _ = jacobians.spectral_norms(M * 1e-200, method="svd")  # exact path, rescaled
+    np.testing.assert_allclose(sigma3, exact * 1e-200, rtol=1e-13)
 
 
 def test_chain_yields_the_jacobians():
@@ -155,3 +157,16 @@ def test_wrt_errors():
         res.jacobian_norms("cell")
     with pytest.raises(ValueError, match=r"unknown wrt 'hidden'.*'state', 'cell', 'input'"):
         res.jacobian_norms("hidden")
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_krylov_chain_matches_exact_norms_at_every_step(name):
+    """Warm-started Krylov along a real chain (batch of 2, 100 units) vs exact norms."""
+    cell = random_cell(name, "tanh", units=100, features=3, seed=6, weight_scale=1.0,
+                       init="gaussian")  # fmt: skip
+    x, h0, c0 = random_inputs(cell, batch=2, timesteps=25, seed=8)
+    res = cell.run(x, h0=h0, c0=c0)
+    for wrt in _wrts(name):
+        krylov = jacobians.jacobian_norms(res, wrt, method="krylov")
+        exact = jacobians.jacobian_norms(res, wrt, method="svd")
+        np.testing.assert_allclose(krylov, exact, rtol=1e-11, err_msg=wrt)
