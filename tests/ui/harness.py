@@ -215,12 +215,24 @@ def start_lab(root: Path, home: Path, timeout: float = 90.0) -> Server:
     return server
 
 
-def start_voila(root: Path, home: Path, timeout: float = 60.0) -> Server:
+VOILA_TEMPLATES = REPO / "notebooks" / "share" / "jupyter"
+VOILA_TEMPLATE = "rnnviz-offline"  # Voila's "lab" template without its CDN stylesheets
+
+
+def start_voila(
+    root: Path, home: Path, template: str | None = VOILA_TEMPLATE, timeout: float = 60.0
+) -> Server:
     """Start Voila on 127.0.0.1 serving the notebooks under ``root``; wait until it answers.
 
-    A notebook ``root/a/b.ipynb`` is rendered at ``<url>/voila/render/a/b.ipynb``.
+    A notebook ``root/a/b.ipynb`` is rendered at ``<url>/voila/render/a/b.ipynb``. By default
+    with rnnviz's offline template, as ``make lecture`` runs it (``template=None``: Voila's
+    stock "lab" template).
     """
     env = jupyter_env(home)
+    if template is not None:
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            p for p in (str(VOILA_TEMPLATES), env.get("JUPYTER_PATH", "")) if p
+        )
     port = free_port()
     cmd = [
         sys.executable, "-m", "voila", str(root),
@@ -230,6 +242,8 @@ def start_voila(root: Path, home: Path, timeout: float = 60.0) -> Server:
         "--Voila.port_retries=0",
         "--show_tracebacks=True",
     ]  # fmt: skip
+    if template is not None:
+        cmd.append(f"--template={template}")
     server = Server("Voila", _spawn("voila", cmd, env, root, home / "voila.log"),
                     f"http://127.0.0.1:{port}", home / "voila.log")  # fmt: skip
     _wait_http(server, "/voila/static/", timeout, any_status=True)

@@ -256,3 +256,21 @@ CONTRAST_JS = """
   return out;
 }
 """ % json.dumps(list(VIEW_TESTIDS))  # noqa: UP031 - braces of the JS body
+
+
+def shapes_panel(page: Any) -> dict[str, str]:
+    """The graph's shapes panel as ``{name: shape text}`` plus ``"parameters"`` (its sentence)."""
+    return page.evaluate(
+        """() => {
+          const g = [...document.querySelectorAll('[data-testid="rnnviz-graph"]')].pop();
+          if (!g) return {};
+          const out = {};
+          for (const row of g.querySelectorAll('[data-name]')) {
+            const value = row.querySelector('.value');
+            if (value && !(row.dataset.name in out)) out[row.dataset.name] = value.textContent.trim();
+          }
+          const p = g.querySelector('[data-testid="n-params"]');
+          if (p) out.parameters = p.textContent.trim();
+          return out;
+        }"""
+    )

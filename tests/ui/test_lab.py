@@ -15,6 +15,7 @@ from pages import (
     dropdown_select,
     h_node_steps,
     press_on_slider,
+    shapes_panel,
     slider_handle,
     slider_readout,
     view_attrs,
@@ -24,6 +25,12 @@ from pages import (
 pytestmark = pytest.mark.ui
 
 DEFAULT = {"units": "16", "timesteps": "20", "weight-scale": "1", "cell": "rnn"}
+FEATURES = 3  # the Explorer's default input width
+
+
+def simple_rnn_params(units: int, features: int = FEATURES) -> int:
+    """W_xh (features, units) + W_hh (units, units) + b_h (units,)."""
+    return units * (features + units + 1)
 
 
 def python_value(lab, expr: str) -> str:
@@ -52,6 +59,10 @@ def test_units_slider_follows_the_keyboard(fresh):
     wait_views(page, {"units": 17})
     assert slider_readout(page, "units") == "17"
     assert python_value(fresh, "ex.units") == "17"
+    panel = shapes_panel(page)
+    assert panel["W_hh"] == "(17, 17)"
+    assert panel["W_xh"] == f"({FEATURES}, 17)"
+    assert f"parameters: {simple_rnn_params(17)} " in panel["parameters"] + " "
 
     press_on_slider(page, "units", "ArrowLeft")
     press_on_slider(page, "units", "ArrowLeft")
@@ -73,6 +84,10 @@ def test_timesteps_slider_changes_the_unrolled_columns(fresh):
     press_on_slider(page, "timesteps", "Home")
     wait_views(page, {"timesteps": 1})
     assert [t for t in h_node_steps(page) if t >= 1] == [1]
+    panel = shapes_panel(page)
+    assert panel["x"] == f"(1, 1, {FEATURES})"
+    # the parameter count does not depend on the number of timesteps
+    assert f"parameters: {simple_rnn_params(16)} " in panel["parameters"] + " "
 
     press_on_slider(page, "timesteps", "ArrowRight")
     wait_views(page, {"timesteps": 2})
@@ -85,6 +100,8 @@ def test_timesteps_slider_changes_the_unrolled_columns(fresh):
 
     press_on_slider(page, "timesteps", "End")
     wait_views(page, {"timesteps": 200, "units": 16})
+    assert shapes_panel(page)["x"] == f"(1, 200, {FEATURES})"
+    assert f"parameters: {simple_rnn_params(16)} " in shapes_panel(page)["parameters"] + " "
     steps = [t for t in h_node_steps(page) if t >= 1]
     # long sequences may be compressed, but the first and the last step are always drawn
     assert steps[0] == 1

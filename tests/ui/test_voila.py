@@ -8,14 +8,9 @@ from pages import press_on_slider, slider_readout, view_attrs, wait_views
 
 pytestmark = pytest.mark.ui
 
-# Voila's own "lab" template links two Font Awesome stylesheets from jsDelivr
-# (voila/templates/lab/index.html.j2). They are blocked by the tests' network guard and
-# the page does not need them (Voila bundles its icons). Anything else leaving the
-# machine fails the test.
-VOILA_TEMPLATE_CDN = (
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css",
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/v4-shims.min.css",
-)
+# Voila's stock templates link Font Awesome stylesheets from jsDelivr
+# (voila/templates/lab/index.html.j2); rnnviz's "rnnviz-offline" template (what
+# `make lecture` uses, and these tests) drops them, so nothing at all may leave the machine.
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +69,9 @@ def test_voila_renders_the_lecture(voila_context, voila_server):
 
 
 def test_voila_no_request_left_loopback(voila_page, voila_guard):
+    # Runs last in this module: covers the explore page and the lecture.
     assert len(voila_guard.requests) > 10, "the request recorder saw nothing"
-    unexpected = [u for u in voila_guard.outside() if u not in VOILA_TEMPLATE_CDN]
-    assert unexpected == []
-    # whatever tried to leave was stopped by the guard, so nothing actually left
-    assert sorted(set(voila_guard.outside())) == sorted(set(voila_guard.blocked))
+    assert voila_guard.outside() == []
+    assert voila_guard.blocked == []
+    assert voila_guard.websockets, "the kernel websocket was not recorded"
     assert all(is_local(u) for u in voila_guard.websockets)
