@@ -183,7 +183,7 @@ def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "a
     V0 : ndarray, shape (batch, rows, p), optional
         Warm start: an orthonormal guess of each top-p left singular subspace.
     method : {"auto", "krylov", "svd"}
-        ``"auto"`` uses the exact SVD for small matrices and block Krylov otherwise.
+        ``"auto"`` computes small matrices exactly and uses Krylov otherwise.
 
     Returns
     -------
@@ -198,7 +198,7 @@ def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "a
         V0 = np.zeros((B, m, p))
         V0[np.arange(B)[:, None], top, np.arange(p)[None, :]] = 1.0
     if method == "svd" or (method == "auto" and min(m, n) < _EXACT_BELOW):
-        return np.linalg.svd(M, compute_uv=False)[:, 0], V0
+        return _exact_norms(M), V0
     sigma = np.empty(B)
     V = np.empty_like(V0)
     for b in range(B):
