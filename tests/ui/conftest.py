@@ -95,7 +95,7 @@ def explorer(lab_page, lab_server) -> pages.Lab:
 def fresh(explorer) -> pages.Lab:
     """The Explorer reset to its default settings (from Python) before a test."""
     result = explorer.kernel_execute(
-        "ex.cell = 'rnn'; ex.units = 16; ex.timesteps = 20; ex.weight_scale = 1.0"
+        "ex.time = 0; ex.cell = 'rnn'; ex.units = 16; ex.timesteps = 20; ex.weight_scale = 1.0"
     )
     assert result["status"] == "ok", result["text"]
     pages.wait_views(

@@ -25,6 +25,30 @@ VIEWS_MATCH_JS = """
 """ % json.dumps(list(VIEW_TESTIDS))  # noqa: UP031 - braces of the JS body
 
 
+ONE_VIEW_MATCH_JS = """
+([id, want]) => {
+  const r = [...document.querySelectorAll(`[data-testid="${id}"]`)].pop();
+  return !!r && Object.entries(want).every(([k, v]) => r.getAttribute(`data-${k}`) === String(v));
+}
+"""
+
+
+def wait_view(page: Any, testid: str, want: dict[str, Any], timeout: float = 30_000) -> None:
+    """Wait until the (last) root with ``data-testid=testid`` has exactly the attributes ``want``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            ONE_VIEW_MATCH_JS, arg=[testid, {k: str(v) for k, v in want.items()}], timeout=timeout
+        )
+    except PlaywrightTimeout:
+        shown = (view_attrs(page).get(testid) or {}) if testid in VIEW_TESTIDS else {}
+        raise AssertionError(
+            f"{testid} did not reach {want} within {timeout / 1000:.0f} s; "
+            f"it shows { ({k: shown.get(k) for k in want}) }"
+        ) from None
+
+
 def view_attrs(page: Any, scope: str = "body") -> dict[str, dict[str, str | None]]:
     """The data-* attributes of the (last) root of each rnnviz view under ``scope``."""
     return page.evaluate(
@@ -61,6 +85,17 @@ def wait_views(page: Any, want: dict[str, Any], timeout: float = 30_000) -> None
         raise AssertionError(
             f"the views did not reach {want} within {timeout / 1000:.0f} s; they show {shown}"
         ) from None
+
+
+def hot_h_nodes(page: Any) -> list[int]:
+    """``data-t`` of the hidden-state nodes the graph highlights (the time cursor)."""
+    return page.evaluate(
+        """() => {
+          const g = [...document.querySelectorAll('[data-testid="rnnviz-graph"]')].pop();
+          return g ? [...g.querySelectorAll('[data-testid="h-node"].hot')]
+            .map((n) => Number(n.getAttribute('data-t'))) : [];
+        }"""
+    )
 
 
 def h_node_steps(page: Any) -> list[int]:

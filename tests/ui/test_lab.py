@@ -14,11 +14,13 @@ from pages import (
     CONTRAST_JS,
     dropdown_select,
     h_node_steps,
+    hot_h_nodes,
     press_on_slider,
     shapes_panel,
     slider_handle,
     slider_readout,
     view_attrs,
+    wait_view,
     wait_views,
 )
 
@@ -165,6 +167,28 @@ def test_python_assignment_moves_slider_and_views(fresh):
     press_on_slider(page, "units", "ArrowRight")
     wait_views(page, {"units": 33})
     assert python_value(fresh, "ex.units") == "33"
+
+
+def test_time_scrubber_walks_forward_then_backward(fresh):
+    page = fresh.page
+    press_on_slider(page, "time", "ArrowRight")  # off -> forward pass, t = 1
+    for testid in ("rnnviz-heatmap", "rnnviz-gradients"):
+        wait_view(page, testid, {"t-cursor": 1, "phase": "forward"})
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="rnnviz-graph"] .h-node.hot')]
+                 .some((n) => n.getAttribute('data-t') === '1')"""
+    )
+    assert hot_h_nodes(page) == [1]
+    assert python_value(fresh, "ex.time") == "1"
+
+    press_on_slider(page, "time", "End")  # the backward pass ends at t = 0
+    for testid in ("rnnviz-heatmap", "rnnviz-gradients"):
+        wait_view(page, testid, {"t-cursor": 0, "phase": "backward"})
+
+    press_on_slider(page, "time", "Home")  # off
+    for testid in ("rnnviz-heatmap", "rnnviz-gradients"):
+        wait_view(page, testid, {"t-cursor": -1})
+    assert python_value(fresh, "ex.time") == "0"
 
 
 @pytest.mark.parametrize("theme", ["JupyterLab Dark", "JupyterLab Light"])
