@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { loadPlotly, plotConfig, RETRY_MS } from "../src/lib/plotly.js";
+import { RETRY_MS, loadPlotly, plotConfig } from "../src/lib/plotly.js";
 
 class FakeModel {
   constructor() {

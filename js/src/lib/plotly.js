@@ -18,7 +18,13 @@ export function sharedState(scope = globalThis) {
     const promise = new Promise((res) => {
       resolve = res;
     });
-    state = { promise, resolve, Plotly: null, loading: false, requestedAt: -Infinity };
+    state = {
+      promise,
+      resolve,
+      Plotly: null,
+      loading: false,
+      requestedAt: Number.NEGATIVE_INFINITY,
+    };
     scope[KEY] = state;
   }
   return state;
@@ -62,7 +68,7 @@ export function loadPlotly(model, options = {}) {
       },
       (error) => {
         state.loading = false;
-        state.requestedAt = -Infinity;
+        state.requestedAt = Number.NEGATIVE_INFINITY;
         console.error("rnnviz: could not load plotly.js", error);
       },
     );
