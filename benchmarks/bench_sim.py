@@ -21,7 +21,8 @@ simulator computes in float64; the torch module is ``.double()``), at (units, ti
               ``torch.linalg.matrix_norm(M, ord=2)`` over all M_t.
 chain         the bare chain in NumPy (the products M_t only, no norms): the floor for (c).
 
-Each time is the median of repeats after one warm-up (``time.perf_counter``). Targets:
+Each time is the median of repeats after one warm-up (``time.perf_counter``); the
+functions compared in one column run interleaved, round after round. Targets:
 rnnviz/torch < 1.0 for (a), (b), (c) at every size; curve/chain < 2.0 at the largest size.
 """
 
@@ -35,6 +36,7 @@ import os
 import platform
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -46,15 +48,19 @@ QUICK_SIZES = ((8, 10), (16, 30))
 FEATURES = 8
 
 
-def median_seconds(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def median_seconds(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median wall time of each ``fns[name]()`` over ``repeats`` rounds, after one warm-up
+    call each. The functions run interleaved (a, b, c, a, b, c, …) so that a burst of load
+    from other processes on a shared machine hits all of them alike."""
+    for fn in fns.values():
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def repeats_for(units: int, timesteps: int, quick: bool) -> int:
@@ -196,24 +202,44 @@ def measure(units: int, timesteps: int, quick: bool) -> dict[str, float | str]:
     reps = repeats_for(units, timesteps, quick)
     row: dict[str, float | str] = {"units": units, "timesteps": timesteps}
 
-    row["a_rnnviz"] = median_seconds(lambda: cell.run(x).states, reps)
-    row["a_torch"] = median_seconds(lambda: torch_forward(module, x_t), reps)
+    row.update(
+        median_seconds(
+            {
+                "a_rnnviz": lambda: cell.run(x).states,
+                "a_torch": lambda: torch_forward(module, x_t),
+            },
+            reps,
+        )
+    )
 
-    row["b_rnnviz"] = median_seconds(lambda: cell.run(x).loss_gradients().dh_norms, reps)
-    autograd = median_seconds(lambda: torch_dh_norms_autograd(module, x_t), reps)
-    loop = median_seconds(lambda: torch_dh_norms_loop(module, x_t), reps)
-    row["b_torch"] = min(autograd, loop)
-    row["b_torch_how"] = "autograd" if autograd <= loop else "loop"
+    b = median_seconds(
+        {
+            "b_rnnviz": lambda: cell.run(x).loss_gradients().dh_norms,
+            "autograd": lambda: torch_dh_norms_autograd(module, x_t),
+            "loop": lambda: torch_dh_norms_loop(module, x_t),
+        },
+        reps,
+    )
+    row["b_rnnviz"] = b["b_rnnviz"]
+    row["b_torch_how"] = "autograd" if b["autograd"] <= b["loop"] else "loop"
+    row["b_torch"] = b[row["b_torch_how"]]
 
     # (c) on fresh results (analyses are cached on a result), states computed beforehand.
-    fresh = [cell.run(x) for _ in range(reps + 1)]
-    it = iter(fresh)
-    row["c_rnnviz"] = median_seconds(lambda: next(it).jacobian_norms(), reps)
+    fresh = iter([cell.run(x) for _ in range(reps + 1)])
+    first = cell.run(x)
     states_t = torch_forward(module, x_t)[0]
     w_hh = module.weight_hh_l0.detach()
-    row["c_torch"] = median_seconds(lambda: torch_jacobian_curve(w_hh, states_t), reps)
-    dact = 1.0 - fresh[0].states[0] ** 2
-    row["chain"] = median_seconds(lambda: numpy_chain(cell.W_hh, dact), reps)
+    dact = 1.0 - first.states[0] ** 2
+    row.update(
+        median_seconds(
+            {
+                "c_rnnviz": lambda: next(fresh).jacobian_norms(),
+                "c_torch": lambda: torch_jacobian_curve(w_hh, states_t),
+                "chain": lambda: numpy_chain(cell.W_hh, dact),
+            },
+            reps,
+        )
+    )
     return row
 
 
@@ -244,9 +270,27 @@ def machine() -> list[str]:
     except ImportError:
         pass
     blas_threads = os.environ.get("OPENBLAS_NUM_THREADS", "default (all CPUs)")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        commit = subprocess.run(
+            ["git", "-C", root, "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", root, "status", "--porcelain", "--", "rnnviz/sim"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        commit += " + uncommitted rnnviz/sim changes" if dirty else ""
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return [
-        f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
+        f"rnnviz at {commit}",
         f"machine: {os.cpu_count()} CPUs (nproc), {cpu}; load average {load}",
         f"python {platform.python_version()}, numpy {np.__version__} ({blas}; "
         f"OPENBLAS_NUM_THREADS={blas_threads}), torch {torch.__version__} "
