@@ -117,6 +117,21 @@ def test_torch_cell_modules_convert_like_layers(kind):
     np.testing.assert_array_equal(a.bias, b.bias)
 
 
+def test_subclass_and_float32_module_convert():
+    class MyGRU(torch.nn.GRU):  # user subclasses are recognised through the class hierarchy
+        pass
+
+    torch.manual_seed(3)
+    module = MyGRU(4, 5, batch_first=True)  # float32, as trained models usually are
+    cell = from_torch(module)
+    w = module.weight_ih_l0.detach().numpy()
+    np.testing.assert_array_equal(cell.kernel[:, 10:15], w[10:15].T.astype(np.float64))
+    x = inputs()
+    with torch.no_grad():
+        expected = module(torch.from_numpy(x).float())[0].numpy()
+    np.testing.assert_allclose(cell.run(x).states, expected, rtol=1e-5, atol=1e-6)
+
+
 def test_gru_layout_conversion_by_hand():
     # torch rows are blocks r, z, n; Keras columns are z, r, h.
     units, features = 2, 3
