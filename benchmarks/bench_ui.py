@@ -75,8 +75,36 @@ def time_key(page, counter, slider: str, key: str, kind: str, want) -> tuple[flo
     return ms, counter.sent + counter.received, draw
 
 
-def series(page, counter, n, slider, kind, plan) -> dict:
+# Wraps the Explorer's flush so that every frame build + show in the kernel is timed.
+TIME_FLUSHES = """
+import json
+import time as _time
+_flush_ms = []
+_class_flush = type(ex)._flush
+
+
+def _timed_flush():
+    _t0 = _time.perf_counter()
+    _class_flush(ex)
+    _flush_ms.append((_time.perf_counter() - _t0) * 1000)
+
+
+ex._flush = _timed_flush
+"""
+
+
+def take_flush_times(lab) -> list[float]:
+    """The kernel-side flush times (ms) recorded since the last call."""
+    result = lab.kernel_execute("print(json.dumps(_flush_ms)); _flush_ms.clear()")
+    if result["status"] != "ok":
+        return []
+    return json.loads(result["text"])
+
+
+def series(page, counter, n, slider, kind, plan, lab=None) -> dict:
     """Run ``n`` key presses alternating through ``plan`` = [(key, want), ...]."""
+    if lab is not None:
+        take_flush_times(lab)
     times, sizes, draws = [], [], {}
     for i in range(n):
         key, want = plan[i % len(plan)]
@@ -85,32 +113,39 @@ def series(page, counter, n, slider, kind, plan) -> dict:
         sizes.append(size)
         for part, value in (draw or {}).items():
             draws.setdefault(part, []).append(value)
+    flushes = take_flush_times(lab) if lab is not None else []
     return {
         "median": statistics.median(times),
         "p95": quantile(times, 0.95),
         "bytes": statistics.median(sizes),
         "draw": {part: statistics.median(v) for part, v in draws.items()},
+        "flush": statistics.median(flushes) if flushes else None,
         "n": n,
     }
 
 
 KERNEL_TIMING = """
-import json as _json, statistics as _st, time as _time
+import json, statistics as _st, time as _time
 from ipywidgets.widgets.widget import _remove_buffers
 from rnnviz.widgets import explorer as _explorer
 from rnnviz.widgets._frame import build_frame as _build_frame
 _s = dict(ex.settings)
 _b = []
 for _ in range({n}):
-    _t0 = _time.perf_counter(); _build_frame(**_s); _b.append(_time.perf_counter() - _t0)
+    _t0 = _time.perf_counter()
+    _build_frame(**_s)
+    _b.append(_time.perf_counter() - _t0)
 _f = []
 for _ in range({n}):
-    _t0 = _time.perf_counter(); ex._dirty = True; ex._flush(); _f.append(_time.perf_counter() - _t0)
+    _t0 = _time.perf_counter()
+    ex._dirty = True
+    type(ex)._flush(ex)
+    _f.append(_time.perf_counter() - _t0)
 _views = {{
     type(v).__name__: sum(memoryview(b).nbytes for b in _remove_buffers(v.get_state())[2])
     for v in ex.views
 }}
-print(_json.dumps({{"build": _st.median(_b) * 1000, "flush": _st.median(_f) * 1000,
+print(json.dumps({{"build": _st.median(_b) * 1000, "flush": _st.median(_f) * 1000,
                    "delay": _explorer.FLUSH_DELAY * 1000, "buffers": _views}}))
 """
 
@@ -197,6 +232,7 @@ def run(samples: int, big_samples: int) -> dict:
             lab.wait_idle()
             explore_runs = time_explore_cell(lab, max(3, samples // 5))
             page.wait_for_selector('[data-testid="echo"]')
+            assert lab.kernel_execute(TIME_FLUSHES)["status"] == "ok"
 
             rows = {}
             rows["echo floor (IntSlider -> Python -> HTML)"] = series(
@@ -205,11 +241,11 @@ def run(samples: int, big_samples: int) -> dict:
             )  # fmt: skip
             rows["units 16->17, default (16 units, 20 steps)"] = series(
                 page, counter, samples, "units", "views",
-                [("ArrowRight", {"units": 17}), ("ArrowLeft", {"units": 16})],
+                [("ArrowRight", {"units": 17}), ("ArrowLeft", {"units": 16})], lab,
             )  # fmt: skip
             rows["weight scale 1->1.05, default"] = series(
                 page, counter, samples, "weight scale", "views",
-                [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})],
+                [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})], lab,
             )  # fmt: skip
             kernel = {"default": kernel_times(lab)}
             lab.wait_idle()
@@ -220,11 +256,11 @@ def run(samples: int, big_samples: int) -> dict:
             lab.wait_idle()
             rows["units 256->255, 200 steps"] = series(
                 page, counter, big_samples, "units", "views",
-                [("ArrowLeft", {"units": 255}), ("ArrowRight", {"units": 256})],
+                [("ArrowLeft", {"units": 255}), ("ArrowRight", {"units": 256})], lab,
             )  # fmt: skip
             rows["weight scale 1->1.05, 256 units, 200 steps"] = series(
                 page, counter, big_samples, "weight scale", "views",
-                [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})],
+                [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})], lab,
             )  # fmt: skip
             harness.screenshot(page, "bench-256x200")
             version = browser.version
@@ -292,12 +328,14 @@ def table(res: dict) -> str:
         "Key press on a slider handle -> all three views report the new state (time taken in the "
         "page from `keydown` to the MutationObserver seeing the last view's `data-*` attributes, "
         "which the views set after drawing). Bytes: websocket payloads in both directions for "
-        "one update (median). Draw: ms from the arrival of the update's biggest websocket "
-        "message to the views showing it, all three and each view (browser side; the rest is "
-        "kernel and transport).",
+        "one update (median). Kernel: median time of the Explorer's flush (frame build, `show` "
+        "on the three views, serialisation) during the same key presses. Draw: ms from the "
+        "arrival of the update's biggest websocket message to the views showing it, all three "
+        "and each view (browser side).",
         "",
-        "| update | samples | median ms | p95 ms | draw ms | bytes/update | target | result |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| update | samples | median ms | p95 ms | kernel ms | draw ms | bytes/update | target "
+        "| result |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, row in res["rows"].items():
         if name.startswith("echo"):
@@ -308,29 +346,26 @@ def table(res: dict) -> str:
             target = f"median ≤ 2 × floor = {2 * floor:.0f} ms"
         lines.append(
             f"| {name} | {row['n']} | {row['median']:.0f} | {row['p95']:.0f} | "
+            f"{'—' if row['flush'] is None else format(row['flush'], '.0f')} | "
             f"{draw_cell(row['draw'])} | {row['bytes']:,.0f} | {target} | {v[name]} |"
         )
     runs = res["explore_runs"]
-    lines += ["", "Where the time goes (kernel medians of 3 in the same kernel):", ""]
+    lines += ["", "Where the time goes (medians; the parts are timed separately):", ""]
     for label, k in res["kernel"].items():
-        if not k:
+        row = res["rows"][KERNEL_ROWS[label]]
+        if not k or row["flush"] is None:
             lines.append(f"- {label}: kernel timing failed (see stderr).")
             continue
-        row = res["rows"][KERNEL_ROWS[label]]
         draw = row["draw"].get("all", float("nan"))
-        rest = row["median"] - k["flush"] - k["delay"] - draw
-        rest_text = (
-            f"~{rest:.0f} ms is messaging"
-            if rest >= 0
-            else "(the parts, timed separately, exceed the median: the load varied)"
-        )
+        rest = row["median"] - row["flush"] - k["delay"] - draw
         buffers = ", ".join(f"{name} {n:,} B" for name, n in k["buffers"].items())
         lines.append(
-            f"- {label}: of the {row['median']:.0f} ms median, the Explorer waits "
-            f"{k['delay']:.0f} ms (`FLUSH_DELAY`) before its flush, the flush takes "
-            f"{k['flush']:.0f} ms (of which `build_frame` {k['build']:.0f} ms), the browser "
-            f"draws for {draw:.0f} ms after the update arrives, {rest_text}. "
-            f"Binary state per view: {buffers}."
+            f"- {label}: of {row['median']:.0f} ms, {k['delay']:.0f} ms is the Explorer's "
+            f"coalescing wait (`FLUSH_DELAY`), {row['flush']:.0f} ms its flush in the kernel "
+            f"(`build_frame` alone, timed apart: {k['build']:.0f} ms), {draw:.0f} ms the "
+            f"browser drawing after the update arrives, and {rest:.0f} ms the rest (messages "
+            f"through the server, ipywidgets, waiting for a busy CPU). Binary state sent per "
+            f"view: {buffers}."
         )
     lines += [
         "",
