@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import html.parser
 import json
@@ -20,16 +21,6 @@ from rnnviz.widgets._frame import build_frame
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xhtml"}
 
 
@@ -270,15 +261,18 @@ def test_figures_reject_other_objects():
 # ----------------------------------------------------------------------------------------
 # in a real browser, with every network request refused
 # ----------------------------------------------------------------------------------------
-def _browser(pw):
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh")
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+@contextlib.contextmanager
+def _context(browser):
+    """A fresh browser context of the session's shared Chromium, closed afterwards."""
+    context = browser.new_context()
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 @pytest.mark.ui
-def test_page_renders_offline_and_the_sweep_slider_switches_frames(page):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_browser):
     url = page.as_uri()
     requests, blocked = [], []
 
@@ -290,92 +284,77 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page):
             blocked.append(r.request.url)
             r.abort()
 
-    with sync_api.sync_playwright() as pw:
-        browser = _browser(pw)
-        try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 1000})
-            errors = []
-            tab.on("pageerror", lambda e: errors.append(str(e)))
-            tab.route("**/*", route)
-            tab.goto(url)
-            tab.wait_for_selector("body[data-rnnviz-ready=true]", timeout=60_000)
-            roots = ["rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients"]
-            for testid in roots:
-                tab.wait_for_selector(
-                    f'[data-testid="{testid}"][data-weight-scale="1"]', timeout=30_000
-                )
-                assert tab.get_attribute(f'[data-testid="{testid}"]', "data-units") == "6"
-            ts = tab.eval_on_selector_all(
-                '[data-testid="h-node"]', "els => els.map(e => e.dataset.t)"
+    with _context(ui_browser) as browser:
+        tab = browser.new_page(viewport={"width": 1280, "height": 1000})
+        errors = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.route("**/*", route)
+        tab.goto(url)
+        tab.wait_for_selector("body[data-rnnviz-ready=true]", timeout=60_000)
+        roots = ["rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients"]
+        for testid in roots:
+            tab.wait_for_selector(
+                f'[data-testid="{testid}"][data-weight-scale="1"]', timeout=30_000
             )
-            assert sorted(map(int, ts)) == list(range(9))  # h_0 … h_8
-            # Keyboard on the sweep slider: Home = first precomputed value (0.25).
-            tab.focus("#rnnviz-sweep")
-            tab.keyboard.press("Home")
-            for testid in roots:
-                tab.wait_for_selector(
-                    f'[data-testid="{testid}"][data-weight-scale="0.25"]', timeout=30_000
-                )
-            assert tab.text_content("#rnnviz-sweep-value") == "0.25"
-            # The time scrubber drives t_cursor on every view.
-            tab.focus("#rnnviz-time")
-            tab.keyboard.press("ArrowRight")
-            tab.keyboard.press("ArrowRight")
-            assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
-                2,
-                2,
-                2,
-            ]
-            assert tab.text_content("#rnnviz-time-value") == "→ t = 2"
-            # A view moving the cursor itself (a click on a node) moves the others too.
-            tab.evaluate("window.rnnvizExport.models[0].set('t_cursor', 5)")
-            assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
-                5,
-                5,
-                5,
-            ]
-            assert tab.input_value("#rnnviz-time") == "5"
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            tab.screenshot(path=str(SCREENSHOTS / "export.png"), full_page=True)
-            assert errors == []
-        finally:
-            browser.close()
+            assert tab.get_attribute(f'[data-testid="{testid}"]', "data-units") == "6"
+        ts = tab.eval_on_selector_all('[data-testid="h-node"]', "els => els.map(e => e.dataset.t)")
+        assert sorted(map(int, ts)) == list(range(9))  # h_0 … h_8
+        # Keyboard on the sweep slider: Home = first precomputed value (0.25).
+        tab.focus("#rnnviz-sweep")
+        tab.keyboard.press("Home")
+        for testid in roots:
+            tab.wait_for_selector(
+                f'[data-testid="{testid}"][data-weight-scale="0.25"]', timeout=30_000
+            )
+        assert tab.text_content("#rnnviz-sweep-value") == "0.25"
+        # The time scrubber drives t_cursor on every view.
+        tab.focus("#rnnviz-time")
+        tab.keyboard.press("ArrowRight")
+        tab.keyboard.press("ArrowRight")
+        assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
+            2,
+            2,
+            2,
+        ]
+        assert tab.text_content("#rnnviz-time-value") == "→ t = 2"
+        # A view moving the cursor itself (a click on a node) moves the others too.
+        tab.evaluate("window.rnnvizExport.models[0].set('t_cursor', 5)")
+        assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
+            5,
+            5,
+            5,
+        ]
+        assert tab.input_value("#rnnviz-time") == "5"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / "export.png"), full_page=True)
+        assert errors == []
     assert blocked == [], f"the page tried to fetch {blocked}"
     assert set(requests) == {url}
 
 
 @pytest.mark.ui
-def test_heatmap_selector_works_without_a_kernel(lstm_page):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_heatmap_selector_works_without_a_kernel(lstm_page, ui_browser):
     url = lstm_page.as_uri()
-    with sync_api.sync_playwright() as pw:
-        browser = _browser(pw)
-        try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 1000})
-            tab.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
-            tab.goto(url)
-            tab.wait_for_selector(
-                '[data-testid="rnnviz-heatmap"][data-quantity="h"]', timeout=60_000
-            )
-            heat = tab.evaluate("window.rnnvizExport.models.findIndex(m => m.get('quantities'))")
-            first = "(i) => { const v = window.rnnvizExport.models[i].get('values'); return v.data.getFloat32(0, true); }"
-            tab.select_option('[data-testid="heatmap-quantity"]', "c")
-            tab.wait_for_selector(
-                '[data-testid="rnnviz-heatmap"][data-quantity="c"]', timeout=30_000
-            )
-            expected = build_frame(cell="lstm", units=5, timesteps=7)
-            assert tab.evaluate(first, heat) == float(np.float32(expected.cell_states[-1][0, 0]))
-            # The choice survives a move of the sweep slider, with that frame's numbers.
-            tab.focus("#rnnviz-sweep")
-            tab.keyboard.press("End")
-            tab.wait_for_selector(
-                '[data-testid="rnnviz-heatmap"][data-weight-scale="2"]', timeout=30_000
-            )
-            assert tab.get_attribute('[data-testid="rnnviz-heatmap"]', "data-quantity") == "c"
-            other = build_frame(cell="lstm", units=5, timesteps=7, weight_scale=2.0)
-            assert tab.evaluate(first, heat) == float(np.float32(other.cell_states[-1][0, 0]))
-        finally:
-            browser.close()
+    with _context(ui_browser) as browser:
+        tab = browser.new_page(viewport={"width": 1280, "height": 1000})
+        tab.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
+        tab.goto(url)
+        tab.wait_for_selector('[data-testid="rnnviz-heatmap"][data-quantity="h"]', timeout=60_000)
+        heat = tab.evaluate("window.rnnvizExport.models.findIndex(m => m.get('quantities'))")
+        first = "(i) => { const v = window.rnnvizExport.models[i].get('values'); return v.data.getFloat32(0, true); }"
+        tab.select_option('[data-testid="heatmap-quantity"]', "c")
+        tab.wait_for_selector('[data-testid="rnnviz-heatmap"][data-quantity="c"]', timeout=30_000)
+        expected = build_frame(cell="lstm", units=5, timesteps=7)
+        assert tab.evaluate(first, heat) == float(np.float32(expected.cell_states[-1][0, 0]))
+        # The choice survives a move of the sweep slider, with that frame's numbers.
+        tab.focus("#rnnviz-sweep")
+        tab.keyboard.press("End")
+        tab.wait_for_selector(
+            '[data-testid="rnnviz-heatmap"][data-weight-scale="2"]', timeout=30_000
+        )
+        assert tab.get_attribute('[data-testid="rnnviz-heatmap"]', "data-quantity") == "c"
+        other = build_frame(cell="lstm", units=5, timesteps=7, weight_scale=2.0)
+        assert tab.evaluate(first, heat) == float(np.float32(other.cell_states[-1][0, 0]))
 
 
 @pytest.mark.ui

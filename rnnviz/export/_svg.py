@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import pathlib
 import shutil
@@ -79,6 +80,17 @@ def graph_svg(
         ) from err
     chromium = find_chromium()
     html = page_html(graphs[:1], sweep=None, title="rnnviz graph")
+    # Playwright's sync API refuses to run inside a running asyncio loop (a Jupyter kernel
+    # has one): draw in a worker thread, which has none.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        svg = pool.submit(_draw_svg, sync_playwright, html, chromium, width, height).result()
+    if path is not None:
+        pathlib.Path(path).write_text(svg, encoding="utf-8")
+    return svg
+
+
+def _draw_svg(sync_playwright: Any, html: str, chromium: str | None, width: int, height: int):
+    """Open the standalone page offline in headless Chromium and serialise the graph's SVG."""
     with tempfile.TemporaryDirectory() as tmp:
         page_path = pathlib.Path(tmp) / "graph.html"
         page_path.write_text(html, encoding="utf-8")
@@ -102,6 +114,4 @@ def graph_svg(
                 svg = page.evaluate("() => window.rnnvizExport.graphSVG()")
             finally:
                 browser.close()
-    if path is not None:
-        pathlib.Path(path).write_text(svg, encoding="utf-8")
     return svg

@@ -20,16 +20,6 @@ import urllib.request
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 
 
@@ -85,10 +75,7 @@ def lecture_url(tmp_path_factory):
 
 @pytest.mark.ui
 @pytest.mark.slow
-def test_lecture_renders_in_presenter_mode_without_network(lecture_url):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh")
+def test_lecture_renders_in_presenter_mode_without_network(lecture_url, ui_browser):
     outside: list[str] = []
 
     def route(r):
@@ -99,33 +86,32 @@ def test_lecture_renders_in_presenter_mode_without_network(lecture_url):
             outside.append(url)
             r.abort()
 
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.route("**/*", route)
-            page.goto(lecture_url, timeout=180_000)
-            page.wait_for_function(
-                "document.querySelectorAll('[data-testid=rnnviz-gradients][data-units]').length === 3",
-                timeout=180_000,
+    context = ui_browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", route)
+        page.goto(lecture_url, timeout=180_000)
+        page.wait_for_function(
+            "document.querySelectorAll('[data-testid=rnnviz-gradients][data-units]').length === 3",
+            timeout=180_000,
+        )
+        for testid in ("rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients"):
+            flags = page.eval_on_selector_all(
+                f'[data-testid="{testid}"]', "els => els.map(e => e.dataset.presenter)"
             )
-            for testid in ("rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients"):
-                flags = page.eval_on_selector_all(
-                    f'[data-testid="{testid}"]', "els => els.map(e => e.dataset.presenter)"
-                )
-                assert flags == ["true", "true", "true"], testid
-            timesteps = page.eval_on_selector_all(
-                '[data-testid="rnnviz-graph"]', "els => els.map(e => e.dataset.timesteps)"
-            )
-            assert timesteps == ["8", "12", "40"]
-            text = page.inner_text("body")
-            assert "Units vs timesteps" in text
-            assert "rnnviz.explore(" not in text  # the code is hidden
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "lecture-1280x720.png"))
-            assert errors == []
-        finally:
-            browser.close()
+            assert flags == ["true", "true", "true"], testid
+        timesteps = page.eval_on_selector_all(
+            '[data-testid="rnnviz-graph"]', "els => els.map(e => e.dataset.timesteps)"
+        )
+        assert timesteps == ["8", "12", "40"]
+        text = page.inner_text("body")
+        assert "Units vs timesteps" in text
+        assert "rnnviz.explore(" not in text  # the code is hidden
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "lecture-1280x720.png"))
+        assert errors == []
+    finally:
+        context.close()
     assert outside == []

@@ -8,7 +8,6 @@ make is recorded and anything that would leave 127.0.0.1 is aborted and counted.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -19,17 +18,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness
 import pages
 from harness import EXPLORE_CELLS, EXPLORE_NOTEBOOK
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Path of Debian's Chromium; missing is a failure under CI and a loud skip elsewhere."""
-    try:
-        return harness.find_chromium()
-    except harness.BrowserMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(str(exc), pytrace=False)
-        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")
@@ -45,16 +33,6 @@ def lab_server(ui_dir, chromium):
     server = harness.start_lab(root, ui_dir / "lab-home")
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def ui_browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = harness.launch_browser(pw)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

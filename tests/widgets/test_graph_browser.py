@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 
 import pytest
 from ipywidgets.widgets.widget import _remove_buffers
@@ -75,20 +74,9 @@ OVERLAP_JS = """() => {
 }"""
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    path = _chromium()
-    if path is None:
-        pytest.skip("Chromium is not installed")
-    with playwright.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+def browser(ui_browser):
+    return ui_browser
 
 
 @pytest.fixture

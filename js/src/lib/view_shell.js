@@ -20,7 +20,7 @@ const CSS = `
 .rnnviz-view .rnnviz-readout b { font-weight: 600; }
 .rnnviz-view .rnnviz-chip { white-space: nowrap; margin-right: 1.3em; display: inline-block; }
 .rnnviz-view .rnnviz-yes { color: var(--jp-success-color1, #1a7f37); font-weight: 600; }
-.rnnviz-view .rnnviz-no { color: var(--jp-warn-color1, #bc4c00); font-weight: 600; }
+.rnnviz-view .rnnviz-no { color: var(--jp-warn-color0, #bc4c00); font-weight: 600; }
 .rnnviz-view .rnnviz-plot { width: 100%; }
 .rnnviz-view .rnnviz-status { font-size: 12px; color: var(--jp-ui-font-color2, #57606a);
   margin: 2px 4px; min-height: 0; }
