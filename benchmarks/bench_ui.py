@@ -33,24 +33,16 @@ sys.path.insert(0, str(REPO / "tests" / "ui"))
 
 import harness  # noqa: E402
 import pages  # noqa: E402
-from ui_probes import ARM_JS, SPLIT_JS, WS_TIMES_INIT  # noqa: E402
+from ui_probes import (  # noqa: E402
+    ARM_JS,
+    ECHO_CELL,
+    KERNEL_TIMING,
+    SPLIT_JS,
+    TIME_FLUSHES,
+    WS_TIMES_INIT,
+)
 
 DOC = REPO / "docs" / "benchmarks.md"
-ECHO_CELL = """\
-import ipywidgets as W
-
-echo_in = W.IntSlider(0, min=0, max=1000, description="echo in")
-echo_out = W.HTML(description="echo out")
-
-
-def _echo(change):
-    echo_out.value = f'<span data-testid="echo" data-value="{change.new}">{change.new}</span>'
-
-
-echo_in.observe(_echo, "value")
-_echo(type("C", (), {"new": 0}))
-W.VBox([echo_in, echo_out])
-"""
 
 
 def quantile(xs: list[float], q: float) -> float:
@@ -73,24 +65,6 @@ def time_key(page, counter, slider: str, key: str, kind: str, want) -> tuple[flo
     draw = page.evaluate(SPLIT_JS)
     page.wait_for_timeout(150)  # trailing frames (kernel status idle, echoes) of this update
     return ms, counter.sent + counter.received, draw
-
-
-# Wraps the Explorer's flush so that every frame build + show in the kernel is timed.
-TIME_FLUSHES = """
-import json
-import time as _time
-_flush_ms = []
-_class_flush = type(ex)._flush
-
-
-def _timed_flush():
-    _t0 = _time.perf_counter()
-    _class_flush(ex)
-    _flush_ms.append((_time.perf_counter() - _t0) * 1000)
-
-
-ex._flush = _timed_flush
-"""
 
 
 def take_flush_times(lab) -> list[float]:
@@ -122,32 +96,6 @@ def series(page, counter, n, slider, kind, plan, lab=None) -> dict:
         "flush": statistics.median(flushes) if flushes else None,
         "n": n,
     }
-
-
-KERNEL_TIMING = """
-import json, statistics as _st, time as _time
-from ipywidgets.widgets.widget import _remove_buffers
-from rnnviz.widgets import explorer as _explorer
-from rnnviz.widgets._frame import build_frame as _build_frame
-_s = dict(ex.settings)
-_b = []
-for _ in range({n}):
-    _t0 = _time.perf_counter()
-    _build_frame(**_s)
-    _b.append(_time.perf_counter() - _t0)
-_f = []
-for _ in range({n}):
-    _t0 = _time.perf_counter()
-    ex._dirty = True
-    type(ex)._flush(ex)
-    _f.append(_time.perf_counter() - _t0)
-_views = {{
-    type(v).__name__: sum(memoryview(b).nbytes for b in _remove_buffers(v.get_state())[2])
-    for v in ex.views
-}}
-print(json.dumps({{"build": _st.median(_b) * 1000, "flush": _st.median(_f) * 1000,
-                   "delay": _explorer.FLUSH_DELAY * 1000, "buffers": _views}}))
-"""
 
 
 def kernel_times(lab, n: int = 3) -> dict:
