@@ -264,7 +264,7 @@ def test_figures_reject_other_objects():
 @contextlib.contextmanager
 def _context(browser):
     """A fresh browser context of the session's shared Chromium, closed afterwards."""
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
     try:
         yield context
     finally:
@@ -284,8 +284,8 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
             blocked.append(r.request.url)
             r.abort()
 
-    with _context(ui_browser) as browser:
-        tab = browser.new_page(viewport={"width": 1280, "height": 1000})
+    with _context(ui_browser) as context:
+        tab = context.new_page()
         errors = []
         tab.on("pageerror", lambda e: errors.append(str(e)))
         tab.route("**/*", route)
@@ -335,8 +335,8 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
 @pytest.mark.ui
 def test_heatmap_selector_works_without_a_kernel(lstm_page, ui_browser):
     url = lstm_page.as_uri()
-    with _context(ui_browser) as browser:
-        tab = browser.new_page(viewport={"width": 1280, "height": 1000})
+    with _context(ui_browser) as context:
+        tab = context.new_page()
         tab.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
         tab.goto(url)
         tab.wait_for_selector('[data-testid="rnnviz-heatmap"][data-quantity="h"]', timeout=60_000)
