@@ -20,8 +20,13 @@ PORT ?= 8888
 
 .PHONY: lab lecture test install-lab install-test js lint test-js test-py bench chromium clean
 
+# Offline-friendly: no news feed, no update check, no extension-manager queries to PyPI.
+LAB_FLAGS := --ip=$(HOST) --port=$(PORT) --LabApp.news_url=None \
+  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+  --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: install-lab
-	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --ServerApp.open_browser=$${OPEN_BROWSER:-True} notebooks/start_here.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.open_browser=$${OPEN_BROWSER:-True} notebooks/start_here.ipynb
 
 # Present offline: the lecture notebook as a Voila app (template without CDN fonts).
 lecture: install-lab
