@@ -10,6 +10,7 @@ import { drawGraph } from "./lib/graph_draw.js";
 import { layoutGraph } from "./lib/graph_layout.js";
 import { fillLegend, fillNotes, fillShapes } from "./lib/graph_panel.js";
 import { layoutRolled } from "./lib/graph_rolled.js";
+import { isDark, watchTheme } from "./lib/theme.js";
 
 const TRAITS = [
   "units",
@@ -131,7 +132,9 @@ function render({ model, el }) {
       };
     }
     const range = cache.range;
+    const dark = pageIsDark(el);
     drawGraph(svg, L, {
+      dark,
       states: s.states,
       dh: s.rolled ? null : s.dh,
       range,
@@ -147,6 +150,7 @@ function render({ model, el }) {
     const chains = chainsFor(s);
     fillLegend(legend, matricesOf(chains, s.outputUnits > 0), {
       range,
+      dark,
       dh: s.rolled ? null : s.dh,
     });
     fillShapes(shapes, s.shapes, s);
@@ -222,9 +226,12 @@ function render({ model, el }) {
     });
     observer.observe(figure);
   }
+  // The cell colours follow the page theme (the heatmap uses the same scale).
+  const unwatch = watchTheme(el, schedule);
   draw();
 
   return () => {
+    unwatch();
     for (const name of TRAITS) model.off(`change:${name}`, schedule);
     if (pending !== null) caf(pending);
     observer?.disconnect();
@@ -235,6 +242,16 @@ function render({ model, el }) {
     button.removeEventListener("click", onClick);
     root.remove();
   };
+}
+
+/** Whether the page around `el` is in a dark theme (JupyterLab, VS Code, browser). */
+function pageIsDark(el) {
+  const body = (el.ownerDocument ?? document).body;
+  return isDark({
+    jpThemeLight: body?.dataset?.jpThemeLight,
+    bodyClass: body?.className ?? "",
+    prefersDark: globalThis.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false,
+  });
 }
 
 export default { render };

@@ -1,10 +1,17 @@
 // StateHeatmap view: units x timesteps heatmap of h_t (or c_t / a gate) with plotly.js.
 
 import { decodeArray } from "./lib/buffers.js";
+import { stateScale } from "./lib/colorscale.js";
 import { colourRange, cursorShapes, heatmapRows, symbol } from "./lib/heatmap_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
-import { createSelect, createShell, scheduleDraws, setCommonData } from "./lib/view_shell.js";
+import {
+  createSelect,
+  createShell,
+  scheduleDraws,
+  setCommonData,
+  setPlotHeight,
+} from "./lib/view_shell.js";
 
 const EVENTS = [
   "values",
@@ -75,7 +82,7 @@ function render({ model, el }) {
       text: text ?? undefined,
       zmin: range[0],
       zmax: range[1],
-      colorscale: theme.diverging,
+      colorscale: stateScale(theme.dark, range[0]),
       xgap: timesteps <= 60 && units <= 64 ? 1 : 0,
       ygap: timesteps <= 60 && units <= 64 ? 1 : 0,
       hovertemplate: `unit %{y}, t = %{x}, ${sym} = ${value}<extra></extra>`,
@@ -97,9 +104,10 @@ function render({ model, el }) {
       xaxis.tickvals = Array.from(x);
       xaxis.ticktext = tokens.map((token, i) => `${token}<br>${i + 1}`);
     }
+    const height = model.get("presenter") ? 480 : 320;
+    const revision = `${units}x${timesteps}:${quantity}:${range.join(",")}`;
     const layout = {
-      ...baseLayout(theme, size, `${units}x${timesteps}:${quantity}:${range.join(",")}`),
-      height: model.get("presenter") ? 480 : 320,
+      ...baseLayout(theme, size, revision, views.width(), height),
       margin: { l: 10, r: 10, t: 28, b: 10 },
       xaxis,
       yaxis: {
@@ -111,6 +119,7 @@ function render({ model, el }) {
       shapes: cursor.shapes,
       annotations: cursor.annotations,
     };
+    setPlotHeight(shell.plot, height);
     await Plotly.react(shell.plot, [trace], layout, plotConfig("rnnviz-heatmap"));
     shell.status.textContent =
       clipped > 0 ? `${clipped} values beyond the colour range (overflow) drawn at its edge` : "";
@@ -123,9 +132,7 @@ function render({ model, el }) {
     shell.root.dataset.drawn = String(Number(shell.root.dataset.drawn ?? 0) + 1);
   };
 
-  const views = scheduleDraws(el, shell.plot, draw, () => {
-    if (Plotly) Plotly.Plots.resize(shell.plot);
-  });
+  const views = scheduleDraws(el, shell.plot, draw);
   loader.promise.then((P) => {
     clearTimeout(slow);
     Plotly = P;

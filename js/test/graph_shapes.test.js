@@ -108,15 +108,19 @@ test("state range follows the activation", () => {
 
 test("diverging colours: ends, neutral midpoint, inf clipped, NaN flagged", () => {
   assert.equal(divergingColor(-1, -1, 1), "rgb(33, 102, 172)");
-  assert.equal(divergingColor(0, -1, 1), "rgb(240, 240, 240)");
+  assert.equal(divergingColor(0, -1, 1), "rgb(247, 247, 247)");
   assert.equal(divergingColor(1, -1, 1), "rgb(178, 24, 43)");
   // Non-negative ranges (relu, sigmoid) are sequential: 0 is neutral, the top is red.
-  assert.equal(divergingColor(0, 0, 4), "rgb(240, 240, 240)");
-  assert.equal(divergingColor(2, 0, 4), "rgb(209, 132, 142)");
+  assert.equal(divergingColor(0, 0, 4), "rgb(247, 247, 247)");
+  assert.equal(divergingColor(2, 0, 4), "rgb(239, 138, 98)");
   assert.equal(divergingColor(4, 0, 4), "rgb(178, 24, 43)");
   assert.equal(divergingColor(Number.POSITIVE_INFINITY, -1, 1), "rgb(178, 24, 43)");
   assert.equal(divergingColor(Number.NaN, -1, 1), null);
-  assert.equal(divergingColor(0.5, -1, 1), "rgb(209, 132, 142)");
+  assert.equal(divergingColor(0.5, -1, 1), "rgb(239, 138, 98)");
+  // Dark theme: near-black zero, bright ends.
+  assert.equal(divergingColor(0, -1, 1, true), "rgb(38, 38, 38)");
+  assert.equal(divergingColor(-1, -1, 1, true), "rgb(108, 182, 255)");
+  assert.equal(divergingColor(0, 0, 1, true), "rgb(38, 38, 38)");
   assert.equal(inkOn(0.9, -1, 1), "#ffffff");
   assert.equal(inkOn(0.1, -1, 1), "#1a1a1a");
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
+import { stateScale } from "../src/lib/colorscale.js";
 import { isDark, pickTheme, sizes } from "../src/lib/theme.js";
 
 test("JupyterLab's data-jp-theme-light decides first", () => {
@@ -29,6 +30,9 @@ test("the dark diverging scale has a dark neutral middle, the light one a light 
   assert.equal(light.diverging[2][0], 0.5);
   assert.equal(light.diverging[2][1], "#f7f7f7");
   assert.equal(dark.diverging[2][1], "#262626");
+  // The heatmap and the graph share one definition of the scale.
+  assert.deepEqual(light.diverging, stateScale(false));
+  assert.deepEqual(dark.diverging, stateScale(true));
   assert.equal(dark.fg, "#e6edf3");
 });
 

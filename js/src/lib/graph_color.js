@@ -1,5 +1,7 @@
 // Colour scales of the graph: hidden-state values (diverging) and gradient norms (log).
-// Pure functions, unit-tested in js/test/graph_color.test.js.
+// Pure functions, unit-tested in js/test/graph_shapes.test.js.
+
+import { stateColor } from "./colorscale.js";
 
 /**
  * Value range of h_t for an activation: tanh (-1, 1), sigmoid (0, 1); relu and linear are
@@ -39,36 +41,18 @@ export function hasInfinity(arrays) {
   return false;
 }
 
-// Diverging blue - light grey - red (ColorBrewer RdBu endpoints); the light midpoint keeps
-// zero visible on a dark background as well as a light one (cells also get an outline).
-const NEG = [33, 102, 172];
-const MID = [240, 240, 240];
-const POS = [178, 24, 43];
-
-function mix(a, b, f) {
-  return a.map((x, i) => Math.round(x + (b[i] - x) * f));
-}
-
 /**
- * Colour of a state value over [lo, hi]: diverging (midpoint = neutral) for ranges around
- * zero (tanh, linear); sequential from neutral at 0 for non-negative ranges (relu,
- * sigmoid), so that h = 0 — and h_0 — is always the neutral colour.
+ * Colour of a state value over [lo, hi] on the shared state scale (lib/colorscale.js, the
+ * heatmap uses the same stops): diverging (midpoint = neutral) for ranges around zero
+ * (tanh, linear); sequential from neutral at 0 for non-negative ranges (relu, sigmoid), so
+ * that h = 0 — and h_0 — is always the neutral colour.
  * +inf / -inf clip to the ends; NaN gives null (drawn as a "not a number" cell).
  *
+ * @param {boolean} dark whether the page is in a dark theme
  * @returns {string | null} "rgb(r, g, b)"
  */
-export function divergingColor(v, lo, hi) {
-  if (Number.isNaN(v)) return null;
-  if (lo >= 0) {
-    const f = Math.max(0, Math.min(1, (v - lo) / (hi - lo || 1)));
-    const c = mix(MID, POS, f);
-    return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-  }
-  const mid = (lo + hi) / 2;
-  const half = (hi - lo) / 2 || 1;
-  const f = Math.max(-1, Math.min(1, (v - mid) / half));
-  const c = f < 0 ? mix(MID, NEG, -f) : mix(MID, POS, f);
-  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+export function divergingColor(v, lo, hi, dark = false) {
+  return stateColor(v, lo, hi, dark);
 }
 
 /** Text colour readable on top of divergingColor(v, lo, hi). */

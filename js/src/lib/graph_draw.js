@@ -137,7 +137,7 @@ function drawHNode(parent, n, L, d, hot) {
       return;
     }
     const v = vals ? vals[slot.unit] : 0;
-    const fill = divergingColor(v, d.range[0], d.range[1]);
+    const fill = divergingColor(v, d.range[0], d.range[1], d.dark);
     svgEl(
       "rect",
       {

@@ -1,6 +1,7 @@
 // HTML around the SVG: legend, shapes panel and notes. Built with DOM calls and
 // textContent only (tokens and other user text are never parsed as HTML).
 
+import { scaleGradient } from "./colorscale.js";
 import { formatNumber, gradientExtent } from "./graph_color.js";
 import { paramsText, shapeRows, shapesCaption } from "./graph_shapes.js";
 
@@ -50,7 +51,8 @@ export function fillLegend(box, matrices, s) {
   if (matrices.length) h("span", "rg-shared", box, "(each shared by all steps)");
   const scale = h("span", "rg-key", box);
   h("span", null, scale, `h: ${formatNumber(s.range[0])}`);
-  h("span", s.range[0] >= 0 ? "rg-scale sequential" : "rg-scale", scale);
+  const bar = h("span", s.range[0] >= 0 ? "rg-scale sequential" : "rg-scale", scale);
+  bar.style.background = scaleGradient(!!s.dark, s.range[0]);
   h("span", null, scale, formatNumber(s.range[1]));
   const ext = s.dh ? gradientExtent(s.dh) : null;
   if (ext) {

@@ -1,6 +1,8 @@
 // Colours and fonts for the plotly views, read from JupyterLab's --jp-* CSS variables
 // (with fallbacks for pages outside Jupyter), and a watcher for theme switches.
 
+import { stateScale } from "./colorscale.js";
+
 const LIGHT = {
   dark: false,
   fg: "#1f2328",
@@ -12,14 +14,8 @@ const LIGHT = {
   curve: "#0b61a4",
   bound: "#6e7781",
   shade: "rgba(110, 119, 129, 0.16)",
-  // Diverging scale: blue (negative) - neutral - red (positive); colour-blind safe (RdBu).
-  diverging: [
-    [0, "#2166ac"],
-    [0.25, "#67a9cf"],
-    [0.5, "#f7f7f7"],
-    [0.75, "#ef8a62"],
-    [1, "#b2182b"],
-  ],
+  // State scale shared with the graph (lib/colorscale.js).
+  diverging: stateScale(false),
   overlays: ["#8250df", "#1a7f37", "#bf8700", "#cf222e", "#0550ae", "#953800"],
 };
 
@@ -34,14 +30,7 @@ const DARK = {
   curve: "#58a6ff",
   bound: "#9da7b3",
   shade: "rgba(157, 167, 179, 0.18)",
-  // Same hues around a dark neutral so that zero blends with a dark page.
-  diverging: [
-    [0, "#6cb6ff"],
-    [0.25, "#3d7fc0"],
-    [0.5, "#262626"],
-    [0.75, "#cc5a40"],
-    [1, "#ff9b73"],
-  ],
+  diverging: stateScale(true),
   overlays: ["#d2a8ff", "#56d364", "#e3b341", "#ff7b72", "#79c0ff", "#ffa657"],
 };
 
