@@ -23,6 +23,7 @@ layer, available on every cell, computes y_t = g(h_t W_hy + b_y) with g =
 
 from __future__ import annotations
 
+import abc
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import numpy as np
@@ -85,7 +86,7 @@ def _readonly(a: np.ndarray | None) -> np.ndarray | None:
     return a
 
 
-class Cell:
+class Cell(abc.ABC):
     """Common constructor and API of the recurrent cells.
 
     Parameters
@@ -319,11 +320,13 @@ class Cell:
         return RunResult(cell=self, x=x, h0=h0, c0=c0, outputs=outputs,
                          overflowed=overflowed, **parts)  # fmt: skip
 
-    def _forward(self, x, h0, c0, careful):  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _forward(self, x, h0, c0, careful):
+        """The cell's forward pass over all timesteps (each cell type defines it)."""
 
-    def _step_vjp(self, res, t, dh, dc):  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _step_vjp(self, res, t, dh, dc):
+        """One backward step through timestep t (each cell type defines it)."""
 
     def __repr__(self) -> str:
         extra = ""
