@@ -107,8 +107,8 @@ test("xOfStep places hidden steps inside their gap, shown steps at the column ce
 
 test("labels never overlap, are never cut, every column has a valid t", () => {
   const archs = ["many-to-many", "many-to-one", "one-to-many", "seq2seq"];
-  for (const width of [400, 1280]) {
-    for (const T of [1, 2, 7, 30, 200]) {
+  for (const width of [400, 560, 1200, 1280]) {
+    for (const T of [1, 2, 7, 10, 15, 20, 30, 200]) {
       for (const presenter of [false, true]) {
         for (const arch of archs) {
           for (const [units, layers] of [
@@ -340,4 +340,43 @@ test("stacked layers draw fewer unit cells per node (three layers fit a projecto
   );
   const L = layoutGraph({ ...base, units: 256, layers: 3, presenter: true });
   assert.ok(L.height <= 600, `three presenter layers are ${L.height}px tall`);
+});
+
+test("every timestep gets a column while they fit; only longer sequences are compressed", () => {
+  const drawn = (width, T) => {
+    const L = layoutGraph({ ...base, width, timesteps: T, gradLength: T + 1 });
+    assertLegible(L, `width ${width}, T ${T}`);
+    assert.ok(L.width <= width + 0.01, `width ${width}, T ${T}: ${L.width}px wide`);
+    return L.columns.filter((c) => c.t > 0).map((c) => c.t);
+  };
+  const all = (T) => Array.from({ length: T }, (_, i) => i + 1);
+  // A default JupyterLab graph (~560 px) and a wide one (1200 px).
+  assert.deepEqual(drawn(560, 10), all(10));
+  assert.deepEqual(drawn(1200, 10), all(10));
+  assert.deepEqual(drawn(1200, 15), all(15));
+  assert.deepEqual(drawn(1200, 20), all(20));
+  for (const width of [560, 1200]) {
+    let fit = 0;
+    while (drawn(width, fit + 1).length === fit + 1) fit++;
+    assert.ok(fit >= (width === 560 ? 13 : 30), `${width}px: all steps up to T = ${fit}`);
+    // Past that, the width stays full: first and last steps, a gap, never fewer than
+    // fit - 3 columns (the gap label takes their place).
+    for (const T of [fit + 1, 15, 20, 50, 200].filter((t) => t > fit)) {
+      const steps = drawn(width, T);
+      assert.ok(steps.length >= fit - 3 && steps.length <= fit, `${width}px, T ${T}: ${steps}`);
+      assert.equal(steps[0], 1);
+      assert.equal(steps.at(-1), T);
+    }
+    // Up to the fit, every extra timestep adds a column.
+    let prev = 0;
+    for (let T = 1; T <= fit; T++) {
+      const n = drawn(width, T).length;
+      assert.ok(n > prev, `${width}px: T ${T} draws ${n} columns`);
+      prev = n;
+    }
+  }
+  // Presenter mode uses wider columns: fewer of them fit.
+  const big = layoutGraph({ ...base, width: 1200, presenter: true, timesteps: 30, gradLength: 31 });
+  assert.ok(big.pitch >= 45);
+  assert.ok(big.columns.filter((c) => c.t > 0).length < 30);
 });

@@ -25,7 +25,7 @@ export function placeBptt(c) {
   const top = chain.layers - 1;
   const xT = xOfStep(cols, chain.T);
   if (c.loss) {
-    const bx = xT + m.nodeW / 2 + m.pitchMin * 0.45;
+    const bx = xT + m.nodeW / 2 + m.lossGap;
     box = { x: bx, y: hCy[top] - m.font, w: c.boxW, h: m.font * 2 };
     labels.push(
       makeLabel("L", bx + c.boxW / 2, hCy[top] + m.font * 0.35, m.font, "middle", "loss"),

@@ -9,6 +9,34 @@ import { makeLabel, metrics, placeTokens, sym, textWidth, unitSlots } from "./gr
 export { unitSlots };
 
 /**
+ * Centre distance between a chain's first two columns (h_0 and h_1): wide enough for the
+ * W_hh label between the two nodes and for the W_xh / W_hy labels left of the t = 1 edges.
+ */
+function leadDistance(chains, m) {
+  const w = (which, chain, l) => textWidth(matrixOf(which, chain, l).label, m.small);
+  const h0Half = textWidth(sym("h", "0"), m.small) / 2;
+  let lead = m.colMin;
+  for (const chain of chains) {
+    for (let l = 0; l < chain.layers; l++) {
+      lead = Math.max(lead, m.nodeW + w("hh", chain, l) + 10 * m.k);
+      lead = Math.max(lead, w("xh", chain, l) + h0Half + 11 * m.k);
+    }
+    lead = Math.max(lead, w("hy", chain, chain.layers - 1) + h0Half + 11 * m.k);
+  }
+  return lead;
+}
+
+/**
+ * Step pitch p filling `avail` px with `cols` columns, where each of the `n` chains'
+ * first column is max(p, 2·lead − p) wide; clamped to [colMin, pitchMax].
+ */
+function fitPitch(avail, cols, n, lead, m) {
+  let p = avail / Math.max(1, cols);
+  if (p < lead) p = cols > 2 * n ? (avail - 2 * n * lead) / (cols - 2 * n) : m.colMin;
+  return Math.min(m.pitchMax, Math.max(m.colMin, p));
+}
+
+/**
  * Lay out the unrolled graph.
  *
  * @param {object} o
@@ -54,25 +82,29 @@ export function layoutGraph(o) {
     textWidth(pText, m.small),
     textWidth(sym("y", "t"), m.font),
   );
-  const left = m.pad + rowLabelW + 2 * m.pad;
+  const left = m.pad + rowLabelW + m.pad;
   const loss = gc >= 0 && gc === chains.length - 1;
   const boxW = m.font * 1.8;
-  const right = (loss ? m.pitchMin * 0.45 + boxW : 0) + m.pad;
+  const right = (loss ? m.lossGap + boxW : 0) + m.pad;
+  const lead = leadDistance(chains, m);
 
-  // Horizontal budget: share the columns between the chains, compress long ones.
+  // Horizontal budget: every step gets a column of at least colMin when they fit; each
+  // chain's first interval is `lead` wide (room for the weight labels); long chains are
+  // compressed to first and last steps around a "… k steps …" gap.
   const ctxW = Math.max(m.pitchMin, textWidth("context", m.small) + m.nodeW + 12 * m.k);
   const fixedPx = chains.reduce((s, c) => s + (c.h0 ? 0 : ctxW), 0);
   const h0Cols = chains.filter((c) => c.h0).length;
   const usable = Math.max(0, o.width - left - right - fixedPx);
-  const budget = usable / m.pitchMin - h0Cols;
+  const leadExtra = (p) => chains.length * Math.max(0, 2 * lead - 2 * p);
+  const budget = (usable - leadExtra(m.colMin)) / m.colMin - h0Cols;
   const totalT = chains.reduce((s, c) => s + c.T, 0);
-  const gapWidth = (T) => Math.max(0.8 * m.pitchMin, textWidth(`${T} steps`, m.small) + 10 * m.k);
+  const gapWidth = (T) => Math.max(1.5 * m.colMin, textWidth(`${T} steps`, m.small) + 6 * m.k);
   const placed = chains.map((c, ci) => {
     const gapW = gapWidth(c.T);
     const share = chains.length === 1 ? budget : (budget * c.T) / totalT;
     const forced = ci === primary && o.tCursor >= 1 ? [o.tCursor] : [];
     const pins = ci === gc && o.truncate > 0 ? [c.T - o.truncate] : [];
-    const steps = chooseSteps(c.T, share, pins, gapW / m.pitchMin, forced);
+    const steps = chooseSteps(c.T, share, pins, gapW / m.colMin, forced);
     return { chain: c, gapW, cols: columnsFor(steps, c.T, c.h0) };
   });
   let unitCols = 0;
@@ -83,8 +115,9 @@ export function layoutGraph(o) {
       else unitCols += 1;
     }
   }
-  const pitch = Math.min(m.pitchMax, Math.max(m.pitchMin, (usable - gapPx) / unitCols));
-  const contentW = left + right + fixedPx + gapPx + pitch * unitCols;
+  const pitch = fitPitch(usable - gapPx, unitCols, chains.length, lead, m);
+  const firstW = Math.max(pitch, 2 * lead - pitch);
+  const contentW = left + right + fixedPx + gapPx + pitch * unitCols + leadExtra(pitch);
   let width = Math.max(o.width, contentW);
   const offset = Math.max(0, (o.width - contentW) / 2);
 
@@ -128,8 +161,8 @@ export function layoutGraph(o) {
     const top = chain.layers - 1;
     const chainX0 = cursorX;
     if (!chain.h0) cursorX += ctxW;
-    for (const col of cols) {
-      col.w = col.kind === "gap" ? gapW : pitch;
+    for (const [i, col] of cols.entries()) {
+      col.w = col.kind === "gap" ? gapW : i === 0 ? firstW : pitch;
       col.x = cursorX;
       col.chain = ci;
       cursorX += col.w;
@@ -189,10 +222,10 @@ export function layoutGraph(o) {
         if (first)
           add(
             wxh.label,
-            cx + 5 * m.k,
+            cx - 5 * m.k,
             (y1 + y2) / 2 + m.small * 0.35,
             m.small,
-            "start",
+            "end",
             "wlabel",
           ).matrix = wxh.key;
       }
@@ -216,10 +249,10 @@ export function layoutGraph(o) {
         if (first)
           add(
             w.label,
-            cx + 5 * m.k,
+            cx - 5 * m.k,
             (y1 + y2) / 2 + m.small * 0.35,
             m.small,
-            "start",
+            "end",
             "wlabel",
           ).matrix = w.key;
       }
@@ -245,12 +278,13 @@ export function layoutGraph(o) {
         });
         const labelHere = chain.y === "all" ? first : t === chain.T;
         if (labelHere && o.outputLayer) {
+          const before = chain.y === "all";
           add(
             w.label,
-            cx + 5 * m.k,
+            cx + (before ? -5 : 5) * m.k,
             y2 + (y1 - y2) * 0.3 + m.small * 0.35,
             m.small,
-            "start",
+            before ? "end" : "start",
             "wlabel",
           ).matrix = w.key;
         }
@@ -350,6 +384,7 @@ export function layoutGraph(o) {
   const tok = placeTokens(tokens, placed[0].cols, pitch, m, y);
   width = Math.max(width, tok.right);
   y = tok.bottom;
+  for (const lab of labels) width = Math.max(width, lab.box.x1 + m.pad / 2);
   const height = y + m.pad;
   return {
     width,

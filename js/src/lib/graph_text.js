@@ -43,7 +43,7 @@ export function sym(base, sub, sup) {
  */
 export function metrics(presenter, layers = 1) {
   const k = presenter ? 1.5 : 1;
-  const cellW = 18 * k;
+  const cellW = 12 * k;
   return {
     k,
     font: 13 * k,
@@ -56,7 +56,12 @@ export function metrics(presenter, layers = 1) {
     maxSlots: layers >= 3 ? 5 : layers === 2 ? 6 : 8,
     ioR: 7 * k,
     line: 1.6 * k,
-    pitchMin: cellW + 40 * k,
+    // Narrowest step column of the unrolled graph: every timestep gets a column as long as
+    // they fit at this pitch (about 13 at 560 px, 33 at 1200 px).
+    colMin: 30 * k,
+    // Spacing of the rolled view's cells and the gap before the loss box.
+    pitchMin: 58 * k,
+    lossGap: 18 * k,
     pitchMax: 120 * k,
     vGap: 40 * k,
     layerGap: 44 * k,
