@@ -14,7 +14,7 @@ import {
 } from "./lib/gradient_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
-import { createShell, scheduleDraws, setCommonData } from "./lib/view_shell.js";
+import { createShell, scheduleDraws, setCommonData, setPlotHeight } from "./lib/view_shell.js";
 
 const EVENTS = [
   "log10_jacobian_norms",
@@ -254,9 +254,9 @@ function render({ model, el }) {
     }
     // Two legend entries per row; the plot keeps its own height whatever the legend needs.
     const legendRows = Math.ceil(traces.filter((t) => t.showlegend !== false).length / 2);
+    const height = (presenter ? 440 : 300) + legendRows * (size.font + 10);
     const layout = {
-      ...baseLayout(theme, size, `${T}:${range.join(",")}`),
-      height: (presenter ? 440 : 300) + legendRows * (size.font + 10),
+      ...baseLayout(theme, size, `${T}:${range.join(",")}`, views.width(), height),
       margin: { l: 10, r: 10, t: 10, b: 10 },
       showlegend: true,
       legend: {
@@ -282,6 +282,7 @@ function render({ model, el }) {
       shapes,
       annotations,
     };
+    setPlotHeight(shell.plot, height);
     await Plotly.react(shell.plot, traces, layout, plotConfig("rnnviz-gradients"));
     setCommonData(shell.root, model);
     shell.root.dataset.vanishing = vanishing ? "yes" : "no";
@@ -293,9 +294,7 @@ function render({ model, el }) {
     shell.root.dataset.drawn = String(Number(shell.root.dataset.drawn ?? 0) + 1);
   };
 
-  const views = scheduleDraws(el, shell.plot, draw, () => {
-    if (Plotly) Plotly.Plots.resize(shell.plot);
-  });
+  const views = scheduleDraws(el, shell.plot, draw);
   loader.promise.then((P) => {
     clearTimeout(slow);
     Plotly = P;

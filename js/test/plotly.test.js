@@ -97,6 +97,6 @@ test("plotConfig keeps only the png download and hides the logo", () => {
   const c = plotConfig("x");
   assert.deepEqual(c.modeBarButtons, [["toImage"]]);
   assert.equal(c.displaylogo, false);
-  assert.equal(c.responsive, true);
+  assert.equal(c.responsive, false);
   assert.equal(c.toImageButtonOptions.filename, "x");
 });

@@ -89,10 +89,14 @@ export function loadPlotly(model, options = {}) {
   return { promise: state.promise, cleanup };
 }
 
-/** Plotly config shared by the views: responsive, only "download png" in the mode bar. */
+/**
+ * Plotly config shared by the views: only "download png" in the mode bar. Not
+ * `responsive`: the views track their width themselves and pass explicit sizes, so that
+ * plotly never has to measure the page (a forced reflow of the whole notebook).
+ */
 export function plotConfig(filename) {
   return {
-    responsive: true,
+    responsive: false,
     displaylogo: false,
     modeBarButtons: [["toImage"]],
     toImageButtonOptions: { format: "png", filename, scale: 2 },
@@ -103,14 +107,23 @@ export function plotConfig(filename) {
  * Layout fields every view shares (fonts, colours, transparent background).
  * `revision` keeps the user's zoom across redraws while it is unchanged: pass something
  * that changes with the data's extent so that new settings are shown in full.
+ * `width` and `height` are explicit (no autosize): plotly then reads no sizes from the DOM.
  */
-export function baseLayout(theme, size, revision = "rnnviz") {
+export function baseLayout(
+  theme,
+  size,
+  revision = "rnnviz",
+  width = undefined,
+  height = undefined,
+) {
   return {
+    width,
+    height,
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { family: theme.font, size: size.font, color: theme.fg },
     hoverlabel: { font: { family: theme.font, size: size.font } },
-    autosize: true,
+    autosize: width === undefined,
     uirevision: revision,
   };
 }

@@ -21,7 +21,7 @@ const CSS = `
 .rnnviz-view .rnnviz-chip { white-space: nowrap; margin-right: 1.3em; display: inline-block; }
 .rnnviz-view .rnnviz-yes { color: var(--jp-success-color1, #1a7f37); font-weight: 600; }
 .rnnviz-view .rnnviz-no { color: var(--jp-warn-color0, #bc4c00); font-weight: 600; }
-.rnnviz-view .rnnviz-plot { width: 100%; }
+.rnnviz-view .rnnviz-plot { width: 100%; contain: strict; }
 .rnnviz-view .rnnviz-status { font-size: 12px; color: var(--jp-ui-font-color2, #57606a);
   margin: 2px 4px; min-height: 0; }
 .rnnviz-view.rnnviz-presenter .rnnviz-title { font-size: 24px; }
@@ -97,40 +97,98 @@ export function setCommonData(root, model) {
   root.dataset.presenter = String(Boolean(model.get("presenter")));
 }
 
+const FRAME_KEY = "__rnnvizFrame";
+/** Fallback when requestAnimationFrame does not fire (a hidden tab): draw anyway. */
+export const FRAME_FALLBACK_MS = 100;
+
 /**
- * Run `draw` at most once per microtask burst (several traits change in one update),
- * redraw on theme switches and on size changes; returns the cleanup.
+ * Run `job` in the page's next animation frame, together with every other job queued
+ * for that frame (all plotly views of the page draw in one frame, not one per message).
+ * @param {() => void} job
+ * @param {object} [scope] where the page-wide queue lives (globalThis; tests pass their own)
  */
-export function scheduleDraws(el, plot, draw, onResize) {
+export function inNextFrame(job, scope = globalThis) {
+  let q = scope[FRAME_KEY];
+  if (!q) {
+    q = { jobs: [], armed: false };
+    scope[FRAME_KEY] = q;
+  }
+  q.jobs.push(job);
+  if (q.armed) return;
+  q.armed = true;
+  let raf = null;
+  let timer = null;
+  const run = () => {
+    if (!q.armed) return;
+    q.armed = false;
+    if (raf !== null) scope.cancelAnimationFrame?.(raf);
+    clearTimeout(timer);
+    const jobs = q.jobs;
+    q.jobs = [];
+    for (const j of jobs) j();
+  };
+  if (typeof scope.requestAnimationFrame === "function") raf = scope.requestAnimationFrame(run);
+  timer = setTimeout(run, raf === null ? 0 : FRAME_FALLBACK_MS);
+}
+
+/**
+ * Run `draw(width)` at most once per animation frame (several traits change in one
+ * update, and the views of one Explorer update together), redraw on theme switches and
+ * on width changes; returns {schedule, theme, width, cleanup}.
+ *
+ * The plot's width is tracked with a ResizeObserver so that a draw can give plotly an
+ * explicit size (no layout read, no forced reflow); `theme()` is read once and again
+ * only when the page's theme changes.
+ */
+export function scheduleDraws(el, plot, draw, scope = globalThis) {
   let queued = false;
   let running = Promise.resolve();
+  let theme = null;
+  let width = 0;
+  const job = () => {
+    queued = false;
+    running = running.then(draw).catch((error) => console.error("rnnviz view:", error));
+  };
   const schedule = () => {
     if (queued) return;
     queued = true;
-    queueMicrotask(() => {
-      queued = false;
-      running = running.then(draw).catch((error) => console.error("rnnviz view:", error));
-    });
+    inNextFrame(job, scope);
   };
-  const stopTheme = watchTheme(el, schedule);
-  let lastWidth = -1;
+  const stopTheme = watchTheme(el, () => {
+    theme = null;
+    schedule();
+  });
   const resize =
     typeof ResizeObserver === "undefined"
       ? null
       : new ResizeObserver((entries) => {
-          const width = Math.round(entries[0]?.contentRect.width ?? 0);
-          if (width > 0 && width !== lastWidth) {
-            lastWidth = width;
-            onResize();
+          const w = Math.round(entries[0]?.contentRect.width ?? 0);
+          if (w > 0 && w !== width) {
+            width = w;
+            schedule();
           }
         });
   resize?.observe(plot);
   return {
     schedule,
-    theme: () => readTheme(el),
+    theme: () => {
+      theme ??= readTheme(el);
+      return theme;
+    },
+    /** The plot's width in px (measured once if the observer has not reported yet). */
+    width: () => {
+      if (width <= 0) width = Math.round(plot.clientWidth) || 0;
+      return width > 0 ? width : 600;
+    },
     cleanup: () => {
       stopTheme();
       resize?.disconnect();
     },
   };
+}
+
+/** Give the plot area its height (it is a layout boundary: `contain: strict`). */
+export function setPlotHeight(plot, height) {
+  const value = `${height}px`;
+  if (plot.style.height !== value) plot.style.height = value;
 }
