@@ -6,15 +6,20 @@ to its control both ways: ``ex.units = 32`` moves the slider and redraws the vie
 slider drag changes ``ex.units``.
 
 Latest wins, never a queue: a change only marks the Explorer dirty and schedules one
-flush on the kernel's event loop a moment later (``FLUSH_DELAY``); every change that
-arrives before it runs — a slider drag sends many — is folded into that one flush, which
-builds one frame from the settings *as they are then*. Outside an event loop (plain
-Python, tests) each change is applied at once.
+flush on the kernel's event loop; every change that arrives before it runs is folded into
+that one flush, which builds one frame from the settings *as they are then*. When the
+Explorer is idle (its last flush ended at least ``FLUSH_DELAY`` ago) the flush runs on
+the loop's next turn, so a single key press redraws at once; during a burst — a slider
+drag, or the messages that queued up while a big frame was being built — the next flush
+waits until ``FLUSH_DELAY`` after the end of the previous one, so the burst costs one
+frame per ``FLUSH_DELAY`` at most. Outside an event loop (plain Python, tests) each
+change is applied at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import ipywidgets as widgets
@@ -29,7 +34,8 @@ from rnnviz.widgets.heatmap import StateHeatmap
 
 __all__ = ["FLUSH_DELAY", "Explorer", "explore"]
 
-#: Seconds between the first change of a burst and the frame build that applies it.
+#: Seconds from the end of one flush to the earliest next one (coalesces bursts); a change
+#: arriving later than that after the last flush is applied on the loop's next turn.
 FLUSH_DELAY = 0.03
 
 
@@ -113,6 +119,7 @@ class Explorer(widgets.VBox):
         self._depth = 0
         self._dirty = False
         self._scheduled = False
+        self._last_flush = float("-inf")  # time.monotonic() at the end of the last flush
         self._frame: Frame | None = None
         self.frame_builds = 0
         self.controls = build_controls()
@@ -233,7 +240,11 @@ class Explorer(widgets.VBox):
             self._flush()
         elif not self._scheduled:
             self._scheduled = True
-            loop.call_later(FLUSH_DELAY, self._flush)
+            wait = self._last_flush + FLUSH_DELAY - time.monotonic()
+            if wait > 0:  # a burst: fold everything until then into one flush
+                loop.call_later(wait, self._flush)
+            else:  # idle: apply it on the loop's next turn
+                loop.call_soon(self._flush)
 
     def _flush(self) -> None:
         """Build one frame from the current settings and show it on every view."""
@@ -241,6 +252,12 @@ class Explorer(widgets.VBox):
         if not self._dirty:
             return
         self._dirty = False
+        try:
+            self._show_current()
+        finally:
+            self._last_flush = time.monotonic()
+
+    def _show_current(self) -> None:
         try:
             frame = build_frame(**self.settings)
         except (TypeError, ValueError) as error:

@@ -241,6 +241,27 @@ def test_changes_interleaved_with_loop_turns_are_coalesced(ex):
     assert ex.graph.units == 41
 
 
+def test_an_isolated_change_is_applied_on_the_next_loop_turn(ex):
+    async def presses():
+        ex.units = 17  # idle: no flush so far
+        assert ex.frame_builds == 1
+        await asyncio.sleep(0)  # one turn of the loop, no FLUSH_DELAY wait
+        assert ex.frame_builds == 2
+        assert ex.heatmap.values.shape == (17, 8)
+        ex.units = 18  # just after a flush: part of a burst, applied FLUSH_DELAY later
+        await asyncio.sleep(0)
+        assert ex.frame_builds == 2
+        await asyncio.sleep(FLUSH_DELAY * 3)
+        assert ex.frame_builds == 3
+        ex.units = 19  # idle again
+        await asyncio.sleep(0)
+        assert ex.frame_builds == 4
+
+    asyncio.run(presses())
+    assert ex.heatmap.values.shape == (19, 8)
+    assert ex.graph.units == 19
+
+
 def test_frame_property_applies_pending_changes(ex):
     async def change_then_read():
         ex.timesteps = 5
