@@ -91,9 +91,12 @@ function render({ model, el }) {
   const shapes = document.createElement("aside");
   shapes.className = "rg-shapes";
   body.append(figure, shapes);
+  // The notes sit under the SVG, and the figure is centred beside a taller shapes panel,
+  // so that no empty band opens between the graph and what follows.
   const notes = document.createElement("ul");
   notes.className = "rg-notes";
-  root.append(style, toolbar, body, notes);
+  figure.appendChild(notes);
+  root.append(style, toolbar, body);
   el.appendChild(root);
 
   let draws = 0;

@@ -41,7 +41,7 @@ export const GRAPH_CSS = `
 .rnnviz-graph .rg-legend sub, .rnnviz-graph .rg-legend sup { font-size: 0.72em; line-height: 0; }
 .rnnviz-graph .rg-legend sub { vertical-align: -0.3em; }
 .rnnviz-graph .rg-scale { display: inline-block; width: 5em; height: 0.7em; border: 1px solid var(--rg-border); vertical-align: middle; }
-.rnnviz-graph .rg-body { display: flex; flex-wrap: wrap; gap: 0.8em; align-items: flex-start; }
+.rnnviz-graph .rg-body { display: flex; flex-wrap: wrap; gap: 0.8em; align-items: center; }
 .rnnviz-graph .rg-figure { flex: 1 1 40em; min-width: 0; }
 .rnnviz-graph.presenter .rg-figure { flex-basis: 100%; }
 .rnnviz-graph.presenter .rg-shapes { flex-basis: 100%; }

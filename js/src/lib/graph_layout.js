@@ -18,7 +18,7 @@ function leadDistance(chains, m) {
   let lead = m.colMin;
   for (const chain of chains) {
     for (let l = 0; l < chain.layers; l++) {
-      lead = Math.max(lead, m.nodeW + w("hh", chain, l) + 10 * m.k);
+      lead = Math.max(lead, m.nodeW + w("hh", chain, l) + 12 * m.k);
       lead = Math.max(lead, w("xh", chain, l) + h0Half + 11 * m.k);
     }
     lead = Math.max(lead, w("hy", chain, chain.layers - 1) + h0Half + 11 * m.k);
@@ -82,7 +82,7 @@ export function layoutGraph(o) {
     textWidth(pText, m.small),
     textWidth(sym("y", "t"), m.font),
   );
-  const left = m.pad + rowLabelW + m.pad;
+  const left = m.pad + rowLabelW + m.pad / 2;
   const loss = gc >= 0 && gc === chains.length - 1;
   const boxW = m.font * 1.8;
   const right = (loss ? m.lossGap + boxW : 0) + m.pad;
