@@ -153,9 +153,44 @@ def test_timesteps_change_the_columns_units_do_not(mount):
     assert len(long) < 40  # compressed: first and last steps around a gap column
 
 
+def test_every_timestep_gets_a_column_while_they_fit(mount):
+    # Host 840 px: the figure is about 580 px beside the shapes panel (a default Lab cell).
+    page = mount(UnrolledGraph.from_settings(timesteps=12, units=16), width=840)
+    width = page.evaluate("() => document.querySelector('.rg-figure').clientWidth")
+    assert 560 <= width <= 600
+    assert _steps(page) == list(range(13))
+    shown = {}
+    for T in (20, 200):
+        steps = _steps(mount(UnrolledGraph.from_settings(timesteps=T, units=16), width=840))
+        assert steps[:2] == [0, 1]
+        assert steps[-1] == T
+        shown[T] = len(steps)
+    assert shown[20] >= 10
+    assert abs(shown[200] - shown[20]) <= 1  # the width is full: the gap label changes
+    wide = mount(UnrolledGraph.from_settings(timesteps=20, units=16), width=1480)
+    assert _steps(wide) == list(range(21))
+
+
+def test_cells_use_the_heatmap_colour_scale_in_both_themes(mount):
+    for dark, zero in [(False, "rgb(247, 247, 247)"), (True, "rgb(38, 38, 38)")]:
+        page = mount(UnrolledGraph.from_settings(timesteps=5, units=4), dark=dark)
+        fills = page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="h-node"][data-t="0"] rect.cell')]
+                   .map((r) => r.getAttribute('fill'))"""
+        )
+        assert fills == [zero] * 4  # h_0 = 0: the neutral colour of the scale
+        legend = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.rg-scale')).backgroundImage"
+        )
+        assert zero in legend
+
+
 @pytest.mark.parametrize(
     ("settings", "width"),
     [
+        ({"units": 16, "timesteps": 10}, 840),
+        ({"units": 16, "timesteps": 15, "layers": 2}, 840),
+        ({"units": 16, "timesteps": 20}, 1480),
         ({"units": 256, "timesteps": 200, "truncate": 30}, 1256),
         ({"units": 256, "timesteps": 200, "truncate": 30, "presenter": True}, 1256),
         ({"units": 12, "timesteps": 30, "layers": 3, "truncate": 10, "presenter": True}, 1256),
