@@ -3,7 +3,7 @@
 import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
 import { colourRange, cursorShapes, heatmapRows, symbol } from "./lib/heatmap_data.js";
-import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
+import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {
   createSelect,
@@ -45,6 +45,7 @@ function render({ model, el }) {
   }, 8000);
 
   let Plotly = null;
+  let drawnKey = null; // everything but z of the last full draw (JSON)
   const loader = loadPlotly(model);
 
   const draw = async () => {
@@ -119,8 +120,14 @@ function render({ model, el }) {
       shapes: cursor.shapes,
       annotations: cursor.annotations,
     };
-    setPlotHeight(shell.plot, height);
-    await Plotly.react(shell.plot, [trace], layout, plotConfig("rnnviz-heatmap"));
+    // Only the values changed (a slider step at the same shape): redraw just the image.
+    const key = JSON.stringify([{ ...trace, z: undefined, x: units, y: timesteps }, layout]);
+    const fast = clipped === 0 && key === drawnKey && redrawHeatmapZ(shell.plot, z);
+    if (!fast) {
+      setPlotHeight(shell.plot, height);
+      await Plotly.react(shell.plot, [trace], layout, plotConfig("rnnviz-heatmap"));
+      drawnKey = clipped === 0 ? key : null;
+    }
     shell.status.textContent =
       clipped > 0 ? `${clipped} values beyond the colour range (overflow) drawn at its edge` : "";
     setCommonData(shell.root, model);
@@ -130,6 +137,7 @@ function render({ model, el }) {
     shell.root.dataset.zmax = String(range[1]);
     shell.root.dataset.clipped = String(clipped);
     shell.root.dataset.drawn = String(Number(shell.root.dataset.drawn ?? 0) + 1);
+    shell.root.dataset.fastDraws = String(Number(shell.root.dataset.fastDraws ?? 0) + fast);
   };
 
   const views = scheduleDraws(el, shell.plot, draw);
