@@ -104,7 +104,11 @@ export function paramsText(nParams, layers, architecture) {
 /** One-line caption above the table. */
 export function shapesCaption(s) {
   const parts = [];
-  if (s.layers > 1) parts.push("layer 1 shown; the layers above read units features");
+  if (s.layers > 1) {
+    parts.push(
+      "shapes of layer 1; each layer above reads the h_t of the layer below: its W_xh has units rows, not features",
+    );
+  }
   if (GATES[s.cell])
     parts.push(`${s.cell.toUpperCase()}: ${GATES[s.cell]} gates → ${GATES[s.cell]}·units columns`);
   return parts.join(". ");
