@@ -14,15 +14,18 @@ The spectral norm of every J_t
 ------------------------------
 ‖J‖₂ = √λ_max(J Jᵀ). All J_t map into the same space (that of h_T), so the top *left*
 singular vectors of J_{t+1} are a good start for J_t. Each norm is computed by a
-warm-started Krylov (Davidson-style) iteration on A = J Jᵀ, never formed (A v = J (Jᵀ v)):
-the basis starts with the previous step's top ``_BLOCK`` Ritz vectors and grows by the
-residual of the current top Ritz pair and Krylov directions, fully re-orthogonalised.
-It stops when the Ritz residual r satisfies r ≤ τ θ, or r² ≤ τ θ · gap with r ≤ 10⁻⁴ θ
-(θ the top Ritz value, gap to the next one, τ = 10⁻¹²): the relative error of θ = σ² is
-then ~10⁻¹². If it has not converged after ``_MAX_EXTRA`` new vectors, the exact norm is
-used (as for small matrices, below). Small matrices (fewer than ``_EXACT_BELOW`` rows or
-columns) are done exactly instead — √λ_max of the Gram matrix, one batched
-``eigvalsh`` per ``_SVD_CHUNK`` steps — which is faster there.
+warm-started Davidson iteration on A = J Jᵀ, never formed: the basis Q starts with the
+previous step's top ``_BLOCK`` Ritz vectors and grows by the residual of the current top
+Ritz pair and a Lanczos direction, fully re-orthogonalised; only B = Q J is kept (the
+Rayleigh quotient is B Bᵀ, and A Qᵀy = J (Bᵀ y)), so a new vector costs one
+matrix–vector product and a Ritz solve one more. A basis of ``_KMAX`` vectors is cut back
+to its top ``_KEEP`` Ritz vectors (thick restart). It stops when the Ritz residual r
+satisfies r ≤ τ θ, or r² ≤ τ θ · gap with r ≤ 10⁻⁴ θ (θ the top Ritz value, gap to the next
+one, τ = 10⁻¹²): the relative error of θ = σ² is then ~10⁻¹². If it has not converged
+after ``_MAX_EXTRA`` new vectors, the exact norm is used (as for small matrices, below).
+Small matrices (fewer than ``_EXACT_BELOW`` rows or columns) are done exactly instead —
+√λ_max of the Gram matrix, one batched ``eigvalsh`` per ``_SVD_CHUNK`` steps — which is
+faster there.
 
 Overflow and underflow
 ----------------------
@@ -48,9 +51,11 @@ __all__ = ["WRT", "chain", "check_wrt", "jacobian_norms", "spectral_norms"]
 WRT: tuple[str, ...] = ("state", "cell", "input")
 
 _EXACT_BELOW = 96  # exact SVD when min(rows, cols) is below this
-_BLOCK = 6  # width of the warm-started block
-_CHECK = 3  # new Krylov vectors between convergence checks
-_MAX_EXTRA = 40  # Krylov vectors added before falling back to the exact norm
+_BLOCK = 8  # width of the warm-started block
+_CHECK = 2  # new Krylov vectors between convergence checks
+_KMAX = 32  # basis size that triggers a thick restart …
+_KEEP = 12  # … down to this many Ritz vectors
+_MAX_EXTRA = 120  # Krylov vectors added before falling back to the exact norm
 _TOL = 1e-12
 _SVD_CHUNK = 64  # exact path: matrices per batched SVD call
 _RESCALE = 64  # keep the chain's largest entry within 2^±_RESCALE
@@ -98,14 +103,13 @@ except Exception:  # pragma: no cover - other NumPy layouts
     _eigh = np.linalg.eigh
 
 
-def _ritz(Q, AQ, k):
-    """Top Ritz pair of A on span(Q[:, :k]) and its residual norm."""
-    H = Q[:, :k].T @ AQ[:, :k]
-    evals, evecs = _eigh(0.5 * (H + H.T))
+def _ritz(Q, B, H, k, M):
+    """Top Ritz pair of A = M Mᵀ on span(Q[:k]) and its residual vector."""
+    evals, evecs = _eigh(H[:k, :k])
     theta = max(evals[-1], 0.0)
     gap = theta - evals[-2] if k > 1 else theta
     y = evecs[:, -1]
-    r = AQ[:, :k] @ y - theta * (Q[:, :k] @ y)
+    r = M @ (y @ B[:k]) - theta * (y @ Q[:k])  # A Q y − θ Q y, with A Qᵀ y = M (Bᵀ y)
     return theta, gap, evecs, r
 
 
@@ -119,43 +123,62 @@ def _converged(resid: float, theta: float, gap: float) -> bool:
 
 
 def _block_krylov(M: np.ndarray, V0: np.ndarray):
-    """Top singular value of M (rows × cols): warm-started Krylov on A = M Mᵀ.
+    """Top singular value of M (rows × cols): warm-started Davidson iteration on A = M Mᵀ.
 
-    The basis is span{V0, r, A r, A² r, …}: the warm block V0 (rows × p, orthonormal:
-    last step's top-p Ritz vectors) plus the Krylov space of the residual r = A y − θ y of
-    its top Ritz pair (θ, y), fully re-orthogonalised; A is never formed
-    (A v = M (Mᵀ v)). Every ``_CHECK`` new vectors the Rayleigh–Ritz pair is recomputed,
-    checked with :func:`_converged`, and the expansion restarts from its residual.
+    The basis Q (k × rows, orthonormal rows) starts with the warm block V0ᵀ (last step's
+    top-p Ritz vectors) and grows by the residual r = A y − θ y of the current top Ritz
+    pair (θ, y), then by Lanczos directions A q (``_CHECK`` new vectors between Ritz
+    solves), fully re-orthogonalised. Only B = Q M (k × cols) is kept: the Rayleigh
+    quotient H = Q A Qᵀ = B Bᵀ grows by one row per new vector (one matrix–vector product,
+    q M) and A Qᵀ y = M (Bᵀ y) costs one more per Ritz solve, so A is never formed. A basis
+    of ``_KMAX`` vectors is compressed to its top ``_KEEP`` Ritz vectors (thick restart),
+    which keeps every Ritz solve small.
 
     Returns (sigma, top-p Ritz vectors (rows × p), converged).
     """
     m, p = V0.shape
-    kmax = min(m, p + _MAX_EXTRA)
-    Q = np.empty((m, kmax))
-    AQ = np.empty((m, kmax))
-    Q[:, :p] = V0
-    AQ[:, :p] = M @ (M.T @ V0)
-    k = p
-    theta, gap, evecs, r = _ritz(Q, AQ, k)
+    kmax = min(m, max(_KMAX, p + _CHECK))
+    Q = np.empty((kmax, m))
+    B = np.empty((kmax, M.shape[1]))
+    H = np.empty((kmax, kmax))
+    Q[:p] = V0.T
+    B[:p] = Q[:p] @ M
+    H[:p, :p] = B[:p] @ B[:p].T
+    k, added = p, 0
     while True:
+        theta, gap, evecs, r = _ritz(Q, B, H, k, M)
         resid = sqrt(r @ r)
         done = _converged(resid, theta, gap)
-        if done or k == kmax or resid == 0.0:
-            return np.sqrt(theta), Q[:, :k] @ evecs[:, : -p - 1 : -1], done
-        for _ in range(min(_CHECK, kmax - k)):
+        if done or resid == 0.0 or added >= _MAX_EXTRA or k == m:
+            return sqrt(theta), (evecs[:, : -p - 1 : -1].T @ Q[:k]).T, done
+        if k == kmax:  # thick restart on the top Ritz vectors
+            keep = evecs[:, -_KEEP:]
+            Q[:_KEEP] = keep.T @ Q[:k]
+            B[:_KEEP] = keep.T @ B[:k]
+            H[:_KEEP, :_KEEP] = B[:_KEEP] @ B[:_KEEP].T
+            k = _KEEP
+        grown = k
+        for j in range(min(_CHECK, kmax - k)):
+            if j:
+                r = M @ B[k - 1]  # Lanczos direction A q_{k−1}
             before = sqrt(r @ r)
-            r = r - Q[:, :k] @ (Q[:, :k].T @ r)  # orthogonalise against the basis …
+            r = r - (Q[:k] @ r) @ Q[:k]  # orthogonalise against the basis …
             nr = sqrt(r @ r)
             if nr < 0.5 * before:  # … twice when cancellation was large (DGKS)
-                r = r - Q[:, :k] @ (Q[:, :k].T @ r)
+                r = r - (Q[:k] @ r) @ Q[:k]
                 nr = sqrt(r @ r)
             if nr <= 1e-14 * before:
                 break  # the basis already holds an invariant subspace
-            Q[:, k] = r / nr
-            AQ[:, k] = M @ (M.T @ Q[:, k])
-            r = AQ[:, k]
+            Q[k] = r / nr
+            b = Q[k] @ M
+            B[k] = b
+            h = B[: k + 1] @ b
+            H[: k + 1, k] = h
+            H[k, : k + 1] = h
             k += 1
-        theta, gap, evecs, r = _ritz(Q, AQ, k)  # restart from the Ritz residual
+            added += 1
+        if k == grown:  # nothing new to add: the Ritz pair is as good as it gets
+            return sqrt(theta), (evecs[:, : -p - 1 : -1].T @ Q[:k]).T, done
 
 
 def _exact_norms(M: np.ndarray) -> np.ndarray:
@@ -264,9 +287,22 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
 
     if wrt == "state":
         out[:, T] = 1.0
+    # ‖∂h_T/∂h_t‖₂ by Krylov without a cell state: the norm σ of the unscaled product comes
+    # first; when its entries are finite and σ ∈ (u·2^−64, 2^64), every entry lies in
+    # [σ/u, σ] ⊂ (2^−64, 2^64), so _rescale would change nothing and its pass is skipped.
+    fast = wrt == "state" and not exact and J_c is None
+    lo = _SAFE_LO * u
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         for t in range(T, 0, -1):
             step = cell._step_vjp(res, t, J_h, J_c)
+            if fast and not status.any():
+                J_next = step.dh_prev
+                if np.isfinite(np.add.reduce(J_next.reshape(B, -1), axis=1)).all():
+                    sigma, V_next = spectral_norms(J_next, V, method)
+                    if np.all((sigma > lo) & (sigma < _SAFE_HI)):
+                        J_h, V = J_next, V_next
+                        store(t - 1, sigma, E, status)
+                        continue
             if wrt == "cell":
                 record(t, step.dc_total)
             elif wrt == "input":

@@ -61,6 +61,17 @@ def test_closed_form_orthogonal_scaled(units, act, s):
     assert not res.overflowed
 
 
+@pytest.mark.parametrize("s", [0.25, 4.0])
+def test_closed_form_krylov_across_the_rescaling_band(s):
+    """100 units (Krylov path), (s Qᵀ)^(T−t) with s^40 = 2^±80: the chain leaves 2^±64 and
+    is rescaled on the way, and every norm is still s^(T−t)."""
+    T = 40
+    cell = SimpleRNN(units=100, features=2, activation="linear", weight_scale=s, seed=3)
+    res = cell.run(np.zeros((1, T, 2)))
+    want = s ** np.arange(T, -1, -1, dtype=float)
+    np.testing.assert_allclose(res.jacobian_norms()[0], want, rtol=1e-10)
+
+
 def test_closed_form_overflow_is_inf_and_flagged():
     """Linear, s = 2, T = 1100: 2^(T−t) exceeds float64 for T − t ≥ 1024."""
     T = 1100
