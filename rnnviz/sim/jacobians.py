@@ -158,10 +158,11 @@ def _block_krylov(M: np.ndarray, V0: np.ndarray):
             H[:_KEEP, :_KEEP] = B[:_KEEP] @ B[:_KEEP].T
             k = _KEEP
         grown = k
+        before = resid
         for j in range(min(_CHECK, kmax - k)):
             if j:
-                r = M @ B[k - 1]  # Lanczos direction A q_{k−1}
-            before = sqrt(r @ r)
+                r = M @ B[k - 1]  # Lanczos direction A q_{k−1} = M (Mᵀ q_{k−1})
+                before = sqrt(r @ r)
             r = r - (Q[:k] @ r) @ Q[:k]  # orthogonalise against the basis …
             nr = sqrt(r @ r)
             if nr < 0.5 * before:  # … twice when cancellation was large (DGKS)
@@ -169,8 +170,9 @@ def _block_krylov(M: np.ndarray, V0: np.ndarray):
                 nr = sqrt(r @ r)
             if nr <= 1e-14 * before:
                 break  # the basis already holds an invariant subspace
-            Q[k] = r / nr
-            b = Q[k] @ M
+            q = r / nr
+            Q[k] = q
+            b = q @ M
             B[k] = b
             h = B[: k + 1] @ b
             H[: k + 1, k] = h
