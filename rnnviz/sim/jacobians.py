@@ -183,19 +183,23 @@ def _block_krylov(M: np.ndarray, V0: np.ndarray):
             return sqrt(theta), (evecs[:, : -p - 1 : -1].T @ Q[:k]).T, done
 
 
-def _exact_norms(M: np.ndarray) -> np.ndarray:
+def _exact_norms(M: np.ndarray, scaled: bool = False) -> np.ndarray:
     """‖M‖₂ over the last two axes: √λ_max of the smaller Gram matrix (M Mᵀ or Mᵀ M).
 
     Each matrix is first divided by its largest entry, so the Gram matrix neither overflows
     nor underflows; λ_max is then accurate to a few ulps of itself, and so is σ_max (only
-    small singular values suffer from squaring).
+    small singular values suffer from squaring). ``scaled=True`` skips that division for
+    matrices whose largest entries already lie in [2^−65, 2^64] (or that are 0), such as the
+    rescaled chain: their Gram matrices are safe as they are.
     """
-    scale = np.abs(M).max(axis=(-2, -1), keepdims=True)
-    scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
-    M = M / scale
+    if not scaled:
+        scale = np.abs(M).max(axis=(-2, -1), keepdims=True)
+        scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
+        M = M / scale
     Mt = np.swapaxes(M, -1, -2)
     G = M @ Mt if M.shape[-2] <= M.shape[-1] else Mt @ M
-    return np.sqrt(np.maximum(np.linalg.eigvalsh(G)[..., -1], 0.0)) * scale[..., 0, 0]
+    sigma = np.sqrt(np.maximum(np.linalg.eigvalsh(G)[..., -1], 0.0))
+    return sigma if scaled else sigma * scale[..., 0, 0]
 
 
 def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "auto"):
@@ -273,7 +277,7 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     def flush():
         if pending:
             cols, mats, Es, statuses = zip(*pending, strict=True)
-            sigma = _exact_norms(np.stack(mats))  # (steps, batch)
+            sigma = _exact_norms(np.stack(mats), scaled=wrt == "state")  # (steps, batch)
             store(list(cols), sigma, np.stack(Es), np.stack(statuses))
             pending.clear()
 
