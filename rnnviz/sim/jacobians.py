@@ -170,13 +170,11 @@ def _block_krylov(M: np.ndarray, V0: np.ndarray):
                 nr = sqrt(r @ r)
             if nr <= 1e-14 * before:
                 break  # the basis already holds an invariant subspace
-            q = r / nr
-            Q[k] = q
-            b = q @ M
-            B[k] = b
-            h = B[: k + 1] @ b
-            H[: k + 1, k] = h
-            H[k, : k + 1] = h
+            q = Q[k]
+            np.divide(r, nr, out=q)
+            b = B[k]
+            np.matmul(q, M, out=b)
+            H[k, : k + 1] = B[: k + 1] @ b  # _eigh reads only the lower triangle
             k += 1
             added += 1
         if k == grown:  # nothing new to add: the Ritz pair is as good as it gets
