@@ -12,7 +12,7 @@ import {
   truncatedSpan,
   widenRange,
 } from "./lib/gradient_data.js";
-import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
+import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import { createShell, scheduleDraws, setCommonData, setPlotHeight } from "./lib/view_shell.js";
 
@@ -101,6 +101,7 @@ function render({ model, el }) {
     shell.status.textContent = "waiting for the kernel to send plotly.js (is it running?)";
   }, 8000);
   let Plotly = null;
+  let drawnKey = null; // everything but the y values of the last full draw (JSON)
   const loader = loadPlotly(model);
 
   const draw = async () => {
@@ -282,8 +283,19 @@ function render({ model, el }) {
       shapes,
       annotations,
     };
-    setPlotHeight(shell.plot, height);
-    await Plotly.react(shell.plot, traces, layout, plotConfig("rnnviz-gradients"));
+    // Only the curves' values changed (a weight-scale step): redraw just the lines.
+    const key = JSON.stringify([traces.map((t) => ({ ...t, y: t.y.length })), layout]);
+    const fast =
+      key === drawnKey &&
+      redrawScatterY(
+        shell.plot,
+        traces.map((t) => t.y),
+      );
+    if (!fast) {
+      setPlotHeight(shell.plot, height);
+      await Plotly.react(shell.plot, traces, layout, plotConfig("rnnviz-gradients"));
+      drawnKey = key;
+    }
     setCommonData(shell.root, model);
     shell.root.dataset.vanishing = vanishing ? "yes" : "no";
     shell.root.dataset.overflow = String(over.x.length);
@@ -291,6 +303,7 @@ function render({ model, el }) {
     shell.root.dataset.truncate = String(model.get("truncate"));
     shell.root.dataset.yrange = range.join(",");
     shell.root.dataset.curves = String(series.length);
+    shell.root.dataset.fastDraws = String(Number(shell.root.dataset.fastDraws ?? 0) + fast);
     shell.root.dataset.drawn = String(Number(shell.root.dataset.drawn ?? 0) + 1);
   };
 

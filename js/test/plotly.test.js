@@ -100,3 +100,58 @@ test("plotConfig keeps only the png download and hides the logo", () => {
   assert.equal(c.responsive, false);
   assert.equal(c.toImageButtonOptions.filename, "x");
 });
+
+test("the fast redraws refuse plots that are not in the expected state", async () => {
+  const { redrawHeatmapZ, redrawScatterY } = await import("../src/lib/plotly.js");
+  assert.equal(redrawHeatmapZ(null, [[1]]), false);
+  assert.equal(
+    redrawHeatmapZ({ _fullData: [{ type: "scatter" }], calcdata: [[{ z: [[1]] }]] }, [[1]]),
+    false,
+  );
+  const plot = () => {
+    throw new Error("must not draw");
+  };
+  const layer = { empty: () => false };
+  const gd = {
+    _fullData: [{ type: "heatmap", _module: { plot } }],
+    calcdata: [[{ z: [[1, 2]] }]],
+    _fullLayout: { _plots: { xy: { plot: { select: () => layer } } } },
+    data: [{ z: [[1, 2]] }],
+  };
+  assert.equal(redrawHeatmapZ(gd, [[1, 2, 3]]), false); // another shape: a full draw
+  assert.deepEqual(gd.calcdata[0][0].z, [[1, 2]]); // nothing changed
+  const scatter = {
+    _fullData: [{ type: "scatter", visible: true, _module: { plot } }],
+    calcdata: [[{ y: 1 }, { y: 2 }]],
+    _fullLayout: { _plots: { xy: { plot: { select: () => layer }, yaxis: { type: "log" } } } },
+    data: [{ y: [1, 2] }],
+  };
+  assert.equal(redrawScatterY(scatter, [[1, 2, 3]]), false); // another length
+  assert.equal(redrawScatterY(scatter, [[1], [2]]), false); // another number of traces
+  assert.deepEqual(scatter.data[0].y, [1, 2]);
+});
+
+test("redrawScatterY maps values a log axis cannot show to plotly's gap (undefined)", async () => {
+  const { redrawScatterY } = await import("../src/lib/plotly.js");
+  const calls = [];
+  const plot = (...args) => calls.push(args);
+  const layer = { empty: () => false };
+  const gd = {
+    _fullData: [
+      { type: "scatter", visible: true, _module: { plot } },
+      { type: "scatter", visible: "legendonly", _module: { plot } },
+    ],
+    calcdata: [[{ y: 1 }, { y: 2 }, { y: 3 }], [{ y: 1 }]],
+    _fullLayout: { _plots: { xy: { plot: { select: () => layer }, yaxis: { type: "log" } } } },
+    data: [{ y: [1, 2, 3] }, { y: [1] }],
+  };
+  assert.equal(redrawScatterY(gd, [[0.5, 0, Number.NaN], [7]]), true);
+  assert.deepEqual(
+    gd.calcdata[0].map((p) => p.y),
+    [0.5, undefined, undefined],
+  );
+  assert.equal(gd.calcdata[1][0].y, 1); // hidden (legend only) traces are not drawn
+  assert.deepEqual(gd.data[1].y, [7]); // but keep their new values for the next full draw
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0][2].length, 1); // only the visible trace's calcdata
+});

@@ -169,3 +169,47 @@ export function redrawHeatmapZ(gd, z) {
   plot(gd, plotinfo, [cd], layer);
   return true;
 }
+
+/**
+ * Swap the y values of every drawn scatter trace and redraw just the traces (not the
+ * axes, legend or annotations), like `redrawHeatmapZ` for line plots. Valid only when
+ * nothing but the y values changed (same traces, x, layout and fixed axis ranges).
+ * Returns false, having changed nothing, when the plot is not in the expected state.
+ * @param {HTMLElement} gd the plot div
+ * @param {ArrayLike<number>[]} ys new y of each trace, in the order of the plot's traces
+ */
+export function redrawScatterY(gd, ys) {
+  const full = gd?._fullData;
+  const calc = gd?.calcdata;
+  const plotinfo = gd?._fullLayout?._plots?.xy;
+  if (!full || !calc || !plotinfo?.plot || full.length !== ys.length) return false;
+  const log = plotinfo.yaxis?.type === "log";
+  const drawn = [];
+  for (let i = 0; i < full.length; i++) {
+    const trace = full[i];
+    if (trace.type !== "scatter" || gd.data[i]?.y?.length !== ys[i].length) return false;
+    if (trace.visible !== true) continue;
+    if (calc[i]?.length !== ys[i].length || typeof trace._module?.plot !== "function") return false;
+    drawn.push(i);
+  }
+  const layer = plotinfo.plot.select("g.scatterlayer");
+  if (drawn.length === 0 || layer.empty()) return false;
+  for (let i = 0; i < full.length; i++) {
+    const y = ys[i];
+    gd.data[i].y = y; // what plotly's next react, toImage and hover read
+    full[i].y = y;
+    const cd = calc[i];
+    if (full[i].visible !== true) continue;
+    for (let k = 0; k < cd.length; k++) {
+      const v = Number(y[k]);
+      cd[k].y = Number.isFinite(v) && (!log || v > 0) ? v : undefined; // plotly's BADNUM
+    }
+  }
+  full[drawn[0]]._module.plot(
+    gd,
+    plotinfo,
+    drawn.map((i) => calc[i]),
+    layer,
+  );
+  return true;
+}
