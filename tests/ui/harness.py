@@ -26,21 +26,14 @@ from typing import Any
 
 import nbformat
 
+from rnnviz.export._svg import CHROMIUM_ARGS  # one list of flags for every headless run
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 CHROMIUM = "/usr/bin/chromium"
 ENSURE_SCRIPT = "scripts/ensure-chromium.sh"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TOKEN = "rnnviz-ui-test"
 EXPLORE_NOTEBOOK = "explore.ipynb"
 EXPLORE_CELLS = ["import rnnviz; ex = rnnviz.explore(); ex"]
