@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "explore", "sim"]
@@ -14,12 +16,11 @@ __all__ = ["__version__", "explore", "sim"]
 def __getattr__(name: str):
     # Widgets are imported lazily so that ``import rnnviz.sim`` never pulls in
     # ipywidgets, anywidget or plotly.
+    # ``from rnnviz import sim`` inside this hook would call the hook again (the
+    # submodule is not an attribute until it has been imported), so import it by
+    # its full name.
     if name == "sim":
-        from rnnviz import sim
-
-        return sim
+        return importlib.import_module("rnnviz.sim")
     if name == "explore":
-        from rnnviz.widgets import explore
-
-        return explore
+        return importlib.import_module("rnnviz.widgets").explore
     raise AttributeError(f"module 'rnnviz' has no attribute {name!r}")
