@@ -1,0 +1,45 @@
+"""The wheel carries rnnviz's licence and the notices of every bundled JS dependency."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        timeout=600,
+    )
+    (path,) = out.glob("rnnviz-*.whl")
+    return zipfile.ZipFile(path)
+
+
+def test_repo_has_the_mit_licence():
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License")
+    assert "Permission is hereby granted" in text
+
+
+@pytest.mark.slow
+def test_wheel_ships_licence_and_third_party_notices(wheel):
+    names = wheel.namelist()
+    (licence,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    assert wheel.read(licence).decode() == (ROOT / "LICENSE").read_text()
+    notices = wheel.read("rnnviz/static/THIRD_PARTY_NOTICES.txt").decode()
+    deps = json.loads((ROOT / "js" / "package.json").read_text())["dependencies"]
+    for name in deps:
+        assert f"\n{name} " in notices, name
+    assert "Permission is hereby granted" in notices
+    for js in (n for n in names if n.startswith("rnnviz/static/") and n.endswith(".js")):
+        assert b"THIRD_PARTY_NOTICES.txt" in wheel.read(js)[:200], js
