@@ -25,7 +25,13 @@ LAB_FLAGS := --ip=$(HOST) --port=$(PORT) --LabApp.news_url=None \
   --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
   --LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: install-lab
+# JupyterLab's defaults for this venv: no "get Jupyter news?" prompt over the views.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_OVERRIDES): share/lab-overrides.json $(LAB_STAMP)
+	mkdir -p $(dir $@) && cp $< $@
+
+lab: install-lab $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.open_browser=$${OPEN_BROWSER:-True} notebooks/start_here.ipynb
 
 # Present offline: the lecture notebook as a Voila app (template without CDN fonts).

@@ -77,11 +77,13 @@ def is_local(url: str) -> bool:
 
 # --------------------------------------------------------------------------- servers
 
+#: What ``make lab`` installs as the venv's JupyterLab defaults (no news prompt).
+LAB_OVERRIDES = json.loads((Path(__file__).parents[2] / "share" / "lab-overrides.json").read_text())
+
 LAB_SETTINGS = {
     # No news feed, no "new version available" toast, no consent question.
     "@jupyterlab/apputils-extension:notification": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
+        **LAB_OVERRIDES["@jupyterlab/apputils-extension:notification"],
         "doNotDisturbMode": True,
     },
     # Render every cell (no virtual scrolling), so off-screen widgets exist in the DOM.
