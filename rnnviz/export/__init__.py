@@ -14,6 +14,9 @@ Three exports, none needing a running kernel afterwards:
 ``to_figures(frame)``
     plotly.py figures ``{"heatmap", "gradients"}`` built from a frame, for
     ``fig.write_html(...)`` or further editing.
+``static_page(source)``
+    The same page as one notebook output (an iframe), for course notebooks published as
+    static HTML: ``rnnviz.explore(..., static=True)`` returns it.
 ``graph_svg(source, path=None)``
     The unrolled graph as an SVG file. The graph is drawn by the *same* JS view, in the
     standalone page, inside headless Chromium (needs ``playwright`` and a Chromium: the
@@ -25,6 +28,15 @@ from __future__ import annotations
 
 from rnnviz.export._figures import to_figures
 from rnnviz.export._html import DEFAULT_SWEEPS, page_html, to_html
+from rnnviz.export._static import StaticPage, static_page
 from rnnviz.export._svg import graph_svg
 
-__all__ = ["DEFAULT_SWEEPS", "graph_svg", "page_html", "to_figures", "to_html"]
+__all__ = [
+    "DEFAULT_SWEEPS",
+    "StaticPage",
+    "graph_svg",
+    "page_html",
+    "static_page",
+    "to_figures",
+    "to_html",
+]

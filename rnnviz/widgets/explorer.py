@@ -368,16 +368,25 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def explore(**settings: Any) -> Explorer:
+def explore(*, static: bool = False, **settings: Any) -> Any:
     """Open the interactive Explorer.
 
     Parameters
     ----------
+    static : bool
+        False (default): the live Explorer. True: a kernel-free
+        :class:`rnnviz.export.StaticPage` of the same views (hover, time scrubber and a
+        precomputed weight-scale sweep), for course notebooks published as static HTML
+        (nbconvert, Jupyter Book): its output needs no kernel and no network.
     **settings
         Any of units (1–256), timesteps (1–200), weight_scale (0.05–3), cell ("rnn",
         "lstm", "gru"), activation, input, architecture, return_sequences, layers (1–3),
         truncate (0 = full BPTT), features, batch, seed, init, output_units,
         decoder_steps, overlay ("none", "weight_scale", "cell"), and presenter.
+
+    Returns
+    -------
+    Explorer, or StaticPage when ``static=True``.
 
     Raises
     ------
@@ -386,4 +395,22 @@ def explore(**settings: Any) -> Explorer:
     ValueError
         For a value out of range.
     """
-    return Explorer(**settings)
+    if not isinstance(static, (bool, np.bool_)):
+        raise TypeError(
+            f"static (a kernel-free page instead of live widgets) must be True or False; "
+            f"got {type(static).__name__} {static!r}."
+        )
+    explorer = Explorer(**settings)
+    if not static:
+        return explorer
+    from rnnviz.export import static_page
+
+    page = static_page(explorer)
+    _close_tree(explorer)  # the live widgets were only needed to build the page
+    return page
+
+
+def _close_tree(widget: Any) -> None:
+    for child in getattr(widget, "children", ()) or ():
+        _close_tree(child)
+    widget.close()
