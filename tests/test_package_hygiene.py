@@ -41,5 +41,6 @@ def test_wheel_ships_licence_and_third_party_notices(wheel):
     for name in deps:
         assert f"\n{name} " in notices, name
     assert "Permission is hereby granted" in notices
+    assert "rnnviz/sim/models/sine_lstm.npz" in names  # the shipped trained model
     for js in (n for n in names if n.startswith("rnnviz/static/") and n.endswith(".js")):
         assert b"THIRD_PARTY_NOTICES.txt" in wheel.read(js)[:200], js
