@@ -14,9 +14,15 @@ import {
 } from "./lib/gradient_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
-import { createShell, scheduleDraws, setCommonData, setPlotHeight } from "./lib/view_shell.js";
+import {
+  createShell,
+  onChanges,
+  scheduleDraws,
+  setCommonData,
+  setPlotHeight,
+} from "./lib/view_shell.js";
 
-const EVENTS = [
+const TRAITS = [
   "log10_jacobian_norms",
   "log10_dh_norms",
   "log10_bound",
@@ -29,9 +35,7 @@ const EVENTS = [
   "overflowed",
   "overlay",
   "weight_scale",
-]
-  .map((name) => `change:${name}`)
-  .join(" ");
+];
 
 const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
 const NORM = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖<sub>2</sub>";
@@ -314,14 +318,14 @@ function render({ model, el }) {
     shell.status.textContent = "";
     views.schedule();
   });
-  model.on(EVENTS, views.schedule);
+  const stopWatching = onChanges(model, TRAITS, views.schedule);
   views.schedule();
 
   return () => {
     clearTimeout(slow);
     loader.cleanup();
     views.cleanup();
-    model.off(EVENTS, views.schedule);
+    stopWatching();
     if (Plotly) Plotly.purge(shell.plot);
   };
 }

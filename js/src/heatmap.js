@@ -8,12 +8,13 @@ import { sizes } from "./lib/theme.js";
 import {
   createSelect,
   createShell,
+  onChanges,
   scheduleDraws,
   setCommonData,
   setPlotHeight,
 } from "./lib/view_shell.js";
 
-const EVENTS = [
+const TRAITS = [
   "values",
   "quantity",
   "quantities",
@@ -24,9 +25,7 @@ const EVENTS = [
   "phase",
   "presenter",
   "tokens",
-]
-  .map((name) => `change:${name}`)
-  .join(" ");
+];
 
 function render({ model, el }) {
   const shell = createShell(el, "rnnviz-heatmap");
@@ -147,14 +146,14 @@ function render({ model, el }) {
     shell.status.textContent = "";
     views.schedule();
   });
-  model.on(EVENTS, views.schedule);
+  const stopWatching = onChanges(model, TRAITS, views.schedule);
   views.schedule();
 
   return () => {
     clearTimeout(slow);
     loader.cleanup();
     views.cleanup();
-    model.off(EVENTS, views.schedule);
+    stopWatching();
     if (Plotly) Plotly.purge(shell.plot);
   };
 }

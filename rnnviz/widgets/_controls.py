@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from rnnviz.widgets._controls_settings import SPECS
+from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS
 
 __all__ = ["CSS", "Controls", "build_controls", "set_presenter", "time_to_cursor"]
 
@@ -39,18 +40,10 @@ CSS = """<style>
 .rnnviz-explorer.rnnviz-presenter button { font-size: 20px; }
 </style>"""
 
-_INPUT_LABELS = {
-    "sine": "sine waves",
-    "noise": "noise",
-    "impulse": "impulse at t = 1",
-    "zeros": "zeros",
-    "sentence": "sentence (the cat sat on the mat)",
-}
-_OVERLAY_LABELS = {"none": "nothing", "weight_scale": "weight scales", "cell": "RNN / LSTM / GRU"}
 
-
-def _options(name: str, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    return [((labels or {}).get(c, c), c) for c in SPECS[name].choices]
+def _options(name: str) -> list[tuple[str, str]]:
+    labels = CHOICE_LABELS.get(name, {})
+    return [(labels.get(c, c), c) for c in SPECS[name].choices]
 
 
 def time_to_cursor(time: int, timesteps: int) -> tuple[int, str]:
@@ -78,8 +71,9 @@ class Controls:
     box: widgets.Box
 
 
-def _int_slider(name: str, description: str) -> widgets.IntSlider:
+def _int_slider(name: str) -> widgets.IntSlider:
     spec = SPECS[name]
+    description = LABELS[name]
     return widgets.IntSlider(
         value=spec.default,
         min=spec.low,
@@ -96,41 +90,41 @@ def build_controls() -> Controls:
     spec = SPECS["weight_scale"]
     dropdown = {"style": _FULL, "layout": widgets.Layout(width="auto")}
     by_setting: dict[str, widgets.Widget] = {
-        "units": _int_slider("units", "units"),
-        "timesteps": _int_slider("timesteps", "timesteps"),
+        "units": _int_slider("units"),
+        "timesteps": _int_slider("timesteps"),
         "weight_scale": widgets.FloatSlider(
             value=spec.default,
             min=spec.low,
             max=spec.high,
-            step=0.05,
-            description="weight scale",
-            readout_format=".2f",
+            step=FLOAT_STEP["weight_scale"][0],
+            description=LABELS["weight_scale"],
+            readout_format=f".{FLOAT_STEP['weight_scale'][1]}f",
             style=_FULL,
             continuous_update=True,
             layout=widgets.Layout(width="auto", min_width="260px"),
         ),
         "cell": widgets.ToggleButtons(
-            options=[("RNN", "rnn"), ("LSTM", "lstm"), ("GRU", "gru")],
-            description="cell",
+            options=_options("cell"),
+            description=LABELS["cell"],
             style={**_FULL, "button_width": BUTTON_WIDTH[False]},
         ),
         "activation": widgets.Dropdown(
-            options=_options("activation"), description="activation", **dropdown
+            options=_options("activation"), description=LABELS["activation"], **dropdown
         ),
         "input": widgets.Dropdown(
-            options=_options("input", _INPUT_LABELS), description="input", **dropdown
+            options=_options("input"), description=LABELS["input"], **dropdown
         ),
         "architecture": widgets.Dropdown(
-            options=_options("architecture"), description="architecture", **dropdown
+            options=_options("architecture"), description=LABELS["architecture"], **dropdown
         ),
         "return_sequences": widgets.Checkbox(
-            value=True, description="return_sequences", indent=False, style=_FULL
+            value=True, description=LABELS["return_sequences"], indent=False, style=_FULL
         ),
-        "truncate": _int_slider("truncate", "truncate BPTT (0 = off)"),
-        "layers": _int_slider("layers", "layers"),
+        "truncate": _int_slider("truncate"),
+        "layers": _int_slider("layers"),
         "overlay": widgets.Dropdown(
-            options=_options("overlay", _OVERLAY_LABELS),
-            description="compare gradients with",
+            options=_options("overlay"),
+            description=LABELS["overlay"],
             **dropdown,
         ),
     }

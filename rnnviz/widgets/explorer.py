@@ -321,6 +321,18 @@ class Explorer(widgets.VBox):
             + f" · <b>{f.n_params:,}</b> parameters (independent of timesteps){warn}"
         )
 
+    # -- hosts ---------------------------------------------------------------------------------
+    def _display_(self) -> Any:
+        """marimo's display hook. marimo renders anywidgets but not ipywidgets containers,
+        so there the Explorer shows its anywidget ``ControlPanel`` above the three views."""
+        import marimo as mo
+
+        from rnnviz.widgets.control_panel import bind_panel
+
+        if getattr(self, "panel", None) is None:
+            self.panel = bind_panel(self)
+        return mo.vstack([self.panel, *self.views])
+
     # -- text ---------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         # ipywidgets cuts text/plain at 110 characters; the full text helps where no

@@ -192,3 +192,16 @@ export function setPlotHeight(plot, height) {
   const value = `${height}px`;
   if (plot.style.height !== value) plot.style.height = value;
 }
+
+/**
+ * Call `callback` on a change of any of `traits`; returns the function that stops it.
+ * One listener per trait: Backbone (JupyterLab, Voila) also accepts a space-separated
+ * list of events, but marimo's model takes one event name per call and ignores the rest.
+ */
+export function onChanges(model, traits, callback) {
+  const events = traits.map((name) => `change:${name}`);
+  for (const event of events) model.on(event, callback);
+  return () => {
+    for (const event of events) model.off(event, callback);
+  };
+}
