@@ -30,7 +30,10 @@ import numpy as np
 from rnnviz.sim.activations import _sigmoid
 from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, _readonly, matmul_rows
 
-__all__ = ["LSTM"]
+__all__ = ["DEFAULT_FORGET_BIAS", "LSTM"]
+
+#: Initial forget-gate bias b_f, as Keras' ``unit_forget_bias=True`` (the one copy of it).
+DEFAULT_FORGET_BIAS = 1.0
 
 
 class LSTM(Cell):
@@ -58,7 +61,7 @@ class LSTM(Cell):
     _candidate_index: ClassVar[int] = 2
     _forget_bias: float | None = None  # None: weights set by with_weights / from_torch / …
 
-    def __init__(self, *args, forget_bias: float = 1.0, **kwargs) -> None:
+    def __init__(self, *args, forget_bias: float = DEFAULT_FORGET_BIAS, **kwargs) -> None:
         forget_bias = _check_forget_bias(forget_bias)  # before anything is built
         super().__init__(*args, **kwargs)
         if self._bias is not None:
