@@ -174,3 +174,11 @@ def test_05_explorer_view_lstm_above_rnn_and_far_above_gru_until_forget_bias_0()
     assert 10 < lstm1 / rnn < 30  # "about 18 times above the Elman RNN's"
     assert lstm1 / gru > 1000  # "thousands of times above the GRU's"
     assert lstm0 < min(rnn, gru)  # "fall below both"
+
+
+def test_05_gated_curve_rises_above_the_elman_bound_at_forget_bias_3():
+    frame = build_frame(timesteps=40, cell="lstm", forget_bias=3.0)
+    assert 5 < frame.jacobian_norms[0] < 15  # "ends near 9"
+    sigma, gamma = frame.theory.sigma_max, frame.theory.gamma
+    assert (gamma * sigma) ** 40 == pytest.approx(1.0)  # "(γ σ_max(U_c))^40 = 1"
+    assert frame.theory.matrix == "U_c"
