@@ -80,6 +80,20 @@ def test_imported_weights_win_over_forget_bias():
     assert cell.forget_bias == 3.0  # the original cell is untouched
 
 
+@pytest.mark.parity
+def test_from_torch_keeps_the_modules_forget_bias():
+    torch = pytest.importorskip("torch")
+    from rnnviz.sim import from_torch
+
+    module = torch.nn.LSTM(2, 3)
+    with torch.no_grad():
+        module.bias_ih_l0.zero_()
+        module.bias_hh_l0.copy_(torch.arange(12.0))
+    cell = from_torch(module)
+    np.testing.assert_array_equal(cell.bias, np.arange(12.0))  # f block 3..5, not 1.0
+    assert cell.forget_bias is None
+
+
 def _paths(cell_name, forget_bias=None, seed=0):
     """‖∂h_T/∂c_t‖ (LSTM) or ‖∂h_T/∂h_t‖ at t = 0, T = 40, default-size cells, sine input."""
     x = inputs.make("sine", STEPS, FEATURES, batch=1, seed=seed)
