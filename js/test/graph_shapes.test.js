@@ -44,6 +44,37 @@ test("shape rows name every dimension and list both output choices", () => {
   assert.deepEqual([last.dims, last.value, last.current], ["(batch, units)", "(1, 16)", false]);
 });
 
+test("a PyTorch-imported LSTM lists both biases, b_ih and b_hh", () => {
+  // what from_torch(nn.LSTM(4, 16)).shapes(1, 20) sends: b_ih and b_hh in place of b
+  const shapes = {
+    x: [1, 20, 4],
+    h_0: [1, 16],
+    W_xh: [4, 64],
+    W_hh: [16, 64],
+    b_ih: [64],
+    b_hh: [64],
+    h_t: [1, 16],
+    c_t: [1, 16],
+    output: [1, 20, 16],
+  };
+  const rows = shapeRows(shapes, {
+    cell: "lstm",
+    returnSequences: true,
+    architecture: "many-to-many",
+  });
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    ["x", "h_0", "W_xh", "W_hh", "b_ih", "b_hh", "h_t", "c_t", "output", "output"],
+  );
+  for (const name of ["b_ih", "b_hh"]) {
+    const row = rows.find((r) => r.name === name);
+    assert.equal(row.dims, "(4·units,)");
+    assert.equal(row.value, "(64,)");
+  }
+  assert.match(rows.find((r) => r.name === "b_ih").note, /PyTorch/);
+  assert.match(rows.find((r) => r.name === "b_hh").note, /b_ih \+ b_hh/);
+});
+
 test("many-to-one emphasises the (batch, units) output", () => {
   const rows = shapeRows(
     { ...rnnShapes, output: [1, 16] },

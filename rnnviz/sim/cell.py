@@ -118,6 +118,9 @@ class Cell(abc.ABC):
     n_gates: ClassVar[int] = 1
     _split_bias: ClassVar[bool] = False  # GRU: bias is (2, 3·units)
     _candidate_index: ClassVar[int] = 0  # which gate block makes the candidate state
+    #: The source framework's separate bias vectors whose sum is ``bias`` (set by
+    #: ``from_torch`` for nn.RNN / nn.LSTM: ("b_ih", "b_hh")); None: one bias, as Keras.
+    _framework_biases: tuple[str, ...] | None = None
 
     def __init__(
         self,
@@ -212,6 +215,7 @@ class Cell(abc.ABC):
         rho = float(np.max(np.abs(np.linalg.eigvals(block))))
         new._configure(u, f, self._act, rho, self._seed, "custom", self._out_act,
                        kernel, recurrent, bias, W_hy, b_y)  # fmt: skip
+        new._framework_biases = self._framework_biases  # still counted as its source counts
         return new
 
     # -- read-only attributes -----------------------------------------------------------
@@ -237,9 +241,19 @@ class Cell(abc.ABC):
 
     @property
     def n_params(self) -> int:
-        """Number of trainable numbers; independent of timesteps (weights are shared)."""
+        """Number of trainable numbers, as the source framework counts them.
+
+        Independent of timesteps (weights are shared). rnnviz's own cells and
+        ``from_keras`` count as Keras (``count_params()``): one bias, (gates·units,), or
+        (2, 3·units) for the GRU. A cell from ``from_torch(nn.RNN / nn.LSTM)`` counts as
+        PyTorch, ``sum(p.numel() for p in module.parameters())``: two biases b_ih and
+        b_hh, each (gates·units,), of which the cell only needs the sum ``bias``.
+        """
         arrays = (self._kernel, self._recurrent, self._bias, self._W_hy, self._b_y)
-        return int(sum(a.size for a in arrays if a is not None))
+        n = sum(a.size for a in arrays if a is not None)
+        if self._framework_biases and self._bias is not None:
+            n += (len(self._framework_biases) - 1) * self._bias.size
+        return int(n)
 
     def _candidate_block(self, recurrent: np.ndarray | None = None) -> np.ndarray:
         """The (units, units) recurrent block that feeds the candidate / hidden state."""
@@ -252,7 +266,9 @@ class Cell(abc.ABC):
         """Shapes of every array in one run, keyed by the names shown to learners.
 
         Keys: ``x`` (batch, timesteps, features), ``h_0``, ``W_xh`` (the kernel),
-        ``W_hh`` (the recurrent kernel), ``b`` (if any), ``h_t`` (batch, units), ``c_t``
+        ``W_hh`` (the recurrent kernel), ``b`` (if any; from ``from_torch(nn.RNN /
+        nn.LSTM)`` PyTorch's two biases ``b_ih`` and ``b_hh`` instead, each the shape of
+        ``bias``, which is their sum), ``h_t`` (batch, units), ``c_t``
         (LSTM), ``output`` — (batch, timesteps, units) with ``return_sequences`` else
         (batch, units) — and with an output layer ``W_hy``, ``b_y``, ``y`` (like ``output``
         with output_units).
@@ -267,7 +283,8 @@ class Cell(abc.ABC):
             "W_hh": self._recurrent.shape,
         }
         if self._bias is not None:
-            out["b"] = self._bias.shape
+            for name in self._framework_biases or ("b",):
+                out[name] = self._bias.shape
         out["h_t"] = (batch, u)
         if self.name == "lstm":
             out["c_t"] = (batch, u)

@@ -165,6 +165,9 @@ def from_torch(module: Any):
     SimpleRNN | LSTM | GRU
         With ``units = hidden_size`` and ``features = input_size``;
         ``cell.run(x).states`` equals the module's output for the same x.
+        ``cell.n_params`` is PyTorch's count, ``sum(p.numel() for p in
+        module.parameters())``: for nn.RNN and nn.LSTM with bias it includes both b_ih
+        and b_hh (one gates·units more than Keras' count), and ``cell.shapes()`` lists both.
 
     Raises
     ------
@@ -224,7 +227,12 @@ def from_torch(module: Any):
     weights = keras_weights_from_torch(cell, weight_ih, weight_hh, bias_ih, bias_hh)
     features = weights["kernel"].shape[0]
     units = weights["recurrent_kernel"].shape[0]
-    return _build(cell, features, units, activation, weights)
+    result = _build(cell, features, units, activation, weights)
+    if has_bias and cell != "gru":
+        # PyTorch trains b_ih and b_hh separately: n_params and shapes() count both, as
+        # sum(p.numel() for p in module.parameters()) does (the GRU keeps both already).
+        result._framework_biases = ("b_ih", "b_hh")
+    return result
 
 
 def _keras_activation(value: Any) -> str:
@@ -254,6 +262,7 @@ def from_keras(layer: Any):
     Returns
     -------
     SimpleRNN | LSTM | GRU
+        ``cell.n_params`` equals the layer's ``count_params()``.
 
     Raises
     ------

@@ -10,20 +10,30 @@ Equations (row vectors; σ the logistic sigmoid, f = ``activation``, tanh by def
     c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t             cell state
     h_t = o_t ⊙ f(c_t)                           hidden state
 
+Written per gate, the forget gate is f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f), with W_xf, W_hf
+and b_f the f blocks of W, U and b. ``forget_bias`` is the value b_f starts at (1.0 by
+default, as Keras' ``unit_forget_bias=True``; the other biases start at 0): with b_f = 1 the
+gate starts near σ(1) ≈ 0.73, so the cell path ∂c_t/∂c_{t−1} = diag(f_t) keeps gradient over
+many steps; with b_f = 0 it starts near σ(0) = 0.5 and the gradient halves at every step.
+
 The state carried from step to step is the pair (h_t, c_t); a Jacobian of the whole chain
 therefore moves through (2·units × 2·units) blocks.
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import ClassVar
 
 import numpy as np
 
 from rnnviz.sim.activations import _sigmoid
-from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, matmul_rows
+from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, _readonly, matmul_rows
 
-__all__ = ["LSTM"]
+__all__ = ["DEFAULT_FORGET_BIAS", "LSTM"]
+
+#: Initial forget-gate bias b_f, as Keras' ``unit_forget_bias=True`` (the one copy of it).
+DEFAULT_FORGET_BIAS = 1.0
 
 
 class LSTM(Cell):
@@ -33,12 +43,38 @@ class LSTM(Cell):
     equations. ``run`` also accepts ``c0``; the result has ``cell_states`` (c_1..c_T) and
     ``gates`` ``{"i", "f", "c", "o"}`` each of shape (batch, timesteps, units), where
     ``"c"`` is the candidate g_t.
+
+    Parameters
+    ----------
+    forget_bias : float, keyword-only
+        Initial value of the forget-gate bias b_f in f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f),
+        i.e. of ``bias[units : 2·units]`` (the f block); default 1.0 as Keras
+        (``unit_forget_bias=True``). Any finite real number. Without a bias
+        (``use_bias=False``) there is nothing to initialise and it is ignored, as in Keras.
+    *args, **kwargs
+        As :class:`rnnviz.sim.cell.Cell` (units, features, activation, weight_scale, …).
     """
 
     name: ClassVar[str] = "lstm"
     gate_names: ClassVar[tuple[str, ...]] = ("i", "f", "c", "o")
     n_gates: ClassVar[int] = 4
     _candidate_index: ClassVar[int] = 2
+    _forget_bias: float | None = None  # None: weights set by with_weights / from_torch / …
+
+    def __init__(self, *args, forget_bias: float = DEFAULT_FORGET_BIAS, **kwargs) -> None:
+        forget_bias = _check_forget_bias(forget_bias)  # before anything is built
+        super().__init__(*args, **kwargs)
+        if self._bias is not None:
+            u = self._units
+            bias = np.array(self._bias)
+            bias[u : 2 * u] = forget_bias  # b_f, the f block of b (order i, f, c, o)
+            self._bias = _readonly(bias)
+        self._forget_bias = forget_bias
+
+    @property
+    def forget_bias(self) -> float | None:
+        """The value b_f was initialised to; None once weights were replaced or imported."""
+        return self._forget_bias
 
     def _forward(self, x, h0, c0, careful):
         """x (batch, T, features), h0, c0 (batch, units) → h_1..h_T and c_1..c_T."""
@@ -108,3 +144,18 @@ class LSTM(Cell):
         )
         dh_prev = matmul_rows(dz, self._recurrent.T)  # through z_t = … + h_{t−1} U
         return StepGrads(dz_x=dz, dz_h=dz, dh_prev=dh_prev, dc_prev=dc_prev, dc_total=dc_t)
+
+
+def _check_forget_bias(value: object) -> float:
+    """``forget_bias`` as a finite ``float`` (bool is not a number here)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            "forget_bias (the initial forget-gate bias b_f) must be a finite real number, "
+            f"e.g. 1.0; got {type(value).__name__} {value!r}"
+        )
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(
+            f"forget_bias (the initial forget-gate bias b_f) must be a finite number; got {value}"
+        )
+    return value

@@ -14,7 +14,14 @@ import ipywidgets as widgets
 from rnnviz.widgets._controls_settings import SPECS
 from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS
 
-__all__ = ["CSS", "Controls", "build_controls", "set_presenter", "time_to_cursor"]
+__all__ = [
+    "CSS",
+    "FORGET_BIAS_LABEL",
+    "Controls",
+    "build_controls",
+    "set_presenter",
+    "time_to_cursor",
+]
 
 _FULL = {"description_width": "initial"}  # descriptions are never truncated
 #: Width of a control column and of the cell buttons, normal and presenter.
@@ -85,6 +92,39 @@ def _int_slider(name: str) -> widgets.IntSlider:
     )
 
 
+#: The forget-bias slider's label; it is greyed out (disabled) unless the cell is an LSTM.
+FORGET_BIAS_LABEL = {True: "forget bias b_f", False: "forget bias b_f (LSTM only)"}
+
+
+def _forget_bias_slider() -> widgets.FloatSlider:
+    spec = SPECS["forget_bias"]
+    on = SPECS["cell"].default == "lstm"
+    return widgets.FloatSlider(
+        value=spec.default,
+        min=spec.low,
+        max=spec.high,
+        step=0.1,
+        description=FORGET_BIAS_LABEL[on],
+        disabled=not on,
+        tooltip="initial forget-gate bias b_f of the LSTM: f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f)",
+        readout_format=".1f",
+        style=_FULL,
+        continuous_update=True,
+        layout=widgets.Layout(width="auto", min_width="260px"),
+    )
+
+
+def _follow_cell(cell: widgets.Widget, forget_bias: widgets.FloatSlider) -> None:
+    """Enable the forget-bias slider for the LSTM only (RNN and GRU have no forget gate)."""
+
+    def update(change: dict) -> None:
+        on = change["new"] == "lstm"
+        forget_bias.disabled = not on
+        forget_bias.description = FORGET_BIAS_LABEL[on]
+
+    cell.observe(update, names="value")
+
+
 def build_controls() -> Controls:
     """Create the controls at the default settings (the Explorer links and sets them)."""
     spec = SPECS["weight_scale"]
@@ -108,6 +148,7 @@ def build_controls() -> Controls:
             description=LABELS["cell"],
             style={**_FULL, "button_width": BUTTON_WIDTH[False]},
         ),
+        "forget_bias": _forget_bias_slider(),
         "activation": widgets.Dropdown(
             options=_options("activation"), description=LABELS["activation"], **dropdown
         ),
@@ -129,6 +170,7 @@ def build_controls() -> Controls:
         ),
     }
     by_setting["truncate"].max = SPECS["timesteps"].default
+    _follow_cell(by_setting["cell"], by_setting["forget_bias"])
     timesteps = SPECS["timesteps"].default
     play = widgets.Play(value=0, min=0, max=2 * timesteps + 1, interval=250, description="play")
     time = widgets.IntSlider(

@@ -17,6 +17,7 @@ import numpy as np
 from rnnviz.sim import ACTIVATIONS, CELLS, INITS
 from rnnviz.sim.architectures import ARCHITECTURES
 from rnnviz.sim.inputs import PRESETS
+from rnnviz.sim.lstm import DEFAULT_FORGET_BIAS
 
 __all__ = [
     "DEFAULTS",
@@ -59,6 +60,14 @@ SPECS: dict[str, Spec] = {
     "timesteps": Spec(20, "int", "timesteps T, how many steps are unrolled", 1, 200),
     "weight_scale": Spec(1.0, "float", "scale s of W_hh (its spectral radius)", 0.05, 3.0),
     "cell": Spec("rnn", "choice", "the recurrent cell", choices=CELLS),
+    "forget_bias": Spec(
+        DEFAULT_FORGET_BIAS,
+        "float",
+        "initial LSTM forget-gate bias b_f in f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f); "
+        "used by LSTM cells only",
+        0.0,
+        5.0,
+    ),
     "activation": Spec("tanh", "choice", "the activation f", choices=ACTIVATIONS),
     "input": Spec("sine", "choice", "the input sequence x_1 … x_T", choices=PRESETS),
     "architecture": Spec(

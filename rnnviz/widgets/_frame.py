@@ -112,6 +112,8 @@ def _cells(s: dict[str, Any], offset: int = 0) -> list:
         top = layer == s["layers"] - 1
         if s["cell"] == "rnn" and top and s["output_units"] > 0:
             kwargs["output_units"] = s["output_units"]
+        if s["cell"] == "lstm":  # b_f of the LSTM forget gate; the other cells have none
+            kwargs["forget_bias"] = s["forget_bias"]
         cells.append(make_cell(s["cell"], **kwargs))
     return cells
 
@@ -158,7 +160,7 @@ def build_frame(**settings: Any) -> Frame:
     Parameters
     ----------
     **settings
-        units, timesteps, weight_scale, cell, activation, input, architecture,
+        units, timesteps, weight_scale, cell, forget_bias (LSTM), activation, input, architecture,
         return_sequences, layers, truncate, features, batch, seed, init, output_units,
         decoder_steps, overlay. Missing ones take their defaults.
 

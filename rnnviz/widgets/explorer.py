@@ -77,7 +77,8 @@ class Explorer(widgets.VBox):
     """Sliders and dropdowns for every setting above the unrolled graph, the hidden-state
     heatmap and the gradient-flow plot, all drawn from one frame.
 
-    Settings (all also attributes): units, timesteps, weight_scale, cell, activation,
+    Settings (all also attributes): units, timesteps, weight_scale, cell, forget_bias
+    (LSTM only; its slider is disabled for the other cells), activation,
     input, architecture, return_sequences, layers, truncate, features, batch, seed, init,
     output_units, decoder_steps, overlay; plus ``presenter`` (large fonts and controls).
     """
@@ -86,6 +87,7 @@ class Explorer(widgets.VBox):
     timesteps = Setting("timesteps").tag(setting=True)
     weight_scale = Setting("weight_scale").tag(setting=True)
     cell = Setting("cell").tag(setting=True)
+    forget_bias = Setting("forget_bias").tag(setting=True)
     activation = Setting("activation").tag(setting=True)
     input = Setting("input").tag(setting=True)
     architecture = Setting("architecture").tag(setting=True)
@@ -392,7 +394,8 @@ def explore(*, static: bool = False, **settings: Any) -> Any:
         (nbconvert, Jupyter Book): its output needs no kernel and no network.
     **settings
         Any of units (1–256), timesteps (1–200), weight_scale (0.05–3), cell ("rnn",
-        "lstm", "gru"), activation, input, architecture, return_sequences, layers (1–3),
+        "lstm", "gru"), forget_bias (0–5, LSTM only), activation, input, architecture,
+        return_sequences, layers (1–3),
         truncate (0 = full BPTT), features, batch, seed, init, output_units,
         decoder_steps, overlay ("none", "weight_scale", "cell"), and presenter.
 

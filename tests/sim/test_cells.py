@@ -120,7 +120,10 @@ def test_weight_layouts_and_parameter_count(name, gates, bias_shape):
     assert cell.kernel.shape == (3, 4 * gates)
     assert cell.recurrent_kernel.shape == (4, 4 * gates)
     assert cell.bias.shape == bias_shape
-    assert np.all(cell.bias == 0)
+    expected_bias = np.zeros(bias_shape)
+    if name == "lstm":
+        expected_bias[4:8] = 1.0  # b_f starts at forget_bias = 1 (Keras unit_forget_bias)
+    np.testing.assert_array_equal(cell.bias, expected_bias)
     assert cell.n_params == 3 * 4 * gates + 4 * 4 * gates + int(np.prod(bias_shape))
     no_bias = make_cell(name, units=4, features=3, use_bias=False, output_units=2)
     assert no_bias.bias is None

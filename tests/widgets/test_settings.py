@@ -20,6 +20,7 @@ def test_defaults_are_the_documented_ones():
         "timesteps": 20,
         "weight_scale": 1.0,
         "cell": "rnn",
+        "forget_bias": 1.0,
         "activation": "tanh",
         "input": "sine",
         "architecture": "many-to-many",
@@ -61,6 +62,11 @@ def test_numpy_numbers_are_normalised_to_python():
         ("cell", 3, TypeError, ["cell", "int"]),
         ("return_sequences", 1, TypeError, ["return_sequences", "True or False"]),
         ("layers", 4, ValueError, ["layers", "1 to 3"]),
+        ("forget_bias", -0.5, ValueError, ["forget_bias", "forget-gate bias b_f", "0.0 to 5.0"]),
+        ("forget_bias", 5.5, ValueError, ["forget_bias", "0.0 to 5.0", "got 5.5"]),
+        ("forget_bias", float("nan"), ValueError, ["forget_bias"]),
+        ("forget_bias", "1", TypeError, ["forget_bias", "str"]),
+        ("forget_bias", True, TypeError, ["forget_bias", "bool"]),
     ],
 )
 def test_bad_values_say_what_was_expected_and_given(name, value, error, words):

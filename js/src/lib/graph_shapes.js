@@ -3,6 +3,11 @@
 
 const GATES = { lstm: 4, gru: 3 };
 const GATE_NAMES = { lstm: "i, f, c, o", gru: "z, r, h" };
+/** PyTorch's two biases of nn.RNN / nn.LSTM (a from_torch cell); the cell uses their sum. */
+const TORCH_BIAS_NOTES = {
+  b_ih: "PyTorch's input bias, trained separately",
+  b_hh: "PyTorch's recurrent bias; the cell adds b_ih + b_hh",
+};
 
 /** Named dimensions of an array of the bottom layer. */
 function dimsOf(name, cell, returnSequences, seq2seq) {
@@ -21,6 +26,9 @@ function dimsOf(name, cell, returnSequences, seq2seq) {
       return ["units", g];
     case "b":
       return cell === "gru" ? ["2", g] : [g];
+    case "b_ih":
+    case "b_hh":
+      return [g];
     case "W_hy":
       return ["units", "output_units"];
     case "b_y":
@@ -64,6 +72,7 @@ export function shapeRows(shapes, s) {
     if (GATES[s.cell] && (name === "W_xh" || name === "W_hh")) {
       row.note = `gates ${GATE_NAMES[s.cell]} side by side`;
     }
+    if (name in TORCH_BIAS_NOTES) row.note = TORCH_BIAS_NOTES[name];
     rows.push(row);
   }
   if ("output" in shapes) {
