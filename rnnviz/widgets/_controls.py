@@ -93,7 +93,7 @@ def _int_slider(name: str) -> widgets.IntSlider:
 
 
 #: The forget-bias slider's label; it is greyed out (disabled) unless the cell is an LSTM.
-FORGET_BIAS_LABEL = {True: "forget bias b_f", False: "forget bias b_f (LSTM only)"}
+FORGET_BIAS_LABEL = {True: LABELS["forget_bias"], False: f"{LABELS['forget_bias']} (LSTM only)"}
 
 
 def _forget_bias_slider() -> widgets.FloatSlider:
@@ -103,11 +103,11 @@ def _forget_bias_slider() -> widgets.FloatSlider:
         value=spec.default,
         min=spec.low,
         max=spec.high,
-        step=0.1,
+        step=FLOAT_STEP["forget_bias"][0],
         description=FORGET_BIAS_LABEL[on],
         disabled=not on,
         tooltip="initial forget-gate bias b_f of the LSTM: f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f)",
-        readout_format=".1f",
+        readout_format=f".{FLOAT_STEP['forget_bias'][1]}f",
         style=_FULL,
         continuous_update=True,
         layout=widgets.Layout(width="auto", min_width="260px"),

@@ -13,6 +13,7 @@ LABELS: dict[str, str] = {
     "timesteps": "timesteps",
     "weight_scale": "weight scale",
     "cell": "cell",
+    "forget_bias": "forget bias b_f",
     "activation": "activation",
     "input": "input",
     "architecture": "architecture",
@@ -36,4 +37,9 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
 }
 
 #: Slider step and shown decimals of the float settings.
-FLOAT_STEP: dict[str, tuple[float, int]] = {"weight_scale": (0.05, 2)}
+FLOAT_STEP: dict[str, tuple[float, int]] = {"weight_scale": (0.05, 2), "forget_bias": (0.1, 1)}
+
+#: Settings that only mean something for some cells: setting -> (cells, why it is off).
+ONLY_FOR: dict[str, tuple[tuple[str, ...], str]] = {
+    "forget_bias": (("lstm",), "LSTM only: RNN and GRU cells have no forget gate"),
+}

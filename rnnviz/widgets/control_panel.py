@@ -23,7 +23,7 @@ import traitlets
 
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._controls_settings import SPECS
-from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS
+from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS, ONLY_FOR
 
 __all__ = ["ControlPanel", "bind_panel", "control_specs"]
 
@@ -87,6 +87,9 @@ def bind_panel(explorer: Any) -> ControlPanel:
         with panel.hold_sync():
             panel.values = {n: getattr(explorer, n) for n in names}
             panel.limits = {"truncate": explorer.timesteps}
+            panel.disabled = {
+                name: why for name, (cells, why) in ONLY_FOR.items() if explorer.cell not in cells
+            }
             panel.time_max = 2 * explorer.timesteps + 1
             panel.time = explorer.time
             panel.time_label = explorer.controls.time_label.value

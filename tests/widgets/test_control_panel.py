@@ -37,6 +37,9 @@ def test_panel_shows_the_explorer_settings(bound):
     assert panel.time_max == 21
     assert "W_hh (8, 8)" in panel.status
     assert "<b>" not in panel.status
+    assert "LSTM only" in panel.disabled["forget_bias"]
+    ex.cell = "lstm"
+    assert panel.disabled == {}
 
 
 def test_a_change_in_the_page_goes_through_the_explorer(bound):
