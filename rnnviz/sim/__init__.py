@@ -9,11 +9,12 @@ Never imports a widget library. Public names::
     inputs, theory                input presets; ρ, σ_max, γ and the Pascanu bound
     architectures                 stacking, many-to-one, one-to-many, seq2seq
     from_torch, from_keras        cells from trained PyTorch / Keras layers (lazy imports)
+    tasks, training, optim        sequence tasks; exact training by BPTT (training.fit)
 """
 
 from __future__ import annotations
 
-from rnnviz.sim import _validate, inputs, theory
+from rnnviz.sim import _validate, inputs, optim, tasks, theory, training
 from rnnviz.sim.activations import ACTIVATIONS
 from rnnviz.sim.bptt import Gradients
 from rnnviz.sim.cell import Cell
@@ -62,5 +63,8 @@ __all__ = [
     "from_torch",
     "inputs",
     "make_cell",
+    "optim",
+    "tasks",
     "theory",
+    "training",
 ]
