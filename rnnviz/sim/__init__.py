@@ -10,11 +10,12 @@ Never imports a widget library. Public names::
     architectures                 stacking, many-to-one, one-to-many, seq2seq
     from_torch, from_keras        cells from trained PyTorch / Keras layers (lazy imports)
     pretrained                    small trained models shipped as NumPy weights
+    tasks, training, optim        sequence tasks; exact training by BPTT (training.fit)
 """
 
 from __future__ import annotations
 
-from rnnviz.sim import _validate, inputs, pretrained, theory
+from rnnviz.sim import _validate, inputs, optim, pretrained, tasks, theory, training
 from rnnviz.sim.activations import ACTIVATIONS
 from rnnviz.sim.bptt import Gradients
 from rnnviz.sim.cell import Cell
@@ -63,6 +64,9 @@ __all__ = [
     "from_torch",
     "inputs",
     "make_cell",
+    "optim",
     "pretrained",
+    "tasks",
     "theory",
+    "training",
 ]

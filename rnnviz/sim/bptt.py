@@ -26,13 +26,21 @@ import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
 from rnnviz.sim import _validate
 from rnnviz.sim.cell import _nan_to_inf
 
-__all__ = ["Gradients", "loss_gradients", "vector_norms"]
+__all__ = [
+    "Backward",
+    "Gradients",
+    "backward",
+    "loss_gradients",
+    "vector_norms",
+    "weight_gradients",
+]
 
 
 @dataclass(frozen=True)
@@ -175,18 +183,7 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
         norms = vector_norms(DH)
 
     def parameter_gradients() -> dict:
-        # The weights are shared by every step: their gradients sum over the window.
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            w = slice(stop - 1, T)  # steps stop..T, 0-based
-            X = res.x[:, w].reshape(-1, cell.features)  # x_t
-            H_prev = np.concatenate((res.h0[:, None], res.states[:, :-1]), axis=1)[:, w]
-            dZx, dZh = DZX[:, w].reshape(-1, G), DZH[:, w].reshape(-1, G)
-            params["kernel"] = X.T @ dZx  # Σ_t x_tᵀ dz_t, through x_t W
-            params["recurrent_kernel"] = H_prev.reshape(-1, u).T @ dZh  # Σ_t h_{t−1}ᵀ dz_t
-            if cell.bias is not None and cell._split_bias:
-                params["bias"] = np.stack((dZx.sum(axis=0), dZh.sum(axis=0)))  # b_x, b_h
-            elif cell.bias is not None:
-                params["bias"] = dZx.sum(axis=0)  # through + b
+        params.update(weight_gradients(res, DZX, DZH, stop))
         order = ("kernel", "recurrent_kernel", "bias", "W_hy", "b_y")
         out = {name: _nan_to_inf(params[name]) for name in order if name in params}
         for value in out.values():
@@ -199,3 +196,126 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
             a.flags.writeable = False
     return Gradients(loss=loss, dh=DH, dh_norms=norms, dc=DC, truncate=k,
                      overflowed=overflowed, _params=parameter_gradients)  # fmt: skip
+
+
+def weight_gradients(res, DZX: np.ndarray, DZH: np.ndarray, first: int = 1) -> dict:
+    """Gradients of the cell's shared weights: the sum over steps t = first..T.
+
+    The weights are used at every step, so each gradient sums one contribution per step,
+    computed here as one matrix product per weight from the per-step VJPs.
+
+    Parameters
+    ----------
+    res : RunResult
+    DZX, DZH : ndarray, shape (batch, timesteps, units·gates)
+        ``dz_x`` and ``dz_h`` of every step's :class:`~rnnviz.sim.cell.StepGrads` (step t
+        at index t − 1); DZH may be DZX itself when the two are equal (SimpleRNN, LSTM).
+    first : int
+        First differentiated step (1 = full BPTT; T − k + 1 for a truncation window k).
+
+    Returns
+    -------
+    dict with ``kernel`` (Σ_t x_tᵀ dz_x,t), ``recurrent_kernel`` (Σ_t h_{t−1}ᵀ dz_h,t) and
+    ``bias`` (Σ_t dz_x,t; GRU: the pair (Σ dz_x, Σ dz_h)) when the cell has one.
+    """
+    cell = res.cell
+    T, u = res.timesteps, res.units
+    G = DZX.shape[-1]
+    out = {}
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        w = slice(first - 1, T)  # steps first..T, 0-based
+        X = res.x[:, w].reshape(-1, cell.features)  # x_t
+        if first == 1:
+            H_prev = np.concatenate((res.h0[:, None], res.states[:, :-1]), axis=1)
+        else:
+            H_prev = res.states[:, first - 2 : T - 1]
+        dZx = DZX[:, w].reshape(-1, G)
+        dZh = dZx if DZH is DZX else DZH[:, w].reshape(-1, G)
+        out["kernel"] = X.T @ dZx  # Σ_t x_tᵀ dz_t, through x_t W
+        out["recurrent_kernel"] = H_prev.reshape(-1, u).T @ dZh  # Σ_t h_{t−1}ᵀ dz_t
+        if cell.bias is not None and cell._split_bias:
+            out["bias"] = np.stack((dZx.sum(axis=0), dZh.sum(axis=0)))  # b_x, b_h
+        elif cell.bias is not None:
+            out["bias"] = dZx.sum(axis=0)  # through + b
+    return out
+
+
+class Backward(NamedTuple):
+    """Result of :func:`backward`.
+
+    Attributes
+    ----------
+    dh : ndarray, shape (batch, timesteps+1, units)
+        ∂L/∂h_t for t = 0..T (see :func:`backward` for the truncated forms).
+    params : dict of str → ndarray
+        The cell's weight gradients (see :func:`weight_gradients`).
+    overflowed : bool
+        True if a gradient overflowed (reported as inf, never NaN).
+    """
+
+    dh: np.ndarray
+    params: dict
+    overflowed: bool
+
+
+def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None) -> Backward:
+    """BPTT for a loss on any outputs: ∂L/∂h_t and the weight gradients.
+
+    The loss reaches the states through the outputs: ``dh_out[:, t−1]`` = the direct
+    term ∂L/∂h_t of step t (from y_t = g(h_t W_hy + b_y)), shape (batch, timesteps,
+    units); a loss on the last output only may pass its (batch, units) term alone. The
+    backward loop adds the direct term of each step to the gradient carried back from
+    step t + 1 and pulls the sum through the step's VJP (``cell._step_vjp``).
+
+    Truncation (the states at the cut are constants, ``detach`` in PyTorch):
+
+    * ``start = s`` (window): only steps s+1..T are differentiated; direct terms of steps
+      ≤ s are ignored (those states are computed without gradient); dh_s is the gradient
+      reaching the window's first state, dh_t = 0 for t < s. ``loss_gradients(truncate=k)``
+      is ``start = T − k``.
+    * ``chunk = k`` (chunks): h_k, h_2k, … (and c_t) are detached before they feed the
+      next chunk: every step is differentiated, but the gradient carried back stops at each
+      chunk's first state. There dh_t is the sum of what arrived from above and the
+      state's own direct term (what a training loop that detaches every k steps computes
+      for the detached copy and the original together).
+
+    Returns
+    -------
+    Backward
+    """
+    cell = res.cell
+    B, T, u = res.batch, res.timesteps, res.units
+    G = cell.kernel.shape[1]
+    DH = np.zeros((B, T + 1, u))
+    DZX = np.empty((B, T, G))
+    DZH = None
+    dh = np.zeros((B, 1, u))
+    dc = None
+    last_only = dh_out.ndim == 2
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for t in range(T, start, -1):
+            if not last_only:
+                dh = dh + dh_out[:, t - 1, None]  # + the direct term of step t
+            elif t == T:
+                dh = dh + dh_out[:, None]
+            DH[:, t] += dh[:, 0]
+            g = cell._step_vjp(res, t, dh, dc)  # back through step t (see the cell)
+            DZX[:, t - 1] = g.dz_x[:, 0]
+            if g.dz_h is not g.dz_x:
+                if DZH is None:
+                    DZH = np.zeros((B, T, G))
+                DZH[:, t - 1] = g.dz_h[:, 0]
+            dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
+            if not np.isfinite(dh).all():
+                _nan_to_inf(dh)
+            if chunk is not None and (t - 1) % chunk == 0:  # h_{t−1} starts a chunk
+                DH[:, t - 1] = dh[:, 0]
+                dh = np.zeros((B, 1, u))
+                dc = None
+        if chunk is None or start % chunk:
+            DH[:, start] = dh[:, 0]
+        params = weight_gradients(res, DZX, DZX if DZH is None else DZH, start + 1)
+        for value in params.values():
+            _nan_to_inf(value)
+    overflowed = not (np.isfinite(DH).all() and all(np.isfinite(v).all() for v in params.values()))
+    return Backward(dh=DH, params=params, overflowed=overflowed)

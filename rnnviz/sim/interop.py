@@ -147,7 +147,7 @@ def _build(cell: str, features: int, units: int, activation: str, weights: dict)
     return base.with_weights(kernel=weights["kernel"], recurrent_kernel=weights["recurrent_kernel"])
 
 
-def from_torch(module: Any):
+def from_torch(module: Any, head: Any = None):
     """The rnnviz cell equivalent to a single-layer PyTorch ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU``.
 
     ``nn.RNNCell``, ``nn.LSTMCell`` and ``nn.GRUCell`` are accepted too. ``batch_first``
@@ -159,6 +159,9 @@ def from_torch(module: Any):
     module : torch.nn.RNN | torch.nn.LSTM | torch.nn.GRU
         Unidirectional, ``num_layers=1``, no ``proj_size``, no ``dropout``; ``bias`` either
         way; ``nn.RNN`` with nonlinearity ``"tanh"`` or ``"relu"``.
+    head : torch.nn.Linear, optional
+        An output layer y_t = h_t Aᵀ + b on the hidden state: the cell gets W_hy = Aᵀ
+        (units, out_features), b_y = b (zeros if ``bias=False``), linear output activation.
 
     Returns
     -------
@@ -228,11 +231,32 @@ def from_torch(module: Any):
     features = weights["kernel"].shape[0]
     units = weights["recurrent_kernel"].shape[0]
     result = _build(cell, features, units, activation, weights)
+    if head is not None:
+        result = _with_torch_head(result, head)
     if has_bias and cell != "gru":
         # PyTorch trains b_ih and b_hh separately: n_params and shapes() count both, as
         # sum(p.numel() for p in module.parameters()) does (the GRU keeps both already).
         result._framework_biases = ("b_ih", "b_hh")
     return result
+
+
+def _with_torch_head(cell, head: Any):
+    """``cell`` with the output layer of a PyTorch ``nn.Linear(units, out_features)``."""
+    if _library_class(head, "torch.nn", {"Linear": ""}) is None:
+        raise TypeError(
+            f"head must be a PyTorch nn.Linear(units, out_features); got {type(head).__name__}"
+        )
+    weight = _numpy(head.weight)  # (out_features, in_features)
+    if weight.shape[1] != cell.units:
+        raise ValueError(
+            f"head must take the {cell.units} units of the recurrent layer: "
+            f"nn.Linear({cell.units}, out_features); got nn.Linear({weight.shape[1]}, "
+            f"{weight.shape[0]})"
+        )
+    b_y = _numpy(head.bias) if head.bias is not None else np.zeros(weight.shape[0])
+    from rnnviz.sim.training import with_output_layer
+
+    return with_output_layer(cell, weight.T, b_y)
 
 
 def _keras_activation(value: Any) -> str:

@@ -133,3 +133,14 @@ def test_from_keras_counts_as_keras(kind, use_bias, features, units):
         cell.n_params == make_cell(name, units=units, features=features, use_bias=use_bias).n_params
     )
     assert "b_ih" not in cell.shapes()
+
+
+@pytest.mark.parity
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_torch_layer_with_a_linear_head_counts_both(kind):
+    torch = pytest.importorskip("torch")
+    layer = getattr(torch.nn, kind)(3, 8)
+    head = torch.nn.Linear(8, 2)
+    cell = from_torch(layer, head=head)
+    expected = sum(p.numel() for m in (layer, head) for p in m.parameters())
+    assert cell.n_params == expected
