@@ -14,7 +14,13 @@ import {
 } from "./lib/gradient_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
-import { createShell, scheduleDraws, setCommonData, setPlotHeight } from "./lib/view_shell.js";
+import {
+  createShell,
+  scheduleDraws,
+  setCommonData,
+  setPlotHeight,
+  showUpdating,
+} from "./lib/view_shell.js";
 
 const EVENTS = [
   "log10_jacobian_norms",
@@ -297,6 +303,7 @@ function render({ model, el }) {
       drawnKey = key;
     }
     setCommonData(shell.root, model);
+    showUpdating(shell, model.get("updating"));
     shell.root.dataset.vanishing = vanishing ? "yes" : "no";
     shell.root.dataset.overflow = String(over.x.length);
     shell.root.dataset.underflow = String(under.x.length);
@@ -315,6 +322,10 @@ function render({ model, el }) {
     views.schedule();
   });
   model.on(EVENTS, views.schedule);
+  // Newer settings are being analysed: say so at once, over the last curve; the new curve
+  // (drawn when it arrives) clears it.
+  const onUpdating = () => (model.get("updating") ? showUpdating(shell, true) : views.schedule());
+  model.on("change:updating", onUpdating);
   views.schedule();
 
   return () => {
@@ -322,6 +333,7 @@ function render({ model, el }) {
     loader.cleanup();
     views.cleanup();
     model.off(EVENTS, views.schedule);
+    model.off("change:updating", onUpdating);
     if (Plotly) Plotly.purge(shell.plot);
   };
 }

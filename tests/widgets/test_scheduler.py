@@ -1,0 +1,190 @@
+"""FrameScheduler with fake builds: threads interleaved deterministically with events.
+
+The fake "frame" of settings ``{"n": k}`` is the string ``"full k"`` (or ``"partial k"``);
+``analyse`` can be held at a gate so that an older build is still running when newer
+settings arrive — the race ipykernel 7 produces when two comm messages are handled on two
+threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from rnnviz.widgets._scheduler import FrameScheduler
+
+WAIT = 30  # seconds: only a bound on waiting for events; nothing is timed
+
+
+class Fake:
+    """Settings, build functions and a record of what was shown, in order."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.shown: list[str] = []
+        self.chunks: list[tuple[int, int]] = []  # (n, chunk) analysed
+        self.gates: dict[int, threading.Event] = {}  # n -> released
+        self.entered: dict[int, threading.Event] = {}  # n -> analysis started
+        self.sched = FrameScheduler(
+            read_settings=lambda: {"n": self.n},
+            build_forward=self.forward,
+            analyse=self.analyse,
+            compose=lambda f, a: f"partial {f}" if a is None else f"full {f}",
+            show_partial=self.shown.append,
+            show_full=self.shown.append,
+            show_error=lambda e: self.shown.append(f"error {e}"),
+        )
+
+    def hold(self, n: int) -> None:
+        self.gates[n] = threading.Event()
+        self.entered[n] = threading.Event()
+
+    def forward(self, settings: dict) -> int:
+        if settings["n"] < 0:
+            raise ValueError(f"n must be ≥ 0; got {settings['n']}")
+        if settings["n"] == 99:
+            raise RuntimeError("a bug")
+        return settings["n"]
+
+    def analyse(self, n: int, check) -> str:
+        for chunk in range(3):
+            check()
+            if chunk == 0 and n in self.gates:
+                self.entered[n].set()
+                assert self.gates[n].wait(WAIT)
+            self.chunks.append((n, chunk))
+        return "analysis"
+
+    def set(self, n: int) -> int:
+        self.n = n
+        return self.sched.request()
+
+
+def run_loop_in_thread() -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    return loop, thread
+
+
+def in_loop(loop, fn):
+    """Run ``fn()`` on ``loop``'s thread (as a comm handler would) and return its result."""
+
+    async def call():
+        return fn()
+
+    return asyncio.run_coroutine_threadsafe(call(), loop).result(WAIT)
+
+
+def stop(loop, thread) -> None:
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(WAIT)
+    loop.close()
+
+
+def test_outside_an_event_loop_each_request_is_built_and_shown_at_once():
+    f = Fake()
+    f.set(3)
+    assert f.shown == ["full 3"]  # complete, synchronous: no partial step
+    f.set(4)
+    assert f.shown == ["full 3", "full 4"]
+    assert f.sched.settled
+    assert f.sched._worker is None  # no thread was needed
+
+
+def test_an_older_slow_build_never_replaces_a_newer_one_from_another_thread():
+    f = Fake()
+    f.hold(256)
+    loop_a, thread_a = run_loop_in_thread()  # the thread of the first comm message
+    loop_b, thread_b = run_loop_in_thread()  # another thread handling the next one
+    try:
+        in_loop(loop_a, lambda: f.set(256))
+        assert f.entered[256].wait(WAIT)  # the slow analysis of 256 is running
+        in_loop(loop_b, lambda: f.set(1))  # newer settings arrive meanwhile
+        f.gates[256].set()  # the old analysis comes back (late)
+        assert f.sched.wait_settled(WAIT)
+        in_loop(loop_a, lambda: None)  # every callback queued on the owner loop has run
+    finally:
+        stop(loop_a, thread_a)
+        stop(loop_b, thread_b)
+    assert f.shown[-1] == "full 1"
+    assert "full 256" not in f.shown  # the cancelled analysis was never shown
+    # abandoned between its chunks: nothing of 256 after the first chunk's check
+    assert [c for c in f.chunks if c[0] == 256] == [(256, 0)]
+    assert f.sched.abandoned == 1
+    assert (1, 2) in f.chunks
+
+
+def test_partial_first_then_full_and_only_of_the_newest_generation():
+    f = Fake()
+    f.hold(5)
+    loop, thread = run_loop_in_thread()
+    try:
+        in_loop(loop, lambda: f.set(5))
+        assert f.entered[5].wait(WAIT)
+        in_loop(loop, lambda: None)  # the partial frame has been handed to the loop
+        assert f.shown == ["partial 5"]
+        assert not f.sched.settled
+        f.gates[5].set()
+        assert f.sched.wait_settled(WAIT)
+    finally:
+        stop(loop, thread)
+    assert f.shown == ["partial 5", "full 5"]
+
+
+def test_a_burst_ends_with_the_last_value_drawn():
+    f = Fake()
+    loop, thread = run_loop_in_thread()
+    try:
+        for n in range(1, 101):
+            in_loop(loop, lambda n=n: f.set(n))
+        assert f.sched.wait_settled(WAIT)
+    finally:
+        stop(loop, thread)
+    assert f.shown[-1] == "full 100"
+    fulls = [int(s.split()[1]) for s in f.shown if s.startswith("full")]
+    assert fulls == sorted(fulls)  # never back to an older value
+
+
+def test_latest_on_the_owner_thread_shows_the_frame_itself():
+    """``ex.frame`` in a notebook cell blocks the loop that would show it: it shows it."""
+    f = Fake()
+    f.hold(7)
+
+    async def cell():
+        f.set(7)
+        assert f.entered[7].wait(WAIT)
+        f.gates[7].set()
+        done, frame = f.sched.latest(WAIT)  # no await: the loop never runs meanwhile
+        assert done
+        assert frame == "full 7"
+        assert f.shown[-1] == "full 7"
+        assert f.sched.settled
+
+    asyncio.run(cell())
+
+
+def test_bad_settings_are_shown_as_an_error_and_bugs_are_raised():
+    f = Fake()
+    f.set(-1)
+    assert f.shown == ["error n must be ≥ 0; got -1"]
+    assert f.sched.settled
+    with pytest.raises(RuntimeError, match="a bug"):
+        f.set(99)
+    f.set(2)
+    assert f.shown[-1] == "full 2"
+
+
+def test_the_worker_thread_restarts_after_an_unexpected_error():
+    f = Fake()
+    loop, thread = run_loop_in_thread()
+    try:
+        in_loop(loop, lambda: f.set(99))  # a bug in the build: reported, the worker lives on
+        assert f.sched.latest(WAIT)[0]
+        in_loop(loop, lambda: f.set(3))
+        assert f.sched.wait_settled(WAIT)
+    finally:
+        stop(loop, thread)
+    assert f.shown[-1] == "full 3"
