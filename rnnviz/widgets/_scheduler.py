@@ -92,7 +92,7 @@ class FrameScheduler:
         self._full: tuple[int, Any] = (0, None)  # newest built complete frame (or error)
         self._shown_partial = 0
         self._shown_full = 0  # generation whose complete frame (or error) is shown
-        self._urgent = False  # someone waits: skip the burst delay
+        self._urgent = 0  # callers waiting for the newest frame: no burst delay then
         self._last_end = float("-inf")
         self._worker: threading.Thread | None = None
         self._owner: asyncio.AbstractEventLoop | None = None
@@ -286,12 +286,12 @@ class FrameScheduler:
         the loop cannot show it while this call blocks it.
         """
         with self._cond:
-            self._urgent = True
+            self._urgent += 1
             self._cond.notify_all()
             try:
                 done = self._cond.wait_for(lambda: self._full[0] == self._gen, timeout)
             finally:
-                self._urgent = False
+                self._urgent -= 1
             item = self._full[1] if done else None
         if done and self._on_owner_thread():
             self.deliver()
@@ -300,19 +300,22 @@ class FrameScheduler:
     def wait_settled(self, timeout: float | None = None) -> bool:
         """Block until the newest generation is shown (True) or ``timeout`` seconds pass."""
         deadline = None if timeout is None else time.monotonic() + timeout
+
+        def left() -> float | None:
+            return None if deadline is None else max(0.0, deadline - time.monotonic())
+
         if self._on_owner_thread():
-            done, _ = self.latest(timeout)
-            return done and self.settled
+            while not self.settled:  # newer settings may arrive while this one is shown
+                if not self.latest(left())[0]:
+                    return False
+            return True
         with self._cond:
-            self._urgent = True
+            self._urgent += 1
             self._cond.notify_all()
             try:
-                return self._cond.wait_for(
-                    lambda: self._shown_full == self._gen,
-                    None if deadline is None else max(0.0, deadline - time.monotonic()),
-                )
+                return self._cond.wait_for(lambda: self._shown_full == self._gen, left())
             finally:
-                self._urgent = False
+                self._urgent -= 1
 
     @property
     def settled(self) -> bool:

@@ -188,3 +188,57 @@ def test_the_worker_thread_restarts_after_an_unexpected_error():
     finally:
         stop(loop, thread)
     assert f.shown[-1] == "full 3"
+
+
+@pytest.mark.parametrize("on_loops", [True, False], ids=["in-loops", "plain-threads"])
+def test_many_threads_requesting_at_once_end_with_the_final_settings(on_loops):
+    """Four threads request at once: each in its own event loop (as kernel subshells; frames
+    built by the worker) or plain threads without a loop (each builds synchronously)."""
+    shown: list[tuple[int, int]] = []
+    snapshots = iter(range(1, 10**6))
+    state = {"n": 0}
+    sched = FrameScheduler(
+        read_settings=lambda: {"n": state["n"], "seq": next(snapshots)},  # seq follows gen
+        build_forward=lambda s: s,
+        analyse=lambda f, check: [check() for _ in range(3)],
+        compose=lambda f, a: (f["seq"], f["n"], a is not None),
+        show_partial=lambda fr: shown.append(fr),
+        show_full=lambda fr: shown.append(fr),
+        show_error=lambda e: pytest.fail(str(e)),
+    )
+    loops = [run_loop_in_thread() for _ in range(4)]
+    try:
+
+        def burst(k: int) -> None:
+            for i in range(50):
+                state["n"] = 1000 * k + i
+                sched.request()
+
+        async def on_loop(k: int) -> None:
+            burst(k)  # in the loop's own thread
+
+        async def in_thread(k: int) -> None:
+            await asyncio.to_thread(burst, k)  # a thread without a loop
+
+        run = on_loop if on_loops else in_thread
+        futures = [
+            asyncio.run_coroutine_threadsafe(run(k), loop) for k, (loop, _) in enumerate(loops)
+        ]
+        for fut in futures:
+            fut.result(WAIT)
+        state["n"] = 7  # the very last change
+        if on_loops:
+            in_loop(loops[0][0], sched.request)
+        else:
+            sched.request()
+        assert sched.wait_settled(WAIT)
+        for loop, _ in loops:
+            in_loop(loop, lambda: None)
+    finally:
+        for loop, thread in loops:
+            stop(loop, thread)
+    fulls = [seq for seq, _, full in shown if full]
+    assert fulls == sorted(set(fulls))  # an older frame never follows a newer one
+    seqs = [seq for seq, _, _ in shown]
+    assert seqs == sorted(seqs)
+    assert shown[-1][1:] == (7, True)
