@@ -35,6 +35,9 @@ __all__ = ["FrameScheduler", "Superseded"]
 
 #: Seconds a worker with nothing to do waits before its thread ends (started again on demand).
 IDLE_EXIT = 5.0
+#: Seconds the worker waits for the owner loop to show a partial frame before it starts the
+#: analysis (so that the two do not compete for the GIL); it goes on anyway after that.
+PARTIAL_GRACE = 0.05
 
 
 class Superseded(Exception):
@@ -227,6 +230,11 @@ class FrameScheduler:
             check()
             self._partial = (gen, partial)
         self._post()
+        with self._cond:  # let the loop send the forward pass before the analysis starts
+            self._cond.wait_for(
+                lambda: self._shown_partial >= gen or self._gen != gen or self._urgent,
+                PARTIAL_GRACE,
+            )
         try:
             frame = self._compose(forward, self._analyse(forward, check))
         except Superseded:
