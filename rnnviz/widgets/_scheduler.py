@@ -9,11 +9,13 @@ and a new *generation* number under one lock. Then:
   (the exact Jacobian curve; NumPy releases the GIL in BLAS). Between the parts, and
   between the chunks of the analysis, it checks the generation and abandons the work as
   soon as a newer one exists (``Superseded``). Each finished part is handed to the owner
-  loop (the kernel's main event loop) with ``call_soon_threadsafe``, where ``deliver``
-  shows it — only if it still belongs to the newest generation, checked under the lock
-  that serialises every show. Widget traits (comm sends) therefore change on the loop's
-  thread, an older frame can never replace a newer one, and the newest one is always
-  shown once it is built.
+  loop (the kernel's main event loop) with ``call_soon_threadsafe`` — and to the loop of the
+  thread the newest change came from, when that is another one (a kernel subshell's), so
+  the views follow the slider even while a long cell keeps the main loop busy. There
+  ``deliver`` shows it — only if it still belongs to the newest generation, checked under
+  the lock that serialises every show. Widget traits (comm sends) therefore change on an
+  event loop's thread, one show at a time; an older frame can never replace a newer one,
+  and the newest one is always shown once it is built.
 * Outside an event loop (plain Python, tests) ``request`` builds and shows the whole frame
   at once, in the caller's thread.
 
@@ -100,6 +102,7 @@ class FrameScheduler:
         self._worker: threading.Thread | None = None
         self._owner: asyncio.AbstractEventLoop | None = None
         self._owner_thread: threading.Thread | None = None
+        self._requester: asyncio.AbstractEventLoop | None = None  # loop of the newest request
         self.builds = 0  # complete frames built (abandoned ones are not counted)
         self.abandoned = 0  # builds dropped because newer settings arrived
         self._adopt_loop()
@@ -113,10 +116,15 @@ class FrameScheduler:
     def request(self) -> int:
         """Newer settings: snapshot them, bump the generation, build (now or in the worker)."""
         loop = self._adopt_loop()
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
         with self._cond:
             self._gen += 1
             gen = self._gen
             self._settings = self._read_settings()
+            self._requester = here if here is not loop else None
             if loop is not None:
                 self._ensure_worker()
                 self._cond.notify_all()
@@ -246,12 +254,14 @@ class FrameScheduler:
         self._post()
 
     def _post(self) -> None:
-        """Ask the owner loop to show what is ready (dropped if that loop has closed)."""
-        loop = self._owner
-        if loop is None or loop.is_closed():
-            return
-        with contextlib.suppress(RuntimeError):  # closed meanwhile: shown on demand instead
-            loop.call_soon_threadsafe(self.deliver)
+        """Ask the owner loop to show what is ready — and the loop the newest request came
+        from, if another one (a kernel subshell's): when the owner is busy (a long cell on
+        the kernel's main thread), the views still follow the slider. Whichever loop runs
+        ``deliver`` first shows the frame; the other finds nothing left to show."""
+        for loop in {self._owner, self._requester} - {None}:
+            if not loop.is_closed():
+                with contextlib.suppress(RuntimeError):  # closed meanwhile: shown on demand
+                    loop.call_soon_threadsafe(self.deliver)
 
     # -- showing --------------------------------------------------------------------------
     def deliver(self) -> None:

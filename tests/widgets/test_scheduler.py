@@ -242,3 +242,25 @@ def test_many_threads_requesting_at_once_end_with_the_final_settings(on_loops):
     seqs = [seq for seq, _, _ in shown]
     assert seqs == sorted(seqs)
     assert shown[-1][1:] == (7, True)
+
+
+def test_frames_are_shown_while_the_owner_loop_is_busy():
+    """A long cell blocks the kernel's main loop; a slider handled on a subshell's loop still
+    gets its frame (shown on that loop)."""
+    f = Fake()
+    owner, owner_thread = run_loop_in_thread()
+    sub, sub_thread = run_loop_in_thread()
+    busy, done = threading.Event(), threading.Event()
+    try:
+        in_loop(owner, lambda: f.set(1))  # the owner loop: the first request's
+        assert f.sched.wait_settled(WAIT)
+        owner.call_soon_threadsafe(lambda: (busy.set(), done.wait(3 * WAIT)))  # a long cell
+        assert busy.wait(WAIT)
+        in_loop(sub, lambda: f.set(2))
+        assert f.sched.wait_settled(WAIT)  # shown without the owner loop
+        assert f.shown[-1] == "full 2"
+    finally:
+        done.set()
+        stop(owner, owner_thread)
+        stop(sub, sub_thread)
+    assert f.shown.count("full 2") == 1  # the owner loop found nothing left to show
