@@ -10,10 +10,10 @@ and a new *generation* number under one lock. Then:
   between the chunks of the analysis, it checks the generation and abandons the work as
   soon as a newer one exists (``Superseded``). Each finished part is handed to the owner
   loop (the kernel's main event loop) with ``call_soon_threadsafe`` — and to the loop of the
-  thread the newest change came from, when that is another one (a kernel subshell's), so
-  the views follow the slider even while a long cell keeps the main loop busy. There
-  ``deliver`` shows it — only if it still belongs to the newest generation, checked under
-  the lock that serialises every show. Widget traits (comm sends) therefore change on an
+  thread the newest change came from, when that is another one (a kernel subshell's),
+  ``FALLBACK_DELAY`` later, so the views follow the slider even while a long cell keeps
+  the main loop busy. There ``deliver`` shows it — only if it still belongs to the newest
+  generation, checked under the lock that serialises every show. Widget traits (comm sends) therefore change on an
   event loop's thread, one show at a time; an older frame can never replace a newer one,
   and the newest one is always shown once it is built.
 * Outside an event loop (plain Python, tests) ``request`` builds and shows the whole frame
@@ -40,6 +40,9 @@ IDLE_EXIT = 5.0
 #: Seconds the worker waits for the owner loop to show a partial frame before it starts the
 #: analysis (so that the two do not compete for the GIL); it goes on anyway after that.
 PARTIAL_GRACE = 0.05
+#: Seconds after which the loop of the thread a change came from shows its frame when the
+#: owner loop (the kernel's main one) has not (it is busy, e.g. running a long cell).
+FALLBACK_DELAY = 0.05
 
 
 class Superseded(Exception):
@@ -258,10 +261,13 @@ class FrameScheduler:
         from, if another one (a kernel subshell's): when the owner is busy (a long cell on
         the kernel's main thread), the views still follow the slider. Whichever loop runs
         ``deliver`` first shows the frame; the other finds nothing left to show."""
-        for loop in {self._owner, self._requester} - {None}:
-            if not loop.is_closed():
-                with contextlib.suppress(RuntimeError):  # closed meanwhile: shown on demand
-                    loop.call_soon_threadsafe(self.deliver)
+        owner, other = self._owner, self._requester
+        with contextlib.suppress(RuntimeError):  # a loop closed meanwhile: shown on demand
+            if owner is not None and not owner.is_closed():
+                owner.call_soon_threadsafe(self.deliver)
+            if other is not None and other is not owner and not other.is_closed():
+                # a fallback: normally the owner loop has shown it by then
+                other.call_soon_threadsafe(other.call_later, FALLBACK_DELAY, self.deliver)
 
     # -- showing --------------------------------------------------------------------------
     def deliver(self) -> None:
