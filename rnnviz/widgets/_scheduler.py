@@ -13,9 +13,11 @@ and a new *generation* number under one lock. Then:
   thread the newest change came from, when that is another one (a kernel subshell's),
   ``FALLBACK_DELAY`` later, so the views follow the slider even while a long cell keeps
   the main loop busy. There ``deliver`` shows it — only if it still belongs to the newest
-  generation, checked under the lock that serialises every show. Widget traits (comm sends) therefore change on an
-  event loop's thread, one show at a time; an older frame can never replace a newer one,
-  and the newest one is always shown once it is built.
+  generation, checked under the lock that serialises every show. Widget traits (comm
+  sends) therefore change on an event loop's thread, one show at a time; an older frame
+  can never replace a newer one, and the newest one is always shown once it is built.
+  (When the last analysis was quick, the forward pass is shown only if the complete frame
+  is not ready ``PARTIAL_GRACE`` after it: small frames go out in one message per view.)
 * Outside an event loop (plain Python, tests) ``request`` builds and shows the whole frame
   at once, in the caller's thread.
 
@@ -37,8 +39,10 @@ __all__ = ["FrameScheduler", "Superseded"]
 
 #: Seconds a worker with nothing to do waits before its thread ends (started again on demand).
 IDLE_EXIT = 5.0
-#: Seconds the worker waits for the owner loop to show a partial frame before it starts the
-#: analysis (so that the two do not compete for the GIL); it goes on anyway after that.
+#: Seconds the worker waits for the owner loop to show a partial frame before it starts a
+#: slow analysis (so that the two do not compete for the GIL); it goes on anyway after that.
+#: After a quick analysis (shorter than this) the partial frame is shown only if the
+#: complete one is not ready this long after it.
 PARTIAL_GRACE = 0.05
 #: Seconds after which the loop of the thread a change came from shows its frame when the
 #: owner loop (the kernel's main one) has not (it is busy, e.g. running a long cell).
@@ -102,6 +106,7 @@ class FrameScheduler:
         self._shown_full = 0  # generation whose complete frame (or error) is shown
         self._urgent = 0  # callers waiting for the newest frame: no burst delay then
         self._last_end = float("-inf")
+        self._analysis_s = float("inf")  # duration of the last analysis (unknown: slow)
         self._worker: threading.Thread | None = None
         self._owner: asyncio.AbstractEventLoop | None = None
         self._owner_thread: threading.Thread | None = None
@@ -240,12 +245,18 @@ class FrameScheduler:
         with self._cond:
             check()
             self._partial = (gen, partial)
-        self._post()
-        with self._cond:  # let the loop send the forward pass before the analysis starts
-            self._cond.wait_for(
-                lambda: self._shown_partial >= gen or self._gen != gen or self._urgent,
-                PARTIAL_GRACE,
-            )
+        if self._analysis_s < PARTIAL_GRACE:
+            # the last analysis was quick: this one will most likely be sent together with
+            # the forward pass (one message per view); the forward pass alone only if not
+            self._post(PARTIAL_GRACE)
+        else:
+            self._post()
+            with self._cond:  # let the loop send the forward pass before the analysis starts
+                self._cond.wait_for(
+                    lambda: self._shown_partial >= gen or self._gen != gen or self._urgent,
+                    PARTIAL_GRACE,
+                )
+        started = time.monotonic()
         try:
             frame = self._compose(forward, self._analyse(forward, check))
         except Superseded:
@@ -253,21 +264,26 @@ class FrameScheduler:
         except Exception as error:
             frame = error
         check()
+        self._analysis_s = time.monotonic() - started
         self._store_full(gen, frame)
         self._post()
 
-    def _post(self) -> None:
-        """Ask the owner loop to show what is ready — and the loop the newest request came
-        from, if another one (a kernel subshell's): when the owner is busy (a long cell on
-        the kernel's main thread), the views still follow the slider. Whichever loop runs
-        ``deliver`` first shows the frame; the other finds nothing left to show."""
+    def _post(self, delay: float = 0.0) -> None:
+        """Ask the owner loop to show what is ready (``delay`` seconds from now) — and the
+        loop the newest request came from, if another one (a kernel subshell's): when the
+        owner is busy (a long cell on the kernel's main thread), the views still follow the
+        slider. Whichever loop runs ``deliver`` first shows the frame; the other finds
+        nothing left to show."""
         owner, other = self._owner, self._requester
         with contextlib.suppress(RuntimeError):  # a loop closed meanwhile: shown on demand
             if owner is not None and not owner.is_closed():
-                owner.call_soon_threadsafe(self.deliver)
+                if delay > 0:
+                    owner.call_soon_threadsafe(owner.call_later, delay, self.deliver)
+                else:
+                    owner.call_soon_threadsafe(self.deliver)
             if other is not None and other is not owner and not other.is_closed():
                 # a fallback: normally the owner loop has shown it by then
-                other.call_soon_threadsafe(other.call_later, FALLBACK_DELAY, self.deliver)
+                other.call_soon_threadsafe(other.call_later, delay + FALLBACK_DELAY, self.deliver)
 
     # -- showing --------------------------------------------------------------------------
     def deliver(self) -> None:

@@ -13,6 +13,7 @@ import threading
 
 import pytest
 
+from rnnviz.widgets import _scheduler
 from rnnviz.widgets._scheduler import FrameScheduler
 
 WAIT = 30  # seconds: only a bound on waiting for events; nothing is timed
@@ -264,3 +265,18 @@ def test_frames_are_shown_while_the_owner_loop_is_busy():
         stop(owner, owner_thread)
         stop(sub, sub_thread)
     assert f.shown.count("full 2") == 1  # the owner loop found nothing left to show
+
+
+def test_after_a_quick_analysis_the_frame_goes_out_whole(monkeypatch):
+    """Small frames: no partial step (one message per view) once analyses are known quick."""
+    monkeypatch.setattr(_scheduler, "PARTIAL_GRACE", WAIT)  # "quick" = under WAIT seconds
+    f = Fake()
+    loop, thread = run_loop_in_thread()
+    try:
+        in_loop(loop, lambda: f.set(1))  # the first analysis has no known duration: partial
+        assert f.sched.wait_settled(WAIT)
+        in_loop(loop, lambda: f.set(2))
+        assert f.sched.wait_settled(WAIT)
+    finally:
+        stop(loop, thread)
+    assert f.shown == ["partial 1", "full 1", "full 2"]
