@@ -347,7 +347,8 @@ class Explorer(widgets.VBox):
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
-        f = self._frame
+        # the frame of the current settings (a change made just before is built first)
+        f = self.frame if hasattr(self, "_scheduler") else self._frame
         lines = [f"Explorer({args})"]
         if f is not None:
             th = f.theory

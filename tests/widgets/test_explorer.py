@@ -390,6 +390,16 @@ def test_forward_pass_is_shown_first_and_the_gradient_plot_says_it_is_updating(m
     assert ex.heatmap.frame is ex.graph.frame is ex.gradients.frame is ex.frame
 
 
+def test_repr_describes_the_current_settings_right_after_a_change(ex):
+    async def cell():
+        ex.units = 8  # in a notebook cell: the frame is built in the worker thread
+        return repr(ex)  # e.g. the cell's text/plain output, before the loop runs again
+
+    text = asyncio.run(cell())
+    assert text.startswith("Explorer(units=8, timesteps=8)")
+    assert "8 units × 8 timesteps" in text
+
+
 def test_repr_is_helpful_without_a_front_end():
     text = repr(rnnviz.explore(units=8, timesteps=5))
     assert text.startswith("Explorer(units=8, timesteps=5)")
