@@ -81,6 +81,9 @@ class Explorer(widgets.VBox):
     Settings (all also attributes): units, timesteps, weight_scale, cell, activation,
     input, architecture, return_sequences, layers, truncate, features, batch, seed, init,
     output_units, decoder_steps, overlay; plus ``presenter`` (large fonts and controls).
+
+    ``frame`` is the frame of the current settings and ``wait_settled()`` waits until every
+    view shows it; ``frame_builds`` counts the complete frames shown so far.
     """
 
     units = Setting("units").tag(setting=True)
