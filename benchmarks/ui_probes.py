@@ -86,21 +86,31 @@ W.VBox([echo_in, echo_out])
 """
 
 
-# Wraps the Explorer's flush so that every frame build + show in the kernel is timed.
-TIME_FLUSHES = """
+# Wraps the Explorer's two build steps (in its worker thread) so that each is timed: the
+# forward pass (graph, heatmap) and the gradient analysis (abandoned ones are not counted).
+TIME_BUILDS = """
 import json
 import time as _time
-_flush_ms = []
-_class_flush = type(ex)._flush
+_build_ms = {"forward": [], "analysis": []}
+_sch = ex._scheduler
+_plain_forward, _plain_analyse = _sch._build_forward, _sch._analyse
 
 
-def _timed_flush():
+def _timed_forward(settings):
     _t0 = _time.perf_counter()
-    _class_flush(ex)
-    _flush_ms.append((_time.perf_counter() - _t0) * 1000)
+    out = _plain_forward(settings)
+    _build_ms["forward"].append((_time.perf_counter() - _t0) * 1000)
+    return out
 
 
-ex._flush = _timed_flush
+def _timed_analyse(forward, check):
+    _t0 = _time.perf_counter()
+    out = _plain_analyse(forward, check)
+    _build_ms["analysis"].append((_time.perf_counter() - _t0) * 1000)
+    return out
+
+
+_sch._build_forward, _sch._analyse = _timed_forward, _timed_analyse
 """
 
 
@@ -108,23 +118,27 @@ KERNEL_TIMING = """
 import json, statistics as _st, time as _time
 from ipywidgets.widgets.widget import _remove_buffers
 from rnnviz.widgets import explorer as _explorer
-from rnnviz.widgets._frame import build_frame as _build_frame
+from rnnviz.widgets._frame import analyse as _analyse, build_forward as _build_forward
+from rnnviz.widgets._frame import compose as _compose
 _s = dict(ex.settings)
-_b = []
+_t = {{"forward": [], "analysis": [], "show_partial": [], "show_full": []}}
 for _ in range({n}):
     _t0 = _time.perf_counter()
-    _build_frame(**_s)
-    _b.append(_time.perf_counter() - _t0)
-_f = []
-for _ in range({n}):
-    _t0 = _time.perf_counter()
-    ex._dirty = True
-    type(ex)._flush(ex)
-    _f.append(_time.perf_counter() - _t0)
+    _f = _build_forward(_s)
+    _t1 = _time.perf_counter()
+    _frame = _compose(_f, _analyse(_f))
+    _t2 = _time.perf_counter()
+    ex._show_partial(_compose(_f, None))
+    _t3 = _time.perf_counter()
+    ex._show_full(_frame)
+    _t4 = _time.perf_counter()
+    for _k, _v in zip(_t, (_t1 - _t0, _t2 - _t1, _t3 - _t2, _t4 - _t3)):
+        _t[_k].append(_v)
 _views = {{
     type(v).__name__: sum(memoryview(b).nbytes for b in _remove_buffers(v.get_state())[2])
     for v in ex.views
 }}
-print(json.dumps({{"build": _st.median(_b) * 1000, "flush": _st.median(_f) * 1000,
-                   "delay": _explorer.FLUSH_DELAY * 1000, "buffers": _views}}))
+_out = {{k: _st.median(v) * 1000 for k, v in _t.items()}}
+_out.update(delay=_explorer.FLUSH_DELAY * 1000, buffers=_views)
+print(json.dumps(_out))
 """

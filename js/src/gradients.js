@@ -20,6 +20,7 @@ import {
   scheduleDraws,
   setCommonData,
   setPlotHeight,
+  showUpdating,
 } from "./lib/view_shell.js";
 
 const TRAITS = [
@@ -301,6 +302,7 @@ function render({ model, el }) {
       drawnKey = key;
     }
     setCommonData(shell.root, model);
+    showUpdating(shell, model.get("updating"));
     shell.root.dataset.vanishing = vanishing ? "yes" : "no";
     shell.root.dataset.overflow = String(over.x.length);
     shell.root.dataset.underflow = String(under.x.length);
@@ -319,6 +321,10 @@ function render({ model, el }) {
     views.schedule();
   });
   const stopWatching = onChanges(model, TRAITS, views.schedule);
+  // Newer settings are being analysed: say so at once, over the last curve; the new curve
+  // (drawn when it arrives) clears it.
+  const onUpdating = () => (model.get("updating") ? showUpdating(shell, true) : views.schedule());
+  model.on("change:updating", onUpdating);
   views.schedule();
 
   return () => {
@@ -326,6 +332,7 @@ function render({ model, el }) {
     loader.cleanup();
     views.cleanup();
     stopWatching();
+    model.off("change:updating", onUpdating);
     if (Plotly) Plotly.purge(shell.plot);
   };
 }

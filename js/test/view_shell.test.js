@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { FRAME_FALLBACK_MS, inNextFrame } from "../src/lib/view_shell.js";
+import { FRAME_FALLBACK_MS, inNextFrame, showUpdating } from "../src/lib/view_shell.js";
 
 /** A scope with a hand-driven requestAnimationFrame. */
 function fakeFrames() {
@@ -69,4 +69,14 @@ test("a scope without requestAnimationFrame runs the jobs on the next task", asy
   assert.deepEqual(ran, []);
   await new Promise((resolve) => setTimeout(resolve, 5));
   assert.deepEqual(ran, ["a", "b"]);
+});
+
+test("showUpdating marks the root and shows the label only while updating", () => {
+  const shell = { root: { dataset: {} }, updating: { hidden: true } };
+  showUpdating(shell, true);
+  assert.equal(shell.root.dataset.updating, "true");
+  assert.equal(shell.updating.hidden, false);
+  showUpdating(shell, false);
+  assert.equal(shell.root.dataset.updating, "false");
+  assert.equal(shell.updating.hidden, true);
 });

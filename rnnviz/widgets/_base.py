@@ -39,3 +39,6 @@ class ViewBase(anywidget.AnyWidget):
     phase = traitlets.Unicode("forward", help='Scrubber phase: "forward" or "backward".').tag(
         sync=True
     )
+    updating = traitlets.Bool(
+        False, help="True while newer settings are being analysed (the view shows the last result)."
+    ).tag(sync=True)

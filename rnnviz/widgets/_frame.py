@@ -6,6 +6,7 @@ so the graph, the heatmap and the gradient plot always show the same run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,17 @@ import numpy as np
 
 from rnnviz.widgets._controls_settings import validate_settings
 
-__all__ = ["CELL_SWEEP", "SCALE_SWEEP", "Frame", "build_frame"]
+__all__ = [
+    "CELL_SWEEP",
+    "SCALE_SWEEP",
+    "Analysis",
+    "Forward",
+    "Frame",
+    "analyse",
+    "build_forward",
+    "build_frame",
+    "compose",
+]
 
 #: Weight scales drawn by the "weight_scale" overlay (the current one is the main curve).
 SCALE_SWEEP = (0.5, 1.0, 1.5, 2.0)
@@ -44,7 +55,9 @@ class Frame:
     outputs : ndarray or None
         y_1 … y_T of the output layer, shape (T, output_units), or None.
     jacobian_norms : ndarray, shape (T + 1,)
-        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer ([T] = 1).
+        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer ([T] = 1). None in a partial frame
+        (``compose(forward)`` without the analysis: ``bound`` and ``theory`` are None and
+        ``overlays`` is empty too); ``build_frame`` always returns complete frames.
     dh_norms : ndarray, shape (T + 1,)
         ‖∂L/∂h_t‖₂ for t = 0 … T with the truncation window applied (0 outside it).
     bound : ndarray, shape (T + 1,)
@@ -70,9 +83,9 @@ class Frame:
     cell_states: list[np.ndarray | None]
     gates: list[dict[str, np.ndarray]]
     outputs: np.ndarray | None
-    jacobian_norms: np.ndarray
+    jacobian_norms: np.ndarray | None
     dh_norms: np.ndarray
-    bound: np.ndarray
+    bound: np.ndarray | None
     theory: Any
     overflowed: bool
     shapes: dict[str, tuple]
@@ -82,8 +95,13 @@ class Frame:
 
     @property
     def timesteps(self) -> int:
-        """T of the top layer: the length of ``jacobian_norms`` minus one."""
-        return len(self.jacobian_norms) - 1
+        """T of the top layer: the length of ``dh_norms`` (t = 0 … T) minus one."""
+        return len(self.dh_norms) - 1
+
+    @property
+    def analysed(self) -> bool:
+        """False for a partial frame (forward pass only, no Jacobian curve yet)."""
+        return self.jacobian_norms is not None
 
 
 def _inputs(s: dict[str, Any]) -> tuple[np.ndarray, list[str] | None]:
@@ -142,20 +160,157 @@ def _jacobian_curve(s: dict[str, Any]) -> np.ndarray:
     return np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
 
 
-def _overlays(s: dict[str, Any]) -> dict[str, np.ndarray]:
+def _overlay_settings(s: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(curve name, settings) of each overlay curve the settings ask for."""
     if s["overlay"] == "weight_scale":
-        return {
-            f"s = {v:g}": _jacobian_curve({**s, "weight_scale": v})
-            for v in SCALE_SWEEP
-            if v != s["weight_scale"]
-        }
+        return [
+            (f"s = {v:g}", {**s, "weight_scale": v}) for v in SCALE_SWEEP if v != s["weight_scale"]
+        ]
     if s["overlay"] == "cell":
-        return {c: _jacobian_curve({**s, "cell": c}) for c in CELL_SWEEP if c != s["cell"]}
-    return {}
+        return [(c, {**s, "cell": c}) for c in CELL_SWEEP if c != s["cell"]]
+    return []
+
+
+@dataclass(frozen=True)
+class Forward:
+    """The cheap part of a frame: one simulator run and its loss gradients (batch sample 0
+    is what the views draw). Enough for the unrolled graph and the heatmap.
+
+    Attributes
+    ----------
+    settings : dict
+        Every setting, validated.
+    result : rnnviz.sim.architectures.ArchitectureResult
+        The run; ``result.top`` is the top layer's ``RunResult`` that ``analyse`` reads.
+    cells : list
+        The stacked cells (``cells[0]`` gives the bottom layer's array shapes).
+    x : ndarray, shape (batch, T, features)
+        The input batch.
+    tokens : list of str or None
+        Labels of x_1 … x_T (sentence input), else None.
+    dh_norms : ndarray, shape (T + 1,)
+        ‖∂L/∂h_t‖₂ for t = 0 … T of the top layer, truncation window applied.
+    """
+
+    settings: dict
+    result: Any
+    cells: list
+    x: np.ndarray
+    tokens: list[str] | None
+    dh_norms: np.ndarray
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The expensive part of a frame: the exact ‖∂h_T/∂h_t‖₂ curve and what goes with it.
+
+    Attributes
+    ----------
+    jacobian_norms : ndarray, shape (T + 1,)
+        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer.
+    bound : ndarray, shape (T + 1,)
+        (γ σ_max)^(T − t).
+    theory : rnnviz.sim.theory.Summary
+    overlays : dict name -> ndarray (T + 1,)
+        Comparison curves (weight scales or cells).
+    overflowed : bool
+        True when the analysis overflowed to inf.
+    """
+
+    jacobian_norms: np.ndarray
+    bound: np.ndarray
+    theory: Any
+    overlays: dict[str, np.ndarray]
+    overflowed: bool
+
+
+def _go_on() -> None:
+    """The default ``check`` of ``analyse``: never stops it."""
+
+
+def build_forward(settings: dict[str, Any]) -> Forward:
+    """Validate ``settings``, run the simulator forward and take the loss gradients.
+
+    ‖∂L/∂h_t‖ is one backward pass (≈ the cost of the forward one), so it belongs here: the
+    graph's BPTT lane needs it.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Unknown settings, wrong types, values out of range or contradicting each other.
+    """
+    s = validate_settings(settings)
+    result, cells, x, tokens = _run(s)
+    grads = result.top.loss_gradients(truncate=s["truncate"] or None)
+    dh = np.asarray(grads.dh_norms[0], dtype=np.float64)
+    return Forward(settings=s, result=result, cells=cells, x=x, tokens=tokens, dh_norms=dh)
+
+
+def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
+    """The exact Jacobian-norm curve, the theory (σ_max, γ, the bound) and the overlays.
+
+    ``check()`` is called between the parts (each curve is one part); it may raise to
+    abandon the analysis (the Explorer does when newer settings arrive).
+    """
+    s, top = forward.settings, forward.result.top
+    check()
+    jac = np.asarray(top.jacobian_norms(wrt="state")[0], dtype=np.float64)
+    check()
+    theory = top.theory
+    bound = np.asarray(theory.bound, dtype=np.float64)
+    overlays = {}
+    for name, other in _overlay_settings(s):
+        check()
+        overlays[name] = _jacobian_curve(other)
+    return Analysis(
+        jacobian_norms=jac,
+        bound=bound,
+        theory=theory,
+        overlays=overlays,
+        overflowed=bool(np.isinf(jac).any()),
+    )
+
+
+def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
+    """The ``Frame`` of a run and its analysis. Without ``analysis``: a partial frame (the
+    analysis fields are None / empty) that only the graph and the heatmap may draw."""
+    s, result, cells = forward.settings, forward.result, forward.cells
+    states = [np.asarray(r.states[0]) for r in result.layers]
+    cell_states = [
+        None if r.cell_states is None else np.asarray(r.cell_states[0]) for r in result.layers
+    ]
+    gates = [{k: np.asarray(v[0]) for k, v in r.gates.items()} for r in result.layers]
+    top = result.top
+    outputs = None if top.outputs is None else np.asarray(top.outputs[0])
+    bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
+    shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
+    shapes["output"] = tuple(result.output_shape)
+    overflowed = any(bool(r.overflowed) for r in result.layers)
+    return Frame(
+        settings=s,
+        tokens=forward.tokens,
+        x=np.asarray(forward.x[0]),
+        states=states,
+        cell_states=cell_states,
+        gates=gates,
+        outputs=outputs,
+        jacobian_norms=None if analysis is None else analysis.jacobian_norms,
+        dh_norms=forward.dh_norms,
+        bound=None if analysis is None else analysis.bound,
+        theory=None if analysis is None else analysis.theory,
+        overflowed=overflowed or (analysis is not None and analysis.overflowed),
+        shapes=shapes,
+        n_params=int(result.n_params),
+        overlays={} if analysis is None else dict(analysis.overlays),
+        layer_names=list(result.names),
+    )
 
 
 def build_frame(**settings: Any) -> Frame:
     """Validate ``settings`` (any of ``_controls_settings.SPECS``), run the simulator, collect.
+
+    The whole frame at once: ``compose(f, analyse(f))`` with ``f = build_forward(settings)``
+    (the Explorer runs the two parts apart, the analysis in a worker thread).
 
     Parameters
     ----------
@@ -175,41 +330,5 @@ def build_frame(**settings: Any) -> Frame:
     ValueError
         A value out of range, or settings that contradict each other.
     """
-    s = validate_settings(settings)
-    result, cells, x, tokens = _run(s)
-    top = result.top
-
-    jac = np.asarray(top.jacobian_norms(wrt="state")[0], dtype=np.float64)
-    grads = top.loss_gradients(truncate=s["truncate"] or None)
-    dh = np.asarray(grads.dh_norms[0], dtype=np.float64)
-    theory = top.theory
-    bound = np.asarray(theory.bound, dtype=np.float64)
-
-    states = [np.asarray(r.states[0]) for r in result.layers]
-    cell_states = [
-        None if r.cell_states is None else np.asarray(r.cell_states[0]) for r in result.layers
-    ]
-    gates = [{k: np.asarray(v[0]) for k, v in r.gates.items()} for r in result.layers]
-    outputs = None if top.outputs is None else np.asarray(top.outputs[0])
-    bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
-    shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
-    shapes["output"] = tuple(result.output_shape)
-
-    return Frame(
-        settings=s,
-        tokens=tokens,
-        x=np.asarray(x[0]),
-        states=states,
-        cell_states=cell_states,
-        gates=gates,
-        outputs=outputs,
-        jacobian_norms=jac,
-        dh_norms=dh,
-        bound=bound,
-        theory=theory,
-        overflowed=any(bool(r.overflowed) for r in result.layers),
-        shapes=shapes,
-        n_params=int(result.n_params),
-        overlays=_overlays(s),
-        layer_names=list(result.names),
-    )
+    forward = build_forward(settings)
+    return compose(forward, analyse(forward))

@@ -5,21 +5,21 @@ that displays itself as the last expression of a cell. Every setting is a traitl
 to its control both ways: ``ex.units = 32`` moves the slider and redraws the views, and a
 slider drag changes ``ex.units``.
 
-Latest wins, never a queue: a change only marks the Explorer dirty and schedules one
-flush on the kernel's event loop; every change that arrives before it runs is folded into
-that one flush, which builds one frame from the settings *as they are then*. When the
-Explorer is idle (its last flush ended at least ``FLUSH_DELAY`` ago) the flush runs on
-the loop's next turn, so a single key press redraws at once; during a burst — a slider
-drag, or the messages that queued up while a big frame was being built — the next flush
-waits until ``FLUSH_DELAY`` after the end of the previous one, so the burst costs one
-frame per ``FLUSH_DELAY`` at most. Outside an event loop (plain Python, tests) each
-change is applied at once.
+Latest wins, never a queue (see ``_scheduler.FrameScheduler``): every change takes a
+snapshot of the settings and a new generation number; one worker thread builds the newest
+generation — first the forward pass, shown at once on the graph and the heatmap, then the
+gradient analysis (the gradient plot says "updating…" meanwhile) — and abandons it as soon
+as a newer generation exists. Frames are shown on the kernel's event loop, and only when
+they belong to the newest generation, so an older, slower build can never replace a newer
+one, whatever threads the changes came from. During a burst (a slider drag) a build starts
+no earlier than ``FLUSH_DELAY`` after the end of the previous one; an isolated change
+starts at once. Outside an event loop (plain Python, tests) each change is applied at once,
+fully. ``ex.frame`` and ``ex.wait_settled()`` wait for the newest frame.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
+import threading
 from typing import Any
 
 import ipywidgets as widgets
@@ -28,14 +28,15 @@ import traitlets
 
 from rnnviz.widgets._controls import CSS, build_controls, set_presenter, time_to_cursor
 from rnnviz.widgets._controls_settings import SPECS, check_setting, non_default, validate_settings
-from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.widgets._frame import Frame, analyse, build_forward, build_frame, compose
+from rnnviz.widgets._scheduler import FrameScheduler
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
 
 __all__ = ["FLUSH_DELAY", "Explorer", "explore"]
 
-#: Seconds from the end of one flush to the earliest next one (coalesces bursts); a change
-#: arriving later than that after the last flush is applied on the loop's next turn.
+#: Seconds from the end of one frame build to the earliest next one (coalesces bursts); a
+#: change arriving later than that after the last build starts a new one at once.
 FLUSH_DELAY = 0.03
 
 
@@ -81,6 +82,9 @@ class Explorer(widgets.VBox):
     (LSTM only; its slider is disabled for the other cells), activation,
     input, architecture, return_sequences, layers, truncate, features, batch, seed, init,
     output_units, decoder_steps, overlay; plus ``presenter`` (large fonts and controls).
+
+    ``frame`` is the frame of the current settings and ``wait_settled()`` waits until every
+    view shows it; ``frame_builds`` counts the complete frames shown so far.
     """
 
     units = Setting("units").tag(setting=True)
@@ -118,10 +122,7 @@ class Explorer(widgets.VBox):
         presenter = _check_presenter(presenter)
         full = validate_settings(settings)  # TypeError for unknown names, before anything
         self._ready = False
-        self._depth = 0
-        self._dirty = False
-        self._scheduled = False
-        self._last_flush = float("-inf")  # time.monotonic() at the end of the last flush
+        self._local = threading.local()  # .depth: changes in progress in this thread
         self._frame: Frame | None = None
         self.frame_builds = 0
         self.controls = build_controls()
@@ -150,9 +151,19 @@ class Explorer(widgets.VBox):
         self._link_controls()
         self._frame = self.heatmap.frame
         self.frame_builds = 1
+        self._scheduler = FrameScheduler(
+            read_settings=lambda: self.settings,
+            build_forward=build_forward,
+            analyse=analyse,
+            compose=compose,
+            show_partial=self._show_partial,
+            show_full=self._show_full,
+            show_error=self._show_error,
+            delay=FLUSH_DELAY,
+        )
         self._ready = True
         self._sync_views_extras()
-        self._update_status()
+        self._update_status(self._frame)
 
     # -- settings --------------------------------------------------------------------------
     @property
@@ -185,7 +196,7 @@ class Explorer(widgets.VBox):
         if not getattr(self, "_ready", False):
             return
         name, new = change["name"], change["new"]
-        self._depth += 1  # settings derived here are folded into this change's update
+        self._local.depth = self._depth + 1  # derived settings are folded into this update
         try:
             if name == "architecture":
                 self.return_sequences = new != "many-to-one"
@@ -200,7 +211,7 @@ class Explorer(widgets.VBox):
                 self.controls.by_setting["truncate"].max = new
                 self.controls.time.max = self.controls.play.max = 2 * new + 1
         finally:
-            self._depth -= 1
+            self._local.depth -= 1
         self._request_update()
 
     @traitlets.observe("presenter")
@@ -230,54 +241,61 @@ class Explorer(widgets.VBox):
         self._links.append(traitlets.link((self, "time"), (c.time, "value")))
 
     # -- latest wins -------------------------------------------------------------------------
+    @property
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
     def _request_update(self) -> None:
-        self._dirty = True
-        if self._depth:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is None:
-            self._flush()
-        elif not self._scheduled:
-            self._scheduled = True
-            wait = self._last_flush + FLUSH_DELAY - time.monotonic()
-            if wait > 0:  # a burst: fold everything until then into one flush
-                loop.call_later(wait, self._flush)
-            else:  # idle: apply it on the loop's next turn
-                loop.call_soon(self._flush)
+        if not self._depth:
+            self._scheduler.request()
 
-    def _flush(self) -> None:
-        """Build one frame from the current settings and show it on every view."""
-        self._scheduled = False
-        if not self._dirty:
-            return
-        self._dirty = False
-        try:
-            self._show_current()
-        finally:
-            self._last_flush = time.monotonic()
+    def _show_partial(self, frame: Frame) -> None:
+        """The forward pass of newer settings: graph and heatmap now, the gradient plot
+        keeps its curve and says it is being updated."""
+        for view in self.views:
+            if view is not self.gradients:
+                view.show(frame)
+        self.gradients.updating = True
+        self._sync_views_extras()
+        self._update_status(frame)
 
-    def _show_current(self) -> None:
-        try:
-            frame = build_frame(**self.settings)
-        except (TypeError, ValueError) as error:
-            self.status.value = f"<b>cannot show these settings</b>: {_escape(str(error))}"
-            return
+    def _show_full(self, frame: Frame) -> None:
+        """The complete frame of the newest settings on every view."""
+        for view in self.views:
+            if view is self.gradients:
+                with view.hold_sync():  # the curve and "updated" in one message
+                    view.show(frame)
+                    view.updating = False
+            elif _same_drawing(view.frame, frame):
+                view.frame = frame  # already drawn from the partial frame: same data
+            else:
+                view.show(frame)
         self.frame_builds += 1
         self._frame = frame
-        for view in self.views:
-            view.show(frame)
         self._sync_views_extras()
-        self._update_status()
+        self._update_status(frame)
+
+    def _show_error(self, error: BaseException) -> None:
+        self.gradients.updating = False
+        self.status.value = f"<b>cannot show these settings</b>: {_escape(str(error))}"
 
     @property
     def frame(self) -> Frame:
-        """The frame the views show (pending changes are applied first)."""
-        if self._dirty:
-            self._flush()
-        return self._frame
+        """The frame of the current settings (waits until it is built; the views show it).
+
+        When the current settings cannot be shown (the status line says why), the last
+        frame shown.
+        """
+        _done, item = self._scheduler.latest()
+        return item if isinstance(item, Frame) else self._frame
+
+    def wait_settled(self, timeout: float | None = None) -> bool:
+        """Wait until every view shows the complete frame of the current settings.
+
+        Returns False if that took more than ``timeout`` seconds. Called on the kernel's
+        own thread (a notebook cell) it shows the newest frame itself.
+        """
+        return self._scheduler.wait_settled(timeout)
 
     # -- export -------------------------------------------------------------------------------
     def to_html(
@@ -311,8 +329,7 @@ class Explorer(widgets.VBox):
                 view.phase = phase
                 view.presenter = self.presenter
 
-    def _update_status(self) -> None:
-        f = self._frame
+    def _update_status(self, f: Frame) -> None:
         shapes = f.shapes
         parts = [f"x {_shape(shapes['x'])}", f"W_xh {_shape(shapes['W_xh'])}"]
         parts += [f"W_hh {_shape(shapes['W_hh'])}", f"h_t {_shape(shapes['h_t'])}"]
@@ -347,7 +364,8 @@ class Explorer(widgets.VBox):
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
-        f = self._frame
+        # the frame of the current settings (a change made just before is built first)
+        f = self.frame if hasattr(self, "_scheduler") else self._frame
         lines = [f"Explorer({args})"]
         if f is not None:
             th = f.theory
@@ -372,6 +390,16 @@ def _check_presenter(value: Any) -> bool:
             f"got {type(value).__name__} {value!r}."
         )
     return bool(value)
+
+
+def _same_drawing(shown: Frame | None, frame: Frame) -> bool:
+    """True when a view showing ``shown`` already draws what ``frame`` holds for it: the same
+    settings give the same run (the simulator is deterministic) and the same overflow flag."""
+    return (
+        shown is not None
+        and shown.settings == frame.settings
+        and shown.overflowed == frame.overflowed
+    )
 
 
 def _shape(shape: tuple) -> str:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
 
 import rnnviz
+from rnnviz.sim.result import RunResult
 from rnnviz.widgets._controls import time_to_cursor
 from rnnviz.widgets.explorer import FLUSH_DELAY, Explorer
+
+WAIT = 60  # seconds: a bound on waiting for threads, never a timing assertion
 
 
 @pytest.fixture
@@ -211,18 +215,20 @@ def test_time_slider_moves_the_cursor_on_every_view(ex):
     assert ex.frame_builds == 1  # scrubbing never re-runs the simulator
 
 
-def test_rapid_changes_in_an_event_loop_build_one_frame_with_the_last_value(ex):
+def test_rapid_changes_in_an_event_loop_end_with_the_last_value(ex):
     async def drag():
         for units in range(1, 101):
             ex.units = units
-        assert ex.frame_builds == 1  # nothing built while the burst lasts
+        # nothing is shown while the loop is busy: frames are shown on the loop's turns
         assert ex.heatmap.values.shape == (16, 8)
-        await asyncio.sleep(FLUSH_DELAY * 4)
+        # waited for from another thread: the loop itself must show the frames
+        assert await asyncio.to_thread(ex.wait_settled, WAIT)
 
     asyncio.run(drag())
-    assert ex.frame_builds == 2
     assert ex.heatmap.values.shape == (100, 8)
+    assert ex.graph.units == ex.gradients.units == 100
     assert ex.frame.settings["units"] == 100
+    assert ex.frame_builds < 100  # coalesced, not one frame per change
 
 
 def test_changes_interleaved_with_loop_turns_are_coalesced(ex):
@@ -232,45 +238,166 @@ def test_changes_interleaved_with_loop_turns_are_coalesced(ex):
         for units in range(2, 42):
             slider.set_state({"value": units})  # one comm message per drag event
             await asyncio.sleep(0)  # the kernel's loop runs between messages
-        await asyncio.sleep(FLUSH_DELAY * 4)
+        assert await asyncio.to_thread(ex.wait_settled, WAIT)
 
     asyncio.run(drag())
-    assert ex.frame_builds <= 3
+    assert ex.frame_builds < 40
     assert ex.units == 41
     assert ex.heatmap.values.shape == (41, 8)
     assert ex.graph.units == 41
 
 
-def test_an_isolated_change_is_applied_on_the_next_loop_turn(ex):
-    async def presses():
-        ex.units = 17  # idle: no flush so far
-        assert ex.frame_builds == 1
-        await asyncio.sleep(0)  # one turn of the loop, no FLUSH_DELAY wait
-        assert ex.frame_builds == 2
-        assert ex.heatmap.values.shape == (17, 8)
-        ex.units = 18  # just after a flush: part of a burst, applied FLUSH_DELAY later
-        await asyncio.sleep(0)
-        assert ex.frame_builds == 2
-        await asyncio.sleep(FLUSH_DELAY * 3)
-        assert ex.frame_builds == 3
-        ex.units = 19  # idle again
-        await asyncio.sleep(0)
-        assert ex.frame_builds == 4
-
-    asyncio.run(presses())
-    assert ex.heatmap.values.shape == (19, 8)
-    assert ex.graph.units == 19
+def test_outside_an_event_loop_a_change_is_shown_at_once_without_a_thread(ex):
+    ex.units = 17
+    assert ex.heatmap.values.shape == (17, 8)
+    assert ex.gradients.log10_jacobian_norms.shape == (9,)
+    assert ex.frame_builds == 2
+    assert ex._scheduler._worker is None
+    assert ex.wait_settled(0)
 
 
 def test_frame_property_applies_pending_changes(ex):
     async def change_then_read():
         ex.timesteps = 5
-        assert ex.frame.settings["timesteps"] == 5  # flushed on demand
+        assert ex.frame.settings["timesteps"] == 5  # built and shown on demand
+        assert ex.heatmap.values.shape == (16, 5)
         builds = ex.frame_builds
-        await asyncio.sleep(FLUSH_DELAY * 4)
-        assert ex.frame_builds == builds  # the scheduled flush finds nothing to do
+        await asyncio.to_thread(ex.wait_settled, WAIT)
+        await asyncio.sleep(FLUSH_DELAY * 2)
+        assert ex.frame_builds == builds  # the loop's own delivery finds nothing to do
 
     asyncio.run(change_then_read())
+
+
+# -- latest wins across threads (ipykernel 7 may handle comm messages on two threads) ------
+
+
+class Gate:
+    """Holds the exact Jacobian curve of runs with ``units`` until released."""
+
+    def __init__(self, monkeypatch, units: int) -> None:
+        self.units = units
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.calls: list[int] = []
+        original = RunResult.jacobian_norms
+
+        def gated(res, *args, **kwargs):
+            self.calls.append(res.units)
+            if res.units == self.units and not self.release.is_set():
+                self.entered.set()
+                assert self.release.wait(WAIT)
+            return original(res, *args, **kwargs)
+
+        monkeypatch.setattr(RunResult, "jacobian_norms", gated)
+
+
+def _loop_thread():
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    return loop, thread
+
+
+def _on(loop, fn):
+    async def call():
+        return fn()
+
+    return asyncio.run_coroutine_threadsafe(call(), loop).result(WAIT)
+
+
+def _stop(loop, thread):
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(WAIT)
+    loop.close()
+
+
+def test_a_slow_older_frame_never_replaces_a_newer_one(monkeypatch):
+    """The issue's race: → (a slow frame) handled on one thread, Home (a fast one) on another."""
+    ex = rnnviz.explore(units=255, timesteps=8)
+    gate = Gate(monkeypatch, 256)
+    shown_gradients = []
+    show = ex.gradients.show
+    monkeypatch.setattr(
+        ex.gradients, "show", lambda f: (shown_gradients.append(f.settings["units"]), show(f))
+    )
+    loop_a, thread_a = _loop_thread()
+    loop_b, thread_b = _loop_thread()
+    try:
+        # as comm handlers: each change arrives on its own thread's loop
+        loop_a.call_soon_threadsafe(setattr, ex, "units", 256)
+        assert gate.entered.wait(WAIT)  # the frame of 256 is being analysed
+        loop_b.call_soon_threadsafe(setattr, ex, "units", 1)
+        _on(loop_b, lambda: None)  # whatever the change started on that loop has run
+        gate.release.set()  # the older analysis comes back last
+        _on(loop_a, lambda: None)
+        assert ex.frame.settings["units"] == 1
+        assert ex.wait_settled(WAIT)
+    finally:
+        _stop(loop_a, thread_a)
+        _stop(loop_b, thread_b)
+    assert ex.units == 1
+    assert ex.heatmap.values.shape == (1, 8)
+    assert ex.graph.units == ex.gradients.units == 1
+    assert ex.gradients.updating is False
+    assert "W_hh (1, 1)" in ex.status.value
+    assert 256 not in shown_gradients  # the abandoned analysis was never shown
+    assert ex._scheduler.abandoned == 1
+
+
+def test_analysis_is_abandoned_between_its_curves(monkeypatch):
+    """With three overlay curves to compute, newer settings stop the analysis after the one
+    that was running: the later curves of the old settings are never computed."""
+    ex = rnnviz.explore(units=6, timesteps=8, overlay="weight_scale")
+    gate = Gate(monkeypatch, 7)
+    loop, thread = _loop_thread()
+    try:
+        loop.call_soon_threadsafe(setattr, ex, "units", 7)
+        assert gate.entered.wait(WAIT)
+        _on(loop, lambda: setattr(ex, "units", 5))  # the loop is free: the build is not on it
+        gate.release.set()
+        assert ex.wait_settled(WAIT)
+    finally:
+        _stop(loop, thread)
+    assert gate.calls.count(7) == 1  # main curve only; none of the 3 overlay curves
+    assert gate.calls.count(5) == 4  # main curve + 3 overlays
+    assert ex.frame.settings["units"] == 5
+    assert sorted(ex.gradients.log10_overlays) == ["s = 0.5", "s = 1.5", "s = 2"]
+
+
+def test_forward_pass_is_shown_first_and_the_gradient_plot_says_it_is_updating(monkeypatch):
+    ex = rnnviz.explore(units=6, timesteps=8)
+    gate = Gate(monkeypatch, 9)
+    updating = []
+    ex.gradients.observe(lambda c: updating.append(c["new"]), "updating")
+    loop, thread = _loop_thread()
+    try:
+        loop.call_soon_threadsafe(setattr, ex, "units", 9)
+        assert gate.entered.wait(WAIT)
+        _on(loop, lambda: None)  # the loop is free; the forward pass reached it and is shown
+        assert ex.heatmap.values.shape == (9, 8)
+        assert ex.graph.units == 9
+        assert ex.gradients.units == 6  # the last curve stays visible …
+        assert ex.gradients.updating is True  # … marked as being updated
+        assert "W_hh (9, 9)" in ex.status.value
+        assert not ex.wait_settled(0)
+        gate.release.set()
+        assert ex.wait_settled(WAIT)
+    finally:
+        _stop(loop, thread)
+    assert ex.gradients.units == 9
+    assert updating == [True, False]
+    assert ex.heatmap.frame is ex.graph.frame is ex.gradients.frame is ex.frame
+
+
+def test_repr_describes_the_current_settings_right_after_a_change(ex):
+    async def cell():
+        ex.units = 8  # in a notebook cell: the frame is built in the worker thread
+        return repr(ex)  # e.g. the cell's text/plain output, before the loop runs again
+
+    text = asyncio.run(cell())
+    assert text.startswith("Explorer(units=8, timesteps=8)")
+    assert "8 units × 8 timesteps" in text
 
 
 def test_repr_is_helpful_without_a_front_end():

@@ -22,6 +22,9 @@ const CSS = `
 .rnnviz-view .rnnviz-yes { color: var(--jp-success-color1, #1a7f37); font-weight: 600; }
 .rnnviz-view .rnnviz-no { color: var(--jp-warn-color0, #bc4c00); font-weight: 600; }
 .rnnviz-view .rnnviz-plot { width: 100%; contain: strict; }
+.rnnviz-view .rnnviz-updating { font-size: 12px; font-style: italic;
+  color: var(--jp-ui-font-color2, #57606a); }
+.rnnviz-view[data-updating="true"] .rnnviz-plot { opacity: 0.6; transition: opacity 0.2s; }
 .rnnviz-view .rnnviz-status { font-size: 12px; color: var(--jp-ui-font-color2, #57606a);
   margin: 2px 4px; min-height: 0; }
 .rnnviz-view.rnnviz-presenter .rnnviz-title { font-size: 24px; }
@@ -42,7 +45,13 @@ export function createShell(el, testid) {
   title.className = "rnnviz-title";
   const controls = document.createElement("span");
   controls.className = "rnnviz-controls";
-  head.append(title, controls);
+  const updating = document.createElement("span");
+  updating.className = "rnnviz-updating";
+  updating.dataset.testid = "updating";
+  updating.setAttribute("aria-live", "polite");
+  updating.textContent = "updating…";
+  updating.hidden = true;
+  head.append(title, controls, updating);
   const readout = document.createElement("div");
   readout.className = "rnnviz-readout";
   const plot = document.createElement("div");
@@ -52,7 +61,18 @@ export function createShell(el, testid) {
   status.setAttribute("role", "status");
   root.append(style, head, readout, plot, status);
   el.appendChild(root);
-  return { root, title, controls, readout, plot, status };
+  return { root, title, controls, readout, plot, status, updating };
+}
+
+/**
+ * Mark the view as showing the last result while newer settings are being analysed
+ * (`data-updating` on the root, a subtle "updating…" label, the plot dimmed by the CSS).
+ * @param {{root: HTMLElement, updating: HTMLElement}} shell
+ * @param {boolean} on
+ */
+export function showUpdating(shell, on) {
+  shell.root.dataset.updating = String(Boolean(on));
+  shell.updating.hidden = !on;
 }
 
 /**
@@ -95,6 +115,7 @@ export function setCommonData(root, model) {
   root.dataset.tCursor = String(model.get("t_cursor"));
   root.dataset.phase = String(model.get("phase"));
   root.dataset.presenter = String(Boolean(model.get("presenter")));
+  root.dataset.updating = String(Boolean(model.get("updating")));
 }
 
 const FRAME_KEY = "__rnnvizFrame";
