@@ -61,6 +61,9 @@ class Frame:
         Parameters of all layers together.
     overlays : dict
         Extra ‖∂h_T/∂h_t‖₂ curves (T + 1,) for comparison, e.g. ``"s = 0.5"``, ``"lstm"``.
+    spectrum : rnnviz.sim.spectrum.Spectrum or None
+        Eigenvalues and singular values of the top layer's recurrent block (the matrix of
+        ``theory``).
     """
 
     settings: dict
@@ -79,6 +82,7 @@ class Frame:
     n_params: int
     overlays: dict[str, np.ndarray] = field(default_factory=dict)
     layer_names: list[str] = field(default_factory=list)
+    spectrum: Any = None
 
     @property
     def timesteps(self) -> int:
@@ -175,6 +179,8 @@ def build_frame(**settings: Any) -> Frame:
     ValueError
         A value out of range, or settings that contradict each other.
     """
+    from rnnviz.sim import spectrum as _spectrum
+
     s = validate_settings(settings)
     result, cells, x, tokens = _run(s)
     top = result.top
@@ -212,4 +218,5 @@ def build_frame(**settings: Any) -> Frame:
         n_params=int(result.n_params),
         overlays=_overlays(s),
         layer_names=list(result.names),
+        spectrum=_spectrum.of_cell(top.cell),
     )
