@@ -124,13 +124,15 @@ function render({ model, el }) {
       },
     ];
     const h = html(matrix);
+    // The plane is square: give it about its plot height in width, the rest to σ_i.
+    const planeW = Math.min(0.46, Math.max(0.3, (plotPx + 4 * size.font) / views.width()));
     const layout = {
       ...baseLayout(theme, size, `${n}:${r}:${top}`, views.width(), height),
       margin: { l: 10, r: 10 + 3 * size.font, t: 34 + size.title, b: 10 },
       showlegend: false,
       xaxis: {
         ...axisStyle(theme, size, "Re λ"),
-        domain: [0, 0.44],
+        domain: [0, planeW],
         range: [-r, r],
         constrain: "domain",
         zeroline: true,
@@ -147,7 +149,7 @@ function render({ model, el }) {
       },
       xaxis2: {
         ...axisStyle(theme, size, "index i"),
-        domain: [0.56, 1],
+        domain: [Math.min(0.58, planeW + 0.12), 1],
         anchor: "y2",
         range: [0.5, n + 0.5],
         zeroline: false,

@@ -27,7 +27,8 @@ test("the singular-value axis holds σ_max, 1, ρ and 1/γ", () => {
 test("verdict: ρ < 1 < σ_max is named, normal matrices read as ρ = σ_max", () => {
   assert.equal(verdict(0.9, 1.8).key, "rho-below-sigma-above");
   assert.equal(verdict(0.5, 0.5).key, "equal");
-  assert.match(verdict(1.5, 1.5).text, /above 1/);
+  assert.match(verdict(1.5, 1.5).text, /= 1\.5: .* grows/);
+  assert.match(verdict(1, 1).text, /lengths are kept/);
   assert.equal(verdict(0.5, 0.8).key, "both-below");
   assert.equal(verdict(1.2, 2).key, "rho-above");
 });

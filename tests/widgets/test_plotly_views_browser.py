@@ -151,6 +151,8 @@ def test_eigen_view_draws_every_eigenvalue_and_the_unit_circle(mount):
     assert ratio == pytest.approx(1, abs=0.01)
     assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
     harness.screenshot(page.locator('[data-testid="rnnviz-eigen"]'), "eigen_gaussian_0.9")
+    narrow = mount(view, "eigen", "rnnviz-eigen", width=560)
+    assert narrow.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
 
 
 def test_eigen_view_follows_the_weight_scale_and_init(mount):
@@ -172,6 +174,7 @@ def test_eigen_view_follows_the_weight_scale_and_init(mount):
     title = page.text_content(".rnnviz-title")
     assert "U_c (LSTM candidate block)" in title
     assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
+    harness.screenshot(page.locator('[data-testid="rnnviz-eigen"]'), "eigen_lstm_presenter")
 
 
 @pytest.mark.parametrize("presenter", [False, True])

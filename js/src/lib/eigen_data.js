@@ -36,7 +36,7 @@ export function verdict(rho, sigmaMax) {
   if (Math.abs(sigmaMax - rho) <= EQUAL_TOL * Math.max(sigmaMax, 1e-300)) {
     return {
       key: "equal",
-      text: `ρ = σ_max: a normal matrix (orthogonal × s) — every step scales every direction by the same ${rho < 1 ? "factor below 1" : rho > 1 ? "factor above 1" : "factor 1"}.`,
+      text: `ρ = σ_max = ${Number(rho.toPrecision(3))}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${rho < 1 ? "all of h shrinks" : rho > 1 ? "all of h grows" : "lengths are kept"}.`,
     };
   }
   if (sigmaMax < 1) {
