@@ -163,10 +163,11 @@ function render({ model, el }) {
         "Exploding: some values overflowed (beyond ±3.4e38) and are shown as inf — red dashed gradient edges, saturated cells.",
       );
     }
-    const last = L.slots.at(-1);
-    if (last.unit !== undefined && last.unit + 1 !== L.slots.length) {
-      const head = L.slots.length - 2;
-      extra.push(`Each h node shows units 1–${head}, ⋮, and unit ${s.units} (p = ${s.units}).`);
+    if (L.unitsDrawn < s.units) {
+      const head = L.unitsDrawn - 1;
+      extra.push(
+        `Each h node shows units 1–${head}, ⋮, and unit ${s.units} (p = ${s.units}); its height grows with log₂ p.`,
+      );
     }
     fillNotes(notes, [...architectureNotes(s), ...extra]);
     root.classList.toggle("presenter", s.presenter);

@@ -2,7 +2,7 @@
 
 import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
-import { colourRange, cursorShapes, heatmapRows, symbol } from "./lib/heatmap_data.js";
+import { colourRange, cursorShapes, heatmapRows, plotHeight, symbol } from "./lib/heatmap_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {
@@ -38,6 +38,11 @@ function render({ model, el }) {
     model.save_changes();
   });
   shell.controls.append(quantitySelect.wrap, layerSelect.wrap);
+  // Many units: the plot keeps a minimum row height and scrolls inside a box.
+  const scroller = document.createElement("div");
+  scroller.dataset.testid = "heatmap-scroll";
+  shell.plot.replaceWith(scroller);
+  scroller.appendChild(shell.plot);
   shell.status.textContent = "loading plotly.js …";
   const slow = setTimeout(() => {
     shell.status.textContent = "waiting for the kernel to send plotly.js (is it running?)";
@@ -63,7 +68,9 @@ function render({ model, el }) {
     );
     if (!array) return;
     const [units, timesteps] = array.shape;
-    shell.title.textContent = `${label}: ${units} units × ${timesteps} timesteps`;
+    const fit = plotHeight(units, model.get("presenter"), size.font);
+    const scrollNote = fit.scroll ? ` (${fit.minRow} px per unit: scroll for all ${units})` : "";
+    shell.title.textContent = `${label}: ${units} units × ${timesteps} timesteps${scrollNote}`;
     if (!Plotly) return;
 
     const activation = model.get("activation");
@@ -87,6 +94,10 @@ function render({ model, el }) {
       ygap: timesteps <= 60 && units <= 64 ? 1 : 0,
       hovertemplate: `unit %{y}, t = %{x}, ${sym} = ${value}<extra></extra>`,
       colorbar: {
+        // Scrolled: a colour bar of the visible box's height at the top, always in view.
+        ...(fit.scroll
+          ? { lenmode: "pixels", len: fit.box - 60 - 3 * size.font, y: 1, yanchor: "top" }
+          : {}),
         title: { text: sym, font: { size: size.title, color: theme.fg } },
         thickness: size.font + 4,
         outlinewidth: 0,
@@ -99,12 +110,17 @@ function render({ model, el }) {
       range: [0.5, timesteps + 0.5],
       showgrid: false,
       zeroline: false,
+      side: fit.scroll ? "top" : "bottom", // scrolled: the time axis stays in view
     };
+    if (fit.scroll) {
+      // The top axis takes the space above the plot: the cursor label goes inside it.
+      for (const a of cursor.annotations) Object.assign(a, { yanchor: "top", bgcolor: theme.bg });
+    }
     if (tokens.length === timesteps && timesteps <= 40) {
       xaxis.tickvals = Array.from(x);
       xaxis.ticktext = tokens.map((token, i) => `${token}<br>${i + 1}`);
     }
-    const height = model.get("presenter") ? 480 : 320;
+    const height = fit.height;
     const revision = `${units}x${timesteps}:${quantity}:${range.join(",")}`;
     const layout = {
       ...baseLayout(theme, size, revision, views.width(), height),
@@ -113,6 +129,7 @@ function render({ model, el }) {
       yaxis: {
         ...axisStyle(theme, size, "unit"),
         autorange: "reversed",
+        nticks: Math.ceil(height / 40),
         showgrid: false,
         zeroline: false,
       },
@@ -123,6 +140,8 @@ function render({ model, el }) {
     const key = JSON.stringify([{ ...trace, z: undefined, x: units, y: timesteps }, layout]);
     const fast = clipped === 0 && key === drawnKey && redrawHeatmapZ(shell.plot, z);
     if (!fast) {
+      scroller.style.maxHeight = fit.scroll ? `${fit.box}px` : "";
+      scroller.style.overflowY = fit.scroll ? "auto" : "";
       setPlotHeight(shell.plot, height);
       await Plotly.react(shell.plot, [trace], layout, plotConfig("rnnviz-heatmap"));
       drawnKey = clipped === 0 ? key : null;
@@ -135,6 +154,7 @@ function render({ model, el }) {
     shell.root.dataset.zmin = String(range[0]);
     shell.root.dataset.zmax = String(range[1]);
     shell.root.dataset.clipped = String(clipped);
+    shell.root.dataset.scroll = String(fit.scroll);
     shell.root.dataset.drawn = String(Number(shell.root.dataset.drawn ?? 0) + 1);
     shell.root.dataset.fastDraws = String(Number(shell.root.dataset.fastDraws ?? 0) + fast);
   };

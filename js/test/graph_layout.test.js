@@ -7,8 +7,10 @@ import {
   matricesOf,
 } from "../src/lib/graph_chains.js";
 import { chooseSteps, columnsFor, xOfStep } from "../src/lib/graph_columns.js";
-import { layoutGraph, unitSlots } from "../src/lib/graph_layout.js";
-import { textWidth } from "../src/lib/graph_text.js";
+import { layoutGraph } from "../src/lib/graph_layout.js";
+import { layoutRolled } from "../src/lib/graph_rolled.js";
+import { metrics, textWidth } from "../src/lib/graph_text.js";
+import { nodeHeight, unitLayout } from "../src/lib/graph_units.js";
 
 const base = {
   width: 1280,
@@ -61,18 +63,66 @@ function assertLegible(L, what) {
   }
 }
 
-test("unitSlots: all units up to 8, else first six, ellipsis, last", () => {
-  assert.deepEqual(unitSlots(1), [{ unit: 0 }]);
-  assert.equal(unitSlots(8).length, 8);
-  const s = unitSlots(256);
-  assert.equal(s.length, 8);
+test("unitLayout: one cell per unit up to at least 32 units at every setting", () => {
+  for (const presenter of [false, true]) {
+    const m = metrics(presenter);
+    for (const layers of [1, 2, 3]) {
+      for (let p = 1; p <= 32; p++) {
+        const u = unitLayout(p, m, layers);
+        assert.equal(u.drawn, p, `p ${p}, ${layers} layers`);
+        assert.deepEqual(
+          u.slots.map((s) => s.unit),
+          Array.from({ length: p }, (_, i) => i),
+        );
+        assert.ok(u.slots.every((s) => s.h >= m.minCell - 1e-9));
+      }
+    }
+  }
+  // One layer draws all 64 units too.
+  assert.equal(unitLayout(64, metrics(false), 1).drawn, 64);
+});
+
+test("unitLayout: beyond what fits, first units, an ellipsis, the last unit", () => {
+  const m = metrics(false);
+  const u = unitLayout(256, m, 1);
+  assert.ok(u.drawn > 32 && u.drawn < 256, `${u.drawn} cells`);
+  const ell = u.slots.findIndex((s) => s.ellipsis);
+  assert.equal(ell, u.slots.length - 2);
   assert.deepEqual(
-    s.slice(0, 6).map((x) => x.unit),
-    [0, 1, 2, 3, 4, 5],
+    u.slots.slice(0, ell).map((s) => s.unit),
+    Array.from({ length: u.drawn - 1 }, (_, i) => i),
   );
-  assert.deepEqual(s[6], { ellipsis: true });
-  assert.deepEqual(s[7], { unit: 255 });
-  assert.deepEqual(unitSlots(9).at(-1), { unit: 8 });
+  assert.equal(u.slots.at(-1).unit, 255);
+  // The slots tile the node from top to bottom, each cell at least minCell tall.
+  let y = 0;
+  for (const s of u.slots) {
+    assert.ok(Math.abs(s.y - y) < 1e-9);
+    if (!s.ellipsis) assert.ok(s.h >= m.minCell - 1e-9);
+    y += s.h;
+  }
+  assert.ok(Math.abs(y - u.height) < 1e-9);
+});
+
+test("node height grows with every unit added, on a log scale beyond 8", () => {
+  for (const presenter of [false, true]) {
+    const m = metrics(presenter);
+    for (const layers of [1, 2, 3]) {
+      let prev = 0;
+      for (let p = 1; p <= 512; p++) {
+        const h = nodeHeight(p, m, layers);
+        assert.ok(h > prev, `p ${p}, ${layers} layers: ${h} after ${prev}`);
+        prev = h;
+      }
+      // Each doubling beyond 8 adds the same height: 16 → 64 → 256 reads at a glance.
+      const step = nodeHeight(32, m, layers) - nodeHeight(16, m, layers);
+      assert.ok(step >= 8 * m.k, `${layers} layers: a doubling adds ${step}px`);
+      const d = (a, b) => nodeHeight(b, m, layers) - nodeHeight(a, m, layers);
+      assert.ok(Math.abs(d(64, 256) - d(16, 64)) < 1e-9, "16 → 64 and 64 → 256 add the same");
+      assert.ok(Math.abs(d(64, 128) - step) < 1e-9 && Math.abs(d(128, 256) - step) < 1e-9);
+    }
+  }
+  // A single unit is one full cell whatever the stack.
+  assert.equal(nodeHeight(1, metrics(false), 3), metrics(false).cellH);
 });
 
 test("chooseSteps keeps everything that fits and always shows the first and last step", () => {
@@ -168,11 +218,17 @@ test("tokens are labelled and stay legible, long ones rotate", () => {
 });
 
 test("the units slider changes every node, the timesteps slider the number of columns", () => {
-  const small = layoutGraph({ ...base, units: 3 });
-  const big = layoutGraph({ ...base, units: 64 });
-  const hs = (L) => L.nodes.filter((n) => n.kind === "h");
-  assert.ok(hs(small).every((n) => n.h === 3 * small.m.cellH));
-  assert.ok(hs(big).every((n) => n.h === 8 * big.m.cellH));
+  const heights = [1, 8, 16, 32, 64, 256].map((units) => {
+    const L = layoutGraph({ ...base, units });
+    const hs = L.nodes.filter((n) => n.kind === "h");
+    assert.ok(hs.every((n) => n.h === L.nodeH));
+    if (units <= 64) assert.equal(L.unitsDrawn, units);
+    assertLegible(L, `units ${units}`);
+    return L.nodeH;
+  });
+  for (let i = 1; i < heights.length; i++) assert.ok(heights[i] > heights[i - 1], `${heights}`);
+  // The rolled view uses the same rule.
+  assert.equal(layoutRolled({ ...base, units: 64, cell: "rnn" }).nodeH, heights[4]);
   const steps = (T) =>
     layoutGraph({ ...base, timesteps: T, gradLength: T + 1 }).columns.filter((c) => c.t > 0).length;
   assert.deepEqual([steps(1), steps(2), steps(7)], [1, 2, 7]);
@@ -331,15 +387,14 @@ test("rolled view: one cell per layer with its W_hh self-loop, legible", async (
   }
 });
 
-test("stacked layers draw fewer unit cells per node (three layers fit a projector)", () => {
-  const cells = (layers, presenter) =>
+test("stacked layers draw shorter nodes (three layers stay within a projector's reach)", () => {
+  const h = (layers, presenter) =>
     layoutGraph({ ...base, units: 256, layers, presenter }).nodes.find((n) => n.kind === "h").h;
-  assert.deepEqual(
-    [1, 2, 3].map((l) => cells(l, false)),
-    [64, 48, 40],
-  );
+  assert.ok(h(1, false) > h(2, false) && h(2, false) > h(3, false));
+  // Three presenter layers of 256 units: about 900 px before the SVG is scaled to its box
+  // (it was 600 px when every node showed 5 cells whatever the units).
   const L = layoutGraph({ ...base, units: 256, layers: 3, presenter: true });
-  assert.ok(L.height <= 600, `three presenter layers are ${L.height}px tall`);
+  assert.ok(L.height <= 920, `three presenter layers are ${L.height}px tall`);
 });
 
 test("every timestep gets a column while they fit; only longer sequences are compressed", () => {
@@ -355,13 +410,16 @@ test("every timestep gets a column while they fit; only longer sequences are com
   assert.deepEqual(drawn(1200, 10), all(10));
   assert.deepEqual(drawn(1200, 15), all(15));
   assert.deepEqual(drawn(1200, 20), all(20));
-  for (const width of [560, 1200]) {
+  for (const width of [560, 900, 1200]) {
     let fit = 0;
     while (drawn(width, fit + 1).length === fit + 1) fit++;
-    assert.ok(fit >= (width === 560 ? 13 : 30), `${width}px: all steps up to T = ${fit}`);
+    assert.ok(
+      fit >= { 560: 13, 900: 22, 1200: 30 }[width],
+      `${width}px: all steps up to T = ${fit}`,
+    );
     // Past that, the width stays full: first and last steps, a gap, never fewer than
     // fit - 3 columns (the gap label takes their place).
-    for (const T of [fit + 1, 15, 20, 50, 200].filter((t) => t > fit)) {
+    for (const T of [fit + 1, 15, 20, 50, 100, 150, 200].filter((t) => t > fit)) {
       const steps = drawn(width, T);
       assert.ok(steps.length >= fit - 3 && steps.length <= fit, `${width}px, T ${T}: ${steps}`);
       assert.equal(steps[0], 1);

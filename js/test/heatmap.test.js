@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import {
+  MIN_ROW_PX,
   boundedRange,
   colourRange,
   cursorShapes,
   formatValue,
   heatmapRows,
   maxAbsFinite,
+  plotHeight,
   symbol,
 } from "../src/lib/heatmap_data.js";
 
@@ -108,4 +110,25 @@ test("no veil at the ends of each pass; t = 0 (h_0) sits at the left edge", () =
 test("no cursor when the scrubber is off or out of range", () => {
   assert.deepEqual(cursorShapes(-1, "forward", 20, THEME, SIZE), { shapes: [], annotations: [] });
   assert.deepEqual(cursorShapes(21, "forward", 20, THEME, SIZE).shapes, []);
+});
+
+test("plot height: the usual box while rows get the minimum height, then taller and scrolled", () => {
+  for (const presenter of [false, true]) {
+    const font = presenter ? 20 : 12;
+    const small = plotHeight(16, presenter, font);
+    assert.equal(small.scroll, false);
+    assert.equal(small.height, small.box);
+    const big = plotHeight(256, presenter, font);
+    assert.equal(big.scroll, true);
+    assert.equal(big.box, small.box);
+    const minRow = presenter ? MIN_ROW_PX.presenter : MIN_ROW_PX.normal;
+    // rows of at least minRow px after the axes' share (60 px + 3 lines of ticks)
+    assert.ok((big.height - 60 - 3 * font) / 256 >= minRow);
+    let prev = 0;
+    for (const units of [1, 8, 32, 64, 128, 256, 512]) {
+      const h = plotHeight(units, presenter, font).height;
+      assert.ok(h >= prev);
+      prev = h;
+    }
+  }
 });

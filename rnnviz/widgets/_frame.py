@@ -74,6 +74,9 @@ class Frame:
         Parameters of all layers together.
     overlays : dict
         Extra ‖∂h_T/∂h_t‖₂ curves (T + 1,) for comparison, e.g. ``"s = 0.5"``, ``"lstm"``.
+    spectrum : rnnviz.sim.spectrum.Spectrum or None
+        Eigenvalues and singular values of the top layer's recurrent block (the matrix of
+        ``theory``).
     """
 
     settings: dict
@@ -92,6 +95,7 @@ class Frame:
     n_params: int
     overlays: dict[str, np.ndarray] = field(default_factory=dict)
     layer_names: list[str] = field(default_factory=list)
+    spectrum: Any = None
 
     @property
     def timesteps(self) -> int:
@@ -215,6 +219,8 @@ class Analysis:
         Comparison curves (weight scales or cells).
     overflowed : bool
         True when the analysis overflowed to inf.
+    spectrum : rnnviz.sim.spectrum.Spectrum
+        Eigenvalues and singular values of the top layer's candidate recurrent block.
     """
 
     jacobian_norms: np.ndarray
@@ -222,6 +228,7 @@ class Analysis:
     theory: Any
     overlays: dict[str, np.ndarray]
     overflowed: bool
+    spectrum: Any = None
 
 
 def _go_on() -> None:
@@ -262,12 +269,15 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
     for name, other in _overlay_settings(s):
         check()
         overlays[name] = _jacobian_curve(other)
+    from rnnviz.sim import spectrum as _spectrum
+
     return Analysis(
         jacobian_norms=jac,
         bound=bound,
         theory=theory,
         overlays=overlays,
         overflowed=bool(np.isinf(jac).any()),
+        spectrum=_spectrum.of_cell(top.cell),
     )
 
 
@@ -303,6 +313,7 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         n_params=int(result.n_params),
         overlays={} if analysis is None else dict(analysis.overlays),
         layer_names=list(result.names),
+        spectrum=None if analysis is None else analysis.spectrum,
     )
 
 

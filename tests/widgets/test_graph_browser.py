@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 
+import harness
 import pytest
 from ipywidgets.widgets.widget import _remove_buffers
 
@@ -169,6 +170,79 @@ def test_every_timestep_gets_a_column_while_they_fit(mount):
     assert abs(shown[200] - shown[20]) <= 1  # the width is full: the gap label changes
     wide = mount(UnrolledGraph.from_settings(timesteps=20, units=16), width=1480)
     assert _steps(wide) == list(range(21))
+
+
+# Per drawn h node: data-units-drawn, the cells in it and the frame's rendered height.
+UNITS_JS = """() => [...document.querySelectorAll('[data-testid="h-node"]')].map((n) => ({
+  drawn: Number(n.dataset.unitsDrawn),
+  cells: n.querySelectorAll('rect.cell').length,
+  height: n.querySelector('rect.frame').getBBox().height,
+}))"""
+
+
+def test_units_change_every_node_at_a_glance(mount):
+    heights = []
+    for units in (1, 8, 16, 32, 64, 256):
+        page = mount(UnrolledGraph.from_settings(units=units, timesteps=12), width=1256)
+        nodes = page.evaluate(UNITS_JS)
+        assert len(nodes) == 13  # h_0 … h_12
+        assert {n["drawn"] for n in nodes} == {nodes[0]["drawn"]}
+        assert all(n["cells"] == n["drawn"] for n in nodes)
+        drawn = nodes[0]["drawn"]
+        if units <= 64:
+            assert drawn == units
+        else:  # first units, an ellipsis, the last one
+            assert 64 < drawn < units
+        heights.append(nodes[0]["height"])
+        assert page.evaluate(OVERLAP_JS)["bad"] == []
+        if units in (16, 64, 256):
+            harness.screenshot(page.locator(".rnnviz-graph"), f"graph_units_{units}")
+    assert heights == sorted(heights)
+    assert len(set(heights)) == len(heights), heights
+    # 16 → 64 → 256 are clearly different heights (each step at least 40 px here)
+    h16, h64, h256 = heights[2], heights[4], heights[5]
+    assert h64 - h16 >= 40
+    assert h256 - h64 >= 40
+
+
+def test_stacked_layers_draw_every_unit_up_to_32(mount):
+    for layers, presenter in [(2, False), (3, False), (3, True)]:
+        g = UnrolledGraph.from_settings(units=32, layers=layers, timesteps=6, presenter=presenter)
+        page = mount(g, width=1256)
+        nodes = page.evaluate(UNITS_JS)
+        assert {n["drawn"] for n in nodes} == {32}
+        assert page.evaluate(OVERLAP_JS)["bad"] == []
+
+
+@pytest.mark.parametrize("figure", [560, 900, 1200])
+def test_drawn_columns_grow_with_timesteps_until_the_width_is_used(mount, figure):
+    # The figure sits beside the shapes panel: find the host width that gives `figure` px.
+    page = mount(UnrolledGraph.from_settings(timesteps=10, units=16), width=figure + 260)
+    got = page.evaluate("() => document.querySelector('.rg-figure').clientWidth")
+    page = mount(UnrolledGraph.from_settings(timesteps=10, units=16), width=2 * figure + 260 - got)
+    got = page.evaluate("() => document.querySelector('.rg-figure').clientWidth")
+    assert abs(got - figure) <= 2
+    counts = {}
+    for T in [*range(10, 41), 60, 100, 150, 200]:
+        before = int(_attrs(page)["data-draws"])
+        page.evaluate(f"() => window.graphModel.set('timesteps', {T})")
+        page.wait_for_function(
+            f"""() => Number(document.querySelector('[data-testid="rnnviz-graph"]')
+                  .dataset.draws) > {before}"""
+        )
+        steps = [t for t in _steps(page) if t > 0]
+        assert steps[0] == 1
+        assert steps[-1] == T
+        assert page.evaluate(OVERLAP_JS)["bad"] == [], T
+        counts[T] = len(steps)
+    full = [T for T, n in counts.items() if n == T]
+    fit = max(full)
+    # every step is drawn while they fit; then the count stays near the fit (compressed)
+    assert full == [T for T in counts if fit >= T], counts
+    assert fit >= {560: 13, 900: 22, 1200: 30}[figure], counts
+    for T, n in counts.items():
+        if fit < T:
+            assert fit - 3 <= n <= fit, counts
 
 
 def test_cells_use_the_heatmap_colour_scale_in_both_themes(mount):

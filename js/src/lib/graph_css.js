@@ -99,6 +99,7 @@ export const GRAPH_CSS = `
 .rnnviz-graph .wlabel.hl { font-weight: 700; }
 .rnnviz-graph .cell { stroke: var(--rg-bg); stroke-width: 0.6px; }
 .rnnviz-graph .cell.nan { fill: var(--rg-muted); }
+.rnnviz-graph .cell.thin { stroke: none; }
 .rnnviz-graph .h-node .frame { fill: none; stroke: var(--rg-fg); stroke-opacity: 0.55; stroke-width: 1px; }
 .rnnviz-graph .h-node.h0 .frame { stroke-dasharray: 3 2; }
 .rnnviz-graph .h-node.hot .frame { stroke: var(--rg-accent); stroke-opacity: 1; stroke-width: 3px; }

@@ -122,19 +122,20 @@ function drawHNode(parent, n, L, d, hot) {
       "data-t": n.t,
       "data-layer": n.layer + 1,
       "data-chain": n.chain,
+      "data-units-drawn": L.unitsDrawn,
     },
     parent,
   );
   const vals = valueAt(d.states, n, d.units);
   const x = n.cx - m.cellW / 2;
   const top = n.cy - n.h / 2;
-  slots.forEach((slot, i) => {
-    const y = top + i * m.cellH;
+  for (const slot of slots) {
+    const y = top + slot.y;
     if (slot.ellipsis) {
       for (const dy of [-0.28, 0, 0.28]) {
-        svgEl("circle", { cx: n.cx, cy: y + m.cellH * (0.5 + dy), r: 0.9 * m.k, class: "dots" }, g);
+        svgEl("circle", { cx: n.cx, cy: y + slot.h * (0.5 + dy), r: 0.9 * m.k, class: "dots" }, g);
       }
-      return;
+      continue;
     }
     const v = vals ? vals[slot.unit] : 0;
     const fill = divergingColor(v, d.range[0], d.range[1], d.dark);
@@ -144,13 +145,13 @@ function drawHNode(parent, n, L, d, hot) {
         x,
         y,
         width: m.cellW,
-        height: m.cellH,
-        class: fill ? "cell" : "cell nan",
+        height: slot.h,
+        class: `cell${fill ? "" : " nan"}${slot.h < 3 * m.k ? " thin" : ""}`,
         fill: fill ?? undefined,
       },
       g,
     );
-  });
+  }
   svgEl(
     "rect",
     {

@@ -4,9 +4,8 @@
 import { placeBptt } from "./graph_bptt.js";
 import { chainsFor, gradientChain, matrixOf } from "./graph_chains.js";
 import { chooseSteps, columnsFor } from "./graph_columns.js";
-import { makeLabel, metrics, placeTokens, sym, textWidth, unitSlots } from "./graph_text.js";
-
-export { unitSlots };
+import { makeLabel, metrics, placeTokens, sym, textWidth } from "./graph_text.js";
+import { unitLayout } from "./graph_units.js";
 
 /**
  * Centre distance between a chain's first two columns (h_0 and h_1): wide enough for the
@@ -56,12 +55,12 @@ function fitPitch(avail, cols, n, lead, m) {
  */
 export function layoutGraph(o) {
   const chains = chainsFor(o);
-  const m = metrics(o.presenter, Math.max(...chains.map((c) => c.layers)));
+  const L = Math.max(...chains.map((c) => c.layers));
+  const m = metrics(o.presenter);
   const gc = o.gradLength > 0 ? gradientChain(chains, o.gradLength) : -1;
   const primary = Math.max(gc, 0);
-  const slots = unitSlots(o.units, m.maxSlots);
-  const nodeH = slots.length * m.cellH;
-  const L = Math.max(...chains.map((c) => c.layers));
+  const cells = unitLayout(o.units, m, L);
+  const nodeH = cells.height;
   const hasY = chains.some((c) => c.y !== "none");
   const labels = [];
   const nodes = [];
@@ -393,7 +392,8 @@ export function layoutGraph(o) {
     chains,
     gc,
     primary,
-    slots,
+    slots: cells.slots,
+    unitsDrawn: cells.drawn,
     nodeH,
     nodes,
     edges,

@@ -2,7 +2,8 @@
 // unrolled view repeats T times. Same output format as layoutGraph (pure, tested).
 
 import { chainsFor, matrixOf } from "./graph_chains.js";
-import { makeLabel, metrics, sym, textWidth, unitSlots } from "./graph_text.js";
+import { makeLabel, metrics, sym, textWidth } from "./graph_text.js";
+import { unitLayout } from "./graph_units.js";
 
 /**
  * Lay out the rolled view (options as layoutGraph, plus `cell`: "rnn" | "lstm" | "gru").
@@ -10,10 +11,10 @@ import { makeLabel, metrics, sym, textWidth, unitSlots } from "./graph_text.js";
  */
 export function layoutRolled(o) {
   const chains = chainsFor(o);
-  const m = metrics(o.presenter, Math.max(...chains.map((c) => c.layers)));
-  const slots = unitSlots(o.units, m.maxSlots);
-  const nodeH = slots.length * m.cellH;
   const L = Math.max(...chains.map((c) => c.layers));
+  const m = metrics(o.presenter);
+  const cells = unitLayout(o.units, m, L);
+  const nodeH = cells.height;
   const hasY = chains.some((c) => c.y !== "none");
   const labels = [];
   const nodes = [];
@@ -201,7 +202,8 @@ export function layoutRolled(o) {
     chains,
     gc: -1,
     primary: 0,
-    slots,
+    slots: cells.slots,
+    unitsDrawn: cells.drawn,
     nodeH,
     nodes,
     edges,

@@ -39,9 +39,8 @@ export function sym(base, sub, sup) {
  * Size constants. Presenter mode scales everything by 1.5 (legible on a 1280×720 projector).
  *
  * @param {boolean} presenter
- * @param {number} layers stacked layers (1-3)
  */
-export function metrics(presenter, layers = 1) {
+export function metrics(presenter) {
   const k = presenter ? 1.5 : 1;
   const cellW = 12 * k;
   return {
@@ -51,9 +50,11 @@ export function metrics(presenter, layers = 1) {
     cellW,
     cellH: 8 * k,
     nodeW: cellW + 4 * k,
-    // Fewer unit cells per node when layers are stacked, so three layers still fit a
-    // 1280×720 projector in presenter mode.
-    maxSlots: layers >= 3 ? 5 : layers === 2 ? 6 : 8,
+    // h node height (graph_units.js): cellH per unit up to 8 units, then unitGrow px per
+    // doubling of the units; one cell per unit while cells are at least minCell px tall.
+    unitGrow: 32 * k,
+    minCell: 1.5 * k,
+    ellipsisH: 10 * k,
     ioR: 7 * k,
     line: 1.6 * k,
     // Narrowest step column of the unrolled graph: every timestep gets a column as long as
@@ -68,19 +69,6 @@ export function metrics(presenter, layers = 1) {
     pad: 8 * k,
     laneOffset: 7 * k,
   };
-}
-
-/**
- * Unit cells drawn for a hidden state of p units: all of them when p <= maxSlots, else the
- * first maxSlots - 2, an ellipsis, and the last one.
- *
- * @returns {Array<{unit: number} | {ellipsis: true}>}
- */
-export function unitSlots(p, maxSlots = 8) {
-  const n = Math.max(1, p | 0);
-  if (n <= maxSlots) return Array.from({ length: n }, (_, i) => ({ unit: i }));
-  const head = Array.from({ length: maxSlots - 2 }, (_, i) => ({ unit: i }));
-  return [...head, { ellipsis: true }, { unit: n - 1 }];
 }
 
 /** A positioned label with its estimated bounding box (for overlap checks). */

@@ -152,3 +152,23 @@ export function cursorShapes(t, phase, timesteps, theme, size) {
   ];
   return { shapes, annotations };
 }
+
+/** Smallest height in px of one unit's row (normal, presenter): beyond it the plot scrolls. */
+export const MIN_ROW_PX = { normal: 3, presenter: 4 };
+
+/**
+ * Height of the heatmap for `units` rows: the usual height while every row gets at least
+ * MIN_ROW_PX, else tall enough for that (the plot then scrolls inside a box of the usual
+ * height, so 256 units stay readable instead of rows under 1 px).
+ * @param {number} units
+ * @param {boolean} presenter
+ * @param {number} font tick font size in px (the axes take about 3 lines plus 60 px)
+ * @returns {{height: number, box: number, scroll: boolean, minRow: number}}
+ */
+export function plotHeight(units, presenter, font) {
+  const box = presenter ? 480 : 320;
+  const minRow = presenter ? MIN_ROW_PX.presenter : MIN_ROW_PX.normal;
+  const chrome = 60 + 3 * font;
+  const need = Math.ceil(chrome + units * minRow);
+  return { height: Math.max(box, need), box, scroll: need > box, minRow };
+}

@@ -1,0 +1,131 @@
+// Pure logic of the eigenvalue view (js/src/eigen.js): axis extents, the verdict on
+// ρ vs σ_max, and the shapes drawn in the complex plane. No DOM; tested in eigen.test.js.
+
+/** Relative tolerance under which ρ and σ_max count as equal (a normal matrix). */
+export const EQUAL_TOL = 1e-5;
+
+/**
+ * Half-width of the complex plane's square axes: the unit circle and every eigenvalue
+ * with a margin.
+ * @param {Float32Array} eig interleaved (Re, Im) pairs
+ */
+export function planeExtent(eig) {
+  let r = 1;
+  for (let i = 0; i + 1 < eig.length; i += 2) r = Math.max(r, Math.hypot(eig[i], eig[i + 1]));
+  return Math.ceil(r * 1.15 * 10) / 10;
+}
+
+/** Upper end of the singular-value axis: σ_max, 1, ρ and 1/γ (when shown), with a margin. */
+export function singularTop(sigmaMax, rho, gamma) {
+  const marks = [1, sigmaMax, rho];
+  if (gamma > 0 && gamma !== 1) marks.push(1 / gamma);
+  return Math.ceil(Math.max(...marks.filter(Number.isFinite)) * 1.12 * 10) / 10;
+}
+
+/**
+ * One sentence on what ρ and σ_max say together, and a key for tests and styling.
+ * @returns {{key: string, text: string}}
+ */
+export function verdict(rho, sigmaMax) {
+  if (rho < 1 && sigmaMax > 1) {
+    return {
+      key: "rho-below-sigma-above",
+      text: "ρ < 1 < σ_max: every eigenvalue is inside the unit circle, so powers of the matrix shrink in the long run — yet one step can stretch a vector by up to σ_max (a non-normal matrix).",
+    };
+  }
+  if (Math.abs(sigmaMax - rho) <= EQUAL_TOL * Math.max(sigmaMax, 1e-300)) {
+    return {
+      key: "equal",
+      text: `ρ = σ_max = ${Number(rho.toPrecision(3))}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${rho < 1 ? "all of h shrinks" : rho > 1 ? "all of h grows" : "lengths are kept"}.`,
+    };
+  }
+  if (sigmaMax < 1) {
+    return { key: "both-below", text: "σ_max < 1: every step shrinks every vector." };
+  }
+  return {
+    key: "rho-above",
+    text: "ρ ≥ 1: some direction is not shrunk by the powers of the matrix.",
+  };
+}
+
+/**
+ * Plotly shapes of the complex plane: the unit circle (solid) and the circle of radius ρ
+ * (dashed), both centred on 0, on axes x / y.
+ */
+export function planeShapes(rho, theme, size) {
+  const circle = (r, line) => ({
+    type: "circle",
+    xref: "x",
+    yref: "y",
+    x0: -r,
+    y0: -r,
+    x1: r,
+    y1: r,
+    line,
+    layer: "below",
+  });
+  const shapes = [circle(1, { color: theme.muted, width: size.thin })];
+  if (Number.isFinite(rho) && Math.abs(rho - 1) > 1e-3) {
+    shapes.push(circle(rho, { color: theme.accent, width: size.thin, dash: "dash" }));
+  }
+  return shapes;
+}
+
+/**
+ * Label positions at least `gap` apart, as close as possible to `values` (in any order):
+ * sorted upwards, each pushed above the previous one when too close.
+ * @param {number[]} values
+ * @param {number} gap
+ */
+export function spread(values, gap) {
+  const order = values.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
+  const out = new Array(values.length);
+  let prev = Number.NEGATIVE_INFINITY;
+  for (const [v, i] of order) {
+    const y = Math.max(v, prev + gap);
+    out[i] = y;
+    prev = y;
+  }
+  return out;
+}
+
+/**
+ * Horizontal reference lines of the singular-value plot (axes x2 / y2): 1, ρ and 1/γ, with
+ * labels right of the plot kept `labelGap` (axis units) apart.
+ * @returns {{shapes: object[], annotations: object[]}}
+ */
+export function singularLines(rho, gamma, theme, size, labelGap = 0) {
+  const lines = [[1, "1", theme.muted, "solid"]];
+  if (Number.isFinite(rho)) lines.push([rho, "ρ", theme.accent, "dash"]);
+  if (gamma > 0 && gamma !== 1) lines.push([1 / gamma, "1/γ", theme.bound, "dot"]);
+  const shapes = [];
+  const annotations = [];
+  const labelY = spread(
+    lines.map((l) => l[0]),
+    labelGap,
+  );
+  for (const [i, [y, text, color, dash]] of lines.entries()) {
+    shapes.push({
+      type: "line",
+      xref: "x2 domain",
+      yref: "y2",
+      x0: 0,
+      x1: 1,
+      y0: y,
+      y1: y,
+      line: { color, width: size.thin, dash },
+    });
+    annotations.push({
+      xref: "x2 domain",
+      yref: "y2",
+      x: 1,
+      y: labelY[i],
+      xanchor: "left",
+      yanchor: "middle",
+      text,
+      showarrow: false,
+      font: { color, size: size.font },
+    });
+  }
+  return { shapes, annotations };
+}

@@ -1,0 +1,210 @@
+"""EigenView and StateHeatmap in headless Chromium: the real bundles fed with the real state.
+
+As in test_graph_browser.py: the widget's state as ipywidgets delivers it (JSON plus binary
+buffers as DataViews), a minimal model, and plotly.js put on the page beforehand (as an
+exported page does), so no kernel, server or network is needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import harness
+import pytest
+from ipywidgets.widgets.widget import _remove_buffers
+
+from rnnviz.widgets._base import bundle
+from rnnviz.widgets.eigen import EigenView
+from rnnviz.widgets.heatmap import StateHeatmap
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow]
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8"></head>
+<body style="margin:0;background:#fff"><div id="host"></div></body></html>"""
+
+MOUNT_JS = """async ({ plotly, source, payload, width }) => {
+  const p = URL.createObjectURL(new Blob([plotly], { type: "text/javascript" }));
+  window.Plotly = (await import(p)).default;
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  const widget = (await import(url)).default;
+  const state = payload.state;
+  payload.paths.forEach((path, i) => {
+    const bytes = Uint8Array.from(atob(payload.buffers[i]), (c) => c.charCodeAt(0));
+    let obj = state;
+    for (const key of path.slice(0, -1)) obj = obj[key];
+    obj[path[path.length - 1]] = new DataView(bytes.buffer);
+  });
+  const handlers = {};
+  const model = {
+    get: (k) => state[k],
+    set: (k, v) => { state[k] = v; (handlers["change:" + k] || []).forEach((h) => h()); },
+    save_changes: () => {},
+    on: (e, h) => { (handlers[e] ||= []).push(h); },
+    off: (e, h) => { handlers[e] = (handlers[e] || []).filter((x) => x !== h); },
+    send: () => {},
+  };
+  const el = document.getElementById("host");
+  el.style.width = width + "px";
+  window.viewModel = model;
+  window.viewState = state;
+  widget.render({ model, el });
+}"""
+
+# Rendered text boxes of the plotly SVG (axis ticks, titles, annotations): overlaps.
+OVERLAP_JS = """(sel) => {
+  const root = document.querySelector(sel);
+  const boxes = [...root.querySelectorAll('svg text')]
+    .filter((t) => t.textContent.trim() !== '' && t.getBoundingClientRect().width > 0)
+    .map((t) => { const b = t.getBoundingClientRect(); return [b.left, b.right, b.top, b.bottom, t.textContent]; });
+  const bad = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      if (a[0] < b[1] - 1 && b[0] < a[1] - 1 && a[2] < b[3] - 1 && b[2] < a[3] - 1) bad.push(`${a[4]} / ${b[4]}`);
+    }
+  }
+  return { count: boxes.length, bad };
+}"""
+
+
+def _payload(widget) -> dict:
+    state, paths, buffers = _remove_buffers(widget.get_state())
+    return {
+        "state": json.loads(json.dumps(state)),
+        "paths": paths,
+        "buffers": [base64.b64encode(bytes(b)).decode() for b in buffers],
+    }
+
+
+@pytest.fixture
+def mount(ui_browser):
+    context = ui_browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda route: route.abort())  # nothing may leave the page
+    errors: list[str] = []
+    pages = []
+    plotly = bundle("plotly_runtime").read_text()
+
+    def _mount(widget, name: str, testid: str, width: int = 1000):
+        # A fresh page each time: plotly.js styles the document it was loaded into.
+        if pages:
+            pages.pop().close()
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        pages.append(page)
+        page.set_content(PAGE)
+        args = {
+            "plotly": plotly,
+            "source": bundle(name).read_text(),
+            "payload": _payload(widget),
+            "width": width,
+        }
+        page.evaluate(MOUNT_JS, args)
+        page.wait_for_selector(f'[data-testid="{testid}"][data-drawn]', timeout=60_000)
+        # settled: the last draw used the plot's current width (a scroll bar narrows it)
+        page.wait_for_function(
+            """() => { const p = document.querySelector('.rnnviz-plot');
+                       return p._fullLayout && p._fullLayout.width === p.clientWidth; }""",
+            timeout=60_000,
+        )
+        return page
+
+    yield _mount
+    assert errors == []
+    context.close()
+
+
+def _data(page, testid: str) -> dict:
+    return page.evaluate(
+        f"""() => ({{ ...document.querySelector('[data-testid="{testid}"]').dataset }})"""
+    )
+
+
+def test_eigen_view_draws_every_eigenvalue_and_the_unit_circle(mount):
+    view = EigenView.from_settings(units=32, weight_scale=0.9, init="gaussian")
+    page = mount(view, "eigen", "rnnviz-eigen")
+    data = _data(page, "rnnviz-eigen")
+    assert data["matrix"] == "W_hh"
+    assert data["points"] == "32"
+    assert float(data["rho"]) < 1 < float(data["sigmaMax"])
+    assert page.get_attribute('[data-testid="eigen-verdict"]', "data-verdict") == (
+        "rho-below-sigma-above"
+    )
+    # 32 eigenvalue markers and 32 singular values; the unit circle and the ρ circle
+    points = page.evaluate(
+        """() => [...document.querySelectorAll('.rnnviz-plot .scatterlayer .trace')]
+                   .map((t) => t.querySelectorAll('path.point').length)"""
+    )
+    assert points == [32, 32]
+    circles = page.evaluate(
+        """() => document.querySelector('.rnnviz-plot')
+                   ._fullLayout.shapes.filter((s) => s.type === 'circle').map((s) => s.x1)"""
+    )
+    assert circles[0] == 1
+    assert circles[1] == pytest.approx(0.9, abs=1e-6)
+    # the circle is round: the plane's axes have the same scale
+    ratio = page.evaluate(
+        """() => { const L = document.querySelector('.rnnviz-plot')._fullLayout;
+                   return (L.xaxis._length / (L.xaxis.range[1] - L.xaxis.range[0])) /
+                          (L.yaxis._length / (L.yaxis.range[1] - L.yaxis.range[0])); }"""
+    )
+    assert ratio == pytest.approx(1, abs=0.01)
+    assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
+    harness.screenshot(page.locator('[data-testid="rnnviz-eigen"]'), "eigen_gaussian_0.9")
+    narrow = mount(view, "eigen", "rnnviz-eigen", width=560)
+    assert narrow.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
+
+
+def test_eigen_view_follows_the_weight_scale_and_init(mount):
+    view = EigenView.from_settings(units=16, weight_scale=1.5)
+    page = mount(view, "eigen", "rnnviz-eigen")
+    data = _data(page, "rnnviz-eigen")
+    assert float(data["rho"]) == pytest.approx(1.5, abs=1e-5)
+    assert float(data["sigmaMax"]) == pytest.approx(1.5, abs=1e-5)
+    assert page.get_attribute('[data-testid="eigen-verdict"]', "data-verdict") == "equal"
+    radii = page.evaluate(
+        """() => { const d = document.querySelector('.rnnviz-plot').data[0];
+                   return d.x.map((x, i) => Math.hypot(x, d.y[i])); }"""
+    )
+    assert radii == pytest.approx([1.5] * 16, abs=1e-5)  # orthogonal: all on |λ| = s
+    assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
+    harness.screenshot(page.locator('[data-testid="rnnviz-eigen"]'), "eigen_orthogonal_1.5")
+    lstm = EigenView.from_settings(cell="lstm", units=8, presenter=True)
+    page = mount(lstm, "eigen", "rnnviz-eigen", width=1256)
+    title = page.text_content(".rnnviz-title")
+    assert "U_c (LSTM candidate block)" in title
+    assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
+    harness.screenshot(page.locator('[data-testid="rnnviz-eigen"]'), "eigen_lstm_presenter")
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_heatmap_rows_stay_readable_at_256_units(mount, presenter):
+    rows = {}
+    for units in (16, 256):
+        view = StateHeatmap.from_settings(units=units, timesteps=20, presenter=presenter)
+        page = mount(view, "heatmap", "rnnviz-heatmap")
+        px = page.evaluate(
+            """() => document.querySelector('.rnnviz-plot')._fullLayout.yaxis._length"""
+        )
+        rows[units] = px / units
+        data = _data(page, "rnnviz-heatmap")
+        box = page.evaluate(
+            """() => document.querySelector('[data-testid="heatmap-scroll"]')
+                     .getBoundingClientRect().height"""
+        )
+        assert box <= (480 if presenter else 320) + 1
+        if units == 256:
+            assert data["scroll"] == "true"
+            assert "scroll for all 256" in page.text_content(".rnnviz-title")
+            # the time axis sits on top, inside the box, whatever the scroll position
+            side = page.evaluate(
+                "() => document.querySelector('.rnnviz-plot')._fullLayout.xaxis.side"
+            )
+            assert side == "top"
+            if not presenter:
+                page.wait_for_selector(".rnnviz-plot .colorbar")
+                harness.screenshot(page.locator('[data-testid="rnnviz-heatmap"]'), "heatmap_256")
+        else:
+            assert data["scroll"] == "false"
+    assert rows[256] >= (4 if presenter else 3)
+    assert rows[16] > rows[256]
