@@ -37,7 +37,7 @@ from rnnviz.sim.interop import (
     keras_weights_from_torch,
 )
 
-__all__ = ["MAX_LAYERS", "as_stack"]
+__all__ = ["MAX_LAYERS", "as_stack", "rescaled"]
 
 #: The most layers a stack may have (the views draw up to three).
 MAX_LAYERS = 3
@@ -171,3 +171,21 @@ def as_stack(model: Any) -> tuple[Cell, ...]:
     if any(c.output_units is not None for c in cells[:-1]):
         raise ValueError("only the top layer of a stack may have an output layer.")
     return tuple(cells)
+
+
+def rescaled(cells: tuple[Cell, ...], factor: float) -> tuple[Cell, ...]:
+    """The stack with every recurrent matrix multiplied by ``factor`` (1: unchanged).
+
+    What the Explorer's weight-scale slider does to a user's model: W_hh (every gate block
+    of ``recurrent_kernel``) becomes factor · W_hh, so ρ and σ_max scale by ``factor``.
+    """
+    if factor == 1:
+        return tuple(cells)
+    out = []
+    for cell in cells:
+        new = cell.with_weights(recurrent_kernel=cell.recurrent_kernel * factor)
+        biases = getattr(cell, "_framework_biases", None)
+        if biases:
+            new._framework_biases = biases
+        out.append(new)
+    return tuple(out)

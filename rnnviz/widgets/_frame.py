@@ -74,6 +74,8 @@ class Frame:
         Parameters of all layers together.
     overlays : dict
         Extra ‖∂h_T/∂h_t‖₂ curves (T + 1,) for comparison, e.g. ``"s = 0.5"``, ``"lstm"``.
+    result : rnnviz.sim.architectures.ArchitectureResult or None
+        The simulator run the frame was drawn from (every layer, the whole batch).
     spectrum : rnnviz.sim.spectrum.Spectrum or None
         Eigenvalues and singular values of the top layer's recurrent block (the matrix of
         ``theory``).
@@ -96,6 +98,7 @@ class Frame:
     overlays: dict[str, np.ndarray] = field(default_factory=dict)
     layer_names: list[str] = field(default_factory=list)
     spectrum: Any = None
+    result: Any = None
 
     @property
     def timesteps(self) -> int:
@@ -140,12 +143,21 @@ def _cells(s: dict[str, Any], offset: int = 0) -> list:
     return cells
 
 
-def _run(s: dict[str, Any]):
-    """Run the architecture the settings describe; returns (ArchitectureResult, x, tokens)."""
+def _run(s: dict[str, Any], model: Any = None):
+    """Run the architecture the settings describe; returns (ArchitectureResult, x, tokens).
+
+    ``model`` (a ``_user_model.UserModel``): its cells, scaled by the weight scale, and its
+    input batch when it has one, instead of cells and inputs built from the settings.
+    """
     from rnnviz.sim.architectures import run_architecture
 
-    x, tokens = _inputs(s)
-    cells = _cells(s)
+    if model is None:
+        x, tokens = _inputs(s)
+        cells = _cells(s)
+    else:
+        model.check(s)
+        x, tokens = (model.x, None) if model.x is not None else _inputs(s)
+        cells = list(model.cells_at(s["weight_scale"]))
     arch = s["architecture"]
     if arch == "one-to-many":
         result = run_architecture(arch, cells, x[:, 0], steps=s["timesteps"])
@@ -158,9 +170,9 @@ def _run(s: dict[str, Any]):
     return result, cells, x, tokens
 
 
-def _jacobian_curve(s: dict[str, Any]) -> np.ndarray:
+def _jacobian_curve(s: dict[str, Any], model: Any = None) -> np.ndarray:
     """‖∂h_T/∂h_t‖₂ (T + 1,) of the top layer for other settings (used by the overlays)."""
-    result, _, _, _ = _run(s)
+    result, _, _, _ = _run(s, model)
     return np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
 
 
@@ -194,6 +206,8 @@ class Forward:
         Labels of x_1 … x_T (sentence input), else None.
     dh_norms : ndarray, shape (T + 1,)
         ‖∂L/∂h_t‖₂ for t = 0 … T of the top layer, truncation window applied.
+    model : UserModel or None
+        The user's model the run used (None: cells built from the settings).
     """
 
     settings: dict
@@ -202,6 +216,7 @@ class Forward:
     x: np.ndarray
     tokens: list[str] | None
     dh_norms: np.ndarray
+    model: Any = None
 
 
 @dataclass(frozen=True)
@@ -235,7 +250,7 @@ def _go_on() -> None:
     """The default ``check`` of ``analyse``: never stops it."""
 
 
-def build_forward(settings: dict[str, Any]) -> Forward:
+def build_forward(settings: dict[str, Any], model: Any = None) -> Forward:
     """Validate ``settings``, run the simulator forward and take the loss gradients.
 
     ‖∂L/∂h_t‖ is one backward pass (≈ the cost of the forward one), so it belongs here: the
@@ -247,10 +262,10 @@ def build_forward(settings: dict[str, Any]) -> Forward:
         Unknown settings, wrong types, values out of range or contradicting each other.
     """
     s = validate_settings(settings)
-    result, cells, x, tokens = _run(s)
+    result, cells, x, tokens = _run(s, model)
     grads = result.top.loss_gradients(truncate=s["truncate"] or None)
     dh = np.asarray(grads.dh_norms[0], dtype=np.float64)
-    return Forward(settings=s, result=result, cells=cells, x=x, tokens=tokens, dh_norms=dh)
+    return Forward(s, result, cells, x, tokens, dh, model)
 
 
 def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
@@ -268,7 +283,7 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
     overlays = {}
     for name, other in _overlay_settings(s):
         check()
-        overlays[name] = _jacobian_curve(other)
+        overlays[name] = _jacobian_curve(other, forward.model)
     from rnnviz.sim import spectrum as _spectrum
 
     return Analysis(
@@ -314,6 +329,7 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         overlays={} if analysis is None else dict(analysis.overlays),
         layer_names=list(result.names),
         spectrum=None if analysis is None else analysis.spectrum,
+        result=result,
     )
 
 

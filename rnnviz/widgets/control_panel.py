@@ -88,7 +88,8 @@ def bind_panel(explorer: Any) -> ControlPanel:
             panel.values = {n: getattr(explorer, n) for n in names}
             panel.limits = {"truncate": explorer.timesteps}
             panel.disabled = {
-                name: why for name, (cells, why) in ONLY_FOR.items() if explorer.cell not in cells
+                **{n: why for n, (cells, why) in ONLY_FOR.items() if explorer.cell not in cells},
+                **{n: why for n, why in explorer.fixed.items() if n in names},
             }
             panel.time_max = 2 * explorer.timesteps + 1
             panel.time = explorer.time

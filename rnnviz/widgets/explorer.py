@@ -28,8 +28,9 @@ import traitlets
 
 from rnnviz.widgets._controls import CSS, build_controls, set_presenter, time_to_cursor
 from rnnviz.widgets._controls_settings import SPECS, check_setting, non_default, validate_settings
-from rnnviz.widgets._frame import Frame, analyse, build_forward, build_frame, compose
+from rnnviz.widgets._frame import Frame, analyse, build_forward, compose
 from rnnviz.widgets._scheduler import FrameScheduler
+from rnnviz.widgets._user_model import UserModel
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
 
@@ -85,6 +86,11 @@ class Explorer(widgets.VBox):
 
     ``frame`` is the frame of the current settings and ``wait_settled()`` waits until every
     view shows it; ``frame_builds`` counts the complete frames shown so far.
+
+    With a user's ``model`` (see :func:`explore`), the settings the model decides (units,
+    cell, activation, layers, features, output_units; timesteps and batch when ``x`` is
+    given) are fixed and their controls disabled; ``weight_scale`` multiplies the trained
+    recurrent matrices (1 = as trained); ``result`` is the simulator run the views show.
     """
 
     units = Setting("units").tag(setting=True)
@@ -118,9 +124,18 @@ class Explorer(widgets.VBox):
             )
         return value
 
-    def __init__(self, presenter: bool = False, **settings: Any) -> None:
+    def __init__(
+        self, model: Any = None, x: Any = None, presenter: bool = False, **settings: Any
+    ) -> None:
         presenter = _check_presenter(presenter)
-        full = validate_settings(settings)  # TypeError for unknown names, before anything
+        validate_settings(settings)  # TypeError for unknown names, before anything
+        self._model = None if model is None else UserModel.of(model, x)
+        if model is None and x is not None:
+            raise TypeError(
+                "x (your input batch) needs a model to feed: explore(model, x); for rnnviz's "
+                "own cells choose an input preset with input=…"
+            )
+        full = validate_settings({**settings, **self._fixed_settings(settings)})
         self._ready = False
         self._local = threading.local()  # .depth: changes in progress in this thread
         self._frame: Frame | None = None
@@ -128,7 +143,8 @@ class Explorer(widgets.VBox):
         self.controls = build_controls()
         self.status = widgets.HTML()
         self.status.add_class("rnnviz-status")
-        self.heatmap = StateHeatmap(frame=build_frame(**full))
+        forward = build_forward(full, self._model)
+        self.heatmap = StateHeatmap(frame=compose(forward, analyse(forward)))
         self.gradients = GradientFlow(frame=self.heatmap.frame)
         graph_class = _load_graph_class()
         self.graph = None if graph_class is None else graph_class(frame=self.heatmap.frame)
@@ -153,7 +169,7 @@ class Explorer(widgets.VBox):
         self.frame_builds = 1
         self._scheduler = FrameScheduler(
             read_settings=lambda: self.settings,
-            build_forward=build_forward,
+            build_forward=lambda settings: build_forward(settings, self._model),
             analyse=analyse,
             compose=compose,
             show_partial=self._show_partial,
@@ -161,9 +177,40 @@ class Explorer(widgets.VBox):
             show_error=self._show_error,
             delay=FLUSH_DELAY,
         )
+        for name in self.fixed:
+            if name in self.controls.by_setting:
+                self.controls.by_setting[name].disabled = True
         self._ready = True
         self._sync_views_extras()
         self._update_status(self._frame)
+
+    # -- a user's model ----------------------------------------------------------------------
+    def _fixed_settings(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The settings the user's model decides (none without a model); refuses others."""
+        if self._model is None:
+            return {}
+        fixed = {k: v for k, v in self._model.fixed().items() if v is not None}
+        clash = {k: v for k, v in given.items() if k in fixed and v != fixed[k]}
+        if clash:
+            name, value = next(iter(clash.items()))
+            raise ValueError(
+                f"{name} is fixed by your model ({name}={fixed[name]!r}); got {value!r}. "
+                f"Your model decides: {', '.join(fixed)}."
+            )
+        return fixed
+
+    @property
+    def fixed(self) -> dict[str, str]:
+        """Setting -> why it cannot change (the user's model decides it)."""
+        if self._model is None:
+            return {}
+        return {name: f"fixed by {self._model.description}" for name in self._model.fixed()}
+
+    @property
+    def result(self) -> Any:
+        """The simulator run the views show (``rnnviz.sim.architectures.ArchitectureResult``:
+        ``result.layers[i]`` is layer i's ``RunResult``, ``result.top`` the top one)."""
+        return self.frame.result
 
     # -- settings --------------------------------------------------------------------------
     @property
@@ -183,6 +230,10 @@ class Explorer(widgets.VBox):
         """Checks involving other settings, run before a new value is stored."""
         if not getattr(self, "_ready", False):
             return
+        if name in self.fixed and value != getattr(self, name):
+            raise ValueError(
+                f"{name} is {self.fixed[name]} ({name}={getattr(self, name)!r}); got {value!r}."
+            )
         if name == "truncate" and value > self.timesteps:
             raise ValueError(
                 f"truncate (steps of truncated BPTT) must be from 0 to timesteps="
@@ -367,6 +418,8 @@ class Explorer(widgets.VBox):
         # the frame of the current settings (a change made just before is built first)
         f = self.frame if hasattr(self, "_scheduler") else self._frame
         lines = [f"Explorer({args})"]
+        if self._model is not None:
+            lines.append(f"  {self._model.description} (weight_scale × its trained W_hh)")
         if f is not None:
             th = f.theory
             lines.append(
@@ -410,11 +463,21 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def explore(*, static: bool = False, **settings: Any) -> Any:
-    """Open the interactive Explorer.
+def explore(model: Any = None, x: Any = None, *, static: bool = False, **settings: Any) -> Any:
+    """Open the interactive Explorer — of rnnviz's own cells, or of your trained model.
 
     Parameters
     ----------
+    model : optional
+        Your recurrent model: an rnnviz cell or list of cells, a model from
+        ``rnnviz.sim.pretrained.load(...)``, a PyTorch ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU``
+        (``num_layers`` 1–3; ``(module, nn.Linear)`` adds the output layer), or a Keras
+        ``SimpleRNN`` / ``LSTM`` / ``GRU`` layer or ``Sequential`` of them (a final linear
+        ``Dense`` is the output layer). The settings it decides are shown, disabled; the
+        weight-scale slider multiplies its trained recurrent matrices (1 = as trained).
+    x : array of shape (batch, timesteps, features), optional
+        Your input for ``model`` (a 2-D array is one sequence); default: the ``input``
+        preset at the model's features.
     static : bool
         False (default): the live Explorer. True: a kernel-free
         :class:`rnnviz.export.StaticPage` of the same views (hover, time scrubber and a
@@ -443,7 +506,7 @@ def explore(*, static: bool = False, **settings: Any) -> Any:
             f"static (a kernel-free page instead of live widgets) must be True or False; "
             f"got {type(static).__name__} {static!r}."
         )
-    explorer = Explorer(**settings)
+    explorer = Explorer(model, x, **settings)
     if not static:
         return explorer
     from rnnviz.export import static_page
