@@ -224,10 +224,32 @@ def test_figures_hold_the_frame_data():
     np.testing.assert_array_equal(np.asarray(curve.y), frame.jacobian_norms[::-1])
     assert list(curve.x) == list(range(8))
     np.testing.assert_array_equal(np.asarray(bound.y), frame.bound[::-1])
+    assert "Elman RNN only" in bound.name
+    product = grad.data[2]
+    assert product.name == "∏ of per-step norms: always ≥ the curve"
+    np.testing.assert_array_equal(np.asarray(product.y), frame.product_bound[::-1])
     assert grad.layout.yaxis.type == "log"
     (band,) = grad.layout.shapes
     assert (band.x0, band.x1) == (0, 3)
     assert "ρ = 0.8" in grad.layout.title.text
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gated_cell_figures_state_no_pascanu_bound_and_draw_every_sweep_bound(cell):
+    frame = build_frame(cell=cell, units=5, timesteps=7, overlay="weight_scale")
+    grad = to_figures(frame)["gradients"]
+    names = [trace.name for trace in grad.data]
+    assert not any("Pascanu" in n for n in names)
+    assert "sufficient for vanishing" not in grad.layout.title.text
+    assert "Elman RNN only" in grad.layout.title.text
+    bounds = [t for t in grad.data if t.name.startswith("∏ of per-step norms")]
+    assert len(bounds) == 1 + len(frame.overlays)  # one per curve, in the curve's colour
+    curves = {t.name: t for t in grad.data[: len(bounds)]}
+    for b in bounds:
+        owner = b.name.split("(", 1)[1].split(")")[0]
+        curve = next(c for name, c in curves.items() if owner == name or owner in name)
+        assert b.line.color == curve.line.color
+        assert np.all(np.asarray(curve.y) <= np.asarray(b.y) * (1 + 1e-9))
 
 
 def test_overflow_and_underflow_are_drawn_on_the_axis_edges():

@@ -47,11 +47,12 @@ class Frame:
         ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer ([T] = 1).
     dh_norms : ndarray, shape (T + 1,)
         ‖∂L/∂h_t‖₂ for t = 0 … T with the truncation window applied (0 outside it).
-    bound : ndarray, shape (T + 1,)
-        (γ σ_max)^(T − t), the bound on ``jacobian_norms`` for the rnn cell.
+    bound : ndarray, shape (T + 1,), or None
+        The Pascanu bound (γ σ_max)^(T − t) on ``jacobian_norms``: rnn cell only (None for
+        LSTM and GRU, where it bounds nothing).
     theory : rnnviz.sim.theory.Summary
-        matrix, rho, sigma_max, gamma, vanishing_sufficient (σ_max < 1/γ), bound of the top
-        layer.
+        matrix, rho, sigma_max, gamma, vanishing_sufficient (σ_max < 1/γ; None for LSTM and
+        GRU), bound, pascanu_holds of the top layer.
     overflowed : bool
         True when any analysed value overflowed to inf.
     shapes : dict
@@ -61,6 +62,11 @@ class Frame:
         Parameters of all layers together.
     overlays : dict
         Extra ‖∂h_T/∂h_t‖₂ curves (T + 1,) for comparison, e.g. ``"s = 0.5"``, ``"lstm"``.
+    product_bound : ndarray, shape (T + 1,), or None
+        ∏_{s=t+1..T} ‖∂(h,c)_s/∂(h,c)_{s−1}‖₂ along the run: a bound on ``jacobian_norms``
+        that holds for every cell (:func:`rnnviz.sim.bounds.product_bound`).
+    overlay_bounds : dict
+        The same bound for each overlay curve, same keys as ``overlays``.
     """
 
     settings: dict
@@ -79,6 +85,8 @@ class Frame:
     n_params: int
     overlays: dict[str, np.ndarray] = field(default_factory=dict)
     layer_names: list[str] = field(default_factory=list)
+    product_bound: np.ndarray | None = None
+    overlay_bounds: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def timesteps(self) -> int:
@@ -134,13 +142,22 @@ def _run(s: dict[str, Any]):
     return result, cells, x, tokens
 
 
-def _jacobian_curve(s: dict[str, Any]) -> np.ndarray:
-    """‖∂h_T/∂h_t‖₂ (T + 1,) of the top layer for other settings (used by the overlays)."""
+def _product_bound(top) -> np.ndarray:
+    """∏ of per-step norms (T + 1,) of a top-layer run: its curve's bound for every cell."""
+    from rnnviz.sim import bounds
+
+    return np.asarray(bounds.product_bound(top, "state")[0], dtype=np.float64)
+
+
+def _jacobian_curve(s: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """‖∂h_T/∂h_t‖₂ (T + 1,) of the top layer for other settings and its product bound."""
     result, _, _, _ = _run(s)
-    return np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
+    curve = np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
+    return curve, _product_bound(result.top)
 
 
-def _overlays(s: dict[str, Any]) -> dict[str, np.ndarray]:
+def _overlays(s: dict[str, Any]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """name → (curve, its product bound) for the overlay the settings ask for."""
     if s["overlay"] == "weight_scale":
         return {
             f"s = {v:g}": _jacobian_curve({**s, "weight_scale": v})
@@ -181,7 +198,8 @@ def build_frame(**settings: Any) -> Frame:
     grads = top.loss_gradients(truncate=s["truncate"] or None)
     dh = np.asarray(grads.dh_norms[0], dtype=np.float64)
     theory = top.theory
-    bound = np.asarray(theory.bound, dtype=np.float64)
+    bound = None if theory.bound is None else np.asarray(theory.bound, dtype=np.float64)
+    overlays = _overlays(s)
 
     states = [np.asarray(r.states[0]) for r in result.layers]
     cell_states = [
@@ -208,6 +226,8 @@ def build_frame(**settings: Any) -> Frame:
         overflowed=any(bool(r.overflowed) for r in result.layers),
         shapes=shapes,
         n_params=int(result.n_params),
-        overlays=_overlays(s),
+        overlays={k: curve for k, (curve, _) in overlays.items()},
         layer_names=list(result.names),
+        product_bound=_product_bound(top),
+        overlay_bounds={k: b for k, (_, b) in overlays.items()},
     )
