@@ -150,12 +150,15 @@ function render({ model, el }) {
       const line = { color: theme.bound, width: size.thin, dash: "dot" };
       traces.push(boundTrace(name, boundK, line, "Pascanu bound"));
     }
-    for (const [, , colour, b, short] of series) {
-      if (!b) continue;
+    // Each curve and its bound sit side by side in the two-column legend: curve i at rank
+    // 10 + 2i, its bound right after it.
+    series.forEach(([, , colour, b, short], i) => {
+      if (!b) return;
       const name = boundNames(several ? short : "").product;
       const line = { color: colour ?? theme.curve, width: size.thin, dash: "dash" };
-      traces.push(boundTrace(name, b, line, "∏ of per-step norms"));
-    }
+      const trace = boundTrace(name, b, line, "∏ of per-step norms");
+      traces.push({ ...trace, legendrank: 11 + 2 * i });
+    });
     series.forEach(([name, s, colour], i) => {
       const main = i === 0;
       const c = colour ?? theme.curve;
@@ -193,6 +196,7 @@ function render({ model, el }) {
         type: "scatter",
         mode: main && T <= 60 ? "lines+markers" : "lines",
         name,
+        legendrank: 10 + 2 * i,
         x: s.x,
         y,
         line: { color: c, width: main ? size.line : size.thin },
