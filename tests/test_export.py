@@ -119,6 +119,29 @@ def test_sweep_frames_carry_the_simulator_numbers(page):
     assert len(payload["buffers"]) == len(set(payload["buffers"]))
 
 
+def test_every_sweep_frame_of_the_page_carries_its_own_bounds(page):
+    """The page's weight-scale slider shows each frame's own ∏-of-step-norms bound."""
+    payload = _payload(page.read_text(encoding="utf-8"))
+    grad = [v["name"] for v in payload["views"]].index("gradients")
+    for frame in payload["frames"]:
+        state = frame["views"][grad]
+        curve = _array(payload, state["log10_jacobian_norms"])
+        bound = _array(payload, state["log10_product_bound"])
+        expected = build_frame(units=6, timesteps=8, weight_scale=frame["value"])
+        np.testing.assert_array_equal(bound, np.log10(expected.product_bound).astype(np.float32))
+        assert np.all(curve <= bound + 1e-6)
+        assert state["theory"]["pascanu_holds"] is True  # the Elman RNN keeps its bound
+
+
+def test_gated_cell_page_states_no_pascanu_bound():
+    payload = _payload(page_html(explore(cell="gru", units=4, timesteps=6), sweep=None))
+    grad = [v["name"] for v in payload["views"]].index("gradients")
+    state = payload["frames"][0]["views"][grad]
+    assert state["log10_bound"] is None
+    assert state["theory"]["vanishing_sufficient"] is None
+    assert state["log10_product_bound"]["shape"] == [7]
+
+
 def test_current_value_is_added_and_opened(tmp_path):
     ex = explore(units=4, timesteps=5, weight_scale=1.35)
     payload = _payload(page_html(ex, sweep_values=[0.5, 2.0]))
