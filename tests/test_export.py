@@ -119,6 +119,29 @@ def test_sweep_frames_carry_the_simulator_numbers(page):
     assert len(payload["buffers"]) == len(set(payload["buffers"]))
 
 
+def test_every_sweep_frame_of_the_page_carries_its_own_bounds(page):
+    """The page's weight-scale slider shows each frame's own ∏-of-step-norms bound."""
+    payload = _payload(page.read_text(encoding="utf-8"))
+    grad = [v["name"] for v in payload["views"]].index("gradients")
+    for frame in payload["frames"]:
+        state = frame["views"][grad]
+        curve = _array(payload, state["log10_jacobian_norms"])
+        bound = _array(payload, state["log10_product_bound"])
+        expected = build_frame(units=6, timesteps=8, weight_scale=frame["value"])
+        np.testing.assert_array_equal(bound, np.log10(expected.product_bound).astype(np.float32))
+        assert np.all(curve <= bound + 1e-6)
+        assert state["theory"]["pascanu_holds"] is True  # the Elman RNN keeps its bound
+
+
+def test_gated_cell_page_states_no_pascanu_bound():
+    payload = _payload(page_html(explore(cell="gru", units=4, timesteps=6), sweep=None))
+    grad = [v["name"] for v in payload["views"]].index("gradients")
+    state = payload["frames"][0]["views"][grad]
+    assert state["log10_bound"] is None
+    assert state["theory"]["vanishing_sufficient"] is None
+    assert state["log10_product_bound"]["shape"] == [7]
+
+
 def test_current_value_is_added_and_opened(tmp_path):
     ex = explore(units=4, timesteps=5, weight_scale=1.35)
     payload = _payload(page_html(ex, sweep_values=[0.5, 2.0]))
@@ -224,10 +247,32 @@ def test_figures_hold_the_frame_data():
     np.testing.assert_array_equal(np.asarray(curve.y), frame.jacobian_norms[::-1])
     assert list(curve.x) == list(range(8))
     np.testing.assert_array_equal(np.asarray(bound.y), frame.bound[::-1])
+    assert "Elman RNN only" in bound.name
+    product = grad.data[2]
+    assert product.name == "∏ of per-step norms: always ≥ the curve"
+    np.testing.assert_array_equal(np.asarray(product.y), frame.product_bound[::-1])
     assert grad.layout.yaxis.type == "log"
     (band,) = grad.layout.shapes
     assert (band.x0, band.x1) == (0, 3)
     assert "ρ = 0.8" in grad.layout.title.text
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gated_cell_figures_state_no_pascanu_bound_and_draw_every_sweep_bound(cell):
+    frame = build_frame(cell=cell, units=5, timesteps=7, overlay="weight_scale")
+    grad = to_figures(frame)["gradients"]
+    names = [trace.name for trace in grad.data]
+    assert not any("Pascanu" in n for n in names)
+    assert "sufficient for vanishing" not in grad.layout.title.text
+    assert "Elman RNN only" in grad.layout.title.text
+    bounds = [t for t in grad.data if t.name.startswith("∏ of per-step norms")]
+    assert len(bounds) == 1 + len(frame.overlays)  # one per curve, in the curve's colour
+    curves = {t.name: t for t in grad.data[: len(bounds)]}
+    for b in bounds:
+        owner = b.name.split("(", 1)[1].split(")")[0]
+        curve = next(c for name, c in curves.items() if owner == name or owner in name)
+        assert b.line.color == curve.line.color
+        assert np.all(np.asarray(curve.y) <= np.asarray(b.y) * (1 + 1e-9))
 
 
 def test_overflow_and_underflow_are_drawn_on_the_axis_edges():

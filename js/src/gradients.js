@@ -1,13 +1,17 @@
 // GradientFlow view: ||dh_T/dh_t||_2 against steps back (T - t) on a log axis, with the
-// bound (gamma sigma_max)^(T - t), the theory readout, overlays and the truncation window.
+// product of per-step norms (a bound for every cell, one per curve), the Pascanu bound
+// (gamma sigma_max)^(T - t) for the Elman RNN only, the theory readout, overlays and the
+// truncation window.
 
 import { decodeArray } from "./lib/buffers.js";
 import {
+  boundNames,
   clipToAxis,
   cursorStepsBack,
   formatNumber,
   fromLog10,
   logRange,
+  readoutItems,
   stepsBack,
   truncatedSpan,
   widenRange,
@@ -27,7 +31,9 @@ const TRAITS = [
   "log10_jacobian_norms",
   "log10_dh_norms",
   "log10_bound",
+  "log10_product_bound",
   "log10_overlays",
+  "log10_overlay_bounds",
   "theory",
   "truncate",
   "t_cursor",
@@ -41,36 +47,23 @@ const TRAITS = [
 const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
 const NORM = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖<sub>2</sub>";
 
-/** The readout line: rho, sigma_max, gamma and the vanishing condition. */
+/** The readout line: rho, sigma_max, gamma and, for the Elman RNN, the vanishing
+ * condition; returns "yes" / "no" for that condition, "n/a" for LSTM and GRU. */
 function fillReadout(node, model) {
   const th = model.get("theory") ?? {};
-  const matrix = th.matrix ?? "W_hh";
-  const num = (v) => (v == null ? "inf" : formatNumber(v));
-  const parts = [
-    [`ρ(${matrix}) = `, num(th.rho)],
-    [`σ_max(${matrix}) = `, num(th.sigma_max)],
-    ["γ = max f′ = ", num(th.gamma)],
-    ["γ·σ_max = ", num(th.gamma_sigma)],
-  ];
-  const spans = [];
-  for (const [label, value] of parts) {
+  const spans = readoutItems(th).map(({ label, value, className, testid }) => {
     const s = document.createElement("span");
     s.className = "rnnviz-chip";
     const b = document.createElement("b");
+    b.className = className;
+    if (testid) b.dataset.testid = testid;
     b.textContent = value;
     s.append(label, b);
-    spans.push(s);
-  }
-  const verdict = document.createElement("span");
-  verdict.className = "rnnviz-chip";
-  const yes = Boolean(th.vanishing_sufficient);
-  const answer = document.createElement("span");
-  answer.className = yes ? "rnnviz-yes" : "rnnviz-no";
-  answer.dataset.testid = "vanishing-sufficient";
-  answer.textContent = yes ? "yes" : "no";
-  verdict.append("sufficient for vanishing (σ_max < 1/γ): ", answer);
-  node.replaceChildren(...spans, verdict);
-  return yes;
+    return s;
+  });
+  node.replaceChildren(...spans);
+  if (th.pascanu_holds !== true) return "n/a";
+  return th.vanishing_sufficient ? "yes" : "no";
 }
 
 /** A decoded log10 array as values against steps back. */
@@ -78,7 +71,8 @@ function byStepsBack(array) {
   return stepsBack(fromLog10(array.values));
 }
 
-/** Series drawn with clipping: the main curve and the overlays, as [name, y-by-k, colour]. */
+/** Series drawn with clipping: the main curve and the overlays, as
+ * [name, y-by-k, colour, its product bound by k (or null), short name]. */
 function curves(model, theme) {
   const out = [];
   const main = decodeArray(model.get("log10_jacobian_norms"));
@@ -89,14 +83,39 @@ function curves(model, theme) {
           .toPrecision(3)
           .replace(/\.?0+$/, "")}`
       : (CELL_NAMES[cell] ?? cell);
-  if (main) out.push([`${NORM} (${which})`, byStepsBack(main), null]);
+  const mainBound = decodeArray(model.get("log10_product_bound"));
+  if (main) {
+    out.push([
+      `${NORM} (${which})`,
+      byStepsBack(main),
+      null,
+      mainBound && byStepsBack(mainBound),
+      which,
+    ]);
+  }
   const overlays = model.get("log10_overlays") ?? [];
+  const bounds = new Map(model.get("log10_overlay_bounds") ?? []);
   overlays.forEach(([name, value], i) => {
     const arr = decodeArray(value);
+    const b = bounds.has(name) ? decodeArray(bounds.get(name)) : null;
     const label = CELL_NAMES[name] ?? name;
-    if (arr) out.push([label, byStepsBack(arr), theme.overlays[i % theme.overlays.length]]);
+    const colour = theme.overlays[i % theme.overlays.length];
+    if (arr) out.push([label, byStepsBack(arr), colour, b && byStepsBack(b), label]);
   });
   return out;
+}
+
+/** A bound line: drawn where finite and positive, a gap elsewhere (never clipped). */
+function boundTrace(name, s, line, hoverName) {
+  return {
+    type: "scatter",
+    mode: "lines",
+    name,
+    x: s.x,
+    y: s.y.map((v) => (Number.isFinite(v) && v > 0 ? v : Number.NaN)),
+    line,
+    hovertemplate: `${hoverName} at T − t = %{x}: %{y:.3g}<extra></extra>`,
+  };
 }
 
 function render({ model, el }) {
@@ -124,22 +143,27 @@ function render({ model, el }) {
     const boundK = bound ? byStepsBack(bound) : null;
     let range = logRange(series.map(([, s]) => s.y));
     if (boundK) range = widenRange(range, boundK.y);
+    for (const [, , , b] of series) if (b) range = widenRange(range, b.y);
+    const several = series.length > 1;
 
     const traces = [];
     const over = { x: [], y: [], color: [], text: [] };
     const under = { x: [], y: [], color: [], text: [] };
     const cursorK = cursorStepsBack(T, model.get("t_cursor"), model.get("phase"));
     if (boundK) {
-      traces.push({
-        type: "scatter",
-        mode: "lines",
-        name: "bound (γ·σ<sub>max</sub>)<sup>T−t</sup>",
-        x: boundK.x,
-        y: boundK.y.map((v) => (Number.isFinite(v) && v > 0 ? v : Number.NaN)),
-        line: { color: theme.bound, width: size.thin, dash: "dash" },
-        hovertemplate: "bound at T − t = %{x}: %{y:.3g}<extra></extra>",
-      });
+      const name = boundNames(several ? series[0][4] : "").pascanu;
+      const line = { color: theme.bound, width: size.thin, dash: "dot" };
+      traces.push(boundTrace(name, boundK, line, "Pascanu bound"));
     }
+    // Each curve and its bound sit side by side in the two-column legend: curve i at rank
+    // 10 + 2i, its bound right after it.
+    series.forEach(([, , colour, b, short], i) => {
+      if (!b) return;
+      const name = boundNames(several ? short : "").product;
+      const line = { color: colour ?? theme.curve, width: size.thin, dash: "dash" };
+      const trace = boundTrace(name, b, line, "∏ of per-step norms");
+      traces.push({ ...trace, legendrank: 11 + 2 * i });
+    });
     series.forEach(([name, s, colour], i) => {
       const main = i === 0;
       const c = colour ?? theme.curve;
@@ -177,6 +201,7 @@ function render({ model, el }) {
         type: "scatter",
         mode: main && T <= 60 ? "lines+markers" : "lines",
         name,
+        legendrank: 10 + 2 * i,
         x: s.x,
         y,
         line: { color: c, width: main ? size.line : size.thin },
@@ -303,7 +328,9 @@ function render({ model, el }) {
     }
     setCommonData(shell.root, model);
     showUpdating(shell, model.get("updating"));
-    shell.root.dataset.vanishing = vanishing ? "yes" : "no";
+    shell.root.dataset.vanishing = vanishing;
+    shell.root.dataset.pascanu = String(Boolean(boundK));
+    shell.root.dataset.productBounds = String(series.filter(([, , , b]) => b).length);
     shell.root.dataset.overflow = String(over.x.length);
     shell.root.dataset.underflow = String(under.x.length);
     shell.root.dataset.truncate = String(model.get("truncate"));

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import {
+  boundNames,
   clipToAxis,
   cursorStepsBack,
   formatNumber,
   fromLog10,
   logRange,
+  readoutItems,
   stepsBack,
   truncatedSpan,
   widenRange,
@@ -101,4 +103,36 @@ test("overflow to inf next to huge finite values still lands on the top edge", (
   assert.deepEqual(range, [-1, 300]);
   assert.deepEqual(clipToAxis(y, range).over, [1, 2]);
   assert.deepEqual(widenRange([-1, 299], [1e305]), [-1, 300]);
+});
+
+const ELMAN = { matrix: "W_hh", rho: 0.5, sigma_max: 0.5, gamma: 1, gamma_sigma: 0.5 };
+
+test("'sufficient for vanishing' is a fact in the neutral colour, yes or no alike", () => {
+  for (const answer of [true, false]) {
+    const items = readoutItems({ ...ELMAN, pascanu_holds: true, vanishing_sufficient: answer });
+    const verdict = items.find((i) => i.testid === "vanishing-sufficient");
+    assert.equal(verdict.value, answer ? "yes" : "no");
+    // styled exactly like rho or sigma_max: no green "yes", no orange "no"
+    assert.deepEqual(new Set(items.map((i) => i.className)), new Set([items[0].className]));
+    assert.ok(!/yes|no|success|warn|green|red/.test(verdict.className));
+  }
+});
+
+test("LSTM / GRU: no Pascanu line value and no vanishing verdict, a note instead", () => {
+  const th = { matrix: "U_c", rho: 0.9, sigma_max: 0.9, gamma: 1, gamma_sigma: 0.9 };
+  const items = readoutItems({ ...th, pascanu_holds: false, vanishing_sufficient: null });
+  assert.equal(
+    items.find((i) => i.testid === "vanishing-sufficient"),
+    undefined,
+  );
+  assert.ok(!items.some((i) => i.label.startsWith("γ·σ_max =")));
+  const note = items.find((i) => i.testid === "pascanu-note");
+  assert.match(note.value, /Elman RNN only, not for this cell/);
+  assert.equal(readoutItems({}).at(-1).testid, "pascanu-note"); // unknown: no guarantee
+});
+
+test("bound legend names say which curve they belong to and what they promise", () => {
+  assert.equal(boundNames("").product, "∏ of per-step norms: always ≥ the curve");
+  assert.match(boundNames("s = 2").product, /\(s = 2\)/);
+  assert.match(boundNames("").pascanu, /Elman RNN only/);
 });

@@ -45,31 +45,77 @@ def _heatmap_figure(frame: Any):
     return fig
 
 
+_OVERLAY_COLOURS = ("#8250df", "#1a7f37", "#bf8700", "#cf222e", "#0550ae", "#953800")
+_CURVE_COLOUR = "#0969da"
+
+
+def _positive(a: np.ndarray) -> np.ndarray:
+    return a[np.isfinite(a) & (a > 0)]
+
+
 def _gradients_figure(frame: Any):
     import plotly.graph_objects as go
 
     norms = np.asarray(frame.jacobian_norms, dtype=float)  # (T+1,), index t = 0..T
-    bound = np.asarray(frame.bound, dtype=float)
     steps = norms.shape[0] - 1
     back = np.arange(steps + 1)  # steps back T - t
-    y, b = norms[::-1], bound[::-1]
-    finite = np.concatenate([y[np.isfinite(y) & (y > 0)], b[np.isfinite(b) & (b > 0)]])
+    y = norms[::-1]
+    # (name, curve by steps back, colour, its product bound by steps back or None)
+    product = getattr(frame, "product_bound", None)
+    overlays = getattr(frame, "overlays", {}) or {}
+    overlay_bounds = getattr(frame, "overlay_bounds", {}) or {}
+    curves = [("‖∂h_T/∂h_t‖₂", y, _CURVE_COLOUR, None if product is None else product[::-1])]
+    for i, (name, curve) in enumerate(overlays.items()):
+        b = overlay_bounds.get(name)
+        colour = _OVERLAY_COLOURS[i % len(_OVERLAY_COLOURS)]
+        curves.append((name, np.asarray(curve)[::-1], colour, None if b is None else b[::-1]))
+    pascanu = None if frame.bound is None else np.asarray(frame.bound, dtype=float)[::-1]
+    lines = [c[1] for c in curves] + [c[3] for c in curves if c[3] is not None]
+    if pascanu is not None:
+        lines.append(pascanu)
+    finite = np.concatenate([_positive(np.asarray(v, dtype=float)) for v in lines])
     lo = float(finite.min()) if finite.size else 1e-3
     hi = float(finite.max()) if finite.size else 1.0
     lo_exp, hi_exp = math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1
     fig = go.Figure()
-    ok = np.isfinite(y) & (y > 0)
-    fig.add_trace(go.Scatter(x=back[ok], y=y[ok], mode="lines+markers", name="‖∂h_T/∂h_t‖₂"))
-    okb = np.isfinite(b) & (b > 0)
-    fig.add_trace(
-        go.Scatter(
-            x=back[okb],
-            y=b[okb],
-            mode="lines",
-            name="bound (γσ_max)^(T−t)",
-            line={"dash": "dash"},
+    for i, (name, curve, colour, _) in enumerate(curves):
+        ok = np.isfinite(curve) & (curve > 0)
+        fig.add_trace(
+            go.Scatter(
+                x=back[ok],
+                y=curve[ok],
+                mode="lines+markers" if i == 0 else "lines",
+                name=name,
+                line={"color": colour},
+            )
         )
-    )
+    several = len(curves) > 1
+    if pascanu is not None:
+        okb = np.isfinite(pascanu) & (pascanu > 0)
+        of = " (‖∂h_T/∂h_t‖₂)" if several else ""
+        fig.add_trace(
+            go.Scatter(
+                x=back[okb],
+                y=pascanu[okb],
+                mode="lines",
+                name=f"Pascanu bound (γσ_max)^(T−t){of}: Elman RNN only",
+                line={"dash": "dot", "color": "#6e7781"},
+            )
+        )
+    for name, _, colour, bound in curves:
+        if bound is None:
+            continue
+        okb = np.isfinite(bound) & (bound > 0)
+        of = f" ({name})" if several else ""
+        fig.add_trace(
+            go.Scatter(
+                x=back[okb],
+                y=bound[okb],
+                mode="lines",
+                name=f"∏ of per-step norms{of}: always ≥ the curve",
+                line={"dash": "dash", "color": colour, "width": 1},
+            )
+        )
     # Values that overflowed (inf) or underflowed (0) sit on the axis edge, never dropped.
     for mask, edge, symbol, name in (
         (np.isinf(y), 10.0**hi_exp, "triangle-up", "▲ overflow (inf)"),
@@ -97,11 +143,15 @@ def _gradients_figure(frame: Any):
             annotation_position="top left",
         )
     th = frame.theory
-    verdict = "yes" if th.vanishing_sufficient else "no"
+    if th.vanishing_sufficient is None:
+        tail = "(γσ_max)^(T−t) bounds the Elman RNN only, not this cell"
+    else:
+        verdict = "yes" if th.vanishing_sufficient else "no"
+        tail = f"σ_max < 1/γ (sufficient for vanishing): {verdict}"
     fig.update_layout(
         title=(
             f"gradient flow: ρ = {th.rho:.3g}, σ_max = {th.sigma_max:.3g}, γ = {th.gamma:.3g}; "
-            f"σ_max < 1/γ (sufficient for vanishing): {verdict}"
+            + tail
         ),
         xaxis_title="steps back (T − t)",
         yaxis_title="‖∂h_T/∂h_t‖₂",
@@ -116,9 +166,11 @@ def to_figures(frame: Any) -> dict:
 
     ``"heatmap"``: z has shape (units, timesteps), ``z[i, t-1]`` = unit i of h_t (top
     layer, first sequence of the batch), colour range fixed to the activation's range.
-    ``"gradients"``: ‖∂h_T/∂h_t‖₂ against steps back T − t on a log axis, with the bound
-    (γσ_max)^(T−t) dashed; values that overflowed to inf or underflowed to 0 are drawn as
-    markers on the axis edge; the truncated-BPTT window is shaded.
+    ``"gradients"``: ‖∂h_T/∂h_t‖₂ against steps back T − t on a log axis (and the overlay
+    curves, if any), each with its own bound ∏ of per-step norms dashed in its colour (a
+    bound for every cell); for the Elman RNN also the Pascanu bound (γσ_max)^(T−t) dotted.
+    Values that overflowed to inf or underflowed to 0 are drawn as markers on the axis
+    edge; the truncated-BPTT window is shaded.
 
     Each figure supports ``fig.write_html(path)`` (offline: pass
     ``include_plotlyjs=True``). ``fig.write_image`` needs the ``kaleido`` package, which

@@ -1,4 +1,4 @@
-"""What theory predicts about vanishing and exploding gradients in a SimpleRNN.
+"""What theory predicts about vanishing and exploding gradients (the Pascanu bound: SimpleRNN).
 
 For h_t = f(x_t W_xh + h_{t−1} W_hh + b) one step's Jacobian is
 ∂h_t/∂h_{t−1} = diag(f′(a_t)) W_hhᵀ, whose norm is at most γ σ_max with γ = max f′ and
@@ -11,9 +11,13 @@ so σ_max < 1/γ is *sufficient* for gradients to vanish exponentially. The spec
 ρ(W_hh) = max |eigenvalue| ≤ σ_max governs the long-run growth of W_hh^k, but ρ < 1 does
 not imply σ_max < 1 for a non-normal matrix (``init="gaussian"`` shows the difference).
 
-For LSTM and GRU the summary uses the candidate block of the recurrent kernel
-(U_c for LSTM, U_h for GRU): gates multiply the Jacobian by values in (0, 1), so the bound
-is a reference line there, not a guarantee.
+For LSTM and GRU the summary reports ρ and σ_max of the candidate block of the recurrent
+kernel (U_c for LSTM, U_h for GRU), but (γ σ_max)^(T−t) bounds nothing there: the cell
+state c_t (LSTM) and the update gate's copy z_t ⊙ h_{t−1} (GRU) carry the gradient past
+the candidate block, so ‖∂h_T/∂h_t‖₂ can stay near 1 while γ σ_max is far below 1. For
+those cells ``Summary.bound`` and ``Summary.vanishing_sufficient`` are None. A bound that
+holds for every cell is the product of the per-step norms along the run
+(:mod:`rnnviz.sim.bounds`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ __all__ = [
     "Summary",
     "gamma",
     "pascanu_bound",
+    "pascanu_holds",
     "sigma_max",
     "spectral_radius",
     "summarize",
@@ -72,6 +77,16 @@ def pascanu_bound(sigma_max: float, gamma: float, T: int) -> np.ndarray:
         return np.power(rate, k)
 
 
+def pascanu_holds(cell) -> bool:
+    """True when (γ σ_max)^(T−t) bounds ``cell``'s ‖∂h_T/∂h_t‖₂: the Elman cell only.
+
+    One Elman step's Jacobian is diag(f′(a_t)) W_hhᵀ, of norm ≤ γ σ_max(W_hh). An LSTM or
+    GRU step also passes the gradient on through f_t ⊙ c_{t−1} or z_t ⊙ h_{t−1}, which the
+    candidate block's σ_max does not control.
+    """
+    return cell.name == "rnn"
+
+
 def vanishing_sufficient(sigma_max: float, gamma: float) -> bool:
     """True when σ_max < 1/γ: the sufficient condition for gradients to vanish."""
     return bool(float(sigma_max) * float(gamma) < 1.0)
@@ -80,6 +95,9 @@ def vanishing_sufficient(sigma_max: float, gamma: float) -> bool:
 @dataclass(frozen=True)
 class Summary:
     """Theory numbers for one cell and sequence length.
+
+    ``bound`` and ``vanishing_sufficient`` are statements about the Elman cell only; for
+    LSTM and GRU (``pascanu_holds`` False) they are None rather than a false guarantee.
 
     Attributes
     ----------
@@ -92,18 +110,21 @@ class Summary:
         Its largest singular value.
     gamma : float
         max f′ of the cell's activation.
-    vanishing_sufficient : bool
-        σ_max < 1/γ.
-    bound : ndarray, shape (timesteps+1,)
-        (γ σ_max)^(T−t) for t = 0..T.
+    vanishing_sufficient : bool or None
+        σ_max < 1/γ (SimpleRNN); None for LSTM and GRU, where it is not sufficient.
+    bound : ndarray, shape (timesteps+1,), or None
+        (γ σ_max)^(T−t) for t = 0..T (SimpleRNN); None for LSTM and GRU.
+    pascanu_holds : bool
+        Whether the Pascanu bound applies to this cell (SimpleRNN only).
     """
 
     matrix: str
     rho: float
     sigma_max: float
     gamma: float
-    vanishing_sufficient: bool
-    bound: np.ndarray
+    vanishing_sufficient: bool | None
+    bound: np.ndarray | None
+    pascanu_holds: bool = True
 
 
 _MATRIX = {"rnn": "W_hh", "lstm": "U_c", "gru": "U_h"}
@@ -113,13 +134,16 @@ def summarize(cell, timesteps: int) -> Summary:
     """:class:`Summary` of ``cell``'s (candidate) recurrent block for ``timesteps`` steps."""
     W = cell._candidate_block()
     s, g = sigma_max(W), gamma(cell.activation)
-    bound = pascanu_bound(s, g, timesteps)
-    bound.flags.writeable = False
+    holds = pascanu_holds(cell)
+    bound = pascanu_bound(s, g, timesteps) if holds else None
+    if bound is not None:
+        bound.flags.writeable = False
     return Summary(
         matrix=_MATRIX[cell.name],
         rho=spectral_radius(W),
         sigma_max=s,
         gamma=g,
-        vanishing_sufficient=vanishing_sufficient(s, g),
+        vanishing_sufficient=vanishing_sufficient(s, g) if holds else None,
         bound=bound,
+        pascanu_holds=holds,
     )

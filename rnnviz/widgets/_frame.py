@@ -60,11 +60,12 @@ class Frame:
         ``overlays`` is empty too); ``build_frame`` always returns complete frames.
     dh_norms : ndarray, shape (T + 1,)
         ‖∂L/∂h_t‖₂ for t = 0 … T with the truncation window applied (0 outside it).
-    bound : ndarray, shape (T + 1,)
-        (γ σ_max)^(T − t), the bound on ``jacobian_norms`` for the rnn cell.
+    bound : ndarray, shape (T + 1,), or None
+        The Pascanu bound (γ σ_max)^(T − t) on ``jacobian_norms``: rnn cell only (None for
+        LSTM and GRU, where it bounds nothing).
     theory : rnnviz.sim.theory.Summary
-        matrix, rho, sigma_max, gamma, vanishing_sufficient (σ_max < 1/γ), bound of the top
-        layer.
+        matrix, rho, sigma_max, gamma, vanishing_sufficient (σ_max < 1/γ; None for LSTM and
+        GRU), bound, pascanu_holds of the top layer.
     overflowed : bool
         True when any analysed value overflowed to inf.
     shapes : dict
@@ -74,6 +75,11 @@ class Frame:
         Parameters of all layers together.
     overlays : dict
         Extra ‖∂h_T/∂h_t‖₂ curves (T + 1,) for comparison, e.g. ``"s = 0.5"``, ``"lstm"``.
+    product_bound : ndarray, shape (T + 1,), or None
+        ∏_{s=t+1..T} ‖∂(h,c)_s/∂(h,c)_{s−1}‖₂ along the run: a bound on ``jacobian_norms``
+        that holds for every cell (:func:`rnnviz.sim.bounds.product_bound`).
+    overlay_bounds : dict
+        The same bound for each overlay curve, same keys as ``overlays``.
     result : rnnviz.sim.architectures.ArchitectureResult or None
         The simulator run the frame was drawn from (every layer, the whole batch).
     spectrum : rnnviz.sim.spectrum.Spectrum or None
@@ -99,6 +105,8 @@ class Frame:
     layer_names: list[str] = field(default_factory=list)
     spectrum: Any = None
     result: Any = None
+    product_bound: np.ndarray | None = None
+    overlay_bounds: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def timesteps(self) -> int:
@@ -170,10 +178,18 @@ def _run(s: dict[str, Any], model: Any = None):
     return result, cells, x, tokens
 
 
-def _jacobian_curve(s: dict[str, Any], model: Any = None) -> np.ndarray:
-    """‖∂h_T/∂h_t‖₂ (T + 1,) of the top layer for other settings (used by the overlays)."""
+def _product_bound(top) -> np.ndarray:
+    """∏ of per-step norms (T + 1,) of a top-layer run: its curve's bound for every cell."""
+    from rnnviz.sim import bounds
+
+    return np.asarray(bounds.product_bound(top, "state")[0], dtype=np.float64)
+
+
+def _jacobian_curve(s: dict[str, Any], model: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """‖∂h_T/∂h_t‖₂ (T + 1,) of the top layer for other settings and its product bound."""
     result, _, _, _ = _run(s, model)
-    return np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
+    curve = np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
+    return curve, _product_bound(result.top)
 
 
 def _overlay_settings(s: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -228,7 +244,7 @@ class Analysis:
     jacobian_norms : ndarray, shape (T + 1,)
         ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer.
     bound : ndarray, shape (T + 1,)
-        (γ σ_max)^(T − t).
+        (γ σ_max)^(T − t) for the Elman RNN; None for LSTM and GRU (no bound there).
     theory : rnnviz.sim.theory.Summary
     overlays : dict name -> ndarray (T + 1,)
         Comparison curves (weight scales or cells).
@@ -236,6 +252,10 @@ class Analysis:
         True when the analysis overflowed to inf.
     spectrum : rnnviz.sim.spectrum.Spectrum
         Eigenvalues and singular values of the top layer's candidate recurrent block.
+    product_bound : ndarray, shape (T + 1,)
+        ∏ of per-step norms along the run: a bound on ``jacobian_norms`` for every cell.
+    overlay_bounds : dict name -> ndarray (T + 1,)
+        The same bound for each overlay curve.
     """
 
     jacobian_norms: np.ndarray
@@ -244,6 +264,8 @@ class Analysis:
     overlays: dict[str, np.ndarray]
     overflowed: bool
     spectrum: Any = None
+    product_bound: np.ndarray | None = None
+    overlay_bounds: dict = field(default_factory=dict)
 
 
 def _go_on() -> None:
@@ -279,11 +301,12 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
     jac = np.asarray(top.jacobian_norms(wrt="state")[0], dtype=np.float64)
     check()
     theory = top.theory
-    bound = np.asarray(theory.bound, dtype=np.float64)
-    overlays = {}
+    bound = None if theory.bound is None else np.asarray(theory.bound, dtype=np.float64)
+    product = _product_bound(top)
+    overlays, overlay_bounds = {}, {}
     for name, other in _overlay_settings(s):
         check()
-        overlays[name] = _jacobian_curve(other, forward.model)
+        overlays[name], overlay_bounds[name] = _jacobian_curve(other, forward.model)
     from rnnviz.sim import spectrum as _spectrum
 
     return Analysis(
@@ -293,6 +316,8 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
         overlays=overlays,
         overflowed=bool(np.isinf(jac).any()),
         spectrum=_spectrum.of_cell(top.cell),
+        product_bound=product,
+        overlay_bounds=overlay_bounds,
     )
 
 
@@ -330,6 +355,8 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         layer_names=list(result.names),
         spectrum=None if analysis is None else analysis.spectrum,
         result=result,
+        product_bound=None if analysis is None else analysis.product_bound,
+        overlay_bounds={} if analysis is None else dict(analysis.overlay_bounds),
     )
 
 

@@ -427,10 +427,14 @@ class Explorer(widgets.VBox):
                 f"{f.settings['timesteps']} timesteps, {f.n_params} parameters; "
                 f"h_t shape {f.states[-1].shape[1:]} per step"
             )
+            verdict = (
+                "(γσ_max)^(T−t) bounds the Elman RNN only"
+                if th.vanishing_sufficient is None
+                else f"sufficient for vanishing: {'yes' if th.vanishing_sufficient else 'no'}"
+            )
             lines.append(
                 f"  ‖∂h_T/∂h_0‖₂ = {f.jacobian_norms[0]:.3g}; σ_max({th.matrix}) = "
-                f"{th.sigma_max:.3g}, γ = {th.gamma:g}, sufficient for vanishing: "
-                f"{'yes' if th.vanishing_sufficient else 'no'}"
+                f"{th.sigma_max:.3g}, γ = {th.gamma:g}, {verdict}"
             )
         lines.append("  (an interactive widget: display it in Jupyter to see the views)")
         return "\n".join(lines)

@@ -1,9 +1,16 @@
 """GradientFlow: how much of h_t still reaches h_T, step by step back in time.
 
-Plots ‖∂h_T/∂h_t‖₂ against the number of steps back T − t on a log axis, with the bound
-(γ σ_max(W_hh))^(T−t): the chain rule multiplies one Jacobian per step, so the norm shrinks
-(vanishing) or grows (exploding) roughly geometrically. The readout says whether
-σ_max < 1/γ, the sufficient condition for vanishing gradients.
+Plots ‖∂h_T/∂h_t‖₂ against the number of steps back T − t on a log axis: the chain rule
+multiplies one Jacobian per step, so the norm shrinks (vanishing) or grows (exploding)
+roughly geometrically. Two upper lines:
+
+* the product of the per-step norms ∏ ‖∂(h,c)_s/∂(h,c)_{s−1}‖₂ along the run, a bound for
+  every cell (always ≥ the curve; the gap is what the chained product loses to factors
+  that do not line up), one per curve, in the curve's colour;
+* for the Elman cell only, the Pascanu bound (γ σ_max(W_hh))^(T−t), and the readout of
+  whether σ_max < 1/γ, the sufficient condition for vanishing gradients. For LSTM and GRU
+  neither is drawn or stated: the gates carry the gradient past W_hh's candidate block, so
+  that line bounds nothing there.
 """
 
 from __future__ import annotations
@@ -34,22 +41,27 @@ def _finite_or_none(v: Any) -> float | None:
 
 
 class GradientFlow(PlotlyView):
-    """‖∂h_T/∂h_t‖₂ against steps back T − t (log axis), the bound and the theory readout.
+    """‖∂h_T/∂h_t‖₂ against steps back T − t (log axis), its bounds and the theory readout.
 
     Build it with ``GradientFlow.from_settings(weight_scale=0.5, ...)`` or
     ``GradientFlow(frame=frame)``; ``show(frame)`` redraws it.
 
     Synced traits
     -------------
-    log10_jacobian_norms, log10_dh_norms, log10_bound : array (T + 1,) float32
-        log₁₀ of ‖∂h_T/∂h_t‖₂, ‖∂L/∂h_t‖₂ and the bound, indexed by t = 0 … T (the view
-        plots them against k = T − t). Logarithms keep every float64 value (1e-300 and
-        1e300 alike) within float32; only a true overflow (inf) or underflow (0, i.e.
-        −inf) reaches the view, which draws it clipped at the axis edge with ▲ / ▼.
+    log10_jacobian_norms, log10_dh_norms, log10_product_bound : array (T + 1,) float32
+        log₁₀ of ‖∂h_T/∂h_t‖₂, ‖∂L/∂h_t‖₂ and the product of per-step norms, indexed by
+        t = 0 … T (the view plots them against k = T − t). Logarithms keep every float64
+        value (1e-300 and 1e300 alike) within float32; only a true overflow (inf) or
+        underflow (0, i.e. −inf) reaches the view, which draws it clipped at the axis edge
+        with ▲ / ▼.
+    log10_bound : array (T + 1,) float32 or None
+        log₁₀ of the Pascanu bound (γ σ_max)^(T−t); None for LSTM and GRU.
     theory : dict
-        matrix, rho, sigma_max, gamma, gamma_sigma (γ σ_max), vanishing_sufficient.
-    log10_overlays : dict name -> array (T + 1,)
-        log₁₀ of the comparison curves (weight scales or cells).
+        matrix, rho, sigma_max, gamma, gamma_sigma (γ σ_max), pascanu_holds (rnn only),
+        vanishing_sufficient (None when not pascanu_holds).
+    log10_overlays, log10_overlay_bounds : dict name -> array (T + 1,)
+        log₁₀ of the comparison curves (weight scales or cells) and of their own product
+        bounds (same names, same order).
     """
 
     _esm = bundle("gradients")
@@ -59,12 +71,14 @@ class GradientFlow(PlotlyView):
     overlay = traitlets.Unicode("none", help='"none", "weight_scale" or "cell".').tag(sync=True)
     overflowed = traitlets.Bool(False, help="True when a value overflowed to inf.").tag(sync=True)
     theory = traitlets.Dict(
-        help="matrix, rho, sigma_max, gamma, gamma_sigma, vanishing_sufficient."
+        help="matrix, rho, sigma_max, gamma, gamma_sigma, pascanu_holds, vanishing_sufficient."
     ).tag(sync=True)
     log10_jacobian_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_dh_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
+    log10_product_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_overlays = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
+    log10_overlay_bounds = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
 
     def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
         self.frame: Frame | None = None
@@ -100,12 +114,19 @@ class GradientFlow(PlotlyView):
                 "sigma_max": _finite_or_none(th.sigma_max),
                 "gamma": _finite_or_none(th.gamma),
                 "gamma_sigma": _finite_or_none(gamma_sigma),
-                "vanishing_sufficient": bool(th.vanishing_sufficient),
+                "pascanu_holds": bool(th.pascanu_holds),
+                "vanishing_sufficient": (
+                    None if th.vanishing_sufficient is None else bool(th.vanishing_sufficient)
+                ),
             }
             self.log10_jacobian_norms = log10_f32(frame.jacobian_norms)
             self.log10_dh_norms = log10_f32(frame.dh_norms)
-            self.log10_bound = log10_f32(frame.bound)
+            self.log10_bound = None if frame.bound is None else log10_f32(frame.bound)
+            self.log10_product_bound = (
+                None if frame.product_bound is None else log10_f32(frame.product_bound)
+            )
             self.log10_overlays = {k: log10_f32(v) for k, v in frame.overlays.items()}
+            self.log10_overlay_bounds = {k: log10_f32(v) for k, v in frame.overlay_bounds.items()}
 
     def __repr__(self) -> str:
         th = self.theory or {}

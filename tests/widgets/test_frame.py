@@ -156,3 +156,35 @@ def test_bad_settings_raise_before_running(settings, error, monkeypatch):
     monkeypatch.setattr(frame_module, "_run", boom)
     with pytest.raises(error):
         build_frame(**settings)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
+def test_every_sweep_curve_has_its_own_bound_above_it(cell, activation):
+    f = build_frame(cell=cell, activation=activation, overlay="weight_scale", timesteps=40)
+    expected = [f"s = {v:g}" for v in SCALE_SWEEP if v != f.settings["weight_scale"]]
+    assert list(f.overlay_bounds) == list(f.overlays) == expected
+    pairs = [(f.jacobian_norms, f.product_bound)]
+    pairs += [(f.overlays[k], f.overlay_bounds[k]) for k in f.overlays]
+    for curve, bound in pairs:
+        assert bound.shape == curve.shape
+        assert not np.isnan(bound).any()
+        assert np.all(curve <= bound * (1 + 1e-9))
+    # the old single dashed line was the main curve's: the s = 2 curve rose above it
+    if cell == "rnn" and activation == "linear":
+        assert np.any(f.overlays["s = 2"] > f.bound * 10)
+
+
+def test_cell_sweep_curves_have_their_own_bounds():
+    f = build_frame(overlay="cell", cell="rnn", timesteps=15)
+    assert list(f.overlay_bounds) == ["lstm", "gru"]
+    for k in f.overlays:
+        assert np.all(f.overlays[k] <= f.overlay_bounds[k] * (1 + 1e-9))
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gated_frames_carry_no_pascanu_bound(cell):
+    f = build_frame(cell=cell, timesteps=10)
+    assert f.bound is None
+    assert f.theory.vanishing_sufficient is None
+    assert np.all(f.jacobian_norms <= f.product_bound * (1 + 1e-9))

@@ -30,6 +30,7 @@ def test_curves_are_log10_of_the_frame_indexed_by_t():
         ("log10_jacobian_norms", frame.jacobian_norms),
         ("log10_dh_norms", frame.dh_norms),
         ("log10_bound", frame.bound),
+        ("log10_product_bound", frame.product_bound),
     ]:
         got = getattr(view, trait)
         assert got.dtype == np.float32
@@ -76,8 +77,9 @@ def test_overlays_are_ordered_pairs_of_float32_buffers(split_state):
     names = [name for name, _ in state["log10_overlays"]]
     assert names == ["s = 0.5", "s = 1", "s = 1.5", "s = 2"]
     assert all(v["dtype"] == "float32" and v["shape"] == [6] for _, v in state["log10_overlays"])
-    # 3 curves + 4 overlays, 6 float32 values each, all binary
-    assert sorted(memoryview(b).nbytes for b in buffers) == [24] * 7
+    # 4 lines + 4 overlays + their 4 bounds, 6 float32 values each, all binary
+    assert sorted(memoryview(b).nbytes for b in buffers) == [24] * 12
+    assert [name for name, _ in state["log10_overlay_bounds"]] == names
 
 
 def _custom(content: dict) -> dict:
@@ -108,4 +110,33 @@ def test_show_sends_one_update_message(wire):
     wire.attach(view)
     view.show(build_frame(timesteps=7, weight_scale=0.5))
     assert len(wire.updates(view)) == 1
-    assert wire.buffer_bytes(view) == 3 * 8 * 4
+    assert wire.buffer_bytes(view) == 4 * 8 * 4
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gated_cells_send_no_pascanu_line_and_no_vanishing_verdict(cell):
+    view = GradientFlow.from_settings(cell=cell, timesteps=12, weight_scale=0.5)
+    assert view.log10_bound is None  # the dashed (γσ_max)^(T−t) line is not drawn …
+    assert view.theory["pascanu_holds"] is False
+    assert view.theory["vanishing_sufficient"] is None  # … nor "sufficient: yes" stated
+    assert view.log10_product_bound.shape == (13,)  # the bound that holds is sent instead
+
+
+def test_the_elman_cell_keeps_its_pascanu_bound():
+    view = GradientFlow.from_settings(cell="rnn", timesteps=12, weight_scale=0.5)
+    assert view.theory["pascanu_holds"] is True
+    assert view.theory["vanishing_sufficient"] is True
+    assert view.log10_bound.shape == (13,)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_every_curve_the_view_draws_is_below_its_sent_bound(cell):
+    """On the wire (float32 logs), every curve — main and sweep — has its own bound above it."""
+    view = GradientFlow.from_settings(
+        cell=cell, overlay="weight_scale", weight_scale=0.8, timesteps=30, activation="linear"
+    )
+    pairs = [(view.log10_jacobian_norms, view.log10_product_bound)]
+    assert list(view.log10_overlay_bounds) == list(view.log10_overlays)
+    pairs += [(view.log10_overlays[k], view.log10_overlay_bounds[k]) for k in view.log10_overlays]
+    for curve, bound in pairs:
+        assert np.all(curve <= bound + 1e-6)  # float32 log10: 1e-6 decades of rounding

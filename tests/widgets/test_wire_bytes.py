@@ -23,8 +23,9 @@ def test_bytes_per_update_at_defaults(wire):
     sizes = _update_bytes(wire, ex, weight_scale=1.0)
     # one message per view; heatmap: 16 units × 20 timesteps float32
     assert sizes["StateHeatmap"][:2] == (1, 16 * 20 * 4)
-    # gradients: 3 curves of T + 1 = 21 float32 values
-    assert sizes["GradientFlow"][:2] == (1, 3 * 21 * 4)
+    # gradients: 4 lines of T + 1 = 21 float32 values (curve, loss gradient, the product of
+    # per-step norms, the Pascanu bound of this Elman RNN)
+    assert sizes["GradientFlow"][:2] == (1, 4 * 21 * 4)
     # JSON beside the buffers stays small (names, shapes, theory numbers)
     assert sizes["StateHeatmap"][2] < 1000
     assert sizes["GradientFlow"][2] < 1000
@@ -36,6 +37,6 @@ def test_bytes_per_update_at_256_units_200_timesteps(wire):
     ex = rnnviz.explore(units=256)  # 20 timesteps: cheap; the update below is the big one
     sizes = _update_bytes(wire, ex, timesteps=200)
     assert sizes["StateHeatmap"][:2] == (1, 256 * 200 * 4)  # 204,800 bytes
-    assert sizes["GradientFlow"][:2] == (1, 3 * 201 * 4)
+    assert sizes["GradientFlow"][:2] == (1, 4 * 201 * 4)
     assert sizes["StateHeatmap"][2] < 1000
     print("\nbytes per update at 256 units × 200 timesteps:", sizes)

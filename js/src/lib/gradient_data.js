@@ -127,3 +127,56 @@ export function widenRange(range, series, maxExtra = 4) {
   }
   return [lo, hi];
 }
+
+/**
+ * The readout chips as plain data: [{label, value, className, testid?}]. Every value has
+ * the same neutral class — "sufficient for vanishing: yes" is a fact like ρ or σ_max, not
+ * a verdict to colour. The Pascanu items (γ·σ_max and the vanishing condition) appear only
+ * when the kernel says the bound holds for this cell (the Elman RNN); for LSTM and GRU a
+ * note says that (γ·σ_max)^(T−t) bounds nothing there.
+ * @param {object} th the `theory` trait
+ */
+export function readoutItems(th = {}) {
+  const matrix = th.matrix ?? "W_hh";
+  const num = (v) => (v == null ? "inf" : formatNumber(v));
+  const item = (label, value, testid) => ({ label, value, className: VALUE_CLASS, testid });
+  const items = [
+    item(`ρ(${matrix}) = `, num(th.rho)),
+    item(`σ_max(${matrix}) = `, num(th.sigma_max)),
+    item("γ = max f′ = ", num(th.gamma)),
+  ];
+  if (th.pascanu_holds === true) {
+    items.push(item("γ·σ_max = ", num(th.gamma_sigma)));
+    items.push(
+      item(
+        "sufficient for vanishing (σ_max < 1/γ): ",
+        th.vanishing_sufficient ? "yes" : "no",
+        "vanishing-sufficient",
+      ),
+    );
+  } else {
+    items.push(
+      item(
+        "(γ·σ_max)^(T−t): ",
+        "a bound for the Elman RNN only, not for this cell",
+        "pascanu-note",
+      ),
+    );
+  }
+  return items;
+}
+
+/** Class of every readout value: bold, in the text colour (no green / orange verdicts). */
+export const VALUE_CLASS = "rnnviz-fact";
+
+/**
+ * The legend names of the bound lines for one curve.
+ * @param {string} which the curve's name in the legend ("" when it is the only curve)
+ */
+export function boundNames(which) {
+  const of = which ? ` (${which})` : "";
+  return {
+    product: `∏ of per-step norms${of}: always ≥ the curve`,
+    pascanu: `Pascanu bound (γ·σ<sub>max</sub>)<sup>T−t</sup>${of}: Elman RNN only`,
+  };
+}
