@@ -13,6 +13,7 @@ import {
   widenRange,
 } from "./lib/gradient_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
+import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
 import { createShell, scheduleDraws, setCommonData, setPlotHeight } from "./lib/view_shell.js";
 
@@ -83,12 +84,12 @@ function curves(model, theme) {
       ? `s = ${Number(model.get("weight_scale"))
           .toPrecision(3)
           .replace(/\.?0+$/, "")}`
-      : (CELL_NAMES[cell] ?? cell);
+      : (CELL_NAMES[cell] ?? plotlyText(cell));
   if (main) out.push([`${NORM} (${which})`, byStepsBack(main), null]);
   const overlays = model.get("log10_overlays") ?? [];
   overlays.forEach(([name, value], i) => {
     const arr = decodeArray(value);
-    const label = CELL_NAMES[name] ?? name;
+    const label = CELL_NAMES[name] ?? plotlyText(name);
     if (arr) out.push([label, byStepsBack(arr), theme.overlays[i % theme.overlays.length]]);
   });
   return out;

@@ -2,7 +2,7 @@
 
 import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
-import { colourRange, cursorShapes, heatmapRows, symbol } from "./lib/heatmap_data.js";
+import { colourRange, cursorShapes, heatmapRows, symbol, tokenTicks } from "./lib/heatmap_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {
@@ -101,10 +101,8 @@ function render({ model, el }) {
       showgrid: false,
       zeroline: false,
     };
-    if (tokens.length === timesteps && timesteps <= 40) {
-      xaxis.tickvals = Array.from(x);
-      xaxis.ticktext = tokens.map((token, i) => `${token}<br>${i + 1}`);
-    }
+    const ticks = tokenTicks(tokens, timesteps);
+    if (ticks) Object.assign(xaxis, ticks);
     const height = model.get("presenter") ? 480 : 320;
     const revision = `${units}x${timesteps}:${quantity}:${range.join(",")}`;
     const layout = {
