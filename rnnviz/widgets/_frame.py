@@ -87,10 +87,12 @@ class Frame:
 
 
 def _inputs(s: dict[str, Any]) -> tuple[np.ndarray, list[str] | None]:
-    """The input batch (batch, T, features) and its token labels (sentence input only)."""
+    """The input (1, T, features) — sample 0 of the batch — and its token labels."""
     from rnnviz.sim import inputs
 
-    x = inputs.make(s["input"], s["timesteps"], s["features"], batch=s["batch"], seed=s["seed"])
+    # The views show sample 0 only, so only it is run and analysed: sample 0 of a preset
+    # is the same whatever the batch (the shapes panel still reports the whole batch).
+    x = inputs.make(s["input"], s["timesteps"], s["features"], batch=1, seed=s["seed"])
     tokens = inputs.tokens(s["input"], s["timesteps"], seed=s["seed"])
     return np.asarray(x, dtype=np.float64), tokens
 
@@ -191,7 +193,7 @@ def build_frame(**settings: Any) -> Frame:
     outputs = None if top.outputs is None else np.asarray(top.outputs[0])
     bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
     shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
-    shapes["output"] = tuple(result.output_shape)
+    shapes["output"] = (s["batch"], *result.output_shape[1:])
 
     return Frame(
         settings=s,
