@@ -7,13 +7,18 @@ through the forward pass (t = 1 … T) and then the backward pass (t = T … 0).
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
+import traitlets
 
-from rnnviz.widgets._controls_settings import SPECS
+from rnnviz.widgets._controls_settings import SPECS, check_setting
 
-__all__ = ["CSS", "Controls", "build_controls", "set_presenter", "time_to_cursor"]
+__all__ = ["CSS", "Controls", "TimeTrait", "build_controls", "set_presenter", "time_to_cursor"]
 
 _FULL = {"description_width": "initial"}  # descriptions are never truncated
 #: Width of a control column and of the cell buttons, normal and presenter.
@@ -66,6 +71,52 @@ def time_to_cursor(time: int, timesteps: int) -> tuple[int, str]:
     return max(2 * timesteps + 1 - time, 0), "backward"
 
 
+class TimeTrait(traitlets.TraitType):
+    """The scrubber position: a whole number (its range is checked by the Explorer).
+
+    Rejects anything else with a ``TypeError`` in rnnviz's words, not traitlets'.
+    """
+
+    default_value = 0
+    info_text = "a whole number: 0 (off), 1 … T (forward pass), T + 1 … 2T + 1 (backward pass)"
+
+    def validate(self, obj: Any, value: Any) -> int:
+        whole = isinstance(value, numbers.Integral) or (
+            isinstance(value, (float, np.floating)) and float(value).is_integer()
+        )
+        if isinstance(value, (bool, np.bool_)) or not whole:
+            raise TypeError(
+                f"time (the scrubber) must be {self.info_text}; "
+                f"got {type(value).__name__} {value!r}."
+            )
+        return int(value)
+
+
+class _Checked:
+    """A slider whose value is checked as its setting: NaN, inf or a wrong type raise the
+    setting's ValueError / TypeError and the slider keeps its value; a number outside the
+    slider's range is clamped to it, as ipywidgets does."""
+
+    def __init__(self, setting: str, **kwargs: Any) -> None:
+        self._setting = setting
+        super().__init__(**kwargs)
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal: Any) -> Any:  # replaces ipywidgets' clamping check
+        value = proposal["value"]
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            value = min(max(value, self.min), self.max)
+        return check_setting(self._setting, value)  # NaN, inf: the setting's ValueError
+
+
+class CheckedIntSlider(_Checked, widgets.IntSlider):
+    """IntSlider of a setting (see ``_Checked``)."""
+
+
+class CheckedFloatSlider(_Checked, widgets.FloatSlider):
+    """FloatSlider of a setting (see ``_Checked``)."""
+
+
 @dataclass
 class Controls:
     """The control widgets by setting name, plus the scrubber and the layout box."""
@@ -80,7 +131,8 @@ class Controls:
 
 def _int_slider(name: str, description: str) -> widgets.IntSlider:
     spec = SPECS[name]
-    return widgets.IntSlider(
+    return CheckedIntSlider(
+        name,
         value=spec.default,
         min=spec.low,
         max=spec.high,
@@ -98,7 +150,8 @@ def build_controls() -> Controls:
     by_setting: dict[str, widgets.Widget] = {
         "units": _int_slider("units", "units"),
         "timesteps": _int_slider("timesteps", "timesteps"),
-        "weight_scale": widgets.FloatSlider(
+        "weight_scale": CheckedFloatSlider(
+            "weight_scale",
             value=spec.default,
             min=spec.low,
             max=spec.high,

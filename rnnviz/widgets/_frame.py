@@ -112,7 +112,7 @@ def _cells(s: dict[str, Any], offset: int = 0) -> list:
             "init": s["init"],
         }
         top = layer == s["layers"] - 1
-        if s["cell"] == "rnn" and top and s["output_units"] > 0:
+        if top and s["output_units"] > 0:  # y_t = h_t W_hy + b_y, for every cell
             kwargs["output_units"] = s["output_units"]
         cells.append(make_cell(s["cell"], **kwargs))
     return cells

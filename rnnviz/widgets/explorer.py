@@ -26,8 +26,20 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from rnnviz.widgets._controls import CSS, build_controls, set_presenter, time_to_cursor
-from rnnviz.widgets._controls_settings import SPECS, check_setting, non_default, validate_settings
+from rnnviz.widgets._controls import (
+    CSS,
+    TimeTrait,
+    build_controls,
+    set_presenter,
+    time_to_cursor,
+)
+from rnnviz.widgets._controls_settings import (
+    SPECS,
+    check_setting,
+    non_default,
+    unknown_attribute,
+    validate_settings,
+)
 from rnnviz.widgets._frame import Frame, build_frame
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
@@ -100,7 +112,7 @@ class Explorer(widgets.VBox):
     decoder_steps = Setting("decoder_steps").tag(setting=True)
     overlay = Setting("overlay").tag(setting=True)
     presenter = _Flag(False, help="Large fonts, thick lines and big controls.")
-    time = traitlets.Int(0, help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
+    time = TimeTrait(help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
 
     @traitlets.validate("time")
     def _check_time(self, proposal: Any) -> int:
@@ -152,6 +164,17 @@ class Explorer(widgets.VBox):
         self._sync_views_extras()
         self._update_status()
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A typo (ex.unit = 32) would add a new attribute and change nothing: refuse it.
+        if (
+            getattr(self, "_ready", False)
+            and not name.startswith("_")
+            and name not in self.__dict__
+            and not hasattr(type(self), name)
+        ):
+            raise unknown_attribute("Explorer", name, value, [*SPECS, "presenter", "time"])
+        super().__setattr__(name, value)
+
     # -- settings --------------------------------------------------------------------------
     @property
     def settings(self) -> dict[str, Any]:
@@ -175,8 +198,8 @@ class Explorer(widgets.VBox):
                 f"truncate (steps of truncated BPTT) must be from 0 to timesteps="
                 f"{self.timesteps} (0 = full BPTT); got {value}."
             )
-        if name == "return_sequences" and not value:
-            validate_settings({"return_sequences": False}, base=self.settings)
+        if (name == "return_sequences" and not value) or (name == "decoder_steps" and value):
+            validate_settings({name: value}, base=self.settings)
 
     @traitlets.observe(*SPECS)
     def _setting_changed(self, change: dict) -> None:
@@ -187,6 +210,8 @@ class Explorer(widgets.VBox):
         try:
             if name == "architecture":
                 self.return_sequences = new != "many-to-one"
+                if new != "seq2seq":
+                    self.decoder_steps = 0  # the decoder's steps mean nothing elsewhere
             elif name == "return_sequences" and self.architecture in (
                 "many-to-many",
                 "many-to-one",
