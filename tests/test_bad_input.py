@@ -21,7 +21,7 @@ pytest.importorskip("anywidget")
 
 import rnnviz
 from rnnviz.export import to_html
-from rnnviz.sim import LSTM, GRU, SimpleRNN, inputs
+from rnnviz.sim import GRU, LSTM, SimpleRNN, inputs
 from rnnviz.widgets import GradientFlow, StateHeatmap, UnrolledGraph
 from rnnviz.widgets.explorer import Explorer
 
