@@ -12,6 +12,7 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from typing import Any
 
 import numpy as np
@@ -283,3 +284,58 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(case, tmp_path, monkey
         obj.units = 7
         assert obj.frame.settings["units"] == 7
         assert obj.heatmap.units == 7
+
+
+# ----------------------------------------------------------------------------------------
+# typed into a slider's box: the text reaches Python, which refuses it visibly
+# ----------------------------------------------------------------------------------------
+def _typed_box(ex, name: str):
+    slider = ex.controls.by_setting[name]
+    for cell in ex.controls.grid.children:
+        if slider in getattr(cell, "children", ()):
+            return cell.children[1]
+    raise AssertionError(f"no text box beside the {name} slider")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("units", "1e3", "an integer from 1 to 256"),  # parseInt gave 1
+        ("units", "12.7", "an integer from 1 to 256"),  # parseInt gave 12
+        ("units", "nan", "an integer from 1 to 256"),
+        ("units", "", "an integer from 1 to 256"),
+        ("timesteps", "0x10", "an integer from 1 to 200"),
+        ("layers", "2.5", "an integer from 1 to 3"),
+        ("truncate", "7", "an integer from 0 to 6"),  # the slider's range: 0 … timesteps
+        ("weight_scale", "inf", "a number from 0.05 to 3"),
+        ("weight_scale", "1,5", "a number from 0.05 to 3"),
+    ],
+)
+def test_typed_text_is_parsed_in_python_and_refused_visibly(name, text, expected):
+    ex = _explorer()
+    box = _typed_box(ex, name)
+    shown = box.value
+    before = snapshot(ex)
+    box.value = text
+    message = html_unescape(ex.controls.message.value)
+    assert name in message
+    assert expected in message
+    assert f"typed {text.strip()!r}" in message
+    assert box.value == shown  # the box shows the kept value again
+    assert snapshot(ex) == before
+
+
+def test_an_accepted_typed_value_moves_the_setting_and_clears_the_message():
+    ex = _explorer()
+    box = _typed_box(ex, "units")
+    box.value = "1e3"
+    assert ex.controls.message.value
+    box.value = " 32 "
+    assert ex.units == 32
+    assert ex.frame.settings["units"] == 32
+    assert box.value == "32"
+    assert ex.controls.message.value == ""
+    _typed_box(ex, "weight_scale").value = "0.5"
+    assert ex.weight_scale == 0.5
+    ex.units = 64  # Python → the box
+    assert box.value == "64"

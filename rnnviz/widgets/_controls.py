@@ -17,6 +17,7 @@ import numpy as np
 import traitlets
 
 from rnnviz.widgets._controls_settings import SPECS, check_setting
+from rnnviz.widgets._typed import typed_box
 
 __all__ = ["CSS", "Controls", "TimeTrait", "build_controls", "set_presenter", "time_to_cursor"]
 
@@ -39,7 +40,9 @@ CSS = """<style>
   --jp-widgets-slider-handle-size: 22px; --jp-widgets-slider-track-thickness: 8px;
 }
 .rnnviz-explorer.rnnviz-presenter .widget-label,
+.rnnviz-explorer .rnnviz-typed-message { color: var(--jp-error-color1, #d32f2f); }
 .rnnviz-explorer.rnnviz-presenter .widget-readout,
+.rnnviz-explorer.rnnviz-presenter .rnnviz-typed input,
 .rnnviz-explorer.rnnviz-presenter select,
 .rnnviz-explorer.rnnviz-presenter button { font-size: 20px; }
 </style>"""
@@ -127,6 +130,7 @@ class Controls:
     time: widgets.IntSlider
     time_label: widgets.Label
     box: widgets.Box
+    message: widgets.HTML  # why a typed value was refused ("" otherwise)
 
 
 def _int_slider(name: str, description: str) -> widgets.IntSlider:
@@ -202,14 +206,23 @@ def build_controls() -> Controls:
     )
     widgets.jslink((play, "value"), (time, "value"))
     time_label = widgets.Label(value="off")
-    grid = widgets.GridBox(
-        list(by_setting.values()),
-        layout=widgets.Layout(grid_template_columns=COLUMN[False]),
-    )
+    # the sliders' values are typed into boxes parsed by Python (see _typed.py)
+    message = widgets.HTML()
+    message.add_class("rnnviz-typed-message")
+    cells = []
+    for name, control in by_setting.items():
+        if isinstance(control, _Checked):
+            control.readout = False
+            fmt = ".2f" if name == "weight_scale" else "d"
+            typed = typed_box(name, control, message, fmt)
+            control.layout.flex = "1 1 auto"
+            control = widgets.HBox([control, typed], layout=widgets.Layout(align_items="center"))
+        cells.append(control)
+    grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=COLUMN[False]))
     grid.add_class("rnnviz-controls")
     scrubber = widgets.HBox([play, time, time_label], layout=widgets.Layout(align_items="center"))
-    box = widgets.VBox([grid, scrubber])
-    return Controls(by_setting, grid, play, time, time_label, box)
+    box = widgets.VBox([grid, message, scrubber])
+    return Controls(by_setting, grid, play, time, time_label, box, message)
 
 
 def set_presenter(controls: Controls, presenter: bool) -> None:
