@@ -17,6 +17,7 @@ import {
   widenRange,
 } from "./lib/gradient_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
+import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
 import {
   createShell,
@@ -82,7 +83,7 @@ function curves(model, theme) {
       ? `s = ${Number(model.get("weight_scale"))
           .toPrecision(3)
           .replace(/\.?0+$/, "")}`
-      : (CELL_NAMES[cell] ?? cell);
+      : (CELL_NAMES[cell] ?? plotlyText(cell));
   const mainBound = decodeArray(model.get("log10_product_bound"));
   if (main) {
     out.push([
@@ -98,7 +99,7 @@ function curves(model, theme) {
   overlays.forEach(([name, value], i) => {
     const arr = decodeArray(value);
     const b = bounds.has(name) ? decodeArray(bounds.get(name)) : null;
-    const label = CELL_NAMES[name] ?? name;
+    const label = CELL_NAMES[name] ?? plotlyText(name);
     const colour = theme.overlays[i % theme.overlays.length];
     if (arr) out.push([label, byStepsBack(arr), colour, b && byStepsBack(b), label]);
   });

@@ -2,7 +2,14 @@
 
 import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
-import { colourRange, cursorShapes, heatmapRows, plotHeight, symbol } from "./lib/heatmap_data.js";
+import {
+  colourRange,
+  cursorShapes,
+  heatmapRows,
+  plotHeight,
+  symbol,
+  tokenTicks,
+} from "./lib/heatmap_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {
@@ -116,10 +123,8 @@ function render({ model, el }) {
       // The top axis takes the space above the plot: the cursor label goes inside it.
       for (const a of cursor.annotations) Object.assign(a, { yanchor: "top", bgcolor: theme.bg });
     }
-    if (tokens.length === timesteps && timesteps <= 40) {
-      xaxis.tickvals = Array.from(x);
-      xaxis.ticktext = tokens.map((token, i) => `${token}<br>${i + 1}`);
-    }
+    const ticks = tokenTicks(tokens, timesteps);
+    if (ticks) Object.assign(xaxis, ticks);
     const height = fit.height;
     const revision = `${units}x${timesteps}:${quantity}:${range.join(",")}`;
     const layout = {

@@ -10,6 +10,7 @@ import {
   maxAbsFinite,
   plotHeight,
   symbol,
+  tokenTicks,
 } from "../src/lib/heatmap_data.js";
 
 test("h_t takes the activation's range: tanh -1..1, sigmoid 0..1", () => {
@@ -131,4 +132,28 @@ test("plot height: the usual box while rows get the minimum height, then taller 
       prev = h;
     }
   }
+});
+
+test("token labels are drawn as text: markup in a word is escaped for plotly", () => {
+  const tokens = ["<b>bold</b>", '<a href="https://example.com/">x</a>', "a & b", "%{y}"];
+  const ticks = tokenTicks(tokens, 4);
+  assert.deepEqual(ticks.tickvals, [1, 2, 3, 4]);
+  assert.deepEqual(ticks.ticktext, [
+    "&lt;b&gt;bold&lt;/b&gt;<br>1",
+    '&lt;a href="https://example.com/"&gt;x&lt;/a&gt;<br>2',
+    "a &amp; b<br>3",
+    "&#37;{y}<br>4",
+  ]);
+  for (const text of ticks.ticktext) assert.doesNotMatch(text, /<(?!br>)/);
+});
+
+test("no token labels when they do not match the columns or are too many", () => {
+  assert.equal(tokenTicks(["a", "b"], 3), null);
+  assert.equal(tokenTicks([], 0), null);
+  assert.equal(tokenTicks(Array(41).fill("w"), 41), null);
+});
+
+test("the quantity symbol in the hover text is escaped too", () => {
+  assert.equal(symbol("gate_<b>"), "&lt;b&gt;");
+  assert.equal(symbol("h"), "h");
 });

@@ -8,6 +8,19 @@ from typing import Any
 import numpy as np
 
 _ACTIVATION_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+#: Most timesteps that still get one word label each (as the heatmap view).
+_MAX_TOKEN_TICKS = 40
+_PLOTLY_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;"}
+
+
+def plotly_text(value: object) -> str:
+    """User text for a plotly label, drawn as its characters, never as markup.
+
+    plotly reads labels as a small HTML (``<b>``, ``<span style>``, ``<a href>``…) and
+    hover templates' ``%{…}`` as data fields; it decodes entities after reading both, so
+    ``&``, ``<``, ``>`` and ``%`` become entities (as ``js/src/lib/plotly_text.js``).
+    """
+    return "".join(_PLOTLY_ENTITIES.get(c, c) for c in str(value))
 
 
 def _value_range(states: np.ndarray, activation: str) -> tuple[float, float]:
@@ -36,6 +49,12 @@ def _heatmap_figure(frame: Any):
             hovertemplate="unit %{y}, t = %{x}, h = %{z:.3f}<extra></extra>",
         )
     )
+    tokens = list(getattr(frame, "tokens", None) or [])
+    if len(tokens) == steps and steps <= _MAX_TOKEN_TICKS:  # the words of a sentence input
+        fig.update_xaxes(
+            tickvals=list(range(1, steps + 1)),
+            ticktext=[f"{plotly_text(tok)}<br>{t}" for t, tok in enumerate(tokens, start=1)],
+        )
     fig.update_layout(
         title=f"hidden state h_t: {units} units × {steps} timesteps",
         xaxis_title="timestep t",

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_lib
 import itertools
 import json
 import math
 import os
 import pathlib
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 from traitlets import TraitError, TraitType
 
+from rnnviz.export._atomic import _checked_path, write_atomic
+
 _TEMPLATE = pathlib.Path(__file__).with_name("page.html")
+_PLACEHOLDER = re.compile(r"__(?:VIEW_CSS|NOTE|MODULES|TITLE|PAYLOAD)__")
 _STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
 #: Values precomputed for the sweep slider when ``sweep_values`` is not given.
@@ -257,6 +262,7 @@ def page_html(
     title: str = "rnnviz",
 ) -> str:
     """The standalone HTML page as a string (see :func:`to_html`)."""
+    title = _check_title(title)
     views = _collect_views(source)
     settings = _settings_of(source, views)
     table = _BufferTable()
@@ -322,20 +328,26 @@ def page_html(
         if sweep
         else "these settings only; other settings need the notebook."
     )
-    html = _TEMPLATE.read_text(encoding="utf-8")
-    for key, value in (
-        ("__VIEW_CSS__", css.replace("</", "<\\/")),
-        ("__NOTE__", _escape(note)),
-        ("__MODULES__", module_tags),
-        ("__TITLE__", _escape(title)),
-        ("__PAYLOAD__", payload_json),
-    ):
-        html = html.replace(key, value)
-    return html
+    fields = {
+        "__VIEW_CSS__": css.replace("</", "<\\/"),
+        "__NOTE__": html_lib.escape(note),
+        "__MODULES__": module_tags,
+        "__TITLE__": html_lib.escape(title),
+        "__PAYLOAD__": payload_json,
+    }
+    # One pass over the template: a value is never searched for another placeholder, so
+    # a title that contains "__PAYLOAD__" stays that text.
+    template = _TEMPLATE.read_text(encoding="utf-8")
+    return _PLACEHOLDER.sub(lambda m: fields[m.group(0)], template)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _check_title(title: object) -> str:
+    if not isinstance(title, str):
+        raise TypeError(
+            f"title (the page's title and heading) must be a string; "
+            f"got {type(title).__name__} {title!r}."
+        )
+    return title
 
 
 def to_html(
@@ -371,10 +383,17 @@ def to_html(
     -------
     pathlib.Path
         The file written. It references nothing outside itself.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be written completely (disk full, file-size limit): the
+        page is written to a temporary file in the same folder and moved over ``path``
+        only when complete, so an existing file at ``path`` is left as it was and no
+        partial file remains.
     """
-    path = pathlib.Path(path)
+    path = _checked_path(path, "to_html")
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"to_html writes an .html file; got the path {str(path)!r}.")
     html = page_html(source, sweep=sweep, sweep_values=sweep_values, title=title)
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_atomic(path, html, what="to_html")

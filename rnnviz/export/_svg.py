@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from typing import Any
 
+from rnnviz.export._atomic import _checked_path, write_atomic
 from rnnviz.export._html import _collect_views, _view_name, page_html
 
 CHROMIUM_ARGS = [
@@ -52,7 +53,9 @@ def graph_svg(
     source : UnrolledGraph, Explorer, or list of views
         Where the graph comes from (an Explorer's graph is used).
     path : str or path-like, optional
-        Also write the SVG there.
+        Also write the SVG there, all or nothing: through a temporary file in the same
+        folder that replaces ``path`` only when complete (a failed write raises and
+        leaves an existing file untouched).
     width, height : int
         Browser viewport in CSS pixels (the graph scales to the width).
 
@@ -67,6 +70,8 @@ def graph_svg(
         When ``playwright`` or a Chromium is missing (then: ``to_html`` and the page's
         "Save graph as SVG" button do the same in any browser).
     """
+    if path is not None:
+        path = _checked_path(path, "graph_svg")
     graphs = [v for v in _collect_views(source) if _view_name(v) == "graph"]
     if not graphs:
         raise TypeError(f"graph_svg needs an UnrolledGraph; {type(source).__name__} has none.")
@@ -85,7 +90,7 @@ def graph_svg(
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         svg = pool.submit(_draw_svg, sync_playwright, html, chromium, width, height).result()
     if path is not None:
-        pathlib.Path(path).write_text(svg, encoding="utf-8")
+        write_atomic(path, svg, what="graph_svg")
     return svg
 
 

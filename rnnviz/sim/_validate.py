@@ -8,14 +8,22 @@ value) saying what was expected and what was given. Checks never modify their in
 from __future__ import annotations
 
 import numbers
+import os
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
 __all__ = [
+    "MEMORY_BUDGET",
+    "MEMORY_BUDGET_ENV",
+    "check_memory",
     "choice",
     "finite_array",
+    "flag",
+    "format_bytes",
     "initial_state",
+    "memory_budget",
     "optional_units",
     "positive_int",
     "seed",
@@ -23,11 +31,76 @@ __all__ = [
     "weight_scale",
 ]
 
+#: Default memory budget of one simulator call, in bytes: 2 GiB. Every call that allocates
+#: (building a cell, ``run``, the Jacobian norms, ``inputs.make``) estimates the float64
+#: arrays it is about to create — all of them together, for the whole call — and raises
+#: ``ValueError`` instead of starting when the estimate is larger. 2 GiB keeps one
+#: classroom kernel far below a typical JupyterHub limit (4–8 GB per user) while allowing
+#: every setting of the Explorer with room to spare (its largest frame needs < 0.3 GB).
+MEMORY_BUDGET = 2 * 1024**3
+#: Environment variable that overrides :data:`MEMORY_BUDGET` (bytes, or a number with
+#: K, M, G or T for KiB … TiB: ``RNNVIZ_MEMORY_BUDGET=8G``); read at every check.
+MEMORY_BUDGET_ENV = "RNNVIZ_MEMORY_BUDGET"
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
 
 def _describe(value: object) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
     return f"{type(value).__name__} {value!r}"
+
+
+def memory_budget() -> int:
+    """The budget in bytes: ``$RNNVIZ_MEMORY_BUDGET`` when set, else :data:`MEMORY_BUDGET`."""
+    text = os.environ.get(MEMORY_BUDGET_ENV, "").strip()
+    if not text:
+        return MEMORY_BUDGET
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?", text, re.IGNORECASE)
+    if match is None or float(match.group(1)) <= 0:
+        raise ValueError(
+            f"the environment variable {MEMORY_BUDGET_ENV} must be a number of bytes > 0, "
+            f"optionally with K, M, G or T (e.g. '8G'); got {text!r}"
+        )
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+def format_bytes(n: float) -> str:
+    """``7.28 TiB``, ``512 MiB``: bytes in binary units, 3 significant digits."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.3g} {unit}" if unit != "B" else f"{int(n)} B"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+def check_memory(nbytes: int | float, setting: str) -> None:
+    """Raise ``ValueError`` before allocating when a call would need more than the budget.
+
+    Parameters
+    ----------
+    nbytes : number
+        Estimated bytes of every array the call creates (float64: 8 bytes per number).
+        Use Python ints to compute it: they never overflow, whatever the sizes.
+    setting : str
+        What the user asked for, in their words (``"units=1000000"``,
+        ``"x of shape (1, 1000000, 3) with units=256"``); the message starts with it.
+    """
+    budget = memory_budget()
+    if nbytes > budget:
+        raise ValueError(
+            f"{setting} would need about {format_bytes(nbytes)} of memory, more than the "
+            f"{format_bytes(budget)} rnnviz allows one call (estimate made before "
+            f"allocating anything). Use smaller sizes, or, on a machine with that much "
+            f"memory, raise the budget with the environment variable {MEMORY_BUDGET_ENV} "
+            f"(e.g. {MEMORY_BUDGET_ENV}=16G)."
+        )
+
+
+def flag(value: object, name: str) -> bool:
+    """``value`` as a bool: only True or False (also NumPy's) are accepted."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {_describe(value)}")
+    return bool(value)
 
 
 def positive_int(value: object, name: str) -> int:
@@ -77,6 +150,12 @@ def choice(value: object, options: Sequence[str], what: str) -> str:
 def _as_float_array(value: object, name: str) -> np.ndarray:
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers; got {_describe(value)}")
+    if np.iscomplexobj(value):
+        raise TypeError(
+            f"{name} must be an array of real numbers; got complex numbers "
+            f"({_describe(np.asarray(value))}, dtype {np.asarray(value).dtype}). Pass the "
+            f"real part ({name}.real) or the magnitude (abs({name})) explicitly."
+        )
     try:
         arr = np.array(value, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as err:

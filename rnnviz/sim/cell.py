@@ -144,6 +144,11 @@ class Cell(abc.ABC):
             raise TypeError(f"use_bias must be True or False; got {use_bias!r}")
         output_units = _validate.optional_units(output_units, "output_units")
         out_act = activations.get(output_activation, "output_activation")
+        _validate.check_memory(
+            self.weight_bytes(units, features, output_units),
+            f"{type(self).__name__}(units={units}, features={features}"
+            + (f", output_units={output_units})" if output_units else ")"),
+        )
 
         rng = np.random.default_rng(seed)
         g = self.n_gates
@@ -160,6 +165,28 @@ class Cell(abc.ABC):
         )  # fmt: skip
 
     # -- construction helpers -------------------------------------------------------------
+    @classmethod
+    def weight_bytes(cls, units: int, features: int, output_units: int | None = None) -> int:
+        """Estimated bytes to build a cell: its weights and the initialiser's work arrays.
+
+        kernel (features, units·g) + recurrent kernel (units, units·g), and while one
+        recurrent block is drawn, a (units, units) normal matrix with its Q and R factors.
+        """
+        g = cls.n_gates
+        numbers = features * units * g + units * units * (g + 3) + units * (output_units or 0)
+        return 8 * numbers
+
+    @classmethod
+    def run_bytes(cls, batch: int, timesteps: int, units: int, output_units: int | None) -> int:
+        """Estimated bytes of one ``run`` and its gradient analyses on (batch, timesteps).
+
+        Per step and sequence: the pre-activations (units·g), h_t, the gates, the cached
+        derivatives (about 3·g + 2 vectors of length units in all), and y_t twice
+        (pre-activation and value) with an output layer.
+        """
+        per_step = units * (3 * cls.n_gates + 2) + 2 * (output_units or 0)
+        return 8 * batch * timesteps * per_step
+
     @classmethod
     def _bias_shape(cls, units: int) -> tuple[int, ...]:
         return (units * cls.n_gates,)
@@ -317,7 +344,12 @@ class Cell(abc.ABC):
         from rnnviz.sim.result import RunResult
 
         x = _validate.sequence(x, self._features)
-        batch = x.shape[0]
+        batch, timesteps = x.shape[0], x.shape[1]
+        _validate.check_memory(
+            self.run_bytes(batch, timesteps, self._units, self.output_units),
+            f"run() on x of shape {x.shape} (batch={batch}, timesteps={timesteps}) with "
+            f"units={self._units}",
+        )
         h0 = _validate.initial_state(h0, batch, self._units, "h0")
         if self.name == "lstm":
             c0 = _validate.initial_state(c0, batch, self._units, "c0")

@@ -73,7 +73,8 @@ def sentence(
     """
     words = _words(text)
     seed = _validate.seed(seed)
-    toks = _token_sequence(words, len(words), bool(shuffle), seed)
+    shuffle = _validate.flag(shuffle, "shuffle")
+    toks = _token_sequence(words, len(words), shuffle, seed)
     vocab = vocabulary(text)
     x = np.zeros((1, len(toks), len(vocab)))
     x[0, np.arange(len(toks)), [vocab.index(w) for w in toks]] = 1.0
@@ -121,6 +122,12 @@ def make(
             f"input preset {name!r} got unexpected keyword(s) {sorted(unknown)}; "
             f"it accepts {sorted(allowed) if allowed else 'none'}"
         )
+    shuffle = _validate.flag(kw.get("shuffle", False), "shuffle")
+    # the result, and one work array as large (sine's phases, a sentence's encodings)
+    _validate.check_memory(
+        8 * 2 * B * T * F,
+        f"inputs.make({name!r}, timesteps={T}, features={F}, batch={B})",
+    )
     rng = np.random.default_rng(seed)
     if name == "noise":
         return rng.standard_normal((B, T, F))
@@ -145,7 +152,6 @@ def make(
         return np.sin(arg)
     text = kw.get("text", SENTENCE)
     words, vocab = _words(text), vocabulary(text)
-    shuffle = bool(kw.get("shuffle", False))
     return np.stack(
         [_encode(_token_sequence(words, T, shuffle, seed + b), vocab, F) for b in range(B)]
     )
@@ -158,7 +164,9 @@ def tokens(name: str, timesteps: int, seed: int = 0, **kw) -> list[str] | None:
         return None
     T = _validate.positive_int(timesteps, "timesteps")
     words = _words(kw.get("text", SENTENCE))
-    return _token_sequence(words, T, bool(kw.get("shuffle", False)), _validate.seed(seed))
+    shuffle = _validate.flag(kw.get("shuffle", False), "shuffle")
+    _validate.check_memory(64 * T, f"inputs.tokens({name!r}, timesteps={T})")
+    return _token_sequence(words, T, shuffle, _validate.seed(seed))
 
 
 def as_sequences(x: object, features: int | None = None) -> np.ndarray:

@@ -72,6 +72,23 @@ def _numpy(tensor: Any) -> np.ndarray:
     return np.asarray(tensor.detach().cpu().double().numpy(), dtype=np.float64)
 
 
+def _check_finite(library: str, layer: str, weights: dict[str, np.ndarray | None]) -> None:
+    """NaN / inf weights are named as the user's framework names and indexes them."""
+    for name, arr in weights.items():
+        if arr is None:
+            continue
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0])
+            where = ", ".join(map(str, index))
+            raise ValueError(
+                f"{library}: {layer}.{name}[{where}] is {arr[index]}; rnnviz needs finite "
+                f"weights (expected: every entry of {name}, shape {tuple(arr.shape)}, a "
+                f"finite number). {int(bad.sum())} entr{'y is' if bad.sum() == 1 else 'ies are'}"
+                f" not finite — was the model trained with a diverging loss?"
+            )
+
+
 def keras_weights_from_torch(
     cell: str,
     weight_ih: np.ndarray,
@@ -227,6 +244,16 @@ def from_torch(module: Any, head: Any = None):
     has_bias = bool(getattr(module, "bias", True))
     bias_ih = _numpy(getattr(module, "bias_ih" + suffix)) if has_bias else None
     bias_hh = _numpy(getattr(module, "bias_hh" + suffix)) if has_bias else None
+    _check_finite(
+        "from_torch",
+        f"nn.{layer or torch_cell}",
+        {
+            "weight_ih" + suffix: weight_ih,
+            "weight_hh" + suffix: weight_hh,
+            "bias_ih" + suffix: bias_ih,
+            "bias_hh" + suffix: bias_hh,
+        },
+    )
     weights = keras_weights_from_torch(cell, weight_ih, weight_hh, bias_ih, bias_hh)
     features = weights["kernel"].shape[0]
     units = weights["recurrent_kernel"].shape[0]
@@ -372,4 +399,5 @@ def from_keras(layer: Any):
         "recurrent_kernel": recurrent_kernel,
         "bias": arrays[2] if use_bias else None,
     }
+    _check_finite("from_keras", name, weights)
     return _build(cell, kernel.shape[0], units, activation, weights)

@@ -254,6 +254,13 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     wrt = check_wrt(cell, wrt)
     B, T, u = res.batch, res.timesteps, res.units
     lstm = cell.name == "lstm"
+    # per sequence: J_h (and J_c), the pulled-back gate gradients (units × units·g) and
+    # their temporaries — about 3·g + 6 matrices of units × units
+    _validate.check_memory(
+        8 * B * u * u * (3 * cell.n_gates + 6),
+        f"jacobian_norms(wrt={wrt!r}) for batch={B} sequences of units={u} ({B} chains of "
+        f"{u} × {u} Jacobians at once)",
+    )
     out = np.empty((B, T if wrt == "input" else T + 1))
     J_h = np.broadcast_to(np.eye(u), (B, u, u)).copy()
     J_c = np.zeros((B, u, u)) if lstm else None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pathlib
+from typing import Any
 
 import anywidget
 import traitlets
+
+from rnnviz.widgets._controls_settings import unknown_keywords
 
 STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 
@@ -21,8 +24,21 @@ def bundle(name: str) -> pathlib.Path:
     return path
 
 
+#: Traits of every widget that are no option of a view (left out of suggestions).
+_INTERNAL = {"comm", "keys", "log", "tabbable", "tooltip"}
+
+
 class ViewBase(anywidget.AnyWidget):
     """Common state of the views; the JS root mirrors it in ``data-*`` attributes after drawing."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # traitlets would drop an unknown keyword with a warning: a typo must not pass.
+        unknown = [k for k in kwargs if not k.startswith("_") and not self.has_trait(k)]
+        if unknown:
+            known = [n for n in self.trait_names() if not n.startswith("_")]
+            options = ["frame", *sorted(n for n in known if n not in _INTERNAL)]
+            raise unknown_keywords(type(self).__name__, unknown, options)
+        super().__init__(**kwargs)
 
     units = traitlets.Int(16, help="Hidden units p: the size of every h_t.").tag(sync=True)
     timesteps = traitlets.Int(20, help="Timesteps T: the number of unrolled steps.").tag(sync=True)

@@ -7,17 +7,24 @@ through the forward pass (t = 1 … T) and then the backward pass (t = T … 0).
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
+import traitlets
 
-from rnnviz.widgets._controls_settings import SPECS
+from rnnviz.widgets._controls_settings import SPECS, check_setting
 from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS
+from rnnviz.widgets._typed import typed_box
 
 __all__ = [
     "CSS",
     "FORGET_BIAS_LABEL",
     "Controls",
+    "TimeTrait",
     "build_controls",
     "set_presenter",
     "time_to_cursor",
@@ -42,7 +49,9 @@ CSS = """<style>
   --jp-widgets-slider-handle-size: 22px; --jp-widgets-slider-track-thickness: 8px;
 }
 .rnnviz-explorer.rnnviz-presenter .widget-label,
+.rnnviz-explorer .rnnviz-typed-message { color: var(--jp-error-color1, #d32f2f); }
 .rnnviz-explorer.rnnviz-presenter .widget-readout,
+.rnnviz-explorer.rnnviz-presenter .rnnviz-typed input,
 .rnnviz-explorer.rnnviz-presenter select,
 .rnnviz-explorer.rnnviz-presenter button { font-size: 20px; }
 </style>"""
@@ -66,6 +75,52 @@ def time_to_cursor(time: int, timesteps: int) -> tuple[int, str]:
     return max(2 * timesteps + 1 - time, 0), "backward"
 
 
+class TimeTrait(traitlets.TraitType):
+    """The scrubber position: a whole number (its range is checked by the Explorer).
+
+    Rejects anything else with a ``TypeError`` in rnnviz's words, not traitlets'.
+    """
+
+    default_value = 0
+    info_text = "a whole number: 0 (off), 1 … T (forward pass), T + 1 … 2T + 1 (backward pass)"
+
+    def validate(self, obj: Any, value: Any) -> int:
+        whole = isinstance(value, numbers.Integral) or (
+            isinstance(value, (float, np.floating)) and float(value).is_integer()
+        )
+        if isinstance(value, (bool, np.bool_)) or not whole:
+            raise TypeError(
+                f"time (the scrubber) must be {self.info_text}; "
+                f"got {type(value).__name__} {value!r}."
+            )
+        return int(value)
+
+
+class _Checked:
+    """A slider whose value is checked as its setting: NaN, inf or a wrong type raise the
+    setting's ValueError / TypeError and the slider keeps its value; a number outside the
+    slider's range is clamped to it, as ipywidgets does."""
+
+    def __init__(self, setting: str, **kwargs: Any) -> None:
+        self._setting = setting
+        super().__init__(**kwargs)
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal: Any) -> Any:  # replaces ipywidgets' clamping check
+        value = proposal["value"]
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            value = min(max(value, self.min), self.max)
+        return check_setting(self._setting, value)  # NaN, inf: the setting's ValueError
+
+
+class CheckedIntSlider(_Checked, widgets.IntSlider):
+    """IntSlider of a setting (see ``_Checked``)."""
+
+
+class CheckedFloatSlider(_Checked, widgets.FloatSlider):
+    """FloatSlider of a setting (see ``_Checked``)."""
+
+
 @dataclass
 class Controls:
     """The control widgets by setting name, plus the scrubber and the layout box."""
@@ -76,12 +131,14 @@ class Controls:
     time: widgets.IntSlider
     time_label: widgets.Label
     box: widgets.Box
+    message: widgets.HTML  # why a typed value was refused ("" otherwise)
 
 
 def _int_slider(name: str) -> widgets.IntSlider:
     spec = SPECS[name]
     description = LABELS[name]
-    return widgets.IntSlider(
+    return CheckedIntSlider(
+        name,
         value=spec.default,
         min=spec.low,
         max=spec.high,
@@ -99,7 +156,8 @@ FORGET_BIAS_LABEL = {True: LABELS["forget_bias"], False: f"{LABELS['forget_bias'
 def _forget_bias_slider() -> widgets.FloatSlider:
     spec = SPECS["forget_bias"]
     on = SPECS["cell"].default == "lstm"
-    return widgets.FloatSlider(
+    return CheckedFloatSlider(
+        "forget_bias",
         value=spec.default,
         min=spec.low,
         max=spec.high,
@@ -132,7 +190,8 @@ def build_controls() -> Controls:
     by_setting: dict[str, widgets.Widget] = {
         "units": _int_slider("units"),
         "timesteps": _int_slider("timesteps"),
-        "weight_scale": widgets.FloatSlider(
+        "weight_scale": CheckedFloatSlider(
+            "weight_scale",
             value=spec.default,
             min=spec.low,
             max=spec.high,
@@ -185,14 +244,23 @@ def build_controls() -> Controls:
     )
     widgets.jslink((play, "value"), (time, "value"))
     time_label = widgets.Label(value="off")
-    grid = widgets.GridBox(
-        list(by_setting.values()),
-        layout=widgets.Layout(grid_template_columns=COLUMN[False]),
-    )
+    # the sliders' values are typed into boxes parsed by Python (see _typed.py)
+    message = widgets.HTML()
+    message.add_class("rnnviz-typed-message")
+    cells = []
+    for name, control in by_setting.items():
+        if isinstance(control, _Checked):
+            control.readout = False
+            fmt = f".{FLOAT_STEP[name][1]}f" if name in FLOAT_STEP else "d"
+            typed = typed_box(name, control, message, fmt)
+            control.layout.flex = "1 1 auto"
+            control = widgets.HBox([control, typed], layout=widgets.Layout(align_items="center"))
+        cells.append(control)
+    grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=COLUMN[False]))
     grid.add_class("rnnviz-controls")
     scrubber = widgets.HBox([play, time, time_label], layout=widgets.Layout(align_items="center"))
-    box = widgets.VBox([grid, scrubber])
-    return Controls(by_setting, grid, play, time, time_label, box)
+    box = widgets.VBox([grid, message, scrubber])
+    return Controls(by_setting, grid, play, time, time_label, box, message)
 
 
 def set_presenter(controls: Controls, presenter: bool) -> None:

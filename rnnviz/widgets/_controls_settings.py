@@ -25,7 +25,10 @@ __all__ = [
     "SPECS",
     "Spec",
     "check_setting",
+    "did_you_mean",
     "non_default",
+    "unknown_attribute",
+    "unknown_keywords",
     "validate_settings",
 ]
 
@@ -80,7 +83,7 @@ SPECS: dict[str, Spec] = {
     "batch": Spec(1, "int", "sequences in the batch", 1, 64),
     "seed": Spec(0, "int", "random seed of the weights and inputs", 0, 2**31 - 1),
     "init": Spec("orthogonal", "choice", "initialisation of W_hh", choices=INITS),
-    "output_units": Spec(0, "int", "units of an output layer y_t (0 = none; rnn cell)", 0, 64),
+    "output_units": Spec(0, "int", "units of an output layer y_t (0 = none)", 0, 64),
     "decoder_steps": Spec(0, "int", "seq2seq decoder timesteps (0 = same as timesteps)", 0, 200),
     "overlay": Spec("none", "choice", "comparison curves in the gradient view", choices=OVERLAYS),
 }
@@ -88,17 +91,40 @@ SPECS: dict[str, Spec] = {
 DEFAULTS: dict[str, Any] = {name: spec.default for name, spec in SPECS.items()}
 
 
+def did_you_mean(names: list[str], candidates: list[str]) -> str:
+    """`` (did you mean 'units' for 'unit'?)`` for every name close to a candidate."""
+    hints = []
+    for name in names:
+        close = difflib.get_close_matches(str(name), list(candidates), n=1)
+        if close:
+            hints.append(f" (did you mean {close[0]!r} for {name!r}?)")
+    return "".join(hints)
+
+
 def _unknown(names: list[str]) -> TypeError:
     valid = ", ".join(SPECS)
     plural = "settings" if len(names) > 1 else "setting"
-    hints = []
-    for name in names:
-        close = difflib.get_close_matches(str(name), list(SPECS), n=1)
-        if close:
-            hints.append(f" (did you mean {close[0]!r} for {name!r}?)")
     return TypeError(
-        f"unknown {plural} {', '.join(map(repr, names))}{''.join(hints)}; valid settings: "
-        f"{valid}; the views also take presenter=True."
+        f"unknown {plural} {', '.join(map(repr, names))}{did_you_mean(names, list(SPECS))}; "
+        f"valid settings: {valid}; the views also take presenter=True."
+    )
+
+
+def unknown_attribute(owner: str, name: str, value: Any, candidates: list[str]) -> AttributeError:
+    """The error for ``obj.name = value`` when ``obj`` has no such setting or attribute."""
+    return AttributeError(
+        f"{owner} has no setting or attribute {name!r}{did_you_mean([name], candidates)}: "
+        f"assigning it would change nothing. Expected one of: {', '.join(candidates)}; "
+        f"got {owner}.{name} = {value!r}."
+    )
+
+
+def unknown_keywords(owner: str, names: list[str], candidates: list[str]) -> TypeError:
+    """The error for keyword arguments a view does not take."""
+    plural = "arguments" if len(names) > 1 else "argument"
+    return TypeError(
+        f"{owner}() got unknown keyword {plural} {', '.join(map(repr, names))}"
+        f"{did_you_mean(names, candidates)}; it takes {', '.join(candidates)}."
     )
 
 
@@ -204,6 +230,16 @@ def validate_settings(given: dict[str, Any], base: dict[str, Any] | None = None)
                 f"current architecture {arch!r} returns every h_t. Set "
                 "architecture='many-to-one' instead."
             )
+
+    if out["decoder_steps"] and out["architecture"] != "seq2seq":
+        if "decoder_steps" in checked:
+            raise ValueError(
+                f"decoder_steps ({SPECS['decoder_steps'].meaning}) applies to "
+                f"architecture='seq2seq' only; got decoder_steps={out['decoder_steps']} with "
+                f"architecture={out['architecture']!r}. Set architecture='seq2seq' as well, "
+                "or leave decoder_steps at 0."
+            )
+        out["decoder_steps"] = 0  # the architecture changed away from seq2seq
 
     if out["truncate"] > out["timesteps"]:
         if "truncate" in checked:

@@ -81,7 +81,8 @@ class Frame:
     overlay_bounds : dict
         The same bound for each overlay curve, same keys as ``overlays``.
     result : rnnviz.sim.architectures.ArchitectureResult or None
-        The simulator run the frame was drawn from (every layer, the whole batch).
+        The simulator run the frame was drawn from (every layer; sample 0 of the batch,
+        the one the views show).
     spectrum : rnnviz.sim.spectrum.Spectrum or None
         Eigenvalues and singular values of the top layer's recurrent block (the matrix of
         ``theory``).
@@ -120,10 +121,12 @@ class Frame:
 
 
 def _inputs(s: dict[str, Any]) -> tuple[np.ndarray, list[str] | None]:
-    """The input batch (batch, T, features) and its token labels (sentence input only)."""
+    """The input (1, T, features) — sample 0 of the batch — and its token labels."""
     from rnnviz.sim import inputs
 
-    x = inputs.make(s["input"], s["timesteps"], s["features"], batch=s["batch"], seed=s["seed"])
+    # The views show sample 0 only, so only it is run and analysed: sample 0 of a preset
+    # is the same whatever the batch (the shapes panel still reports the whole batch).
+    x = inputs.make(s["input"], s["timesteps"], s["features"], batch=1, seed=s["seed"])
     tokens = inputs.tokens(s["input"], s["timesteps"], seed=s["seed"])
     return np.asarray(x, dtype=np.float64), tokens
 
@@ -143,7 +146,7 @@ def _cells(s: dict[str, Any], offset: int = 0) -> list:
             "init": s["init"],
         }
         top = layer == s["layers"] - 1
-        if s["cell"] == "rnn" and top and s["output_units"] > 0:
+        if top and s["output_units"] > 0:  # y_t = h_t W_hy + b_y, for every cell
             kwargs["output_units"] = s["output_units"]
         if s["cell"] == "lstm":  # b_f of the LSTM forget gate; the other cells have none
             kwargs["forget_bias"] = s["forget_bias"]
@@ -164,7 +167,7 @@ def _run(s: dict[str, Any], model: Any = None):
         cells = _cells(s)
     else:
         model.check(s)
-        x, tokens = (model.x, None) if model.x is not None else _inputs(s)
+        x, tokens = (model.x[:1], None) if model.x is not None else _inputs(s)
         cells = list(model.cells_at(s["weight_scale"]))
     arch = s["architecture"]
     if arch == "one-to-many":
@@ -334,7 +337,7 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     outputs = None if top.outputs is None else np.asarray(top.outputs[0])
     bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
     shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
-    shapes["output"] = tuple(result.output_shape)
+    shapes["output"] = (s["batch"], *result.output_shape[1:])  # the run holds sample 0 only
     overflowed = any(bool(r.overflowed) for r in result.layers)
     return Frame(
         settings=s,

@@ -26,8 +26,20 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from rnnviz.widgets._controls import CSS, build_controls, set_presenter, time_to_cursor
-from rnnviz.widgets._controls_settings import SPECS, check_setting, non_default, validate_settings
+from rnnviz.widgets._controls import (
+    CSS,
+    TimeTrait,
+    build_controls,
+    set_presenter,
+    time_to_cursor,
+)
+from rnnviz.widgets._controls_settings import (
+    SPECS,
+    check_setting,
+    non_default,
+    unknown_attribute,
+    validate_settings,
+)
 from rnnviz.widgets._frame import Frame, analyse, build_forward, compose
 from rnnviz.widgets._scheduler import FrameScheduler
 from rnnviz.widgets._user_model import UserModel
@@ -112,7 +124,7 @@ class Explorer(widgets.VBox):
     decoder_steps = Setting("decoder_steps").tag(setting=True)
     overlay = Setting("overlay").tag(setting=True)
     presenter = _Flag(False, help="Large fonts, thick lines and big controls.")
-    time = traitlets.Int(0, help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
+    time = TimeTrait(help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
 
     @traitlets.validate("time")
     def _check_time(self, proposal: Any) -> int:
@@ -208,9 +220,21 @@ class Explorer(widgets.VBox):
 
     @property
     def result(self) -> Any:
-        """The simulator run the views show (``rnnviz.sim.architectures.ArchitectureResult``:
-        ``result.layers[i]`` is layer i's ``RunResult``, ``result.top`` the top one)."""
+        """The simulator run the views show (``rnnviz.sim.architectures.ArchitectureResult``
+        of batch sample 0: ``result.layers[i]`` is layer i's ``RunResult``, ``result.top``
+        the top one)."""
         return self.frame.result
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A typo (ex.unit = 32) would add a new attribute and change nothing: refuse it.
+        if (
+            getattr(self, "_ready", False)
+            and not name.startswith("_")
+            and name not in self.__dict__
+            and not hasattr(type(self), name)
+        ):
+            raise unknown_attribute("Explorer", name, value, [*SPECS, "presenter", "time"])
+        super().__setattr__(name, value)
 
     # -- settings --------------------------------------------------------------------------
     @property
@@ -239,8 +263,8 @@ class Explorer(widgets.VBox):
                 f"truncate (steps of truncated BPTT) must be from 0 to timesteps="
                 f"{self.timesteps} (0 = full BPTT); got {value}."
             )
-        if name == "return_sequences" and not value:
-            validate_settings({"return_sequences": False}, base=self.settings)
+        if (name == "return_sequences" and not value) or (name == "decoder_steps" and value):
+            validate_settings({name: value}, base=self.settings)
 
     @traitlets.observe(*SPECS)
     def _setting_changed(self, change: dict) -> None:
@@ -251,6 +275,8 @@ class Explorer(widgets.VBox):
         try:
             if name == "architecture":
                 self.return_sequences = new != "many-to-one"
+                if new != "seq2seq":
+                    self.decoder_steps = 0  # the decoder's steps mean nothing elsewhere
             elif name == "return_sequences" and self.architecture in (
                 "many-to-many",
                 "many-to-one",
@@ -399,9 +425,14 @@ class Explorer(widgets.VBox):
 
         from rnnviz.widgets.control_panel import bind_panel
 
-        if getattr(self, "panel", None) is None:
-            self.panel = bind_panel(self)
-        return mo.vstack([self.panel, *self.views])
+        if getattr(self, "_panel", None) is None:
+            self._panel = bind_panel(self)
+        return mo.vstack([self._panel, *self.views])
+
+    @property
+    def panel(self) -> Any:
+        """The anywidget ControlPanel shown in marimo (None until the Explorer is shown there)."""
+        return getattr(self, "_panel", None)
 
     # -- text ---------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

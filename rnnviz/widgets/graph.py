@@ -24,6 +24,7 @@ from rnnviz.widgets._base import ViewBase, bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json, json_to_array
 from rnnviz.widgets._controls_settings import DEFAULTS, SPECS, check_setting, validate_settings
 from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.widgets.heatmap import read_only
 
 __all__ = ["UnrolledGraph"]
 
@@ -42,6 +43,8 @@ SETTING_TRAITS = (
     "decoder_steps",
 )
 PHASES = ("forward", "backward")
+#: Traits drawn from the frame: only ``show(frame)`` sets them.
+FROM_FRAME = ("states", "dh_norms", "tokens", "shapes", "n_params", "overflowed")
 
 
 def _arrays_to_json(value: Any, widget: Any = None) -> list | None:
@@ -258,6 +261,18 @@ class UnrolledGraph(ViewBase):
             raise _SettingError(str(e)) from None
         self.show(frame)
         return value
+
+    @traitlets.validate(*FROM_FRAME)
+    def _read_only(self, proposal: Any) -> Any:
+        if not self._showing:
+            raise read_only(
+                "UnrolledGraph",
+                proposal["trait"].name,
+                proposal["value"],
+                "change a setting (graph.units = 32, …) or draw another frame with "
+                "graph.show(frame)",
+            )
+        return proposal["value"]
 
     @traitlets.validate("phase")
     def _check_phase(self, proposal: Any) -> str:

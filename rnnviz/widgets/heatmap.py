@@ -53,6 +53,33 @@ def _tokens(frame: Frame, layer: int) -> list[str]:
     return list(frame.tokens)
 
 
+#: Traits drawn from the frame: only ``show(frame)`` sets them.
+FROM_FRAME = (
+    "values",
+    "tokens",
+    "quantities",
+    "layer_names",
+    "units",
+    "timesteps",
+    "weight_scale",
+    "cell",
+    "activation",
+)
+
+
+class ReadOnlyError(traitlets.TraitError, AttributeError):
+    """A trait that is drawn from the frame was assigned (an ``AttributeError``)."""
+
+
+def read_only(view: str, name: str, value: Any, settable: str) -> ReadOnlyError:
+    """The error for assigning a frame-derived trait ``name`` of ``view``."""
+    given = f"an array of shape {value.shape}" if isinstance(value, np.ndarray) else repr(value)
+    return ReadOnlyError(
+        f"{view}.{name} is drawn from the simulator's frame and cannot be set directly "
+        f"(that would show data no run produced); got {given}. Expected: {settable}."
+    )
+
+
 class StateHeatmap(PlotlyView):
     """Heatmap of h_t (units × timesteps), or of c_t / a gate for LSTM and GRU.
 
@@ -147,6 +174,21 @@ class StateHeatmap(PlotlyView):
         with np.errstate(over="ignore"):  # overflow stays inf; the view clips it visibly
             return np.ascontiguousarray(np.asarray(data, dtype=np.float32).T)
 
+    @traitlets.validate(*FROM_FRAME)
+    def _read_only(self, proposal: Any) -> Any:
+        if not self._showing:
+            name = proposal["trait"].name
+            raise read_only(
+                "StateHeatmap",
+                name,
+                proposal["value"],
+                f"change the settings (StateHeatmap.from_settings({name}=...) or the "
+                "Explorer's), or draw another frame with heatmap.show(frame)"
+                if name in ("units", "timesteps", "weight_scale", "cell", "activation")
+                else "heatmap.show(frame), or choose heatmap.quantity / heatmap.layer",
+            )
+        return proposal["value"]
+
     @traitlets.validate("quantity")
     def _check_quantity(self, proposal: Any) -> str:
         value = proposal["value"]
@@ -171,9 +213,13 @@ class StateHeatmap(PlotlyView):
         frame = self.frame
         if frame is None or self._showing:
             return
-        self.timesteps = int(frame.states[self.layer].shape[0])
-        self.tokens = _tokens(frame, self.layer)
-        self.values = self._values(frame, self.quantity, self.layer)
+        self._showing = True
+        try:
+            self.timesteps = int(frame.states[self.layer].shape[0])
+            self.tokens = _tokens(frame, self.layer)
+            self.values = self._values(frame, self.quantity, self.layer)
+        finally:
+            self._showing = False
 
     def __repr__(self) -> str:
         return (

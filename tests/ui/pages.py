@@ -120,11 +120,16 @@ def slider_handle(page: Any, description: str):
     return slider.locator(".noUi-handle").first
 
 
-def slider_readout(page: Any, description: str) -> str:
+def slider_typed_box(page: Any, description: str):
+    """The text box beside the slider labelled ``description`` (its value, typed in Python)."""
     label = page.locator(
         "label.widget-label", has_text=re.compile(rf"^\s*{re.escape(description)}\s*$")
     )
-    return page.locator(".widget-slider", has=label).last.locator(".widget-readout").inner_text()
+    return page.locator(".widget-hbox", has=label).last.locator(".rnnviz-typed input")
+
+
+def slider_readout(page: Any, description: str) -> str:
+    return slider_typed_box(page, description).input_value()
 
 
 def press_on_slider(page: Any, description: str, key: str) -> None:

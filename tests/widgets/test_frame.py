@@ -93,11 +93,15 @@ def test_sentence_input_labels_every_timestep():
     np.testing.assert_array_equal(f.x[0], f.x[4])  # "the" twice
 
 
-def test_output_layer_only_for_the_rnn_cell():
+def test_output_layer_for_every_cell():
     f = build_frame(output_units=2, timesteps=6)
     assert f.outputs.shape == (6, 2)
     assert f.shapes["W_hy"] == (16, 2)
-    assert build_frame(output_units=2, cell="gru").outputs is None
+    for cell in ("lstm", "gru"):
+        other = build_frame(output_units=2, cell=cell, timesteps=6)
+        assert other.outputs.shape == (6, 2)
+        assert other.shapes["W_hy"] == (16, 2)
+        assert other.n_params == build_frame(cell=cell, timesteps=6).n_params + 16 * 2 + 2
 
 
 def test_truncation_zeroes_the_loss_gradient_beyond_the_window():

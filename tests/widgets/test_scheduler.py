@@ -274,6 +274,13 @@ def test_after_a_quick_analysis_the_frame_goes_out_whole(monkeypatch):
     loop, thread = run_loop_in_thread()
     try:
         in_loop(loop, lambda: f.set(1))  # the first analysis has no known duration: partial
+        # Wait for the partial frame before wait_settled: a caller waiting makes the frame
+        # urgent (the worker then stops holding the analysis back for the partial step).
+        deadline = threading.Event()
+        for _ in range(WAIT * 1000):
+            if f.shown:
+                break
+            deadline.wait(0.001)
         assert f.sched.wait_settled(WAIT)
         in_loop(loop, lambda: f.set(2))
         assert f.sched.wait_settled(WAIT)

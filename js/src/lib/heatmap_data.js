@@ -1,6 +1,8 @@
 // Pure logic of the state heatmap: which value range a quantity has, and the z matrix
 // plotly draws (rows = units, columns = timesteps), with overflowed values clipped.
 
+import { plotlyText } from "./plotly_text.js";
+
 const BOUNDED = {
   tanh: [-1, 1],
   sigmoid: [0, 1],
@@ -93,9 +95,27 @@ export function formatValue(v) {
   return v.toFixed(3);
 }
 
-/** Human label of a quantity for axis / hover ("h", "c", "i" ...). */
+/** Human label of a quantity for axis / hover ("h", "c", "i" ...), as plotly text. */
 export function symbol(quantity) {
-  return quantity.startsWith("gate_") ? quantity.slice(5) : quantity;
+  return plotlyText(quantity.startsWith("gate_") ? quantity.slice(5) : quantity);
+}
+
+/** Most timesteps that still get one word label each on the heatmap's time axis. */
+export const MAX_TOKEN_TICKS = 40;
+
+/**
+ * Word labels under the columns (sentence input): "word<br>t" for t = 1 … T, the word
+ * escaped so that it is drawn as text (a token "<b>" shows as <b>, not as bold).
+ * @param {string[]} tokens labels of x_1 … x_T
+ * @param {number} timesteps T
+ * @returns {{tickvals: number[], ticktext: string[]} | null} null when there are none
+ */
+export function tokenTicks(tokens, timesteps) {
+  if (!tokens?.length || tokens.length !== timesteps || timesteps > MAX_TOKEN_TICKS) return null;
+  return {
+    tickvals: tokens.map((_, i) => i + 1),
+    ticktext: tokens.map((token, i) => `${plotlyText(token)}<br>${i + 1}`),
+  };
 }
 
 /**
