@@ -271,17 +271,15 @@ def test_after_a_quick_analysis_the_frame_goes_out_whole(monkeypatch):
     """Small frames: no partial step (one message per view) once analyses are known quick."""
     monkeypatch.setattr(_scheduler, "PARTIAL_GRACE", WAIT)  # "quick" = under WAIT seconds
     f = Fake()
+    f.hold(1)
     loop, thread = run_loop_in_thread()
     try:
         in_loop(loop, lambda: f.set(1))  # the first analysis has no known duration: partial
-        # Wait for the partial frame before wait_settled: a caller waiting makes the frame
-        # urgent (the worker then stops holding the analysis back for the partial step).
-        deadline = threading.Event()
-        for _ in range(WAIT * 1000):
-            if f.shown:
-                break
-            deadline.wait(0.001)
+        assert f.entered[1].wait(WAIT)
+        in_loop(loop, lambda: None)
+        f.gates[1].set()
         assert f.sched.wait_settled(WAIT)
+        f.sched._analysis_s = 0.0  # as measured on a fast machine (the gate made it slow)
         in_loop(loop, lambda: f.set(2))
         assert f.sched.wait_settled(WAIT)
     finally:
