@@ -43,7 +43,8 @@ STEPS_PER_ROUND = 5
 
 
 def make_case(cell_name: str, units: int, timesteps: int, batch: int, seed: int = 0):
-    """(rnnviz Run, torch step function) on the same weights and batches."""
+    """(rnnviz_steps(n), torch_steps(n), run, (rnn, head)): n training steps on each side,
+    from the same weights on the same batches."""
     import torch
 
     from rnnviz.sim import from_torch, tasks, training
@@ -74,11 +75,11 @@ def make_case(cell_name: str, units: int, timesteps: int, batch: int, seed: int 
     def rnnviz_steps(n: int) -> None:
         run.train(n)
 
-    return rnnviz_steps, torch_steps
+    return rnnviz_steps, torch_steps, run, (rnn, head)
 
 
 def measure(cell_name: str, units: int, timesteps: int, batch: int, rounds: int) -> dict:
-    rnnviz_steps, torch_steps = make_case(cell_name, units, timesteps, batch)
+    rnnviz_steps, torch_steps, _, _ = make_case(cell_name, units, timesteps, batch)
     fns = {"rnnviz": rnnviz_steps, "torch": torch_steps}
     for fn in fns.values():
         fn(2)  # warm-up
@@ -113,7 +114,7 @@ def report(rows: list[dict]) -> tuple[str, bool]:
 
 
 def profile_rnnviz(cell_name: str, units: int, timesteps: int, batch: int) -> str:
-    rnnviz_steps, _ = make_case(cell_name, units, timesteps, batch)
+    rnnviz_steps, *_ = make_case(cell_name, units, timesteps, batch)
     prof = cProfile.Profile()
     prof.enable()
     rnnviz_steps(10)
