@@ -278,6 +278,8 @@ class Run:
 #: Teaching demos measured on every listed seed (docs/benchmarks.md, "Training demo").
 #: "long-memory": the adding problem over 100 steps — the LSTM (forget-gate bias 1)
 #: learns it, the Elman RNN stays at the baseline MSE 1/6 (predicting the mean).
+#: Measured on seeds 0–4: the LSTM's 50-step mean loss falls below 0.05 at steps
+#: 1627–1946 (final MSE 0.0011–0.0016); the RNN's never goes below 0.150.
 DEMOS: dict[str, dict] = {
     "long-memory": {
         "task": {"name": "adding", "timesteps": 100, "batch": 32},
