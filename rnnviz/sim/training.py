@@ -61,8 +61,12 @@ def with_output_layer(cell: Cell, W_hy: object, b_y: object) -> Cell:
                      activation=cell.activation, use_bias=cell.use_bias, seed=cell.seed,
                      output_units=W_hy.shape[1])  # fmt: skip
     kw = {"bias": cell.bias} if cell.use_bias else {}
-    return base.with_weights(kernel=cell.kernel, recurrent_kernel=cell.recurrent_kernel,
-                             W_hy=W_hy, b_y=b_y, **kw)  # fmt: skip
+    out = base.with_weights(kernel=cell.kernel, recurrent_kernel=cell.recurrent_kernel,
+                            W_hy=W_hy, b_y=b_y, **kw)  # fmt: skip
+    biases = getattr(cell, "_framework_biases", None)
+    if biases is not None:  # an imported layer keeps its framework's parameter count
+        out._framework_biases = biases
+    return out
 
 
 def _with_head(cell: Cell, outputs: int, seed: int) -> Cell:

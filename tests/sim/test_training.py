@@ -238,3 +238,14 @@ def test_long_memory_demo_setup():
         training.demo("short-memory", "lstm")
     with pytest.raises(ValueError, match="unknown cell 'gru'"):
         training.demo("long-memory", "gru")
+
+
+def test_with_output_layer_keeps_an_imported_layers_parameter_count_source():
+    cell = make_cell("lstm", units=3, features=2)
+    cell._framework_biases = ("b_ih", "b_hh")  # as from_torch marks a PyTorch layer
+    out = training.with_output_layer(cell, np.ones((3, 2)), np.zeros(2))
+    assert out._framework_biases == ("b_ih", "b_hh")
+    np.testing.assert_array_equal(out.recurrent_kernel, cell.recurrent_kernel)
+    assert out.output_units == 2
+    with pytest.raises(ValueError, match=r"W_hy must have shape \(units, output_units\) = \(3,"):
+        training.with_output_layer(cell, np.ones((4, 2)), np.zeros(2))
