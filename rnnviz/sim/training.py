@@ -166,6 +166,7 @@ class Run:
         }
         self._work = _scratch(self.initial_cell, self._params)
         self._cell: tuple[int, Cell] | None = None
+        self._buffers: dict[str, np.ndarray] = {}  # backward work arrays, reused every step
         self._rec = {
             "losses": np.empty(0),
             "metric": np.empty(0),
@@ -246,7 +247,7 @@ class Run:
                 b_grad = dy.sum(axis=0)
                 dh_out = dy @ work._W_hy.T  # ∂L/∂h_T
             chunk = self.truncate if self.truncate_mode == "chunks" else None
-            back = bptt.backward(res, dh_out, start=start, chunk=chunk)
+            back = bptt.backward(res, dh_out, start=start, chunk=chunk, buffers=self._buffers)
             grads = {**back.params, "W_hy": W_grad, "b_y": b_grad}
             norm = optim.total_norm(grads)
             dh_norms = np.sqrt(np.einsum("btu,btu->t", back.dh, back.dh))
