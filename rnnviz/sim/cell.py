@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import numpy as np
 
-from rnnviz.sim import _validate, activations
+from rnnviz.sim import _extended, _validate, activations
 from rnnviz.sim import init as _init
 
 if TYPE_CHECKING:
@@ -309,12 +309,18 @@ class Cell(abc.ABC):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             parts = self._forward(x, h0, c0, careful=False)
             overflowed = not np.isfinite(parts["states"]).all()
-            if overflowed:  # replay step by step so overflow shows as inf, never NaN
+            if overflowed:  # replay in extended numbers: overflow shows as ±inf, never NaN
                 parts = self._forward(x, h0, c0, careful=True)
             outputs = y_pre = None
             if self._W_hy is not None:
-                y_pre = matmul_rows(parts["states"], self._W_hy) + self._b_y
-                outputs = _nan_to_inf(self._out_act.f(_nan_to_inf(y_pre)))
+                h_ext = parts["cache"].get("states_ext")
+                if h_ext is None:
+                    y_pre = matmul_rows(parts["states"], self._W_hy) + self._b_y
+                else:  # overflowed states: signs kept (see rnnviz.sim._extended)
+                    y_ext = h_ext.matmul(self._W_hy)
+                    b_y = _extended.ext(np.broadcast_to(self._b_y, y_ext.m.shape))
+                    y_pre = _extended.value(y_ext + b_y)
+                outputs = _nan_to_inf(self._out_act.f(y_pre))
                 overflowed = overflowed or not np.isfinite(outputs).all()
         parts["cache"]["y_pre"] = y_pre
         return RunResult(cell=self, x=x, h0=h0, c0=c0, outputs=outputs,

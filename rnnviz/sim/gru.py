@@ -19,8 +19,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from rnnviz.sim import _extended as X
 from rnnviz.sim.activations import _sigmoid
-from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, matmul_rows
+from rnnviz.sim.cell import Cell, StepGrads, matmul_rows
 
 __all__ = ["GRU"]
 
@@ -59,22 +60,42 @@ class GRU(Cell):
         H = np.empty((batch, timesteps, u))
         gates = {name: np.empty((batch, timesteps, u)) for name in self.gate_names}
         z_, r_, hh_ = (gates[k] for k in self.gate_names)
+        if careful:  # after an overflow: extended numbers keep every sign (see _extended)
+            return self._forward_extended(XZ, b_h, h0, HU, AH, H, gates)
         h = h0
         for t in range(timesteps):
             hu = HU[:, t] = h @ U if b_h is None else h @ U + b_h  # h̃_t = h_{t−1} U + b_h
-            if careful:
-                hu = HU[:, t] = _nan_to_inf(hu)
             zr = _sigmoid(XZ[:, t, : 2 * u] + hu[:, : 2 * u])
             z = z_[:, t] = zr[:, :u]  # z_t = σ(x̃_z + h̃_z)
             r = r_[:, t] = zr[:, u:]  # r_t = σ(x̃_r + h̃_r)
             a = AH[:, t] = XZ[:, t, 2 * u :] + r * hu[:, 2 * u :]  # x̃_h + r ⊙ h̃_h
-            if careful:
-                a = AH[:, t] = _nan_to_inf(a)
             hh = hh_[:, t] = act(a)  # ĥ_t = f(·)
             h = H[:, t] = z * h + (1.0 - z) * hh  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t
-            if careful:
-                h = H[:, t] = _nan_to_inf(h)
         cache = {"hu": HU, "a_h": AH}
+        return {"states": H, "cache": cache, "gates": gates, "cell_states": None}
+
+    def _forward_extended(self, XZ, b_h, h0, HU, AH, H, gates):
+        """The same steps in extended numbers; XZ holds x_t W + b_x on entry."""
+        u = self._units
+        z_, r_, hh_ = (gates[k] for k in self.gate_names)
+        h = X.ext(h0)
+        h_ext = X.Ext(np.empty(H.shape), np.empty(H.shape, dtype=np.int64))
+        for t in range(H.shape[1]):
+            hu = h.matmul(self._recurrent)  # h̃_t = h_{t−1} U + b_h
+            if b_h is not None:
+                hu = hu + X.ext(np.broadcast_to(b_h, hu.m.shape))
+            HU[:, t] = X.value(hu)
+            zr = _sigmoid(X.value(X.ext(XZ[:, t, : 2 * u]) + hu[:, : 2 * u]))
+            z = z_[:, t] = zr[:, :u]
+            r = r_[:, t] = zr[:, u:]
+            a = X.ext(XZ[:, t, 2 * u :]) + hu[:, 2 * u :] * r  # x̃_h + r ⊙ h̃_h
+            AH[:, t] = X.value(a)
+            hh = X.activate(self._act, a)  # ĥ_t = f(·)
+            hh_[:, t] = X.value(hh)
+            h = h * z + hh * (1.0 - z)  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t
+            H[:, t] = X.value(h)
+            h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
+        cache = {"hu": HU, "a_h": AH, "states_ext": h_ext}
         return {"states": H, "cache": cache, "gates": gates, "cell_states": None}
 
     def _derive(self, res, key):

@@ -20,8 +20,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from rnnviz.sim import _extended as X
 from rnnviz.sim.activations import _sigmoid
-from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, matmul_rows
+from rnnviz.sim.cell import Cell, StepGrads, matmul_rows
 
 __all__ = ["LSTM"]
 
@@ -53,24 +54,43 @@ class LSTM(Cell):
         C = np.empty((batch, timesteps, u))
         gates = {name: np.empty((batch, timesteps, u)) for name in self.gate_names}
         i_, f_, c_, o_ = (gates[k] for k in self.gate_names)
+        if careful:  # after an overflow: extended numbers keep every sign (see _extended)
+            return self._forward_extended(Z, h0, c0, H, C, gates)
         h, c = h0, c0
         for t in range(timesteps):
             z = Z[:, t]  # view, kept for the backward pass
             z += h @ U  # z_t = x_t W + b + h_{t−1} U
-            if careful:
-                _nan_to_inf(z)
             s = _sigmoid(z)
             i = i_[:, t] = s[:, :u]  # i_t = σ(z_i)
             f = f_[:, t] = s[:, u : 2 * u]  # f_t = σ(z_f)
             g = c_[:, t] = act(z[:, 2 * u : 3 * u])  # g_t = f(z_c)
             o = o_[:, t] = s[:, 3 * u :]  # o_t = σ(z_o)
             c = C[:, t] = f * c + i * g  # c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
-            if careful:
-                c = C[:, t] = _nan_to_inf(c)
             h = H[:, t] = o * act(c)  # h_t = o_t ⊙ f(c_t)
-            if careful:
-                h = H[:, t] = _nan_to_inf(h)
         cache = {"z": Z, "c0": c0}
+        return {"states": H, "cache": cache, "gates": gates, "cell_states": C}
+
+    def _forward_extended(self, Z, h0, c0, H, C, gates):
+        """The same steps in extended numbers; Z holds x_t W + b on entry."""
+        u = self._units
+        i_, f_, c_, o_ = (gates[k] for k in self.gate_names)
+        h, c = X.ext(h0), X.ext(c0)
+        h_ext = X.Ext(np.empty(H.shape), np.empty(H.shape, dtype=np.int64))
+        for t in range(H.shape[1]):
+            z = X.ext(Z[:, t]) + h.matmul(self._recurrent)  # z_t
+            Z[:, t] = X.value(z)  # ±inf with its sign beyond float64
+            s = _sigmoid(Z[:, t])
+            i = i_[:, t] = s[:, :u]
+            f = f_[:, t] = s[:, u : 2 * u]
+            g = X.activate(self._act, z[:, 2 * u : 3 * u])
+            c_[:, t] = X.value(g)
+            o = o_[:, t] = s[:, 3 * u :]
+            c = c * f + g * i  # c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
+            C[:, t] = X.value(c)
+            h = X.activate(self._act, c) * o  # h_t = o_t ⊙ f(c_t)
+            H[:, t] = X.value(h)
+            h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
+        cache = {"z": Z, "c0": c0, "states_ext": h_ext}
         return {"states": H, "cache": cache, "gates": gates, "cell_states": C}
 
     def _derive(self, res, key):
