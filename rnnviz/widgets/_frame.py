@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.widgets._buffers import beyond_float32
 from rnnviz.widgets._controls_settings import validate_settings
 
 __all__ = ["CELL_SWEEP", "SCALE_SWEEP", "Frame", "build_frame"]
@@ -53,7 +54,9 @@ class Frame:
         matrix, rho, sigma_max, gamma, vanishing_sufficient (σ_max < 1/γ), bound of the top
         layer.
     overflowed : bool
-        True when any analysed value overflowed to inf.
+        True when any value overflowed: to inf in the simulator (float64), or beyond float32's
+        ±3.4e38 in what the views draw as float32 (states, cell states, outputs,
+        ‖∂L/∂h_t‖₂), which they then show as inf.
     shapes : dict
         Array shapes of the bottom layer (x, W_xh, W_hh, b, h_t …); ``output`` is what
         leaves the top layer.
@@ -205,7 +208,8 @@ def build_frame(**settings: Any) -> Frame:
         dh_norms=dh,
         bound=bound,
         theory=theory,
-        overflowed=any(bool(r.overflowed) for r in result.layers),
+        overflowed=any(bool(r.overflowed) for r in result.layers)
+        or beyond_float32(*states, *cell_states, outputs, dh),
         shapes=shapes,
         n_params=int(result.n_params),
         overlays=_overlays(s),
