@@ -29,10 +29,10 @@ Three ways, chosen per matrix
    one more. A basis of ``_KMAX`` vectors is cut back to its top ``_KEEP`` Ritz vectors
    (thick restart). It stops when the Ritz residual r satisfies r ≤ τ θ, or
    r² ≤ τ θ · gap with r ≤ 10⁻⁴ θ (θ the top Ritz value, gap to the next one, τ = 10⁻¹²):
-   the relative error of θ = σ² is then ~10⁻¹². A stop after fewer than ``_QUICK`` new
-   vectors means that the start block (nearly) held an invariant subspace of A — the
-   pattern of a warm block stuck in the wrong one — so before such a stop every random
-   vector is expanded ``_PROBE`` times by A (a short Lanczos run from each, in the same
+   the relative error of θ = σ² is then ~10⁻¹². A stop before any new vector means that
+   the start block (nearly) held an invariant subspace of A — the pattern of a warm block
+   stuck in the wrong one — so before such a stop every random vector is expanded
+   ``_PROBE`` times by A (a short Lanczos run from each, in the same
    basis): a larger singular value that the warm block missed then shows as a larger Ritz
    value, and the iteration goes on. (On a generic chain the warm block's residual is a few
    per cent and the stop needs more vectors, which mix the random vectors in anyway.) If it
@@ -55,8 +55,7 @@ __all__ = ["exact_norms", "spectral_norms"]
 _EXACT_BELOW = 96  # exact Gram eigenvalue when min(rows, cols) is below this
 _BLOCK = 8  # warm Ritz vectors carried from one matrix to the next
 _RANDOM = 2  # fixed random vectors added to the start block
-_PROBE = 3  # Lanczos steps from each random vector before a quick stop …
-_QUICK = 4  # … one with fewer new vectors than this (the start block was nearly invariant)
+_PROBE = 3  # Lanczos steps from each random vector before a stop without new vectors
 _CHECK = 2  # new Krylov vectors between convergence checks
 _KMAX = 32  # basis size that triggers a thick restart …
 _KEEP = 12  # … down to this many Ritz vectors
@@ -113,8 +112,11 @@ def components(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     nz = M != 0
     m, n = nz.shape
+    live_rows, live_cols = nz.any(axis=1), nz.any(axis=0)
+    if nz.sum(axis=1).max() == live_cols.sum():  # one row reaches every nonzero column:
+        return np.where(live_rows, 0, -1), np.where(live_cols, 0, -1)  # a single block
     big = m  # larger than every row index
-    row = np.where(nz.any(axis=1), np.arange(m), -1)
+    row = np.where(live_rows, np.arange(m), -1)
     col = np.full(n, big)
     while True:
         col_new = np.where(nz, row[:, None], big).min(axis=0)  # smallest row reaching each col
@@ -186,16 +188,16 @@ def _start_block(M: np.ndarray, V0: np.ndarray | None) -> tuple[np.ndarray, int]
     if V0.shape[1] + len(R) >= m:  # the block would span everything: use the whole space
         return np.eye(m), 0
     W = V0.T
-    out = [W]
-    for r in R:  # Gram–Schmidt against the warm block and the random vectors before
-        for _ in range(2):
-            r = r - (W @ r) @ W
-            for q in out[1:]:
-                r = r - (q @ r) * q
+    for _ in range(2):  # the warm block is orthonormal: project it out of R, twice
+        R = R - (R @ V0) @ W
+    rows = []
+    for r in R:  # then Gram–Schmidt among the few random vectors
+        for q in rows:
+            r = r - (q @ r) * q
         nr = sqrt(r @ r)
-        if nr > 1e-8 * sqrt(m):
-            out.append(r / nr)
-    return np.concatenate((W, np.array(out[1:]).reshape(-1, m))), len(out) - 1
+        if nr > 1e-8 * sqrt(m):  # dependent only by accident of the warm block
+            rows.append(r / nr)
+    return np.concatenate((W, np.reshape(rows, (-1, m)))), len(rows)
 
 
 class _Basis:
@@ -275,7 +277,7 @@ def _block_krylov(M: np.ndarray, V0: np.ndarray | None):
         theta, gap, evecs, r = _ritz(basis.Q, basis.B, basis.H, basis.k, M)
         resid = sqrt(r @ r)
         done = _converged(resid, theta, gap)
-        if done and probe_left > 0 and basis.added < _QUICK and probe(evecs):
+        if done and probe_left > 0 and basis.added == 0 and probe(evecs):
             continue  # a missed larger singular value would now raise θ and its residual
         if done or basis.added >= _MAX_EXTRA or basis.k == m:
             break
