@@ -34,7 +34,7 @@ from rnnviz.sim import init as _init
 if TYPE_CHECKING:
     from rnnviz.sim.result import RunResult
 
-__all__ = ["Cell", "StepGrads", "matmul_rows"]
+__all__ = ["Cell", "StepGrads", "matmul_rows", "through_sigmoid"]
 
 
 class StepGrads(NamedTuple):
@@ -76,6 +76,24 @@ def _nan_to_inf(a: np.ndarray) -> np.ndarray:
     if np.isnan(a).any():
         a[np.isnan(a)] = np.inf
     return a
+
+
+def through_sigmoid(d: np.ndarray, v: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """d ⊙ v ⊙ σ′(z), slope = σ′(z) (``activations.sigmoid_slope``): a cotangent d pulled back
+    through a product v ⊙ σ(z) to the gate pre-activation z.
+
+    v ⊙ σ′ is formed first (after an overflow v is huge and σ′ tiny). A σ′ that underflowed
+    to 0 (|z| > 745) gives 0 even when v is ±inf — as the true product does: v comes from the
+    same overflowing states as z, so e^(−|z|) is far smaller than 1/|v| — and so does an
+    exact 0 in d, instead of 0 · inf = NaN.
+    """
+    out = d * (v * slope)
+    zero = slope == 0
+    if zero.any():
+        out = np.where(zero, 0.0, out)
+    if not np.isfinite(v).all():
+        out = np.where(d == 0, 0.0, out)
+    return out
 
 
 def _readonly(a: np.ndarray | None) -> np.ndarray | None:

@@ -21,8 +21,8 @@ from typing import ClassVar
 import numpy as np
 
 from rnnviz.sim import _extended as X
-from rnnviz.sim.activations import _sigmoid
-from rnnviz.sim.cell import Cell, StepGrads, matmul_rows
+from rnnviz.sim.activations import _sigmoid, sigmoid_slope
+from rnnviz.sim.cell import Cell, StepGrads, matmul_rows, through_sigmoid
 
 __all__ = ["LSTM"]
 
@@ -101,6 +101,8 @@ class LSTM(Cell):
             return self._act.f(res.cell_states)
         if key == "dtc":  # f′(c_t)
             return self._act.df(res.cell_states)
+        if key == "slope":  # σ′(z_t), accurate for any z (the c block is unused)
+            return sigmoid_slope(res._cache["z"])
         raise KeyError(key)
 
     def _step_vjp(self, res, t, dh, dc):
@@ -111,18 +113,16 @@ class LSTM(Cell):
         tc = res._derived("tc")[:, k, None, :]
         dtc = res._derived("dtc")[:, k, None, :]
         dg_dz = res._derived("dg")[:, k, None, :]
+        s_i, s_f, _, s_o = np.split(res._derived("slope")[:, k, None, :], 4, axis=-1)
         dc_t = dh * o * dtc if dc is None else dc + dh * o * dtc  # through h_t = o ⊙ f(c_t)
-        do = dh * tc  # through h_t = o_t ⊙ f(c_t), to the output gate
-        di = dc_t * g  # through c_t = f ⊙ c_{t−1} + i ⊙ g, to the input gate
-        df = dc_t * c_prev  # … to the forget gate
-        dg = dc_t * i  # … to the candidate
+        dg = dc_t * i  # through c_t = f ⊙ c_{t−1} + i ⊙ g, to the candidate
         dc_prev = dc_t * f  # … to c_{t−1} (the cell "highway")
         dz = np.concatenate(
             (
-                di * (i * (1.0 - i)),  # through i = σ(z_i)
-                df * (f * (1.0 - f)),  # through f = σ(z_f)
+                through_sigmoid(dc_t, g, s_i),  # through c_t = … + i ⊙ g and i = σ(z_i)
+                through_sigmoid(dc_t, c_prev, s_f),  # through c_t = f ⊙ c_{t−1} + … , f = σ(z_f)
                 dg * dg_dz,  # through g = f(z_c)
-                do * (o * (1.0 - o)),  # through o = σ(z_o)
+                through_sigmoid(dh, tc, s_o),  # through h_t = o_t ⊙ f(c_t) and o = σ(z_o)
             ),
             axis=-1,
         )

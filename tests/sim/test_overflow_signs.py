@@ -235,3 +235,104 @@ def test_output_layer_keeps_the_sign():
         Y = np.array([_matvec(list(h), _d(cell.W_hy)) for h in H], dtype=object)
     assert np.isinf(res.outputs).any()
     np.testing.assert_array_equal(np.sign(res.outputs[0]), _sign(Y))
+
+
+def _dsigmoid(z):
+    """σ′(z) = e^(−|z|) / (1 + e^(−|z|))², without cancellation for any z."""
+    e = _exp_neg(abs(z))
+    return CTX.divide(e, (1 + e) * (1 + e))
+
+
+def _dact(name, z):
+    if name == "relu":
+        return Decimal(1) if z > 0 else Decimal(0)
+    return Decimal(1)  # linear
+
+
+def _gated_step_jacobians(cell, x):
+    """Per step t, ∂(h_t, c_t)/∂(h_{t−1}, c_{t−1}) (LSTM, 2u × 2u) or ∂h_t/∂h_{t−1} (GRU), each
+    entry computed in Decimal and only then rounded to float64 (σ′ ⊙ overflowed value is an
+    ordinary number)."""
+    u, act = cell.units, cell.activation
+    W, U = _d(cell.kernel), _d(cell.recurrent_kernel)
+    out = []
+    with decimal.localcontext(CTX):
+        if cell.name == "gru":
+            b_x, b_h = _d(cell.bias[0]), _d(cell.bias[1])
+        else:
+            b_x = _d(cell.bias)
+        h = [Decimal(0)] * u
+        c = [Decimal(0)] * u
+        for x_t in _d(x):
+            xw = [a + b for a, b in zip(_matvec(x_t, W), b_x, strict=True)]
+            if cell.name == "lstm":
+                z = [p + q for p, q in zip(xw, _matvec(h, U), strict=True)]
+                i = [_sigmoid(v) for v in z[:u]]
+                f = [_sigmoid(v) for v in z[u : 2 * u]]
+                g = [_act(act, v) for v in z[2 * u : 3 * u]]
+                o = [_sigmoid(v) for v in z[3 * u :]]
+                c_new = [f[k] * c[k] + i[k] * g[k] for k in range(u)]
+                J = np.empty(
+                    (2 * u, 2 * u), dtype=object
+                )  # rows (h_t, c_t), cols (h_{t−1}, c_{t−1})
+                for k in range(u):
+                    dhc = o[k] * _dact(act, c_new[k])
+                    for j in range(u):
+                        dc_dh = (_dsigmoid(z[u + k]) * U[j, u + k] * c[k]
+                                 + _dsigmoid(z[k]) * U[j, k] * g[k]
+                                 + i[k] * _dact(act, z[2 * u + k]) * U[j, 2 * u + k])  # fmt: skip
+                        J[u + k, j] = dc_dh
+                        J[k, j] = (
+                            _dsigmoid(z[3 * u + k]) * U[j, 3 * u + k] * _act(act, c_new[k])
+                            + dhc * dc_dh
+                        )
+                        J[u + k, u + j] = f[k] if j == k else Decimal(0)
+                        J[k, u + j] = dhc * f[k] if j == k else Decimal(0)
+                c = c_new
+                h = [o[k] * _act(act, c[k]) for k in range(u)]
+            else:
+                hu = [p + q for p, q in zip(_matvec(h, U), b_h, strict=True)]
+                zp = [xw[k] + hu[k] for k in range(u)]
+                rp = [xw[u + k] + hu[u + k] for k in range(u)]
+                z = [_sigmoid(v) for v in zp]
+                r = [_sigmoid(v) for v in rp]
+                a = [xw[2 * u + k] + r[k] * hu[2 * u + k] for k in range(u)]
+                hh = [_act(act, v) for v in a]
+                J = np.empty((u, u), dtype=object)
+                for k in range(u):
+                    for j in range(u):
+                        da = _dsigmoid(rp[k]) * U[j, u + k] * hu[2 * u + k] + r[k] * U[j, 2 * u + k]
+                        J[k, j] = (_dsigmoid(zp[k]) * U[j, k] * (h[k] - hh[k])
+                                   + (z[k] if j == k else 0)
+                                   + (1 - z[k]) * _dact(act, a[k]) * da)  # fmt: skip
+                h = [z[k] * h[k] + (1 - z[k]) * hh[k] for k in range(u)]
+            out.append(_float(J))
+    return out
+
+
+@pytest.mark.parametrize(("C", "activation"), [(LSTM, "linear"), (LSTM, "relu"), (GRU, "linear")])
+def test_gated_jacobian_norms_exact_wherever_finite(C, activation):
+    """After the states overflow, ‖∂h_T/∂h_t‖₂ of an LSTM/GRU is still an ordinary number for
+    many steps back (σ′(z) ⊙ c_{t−1} is e^(−|z|) · |c|, tiny): before the fix 0 · inf = NaN
+    made every entry before T inf. Reference: Decimal step Jacobians, chained with rescaling."""
+    cell, x = _exploding_gated(C, activation)
+    res = cell.run(x)
+    steps = _gated_step_jacobians(cell, x)
+    u = cell.units
+    J = np.eye(steps[0].shape[0])
+    E = 0
+    log2 = np.zeros(len(steps) + 1)
+    for t in range(len(steps), 0, -1):
+        J = J @ steps[t - 1]
+        if not np.isfinite(J).all():
+            log2[:t] = np.inf
+            break
+        _, e = np.frexp(np.abs(J).max())
+        J = np.ldexp(J, -int(e))
+        E += int(e)
+        log2[t - 1] = np.log2(np.linalg.norm(J[:u, :u], 2)) + E
+    norms = res.jacobian_norms("state")[0]
+    finite = log2 < 1023.9
+    assert np.isinf(res.states).any()
+    assert finite.sum() > 20
+    np.testing.assert_allclose(norms[finite], np.exp2(log2[finite]), rtol=1e-8)
