@@ -111,19 +111,21 @@ def test_structured_chains_at_256_units(kind, structure, activation):
         np.testing.assert_allclose(got, exact, rtol=RTOL, err_msg=wrt)
 
 
-def test_block_diagonal_linear_is_not_stuck_in_the_small_block():
-    """Two invariant blocks, the warm start in the slow one: the norm is the fast block's
-    (before the fix: 1 where the truth was 4096)."""
+def test_block_diagonal_linear_is_not_stuck_in_the_slow_block():
+    """Invariant blocks: 15 slow ones with long rows at first (0.5·I + 1.4·shift on 8 units,
+    ρ = 0.5) and a fast one (1.1·I) that takes over. The warm start begins in the slow
+    blocks; before the fix it stayed there (the issue measured 1 where the truth was 4096)."""
     u = 128
     W = np.zeros((u, u))
-    W[:8, :8] = 2.0 * np.eye(8)  # fast block: its rows are the shortest at first
-    Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((u - 8, u - 8)))
-    W[8:, 8:] = Q * 1.5
+    W[:8, :8] = 1.1 * np.eye(8)
+    W[8:, 8:] = np.kron(np.eye(15), 0.5 * np.eye(8) + 1.4 * np.eye(8, k=1))
     cell = make_cell("rnn", units=u, features=2, activation="linear").with_weights(
         recurrent_kernel=W
     )
-    res = cell.run(np.zeros((1, 12, 2)))
-    np.testing.assert_allclose(res.jacobian_norms()[0], 2.0 ** np.arange(12, -1, -1), rtol=1e-12)
+    res = cell.run(np.zeros((1, 60, 2)))
+    exact = jacobians.jacobian_norms(res, "state", method="svd")[0]
+    assert exact[0] == pytest.approx(1.1**60, rel=1e-9)  # the fast block wins
+    np.testing.assert_allclose(res.jacobian_norms()[0], exact, rtol=1e-12)
 
 
 def test_components_split_rows_and_columns():
