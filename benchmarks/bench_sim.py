@@ -371,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"targets: rnnviz/torch < 1.0 everywhere, curve/chain < 2.0 at the largest: {verdict(ok)}"
     )
+    if hasattr(os, "getloadavg"):  # a shared machine: how busy it was by the end
+        print("load average at the end: " + ", ".join(f"{v:.1f}" for v in os.getloadavg()))
     if args.profile:
         print(profile_rnnviz(*sizes[-1]))
     return 0

@@ -30,6 +30,14 @@ def _sigmoid(a: np.ndarray) -> np.ndarray:
     return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def sigmoid_slope(a: np.ndarray) -> np.ndarray:
+    """σ′(a) = e^(−|a|) / (1 + e^(−|a|))², accurate for every a: σ(a)(1 − σ(a)) is 0 once σ(a)
+    rounds to 1 (a > 37) although σ′ is still ≈ e^(−a); it matters when σ′ multiplies a
+    huge value (the gates' slopes after an overflow)."""
+    e = np.exp(-np.abs(a))
+    return e / ((1.0 + e) * (1.0 + e))
+
+
 def _dsigmoid(a: np.ndarray) -> np.ndarray:
     s = _sigmoid(a)
     return s * (1.0 - s)

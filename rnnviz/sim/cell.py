@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import numpy as np
 
-from rnnviz.sim import _validate, activations
+from rnnviz.sim import _extended, _validate, activations
 from rnnviz.sim import init as _init
 
 if TYPE_CHECKING:
     from rnnviz.sim.result import RunResult
 
-__all__ = ["Cell", "StepGrads", "matmul_rows"]
+__all__ = ["Cell", "StepGrads", "matmul_rows", "through_sigmoid"]
 
 
 class StepGrads(NamedTuple):
@@ -76,6 +76,24 @@ def _nan_to_inf(a: np.ndarray) -> np.ndarray:
     if np.isnan(a).any():
         a[np.isnan(a)] = np.inf
     return a
+
+
+def through_sigmoid(d: np.ndarray, v: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """d ⊙ v ⊙ σ′(z), slope = σ′(z) (``activations.sigmoid_slope``): a cotangent d pulled back
+    through a product v ⊙ σ(z) to the gate pre-activation z.
+
+    v ⊙ σ′ is formed first (after an overflow v is huge and σ′ tiny). A σ′ that underflowed
+    to 0 (|z| > 745) gives 0 even when v is ±inf — as the true product does: v comes from the
+    same overflowing states as z, so e^(−|z|) is far smaller than 1/|v| — and so does an
+    exact 0 in d, instead of 0 · inf = NaN.
+    """
+    out = d * (v * slope)
+    zero = slope == 0
+    if zero.any():
+        out = np.where(zero, 0.0, out)
+    if not np.isfinite(v).all():
+        out = np.where(d == 0, 0.0, out)
+    return out
 
 
 def _readonly(a: np.ndarray | None) -> np.ndarray | None:
@@ -358,12 +376,18 @@ class Cell(abc.ABC):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             parts = self._forward(x, h0, c0, careful=False)
             overflowed = not np.isfinite(parts["states"]).all()
-            if overflowed:  # replay step by step so overflow shows as inf, never NaN
+            if overflowed:  # replay in extended numbers: overflow shows as ±inf, never NaN
                 parts = self._forward(x, h0, c0, careful=True)
             outputs = y_pre = None
             if self._W_hy is not None:
-                y_pre = matmul_rows(parts["states"], self._W_hy) + self._b_y
-                outputs = _nan_to_inf(self._out_act.f(_nan_to_inf(y_pre)))
+                h_ext = parts["cache"].get("states_ext")
+                if h_ext is None:
+                    y_pre = matmul_rows(parts["states"], self._W_hy) + self._b_y
+                else:  # overflowed states: signs kept (see rnnviz.sim._extended)
+                    y_ext = h_ext.matmul(self._W_hy)
+                    b_y = _extended.ext(np.broadcast_to(self._b_y, y_ext.m.shape))
+                    y_pre = _extended.value(y_ext + b_y)
+                outputs = _nan_to_inf(self._out_act.f(y_pre))
                 overflowed = overflowed or not np.isfinite(outputs).all()
         parts["cache"]["y_pre"] = y_pre
         return RunResult(cell=self, x=x, h0=h0, c0=c0, outputs=outputs,

@@ -19,8 +19,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from rnnviz.sim.activations import _sigmoid
-from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, matmul_rows
+from rnnviz.sim import _extended as X
+from rnnviz.sim.activations import _sigmoid, sigmoid_slope
+from rnnviz.sim.cell import Cell, StepGrads, matmul_rows, through_sigmoid
 
 __all__ = ["GRU"]
 
@@ -56,30 +57,55 @@ class GRU(Cell):
             b_h = self._bias[1]
         HU = np.empty((batch, timesteps, 3 * u))  # h̃_t, kept for the backward pass
         AH = np.empty((batch, timesteps, u))  # candidate pre-activations
+        ZR = np.empty((batch, timesteps, 2 * u))  # update and reset gate pre-activations
         H = np.empty((batch, timesteps, u))
         gates = {name: np.empty((batch, timesteps, u)) for name in self.gate_names}
         z_, r_, hh_ = (gates[k] for k in self.gate_names)
+        if careful:  # after an overflow: extended numbers keep every sign (see _extended)
+            return self._forward_extended(XZ, b_h, h0, HU, AH, ZR, H, gates)
         h = h0
         for t in range(timesteps):
             hu = HU[:, t] = h @ U if b_h is None else h @ U + b_h  # h̃_t = h_{t−1} U + b_h
-            if careful:
-                hu = HU[:, t] = _nan_to_inf(hu)
-            zr = _sigmoid(XZ[:, t, : 2 * u] + hu[:, : 2 * u])
+            zr = ZR[:, t] = XZ[:, t, : 2 * u] + hu[:, : 2 * u]
+            zr = _sigmoid(zr)
             z = z_[:, t] = zr[:, :u]  # z_t = σ(x̃_z + h̃_z)
             r = r_[:, t] = zr[:, u:]  # r_t = σ(x̃_r + h̃_r)
             a = AH[:, t] = XZ[:, t, 2 * u :] + r * hu[:, 2 * u :]  # x̃_h + r ⊙ h̃_h
-            if careful:
-                a = AH[:, t] = _nan_to_inf(a)
             hh = hh_[:, t] = act(a)  # ĥ_t = f(·)
             h = H[:, t] = z * h + (1.0 - z) * hh  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t
-            if careful:
-                h = H[:, t] = _nan_to_inf(h)
-        cache = {"hu": HU, "a_h": AH}
+        cache = {"hu": HU, "a_h": AH, "zr": ZR}
+        return {"states": H, "cache": cache, "gates": gates, "cell_states": None}
+
+    def _forward_extended(self, XZ, b_h, h0, HU, AH, ZR, H, gates):
+        """The same steps in extended numbers; XZ holds x_t W + b_x on entry."""
+        u = self._units
+        z_, r_, hh_ = (gates[k] for k in self.gate_names)
+        h = X.ext(h0)
+        h_ext = X.Ext(np.empty(H.shape), np.empty(H.shape, dtype=np.int64))
+        for t in range(H.shape[1]):
+            hu = h.matmul(self._recurrent)  # h̃_t = h_{t−1} U + b_h
+            if b_h is not None:
+                hu = hu + X.ext(np.broadcast_to(b_h, hu.m.shape))
+            HU[:, t] = X.value(hu)
+            ZR[:, t] = X.value(X.ext(XZ[:, t, : 2 * u]) + hu[:, : 2 * u])
+            zr = _sigmoid(ZR[:, t])
+            z = z_[:, t] = zr[:, :u]
+            r = r_[:, t] = zr[:, u:]
+            a = X.ext(XZ[:, t, 2 * u :]) + hu[:, 2 * u :] * r  # x̃_h + r ⊙ h̃_h
+            AH[:, t] = X.value(a)
+            hh = X.activate(self._act, a)  # ĥ_t = f(·)
+            hh_[:, t] = X.value(hh)
+            h = h * z + hh * (1.0 - z)  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t
+            H[:, t] = X.value(h)
+            h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
+        cache = {"hu": HU, "a_h": AH, "zr": ZR, "states_ext": h_ext}
         return {"states": H, "cache": cache, "gates": gates, "cell_states": None}
 
     def _derive(self, res, key):
         if key == "dhh":  # f′ at the candidate pre-activation
             return self._act.df(res._cache["a_h"])
+        if key == "slope":  # σ′ of the update and reset gates, accurate for any argument
+            return sigmoid_slope(res._cache["zr"])
         raise KeyError(key)
 
     def _step_vjp(self, res, t, dh, dc=None):
@@ -90,11 +116,10 @@ class GRU(Cell):
         h_prev = (res.states[:, k - 1] if k > 0 else res.h0)[:, None, :]
         hu_h = res._cache["hu"][:, k, None, 2 * u :]
         dhh = dh * (1.0 - z)  # through h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t, to ĥ_t
-        dz = dh * (h_prev - hh)  # … to z_t
         da = dhh * res._derived("dhh")[:, k, None, :]  # through ĥ_t = f(a_t)
-        dr = da * hu_h  # through a_t = x̃_h + r ⊙ h̃_h, to r_t
-        dz_pre = dz * (z * (1.0 - z))  # through z = σ(·)
-        dr_pre = dr * (r * (1.0 - r))  # through r = σ(·)
+        s_z, s_r = np.split(res._derived("slope")[:, k, None, :], 2, axis=-1)
+        dz_pre = through_sigmoid(dh, h_prev - hh, s_z)  # … to z_t, through z = σ(·)
+        dr_pre = through_sigmoid(da, hu_h, s_r)  # through a_t = x̃_h + r ⊙ h̃_h and r = σ(·)
         dz_x = np.concatenate((dz_pre, dr_pre, da), axis=-1)  # w.r.t. x̃_t
         dz_h = np.concatenate((dz_pre, dr_pre, da * r), axis=-1)  # w.r.t. h̃_t (r ⊙ h̃_h)
         dh_prev = dh * z + matmul_rows(dz_h, self._recurrent.T)  # direct + through h̃_t

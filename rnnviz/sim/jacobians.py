@@ -12,20 +12,11 @@ O(units³) work per step is one matrix product with the recurrent kernel.
 
 The spectral norm of every J_t
 ------------------------------
-‖J‖₂ = √λ_max(J Jᵀ). All J_t map into the same space (that of h_T), so the top *left*
-singular vectors of J_{t+1} are a good start for J_t. Each norm is computed by a
-warm-started Davidson iteration on A = J Jᵀ, never formed: the basis Q starts with the
-previous step's top ``_BLOCK`` Ritz vectors and grows by the residual of the current top
-Ritz pair and a Lanczos direction, fully re-orthogonalised; only B = Q J is kept (the
-Rayleigh quotient is B Bᵀ, and A Qᵀy = J (Bᵀ y)), so a new vector costs one
-matrix–vector product and a Ritz solve one more. A basis of ``_KMAX`` vectors is cut back
-to its top ``_KEEP`` Ritz vectors (thick restart). It stops when the Ritz residual r
-satisfies r ≤ τ θ, or r² ≤ τ θ · gap with r ≤ 10⁻⁴ θ (θ the top Ritz value, gap to the next
-one, τ = 10⁻¹²): the relative error of θ = σ² is then ~10⁻¹². If it has not converged
-after ``_MAX_EXTRA`` new vectors, the exact norm is used (as for small matrices, below).
-Small matrices (fewer than ``_EXACT_BELOW`` rows or columns) are done exactly instead —
-√λ_max of the Gram matrix, one batched ``eigvalsh`` per ``_SVD_CHUNK`` steps — which is
-faster there.
+Each ‖J_t‖₂ comes from :func:`rnnviz.sim.spectral.spectral_norms`, warm-started with the
+top left singular vectors of J_{t+1} (all J_t map into the same space, that of h_T):
+exact for small matrices (one batched ``eigvalsh`` per ``_SVD_CHUNK`` steps), split into
+independent blocks when the chain has invariant coordinate blocks, and otherwise a
+Davidson iteration with random start vectors (see that module).
 
 Overflow and underflow
 ----------------------
@@ -38,25 +29,18 @@ are exactly 0 (or too small for float64), every earlier entry is 0.
 
 from __future__ import annotations
 
-from math import sqrt
-
 import numpy as np
 
 from rnnviz.sim import _validate
 from rnnviz.sim.cell import matmul_rows
+from rnnviz.sim.spectral import _EXACT_BELOW, spectral_norms
+from rnnviz.sim.spectral import exact_norms as _exact_norms
 
 __all__ = ["WRT", "chain", "check_wrt", "jacobian_norms", "spectral_norms"]
 
 #: Accepted values of ``wrt``.
 WRT: tuple[str, ...] = ("state", "cell", "input")
 
-_EXACT_BELOW = 96  # exact SVD when min(rows, cols) is below this
-_BLOCK = 8  # width of the warm-started block
-_CHECK = 2  # new Krylov vectors between convergence checks
-_KMAX = 32  # basis size that triggers a thick restart …
-_KEEP = 12  # … down to this many Ritz vectors
-_MAX_EXTRA = 120  # Krylov vectors added before falling back to the exact norm
-_TOL = 1e-12
 _SVD_CHUNK = 64  # exact path: matrices per batched SVD call
 _RESCALE = 64  # keep the chain's largest entry within 2^±_RESCALE
 _SAFE_HI, _SAFE_LO = 2.0**_RESCALE, 2.0**-_RESCALE
@@ -90,149 +74,6 @@ def chain(res):
             step = cell._step_vjp(res, t, J_h, J_c)
             J_h, J_c = step.dh_prev, step.dc_prev
             yield t - 1, J_h, J_c
-
-
-try:  # LAPACK's symmetric eigensolver without np.linalg.eigh's per-call checks (hot loop)
-    from numpy.linalg import _umath_linalg
-
-    def _eigh(H):
-        return _umath_linalg.eigh_lo(H, signature="d->dd")
-
-    _eigh(np.eye(2))
-except Exception:  # pragma: no cover - other NumPy layouts
-    _eigh = np.linalg.eigh
-
-
-def _ritz(Q, B, H, k, M):
-    """Top Ritz pair of A = M Mᵀ on span(Q[:k]) and its residual vector."""
-    evals, evecs = _eigh(H[:k, :k])
-    theta = max(evals[-1], 0.0)
-    gap = theta - evals[-2] if k > 1 else theta
-    y = evecs[:, -1]
-    r = M @ (y @ B[:k]) - theta * (y @ Q[:k])  # A Q y − θ Q y, with A Qᵀ y = M (Bᵀ y)
-    return theta, gap, evecs, r
-
-
-def _converged(resid: float, theta: float, gap: float) -> bool:
-    """|λ_max − θ| ≤ min(r, r²/gap) ≲ _TOL · θ (gap: to the next Ritz value)."""
-    return (
-        theta == 0.0
-        or resid <= _TOL * theta
-        or (resid * resid <= _TOL * theta * gap and resid <= 1e-4 * theta)
-    )
-
-
-def _block_krylov(M: np.ndarray, V0: np.ndarray):
-    """Top singular value of M (rows × cols): warm-started Davidson iteration on A = M Mᵀ.
-
-    The basis Q (k × rows, orthonormal rows) starts with the warm block V0ᵀ (last step's
-    top-p Ritz vectors) and grows by the residual r = A y − θ y of the current top Ritz
-    pair (θ, y), then by Lanczos directions A q (``_CHECK`` new vectors between Ritz
-    solves), fully re-orthogonalised. Only B = Q M (k × cols) is kept: the Rayleigh
-    quotient H = Q A Qᵀ = B Bᵀ grows by one row per new vector (one matrix–vector product,
-    q M) and A Qᵀ y = M (Bᵀ y) costs one more per Ritz solve, so A is never formed. A basis
-    of ``_KMAX`` vectors is compressed to its top ``_KEEP`` Ritz vectors (thick restart),
-    which keeps every Ritz solve small.
-
-    Returns (sigma, top-p Ritz vectors (rows × p), converged).
-    """
-    m, p = V0.shape
-    kmax = min(m, max(_KMAX, p + _CHECK))
-    Q = np.empty((kmax, m))
-    B = np.empty((kmax, M.shape[1]))
-    H = np.empty((kmax, kmax))
-    Q[:p] = V0.T
-    B[:p] = Q[:p] @ M
-    H[:p, :p] = B[:p] @ B[:p].T
-    k, added = p, 0
-    while True:
-        theta, gap, evecs, r = _ritz(Q, B, H, k, M)
-        resid = sqrt(r @ r)
-        done = _converged(resid, theta, gap)
-        if done or resid == 0.0 or added >= _MAX_EXTRA or k == m:
-            return sqrt(theta), (evecs[:, : -p - 1 : -1].T @ Q[:k]).T, done
-        if k == kmax:  # thick restart on the top Ritz vectors
-            keep = evecs[:, -_KEEP:]
-            Q[:_KEEP] = keep.T @ Q[:k]
-            B[:_KEEP] = keep.T @ B[:k]
-            H[:_KEEP, :_KEEP] = B[:_KEEP] @ B[:_KEEP].T
-            k = _KEEP
-        grown = k
-        before = resid
-        for j in range(min(_CHECK, kmax - k)):
-            if j:
-                r = M @ B[k - 1]  # Lanczos direction A q_{k−1} = M (Mᵀ q_{k−1})
-                before = sqrt(r @ r)
-            r = r - (Q[:k] @ r) @ Q[:k]  # orthogonalise against the basis …
-            nr = sqrt(r @ r)
-            if nr < 0.5 * before:  # … twice when cancellation was large (DGKS)
-                r = r - (Q[:k] @ r) @ Q[:k]
-                nr = sqrt(r @ r)
-            if nr <= 1e-14 * before:
-                break  # the basis already holds an invariant subspace
-            q = Q[k]
-            np.divide(r, nr, out=q)
-            b = B[k]
-            np.matmul(q, M, out=b)
-            H[k, : k + 1] = B[: k + 1] @ b  # _eigh reads only the lower triangle
-            k += 1
-            added += 1
-        if k == grown:  # nothing new to add: the Ritz pair is as good as it gets
-            return sqrt(theta), (evecs[:, : -p - 1 : -1].T @ Q[:k]).T, done
-
-
-def _exact_norms(M: np.ndarray, scaled: bool = False) -> np.ndarray:
-    """‖M‖₂ over the last two axes: √λ_max of the smaller Gram matrix (M Mᵀ or Mᵀ M).
-
-    Each matrix is first divided by its largest entry, so the Gram matrix neither overflows
-    nor underflows; λ_max is then accurate to a few ulps of itself, and so is σ_max (only
-    small singular values suffer from squaring). ``scaled=True`` skips that division for
-    matrices whose largest entries already lie in [2^−65, 2^64] (or that are 0), such as the
-    rescaled chain: their Gram matrices are safe as they are.
-    """
-    if not scaled:
-        scale = np.abs(M).max(axis=(-2, -1), keepdims=True)
-        scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)
-        M = M / scale
-    Mt = np.swapaxes(M, -1, -2)
-    G = M @ Mt if M.shape[-2] <= M.shape[-1] else Mt @ M
-    sigma = np.sqrt(np.maximum(np.linalg.eigvalsh(G)[..., -1], 0.0))
-    return sigma if scaled else sigma * scale[..., 0, 0]
-
-
-def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "auto"):
-    """‖M[b]‖₂ for a stack M of shape (batch, rows, cols).
-
-    Parameters
-    ----------
-    M : ndarray, shape (batch, rows, cols)
-        Finite entries.
-    V0 : ndarray, shape (batch, rows, p), optional
-        Warm start: an orthonormal guess of each top-p left singular subspace.
-    method : {"auto", "krylov", "svd"}
-        ``"auto"`` computes small matrices exactly and uses Krylov otherwise.
-
-    Returns
-    -------
-    sigma : ndarray, shape (batch,)
-    V : ndarray, shape (batch, rows, p)
-        Top-p left Ritz vectors (the next warm start).
-    """
-    B, m, n = M.shape
-    if V0 is None:  # unit vectors of the longest rows: diag(M Mᵀ) guides the start
-        p = min(_BLOCK, m)
-        top = np.argsort(-np.einsum("bij,bij->bi", M, M), axis=1, kind="stable")[:, :p]
-        V0 = np.zeros((B, m, p))
-        V0[np.arange(B)[:, None], top, np.arange(p)[None, :]] = 1.0
-    if method == "svd" or (method == "auto" and min(m, n) < _EXACT_BELOW):
-        return _exact_norms(M), V0
-    sigma = np.empty(B)
-    V = np.empty_like(V0)
-    for b in range(B):
-        sigma[b], V[b], done = _block_krylov(M[b], V0[b])
-        if not done:  # rare: not converged → exact norm
-            sigma[b] = _exact_norms(M[b][None])[0]
-    return sigma, V
 
 
 def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:

@@ -27,8 +27,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from rnnviz.sim.activations import _sigmoid
-from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, _readonly, matmul_rows
+from rnnviz.sim import _extended as X
+from rnnviz.sim.activations import _sigmoid, sigmoid_slope
+from rnnviz.sim.cell import Cell, StepGrads, _readonly, matmul_rows, through_sigmoid
 
 __all__ = ["DEFAULT_FORGET_BIAS", "LSTM"]
 
@@ -89,24 +90,43 @@ class LSTM(Cell):
         C = np.empty((batch, timesteps, u))
         gates = {name: np.empty((batch, timesteps, u)) for name in self.gate_names}
         i_, f_, c_, o_ = (gates[k] for k in self.gate_names)
+        if careful:  # after an overflow: extended numbers keep every sign (see _extended)
+            return self._forward_extended(Z, h0, c0, H, C, gates)
         h, c = h0, c0
         for t in range(timesteps):
             z = Z[:, t]  # view, kept for the backward pass
             z += h @ U  # z_t = x_t W + b + h_{t−1} U
-            if careful:
-                _nan_to_inf(z)
             s = _sigmoid(z)
             i = i_[:, t] = s[:, :u]  # i_t = σ(z_i)
             f = f_[:, t] = s[:, u : 2 * u]  # f_t = σ(z_f)
             g = c_[:, t] = act(z[:, 2 * u : 3 * u])  # g_t = f(z_c)
             o = o_[:, t] = s[:, 3 * u :]  # o_t = σ(z_o)
             c = C[:, t] = f * c + i * g  # c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
-            if careful:
-                c = C[:, t] = _nan_to_inf(c)
             h = H[:, t] = o * act(c)  # h_t = o_t ⊙ f(c_t)
-            if careful:
-                h = H[:, t] = _nan_to_inf(h)
         cache = {"z": Z, "c0": c0}
+        return {"states": H, "cache": cache, "gates": gates, "cell_states": C}
+
+    def _forward_extended(self, Z, h0, c0, H, C, gates):
+        """The same steps in extended numbers; Z holds x_t W + b on entry."""
+        u = self._units
+        i_, f_, c_, o_ = (gates[k] for k in self.gate_names)
+        h, c = X.ext(h0), X.ext(c0)
+        h_ext = X.Ext(np.empty(H.shape), np.empty(H.shape, dtype=np.int64))
+        for t in range(H.shape[1]):
+            z = X.ext(Z[:, t]) + h.matmul(self._recurrent)  # z_t
+            Z[:, t] = X.value(z)  # ±inf with its sign beyond float64
+            s = _sigmoid(Z[:, t])
+            i = i_[:, t] = s[:, :u]
+            f = f_[:, t] = s[:, u : 2 * u]
+            g = X.activate(self._act, z[:, 2 * u : 3 * u])
+            c_[:, t] = X.value(g)
+            o = o_[:, t] = s[:, 3 * u :]
+            c = c * f + g * i  # c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
+            C[:, t] = X.value(c)
+            h = X.activate(self._act, c) * o  # h_t = o_t ⊙ f(c_t)
+            H[:, t] = X.value(h)
+            h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
+        cache = {"z": Z, "c0": c0, "states_ext": h_ext}
         return {"states": H, "cache": cache, "gates": gates, "cell_states": C}
 
     def _derive(self, res, key):
@@ -117,6 +137,8 @@ class LSTM(Cell):
             return self._act.f(res.cell_states)
         if key == "dtc":  # f′(c_t)
             return self._act.df(res.cell_states)
+        if key == "slope":  # σ′(z_t), accurate for any z (the c block is unused)
+            return sigmoid_slope(res._cache["z"])
         raise KeyError(key)
 
     def _step_vjp(self, res, t, dh, dc):
@@ -127,18 +149,16 @@ class LSTM(Cell):
         tc = res._derived("tc")[:, k, None, :]
         dtc = res._derived("dtc")[:, k, None, :]
         dg_dz = res._derived("dg")[:, k, None, :]
+        s_i, s_f, _, s_o = np.split(res._derived("slope")[:, k, None, :], 4, axis=-1)
         dc_t = dh * o * dtc if dc is None else dc + dh * o * dtc  # through h_t = o ⊙ f(c_t)
-        do = dh * tc  # through h_t = o_t ⊙ f(c_t), to the output gate
-        di = dc_t * g  # through c_t = f ⊙ c_{t−1} + i ⊙ g, to the input gate
-        df = dc_t * c_prev  # … to the forget gate
-        dg = dc_t * i  # … to the candidate
+        dg = dc_t * i  # through c_t = f ⊙ c_{t−1} + i ⊙ g, to the candidate
         dc_prev = dc_t * f  # … to c_{t−1} (the cell "highway")
         dz = np.concatenate(
             (
-                di * (i * (1.0 - i)),  # through i = σ(z_i)
-                df * (f * (1.0 - f)),  # through f = σ(z_f)
+                through_sigmoid(dc_t, g, s_i),  # through c_t = … + i ⊙ g and i = σ(z_i)
+                through_sigmoid(dc_t, c_prev, s_f),  # through c_t = f ⊙ c_{t−1} + … , f = σ(z_f)
                 dg * dg_dz,  # through g = f(z_c)
-                do * (o * (1.0 - o)),  # through o = σ(z_o)
+                through_sigmoid(dh, tc, s_o),  # through h_t = o_t ⊙ f(c_t) and o = σ(z_o)
             ),
             axis=-1,
         )

@@ -16,7 +16,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from rnnviz.sim.cell import Cell, StepGrads, _nan_to_inf, matmul_rows
+from rnnviz.sim import _extended as X
+from rnnviz.sim.cell import Cell, StepGrads, matmul_rows
 
 __all__ = ["SimpleRNN"]
 
@@ -51,14 +52,27 @@ class SimpleRNN(Cell):
         if self._bias is not None:
             A += self._bias  # + b_h
         H = np.empty((batch, timesteps, self._units))
+        if careful:  # after an overflow: extended numbers keep every sign (see _extended)
+            return self._forward_extended(A, h0, H)
         h = h0
         for t in range(timesteps):
             a = A[:, t]  # view: a_t is written back into A (kept for the backward pass)
             a += h @ W_hh  # a_t = x_t W_xh + b_h + h_{t−1} W_hh
-            if careful:
-                _nan_to_inf(a)
             h = H[:, t] = f(a)  # h_t = f(a_t)
         return {"states": H, "cache": {"a": A}, "gates": {}, "cell_states": None}
+
+    def _forward_extended(self, A, h0, H):
+        """The same steps in extended numbers; A holds x_t W_xh + b_h on entry."""
+        h = X.ext(h0)
+        h_ext = X.Ext(np.empty(H.shape), np.empty(H.shape, dtype=np.int64))
+        for t in range(H.shape[1]):
+            a = X.ext(A[:, t]) + h.matmul(self._recurrent)  # a_t
+            A[:, t] = X.value(a)  # ±inf with its sign beyond float64
+            h = X.activate(self._act, a)  # h_t = f(a_t)
+            H[:, t] = X.value(h)
+            h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
+        cache = {"a": A, "states_ext": h_ext}
+        return {"states": H, "cache": cache, "gates": {}, "cell_states": None}
 
     def _step_vjp(self, res, t, dh, dc=None):
         """Pull cotangents of h_t (batch, rows, units) back through step t (1-based)."""

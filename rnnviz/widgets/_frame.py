@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.widgets._buffers import beyond_float32
 from rnnviz.widgets._controls_settings import validate_settings
 
 __all__ = [
@@ -67,7 +68,9 @@ class Frame:
         matrix, rho, sigma_max, gamma, vanishing_sufficient (σ_max < 1/γ; None for LSTM and
         GRU), bound, pascanu_holds of the top layer.
     overflowed : bool
-        True when any analysed value overflowed to inf.
+        True when any value overflowed: to inf in the simulator (float64), or beyond float32's
+        ±3.4e38 in what the views draw as float32 (states, cell states, outputs,
+        ‖∂L/∂h_t‖₂), which they then show as inf.
     shapes : dict
         Array shapes of the bottom layer (x, W_xh, W_hh, b, h_t …); ``output`` is what
         leaves the top layer.
@@ -338,7 +341,10 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
     shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
     shapes["output"] = (s["batch"], *result.output_shape[1:])  # the run holds sample 0 only
-    overflowed = any(bool(r.overflowed) for r in result.layers)
+    # Also when a drawn value is beyond float32 (the views show it as inf): flag and picture agree.
+    overflowed = any(bool(r.overflowed) for r in result.layers) or beyond_float32(
+        *states, *cell_states, outputs, forward.dh_norms
+    )
     return Frame(
         settings=s,
         tokens=forward.tokens,
