@@ -184,18 +184,27 @@ def _run(s: dict[str, Any], model: Any = None):
     return result, cells, x, tokens
 
 
-def _product_bound(top) -> np.ndarray:
-    """∏ of per-step norms (T + 1,) of a top-layer run: its curve's bound for every cell."""
+def _product_bound(top, curve: np.ndarray) -> np.ndarray:
+    """∏ of per-step norms (T + 1,) of a top-layer run: its curve's bound for every cell.
+
+    Taken with the curve's own (fast) norm solver; should the curve ever rise above it, the
+    bound is recomputed with every per-step norm exact, so what is drawn always holds.
+    """
     from rnnviz.sim import bounds
 
-    return np.asarray(bounds.product_bound(top, "state")[0], dtype=np.float64)
+    bound = np.asarray(bounds.product_bound(top, "state", method="auto")[0], dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        broken = curve > bound * (1 + 1e-9)
+    if broken.any():
+        bound = np.asarray(bounds.product_bound(top, "state")[0], dtype=np.float64)
+    return bound
 
 
 def _jacobian_curve(s: dict[str, Any], model: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """‖∂h_T/∂h_t‖₂ (T + 1,) of the top layer for other settings and its product bound."""
     result, _, _, _ = _run(s, model)
     curve = np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
-    return curve, _product_bound(result.top)
+    return curve, _product_bound(result.top, curve)
 
 
 def _overlay_settings(s: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -308,7 +317,8 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
     check()
     theory = top.theory
     bound = None if theory.bound is None else np.asarray(theory.bound, dtype=np.float64)
-    product = _product_bound(top)
+    check()
+    product = _product_bound(top, jac)
     overlays, overlay_bounds = {}, {}
     for name, other in _overlay_settings(s):
         check()
