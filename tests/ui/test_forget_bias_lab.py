@@ -54,5 +54,6 @@ def test_forget_bias_slider_is_for_the_lstm_only(fresh):
         dropdown_select(page, "cell", "gru")
         wait_views(page, {"cell": "gru"})
         _slider(page, OFF).wait_for()
-    finally:
-        fresh.kernel_execute("ex.forget_bias = 1.0")
+    finally:  # leave the shared Explorer as the next tests expect it
+        fresh.kernel_execute("ex.forget_bias = 1.0; ex.cell = 'rnn'")
+        wait_views(page, {"cell": "rnn"})

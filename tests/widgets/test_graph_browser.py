@@ -8,6 +8,7 @@ save_changes / on / off / send. No server and no network.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 
 import harness
@@ -317,7 +318,9 @@ def test_one_draw_per_batch_of_changes(mount):
 
 def test_tokens_are_shown_as_text_never_as_html(mount):
     g = UnrolledGraph.from_settings(input="sentence", timesteps=6)
-    g.tokens = ["<img src=x onerror=alert(1)>", "cat", "sat", "on", "the", "mat"]
+    # Tokens only reach a view through a frame (the data traits are read-only).
+    words = ["<img src=x onerror=alert(1)>", "cat", "sat", "on", "the", "mat"]
+    g.show(dataclasses.replace(g.frame, tokens=words))
     page = mount(g)
     assert page.locator("img").count() == 0
     texts = page.eval_on_selector_all("text.token", "ts => ts.map((t) => t.textContent)")
