@@ -190,6 +190,7 @@ function render({ model, el }) {
   const shell = createShell(el, "rnnviz-trainer");
   shell.root.classList.add("rnnviz-trainer");
   const controls = createControls(model, document.createElement("div"));
+  shell.root.insertBefore(controls.style, shell.readout);
   shell.root.insertBefore(controls.actions, shell.readout);
   shell.root.insertBefore(controls.settings, shell.readout);
   const grid = document.createElement("div");

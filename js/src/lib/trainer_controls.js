@@ -181,5 +181,5 @@ export function createControls(model, parent) {
     clip.checked = Boolean(model.get("clip"));
     clipNorm.disabled = !clip.checked;
   };
-  return { update, actions, settings };
+  return { update, style, actions, settings };
 }

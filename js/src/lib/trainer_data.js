@@ -63,8 +63,35 @@ export function plottable(values, log = false) {
   return out;
 }
 
+/** Weight of the newest point in the smoothed curves (an exponential moving average). */
+export const SMOOTHING = 0.08;
+
 /**
- * The scatter traces of one quantity ("loss", "metric", "grad_norm") for every run.
+ * Exponential moving average of a plottable series (gaps are skipped, not averaged in);
+ * on a log axis the average is taken of log10 values (a geometric mean), so that a loss
+ * falling over decades is followed on every decade.
+ * @param {number[]} y
+ * @param {boolean} log
+ * @param {number} alpha weight of the newest value
+ */
+export function smooth(y, log = false, alpha = SMOOTHING) {
+  const out = new Array(y.length);
+  let avg = Number.NaN;
+  for (let i = 0; i < y.length; i++) {
+    const v = log ? Math.log10(y[i]) : y[i];
+    if (Number.isNaN(v)) {
+      out[i] = Number.NaN;
+      continue;
+    }
+    avg = Number.isNaN(avg) ? v : avg + alpha * (v - avg);
+    out[i] = log ? 10 ** avg : avg;
+  }
+  return out;
+}
+
+/**
+ * The traces of one quantity ("loss", "metric", "grad_norm") for every run: each step's
+ * value as a faint line and its moving average as a strong one (the one in the legend).
  * @param {ReturnType<typeof styledRuns>} runs
  * @param {string} key
  * @param {{line: number, thin: number}} size
@@ -76,16 +103,32 @@ export function curveTraces(runs, key, size, log = false) {
     const x = decodeArray(run.x);
     const y = decodeArray(run[key]);
     if (!x || !y) continue;
+    const xs = Array.from(x.values);
+    const raw = plottable(y.values, log);
+    const single = xs.length === 1;
     traces.push({
       type: "scatter",
-      mode: x.values.length === 1 ? "markers" : "lines",
-      name: run.label,
+      mode: single ? "markers" : "lines",
+      name: `${run.label} (each step)`,
       legendgroup: run.label,
-      x: Array.from(x.values),
-      y: plottable(y.values, log),
-      line: { color, dash, width: live ? size.line : size.thin },
+      showlegend: false,
+      x: xs,
+      y: raw,
+      opacity: 0.3,
+      line: { color, dash, width: 1 },
       marker: { color, size: 6 },
       hovertemplate: `${run.label}<br>step %{x}: %{y:.4g}<extra></extra>`,
+    });
+    traces.push({
+      type: "scatter",
+      mode: single ? "markers" : "lines",
+      name: run.label,
+      legendgroup: run.label,
+      x: xs,
+      y: smooth(raw, log),
+      line: { color, dash, width: live ? size.line : size.thin },
+      marker: { color, size: 6 },
+      hoverinfo: "skip",
     });
   }
   return traces;
