@@ -41,7 +41,9 @@ const PLOTS = ["loss", "metric", "grad-norm", "signal-map"];
 const LOSS_NAMES = { cross_entropy: "cross-entropy", mse: "mean squared error" };
 const GRAD = "‖∂L/∂θ‖";
 
-function hline(y, color, width, text, theme, size) {
+/** A dashed reference line across a plot, labelled at its right end. Annotations (unlike
+ * shapes) are placed in log10 units on a log axis. */
+function hline(y, color, width, text, theme, size, log = false) {
   return {
     shape: {
       type: "line",
@@ -58,7 +60,7 @@ function hline(y, color, width, text, theme, size) {
       x: 1,
       xanchor: "right",
       yref: "y",
-      y,
+      y: log ? Math.log10(y) : y,
       yanchor: "bottom",
       text,
       showarrow: false,
@@ -72,16 +74,18 @@ function references(model, theme, size) {
   const info = model.get("info") ?? {};
   const out = { loss: [], metric: [], grad: [] };
   if (info.loss_name === "mse" && info.baseline != null) {
-    out.loss.push(hline(info.baseline, theme.bound, size.thin, "predicting the mean", theme, size));
+    out.loss.push(
+      hline(info.baseline, theme.bound, size.thin, "predicting the mean", theme, size, true),
+    );
     out.metric.push(hline(0, theme.bound, size.thin, "no better than the mean", theme, size));
   } else if (info.outputs > 1) {
     const chance = Math.log(info.outputs);
-    out.loss.push(hline(chance, theme.bound, size.thin, "guessing", theme, size));
+    out.loss.push(hline(chance, theme.bound, size.thin, "guessing", theme, size, true));
     out.metric.push(hline(1 / info.outputs, theme.bound, size.thin, "guessing", theme, size));
   }
   if (model.get("clip")) {
     const c = model.get("clip_norm");
-    out.grad.push(hline(c, theme.accent, size.thin, `clipped above ${c}`, theme, size));
+    out.grad.push(hline(c, theme.accent, size.thin, `clipped above ${c}`, theme, size, true));
   }
   return out;
 }
@@ -133,8 +137,21 @@ function mapFigure(model, runs, theme, size, width, height) {
   const traces = [];
   const layout = {
     ...baseLayout(theme, size, "rnnviz-trainer-map", width, height),
-    margin: { l: 10, r: 10, t: 24, b: 10 },
-    annotations: [],
+    margin: { l: 10, r: 10, t: 44, b: 10 },
+    annotations: [
+      {
+        xref: "paper",
+        yref: "paper",
+        x: 0,
+        y: 1,
+        yshift: 22,
+        xanchor: "left",
+        yanchor: "bottom",
+        text: "Where the learning signal ∂L/∂h<sub>t</sub> reaches, step by step",
+        showarrow: false,
+        font: { color: theme.fg, size: size.title },
+      },
+    ],
   };
   const last = shown.length;
   shown.forEach(({ run, color }, i) => {
@@ -151,14 +168,22 @@ function mapFigure(model, runs, theme, size, width, height) {
       colorscale: "Viridis",
       showscale: i === 0,
       colorbar: {
-        title: { text: "log₁₀ share", side: "right", font: { size: size.font, color: theme.fg } },
+        title: {
+          text: "share of the largest ‖∂L/∂h<sub>t</sub>‖",
+          side: "right",
+          font: { size: size.font, color: theme.fg },
+        },
+        tickvals: Array.from({ length: decades + 1 }, (_, k) => -k),
+        ticktext: Array.from({ length: decades + 1 }, (_, k) =>
+          k === 0 ? "1" : `10<sup>−${k}</sup>`,
+        ),
         tickfont: { size: size.font, color: theme.fg },
         thickness: 12,
         len: 1,
         y: 0.5,
         yanchor: "middle",
       },
-      hovertemplate: `${run.label}<br>step %{x}, t = %{y}: 10^%{z:.2f} of the largest<extra></extra>`,
+      hovertemplate: `${run.label}<br>step %{x}, t = %{y}: 10<sup>%{z:.2f}</sup> of the largest<extra></extra>`,
     });
     layout[i === 0 ? "yaxis" : `yaxis${i + 1}`] = {
       ...axisStyle(theme, size, "t"),

@@ -132,9 +132,8 @@ def test_a_setting_from_the_view_restarts_training(trainer_lab):
     units = root.locator('[data-testid="rnnviz-trainer-units"]')
     units.fill("12")
     units.press("Enter")
-    # The change reaches the kernel before this request (one shell channel, in order).
+    wait_attr(page, "step", "v === 0")  # the kernel restarted the run and sent it
     reply = trainer_lab.kernel_execute(
-        "print(tr.units, tr.result.steps, tr.cell.units)", timeout=WAIT
+        "print(tr.units, tr.result.steps, tr.cell.units, tr.running)", timeout=WAIT
     )
-    assert reply["text"].split() == ["12", "0", "12"]
-    wait_attr(page, "step", "v === 0")
+    assert reply["text"].split() == ["12", "0", "12", "False"]

@@ -65,9 +65,16 @@ function number(testid, onChange, step = "1") {
   n.type = "number";
   n.step = step;
   n.dataset.testid = `rnnviz-trainer-${testid}`;
-  n.addEventListener("change", () => {
+  const commit = () => {
     const v = Number(n.value);
     if (n.value !== "" && Number.isFinite(v)) onChange(v, n);
+  };
+  n.addEventListener("change", commit);
+  // Keys typed here are the input's: JupyterLab's notebook shortcuts must not see them
+  // (its Enter handler would also swallow the change event).
+  n.addEventListener("keydown", (event) => {
+    event.stopPropagation();
+    if (event.key === "Enter") commit();
   });
   return n;
 }
@@ -134,6 +141,10 @@ export function createControls(model, parent) {
     "any",
   );
   const delayLabel = labelled("delay", delay);
+  const clipGroup = labelled("clip ‖∂L/∂θ‖", clip).wrap; // checkbox and threshold stay together
+  const at = document.createElement("span");
+  at.textContent = "at";
+  clipGroup.append(at, clipNorm);
   const settings = document.createElement("div");
   settings.className = "rnnviz-bar";
   settings.append(
@@ -142,8 +153,7 @@ export function createControls(model, parent) {
     labelled("task", task).wrap,
     delayLabel.wrap,
     labelled("learning rate", lr).wrap,
-    labelled("clip ‖∂L/∂θ‖", clip).wrap,
-    labelled("at", clipNorm).wrap,
+    clipGroup,
   );
   parent.append(style, actions, settings);
 
