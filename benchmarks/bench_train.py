@@ -6,6 +6,12 @@ Run::
     .venv/bin/python benchmarks/bench_train.py --quick    # smoke run on a small size
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_train.py --threads 1
     .venv/bin/python benchmarks/bench_train.py --profile  # + cProfile of the largest case
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_train.py --demo  # the demo table
+
+``--demo`` trains ``training.DEMOS["long-memory"]`` (RNN vs LSTM on the adding problem) on
+every seed and prints, per run, the steps until the 50-step mean loss falls below 0.05,
+the final loss (mean of the last 100 steps) and the time: CPU seconds of this process
+(``time.process_time``, what a quiet machine would take) and wall seconds.
 
 One training step on both sides, float64, the same model, task, batch and weights:
 
@@ -43,7 +49,8 @@ STEPS_PER_ROUND = 5
 
 
 def make_case(cell_name: str, units: int, timesteps: int, batch: int, seed: int = 0):
-    """(rnnviz Run, torch step function) on the same weights and batches."""
+    """(rnnviz_steps(n), torch_steps(n), run, (rnn, head)): n training steps on each side,
+    from the same weights on the same batches."""
     import torch
 
     from rnnviz.sim import from_torch, tasks, training
@@ -74,11 +81,11 @@ def make_case(cell_name: str, units: int, timesteps: int, batch: int, seed: int 
     def rnnviz_steps(n: int) -> None:
         run.train(n)
 
-    return rnnviz_steps, torch_steps
+    return rnnviz_steps, torch_steps, run, (rnn, head)
 
 
 def measure(cell_name: str, units: int, timesteps: int, batch: int, rounds: int) -> dict:
-    rnnviz_steps, torch_steps = make_case(cell_name, units, timesteps, batch)
+    rnnviz_steps, torch_steps, _, _ = make_case(cell_name, units, timesteps, batch)
     fns = {"rnnviz": rnnviz_steps, "torch": torch_steps}
     for fn in fns.values():
         fn(2)  # warm-up
@@ -113,7 +120,7 @@ def report(rows: list[dict]) -> tuple[str, bool]:
 
 
 def profile_rnnviz(cell_name: str, units: int, timesteps: int, batch: int) -> str:
-    rnnviz_steps, _ = make_case(cell_name, units, timesteps, batch)
+    rnnviz_steps, *_ = make_case(cell_name, units, timesteps, batch)
     prof = cProfile.Profile()
     prof.enable()
     rnnviz_steps(10)
@@ -123,10 +130,61 @@ def profile_rnnviz(cell_name: str, units: int, timesteps: int, batch: int) -> st
     return out.getvalue()
 
 
+def run_demo(
+    name: str = "long-memory", seeds: tuple[int, ...] | None = None, threshold: float = 0.05
+) -> list[dict]:
+    """Train the demo on every seed; one row per (seed, cell)."""
+    import numpy as np
+
+    from rnnviz.sim import training
+
+    spec = training.DEMOS[name]
+    rows = []
+    for seed in seeds or spec["seeds"]:
+        for cell_name in spec["cells"]:
+            cell, task, kwargs = training.demo(name, cell_name, seed)
+            wall, cpu = time.perf_counter(), time.process_time()
+            cpu_at: list[float] = []
+
+            def record(step, run, cpu_at=cpu_at, cpu=cpu):
+                cpu_at.append(time.process_time() - cpu)
+
+            run = training.fit(cell, task, spec["steps"], callback=record, **kwargs)
+            wall = time.perf_counter() - wall
+            mean50 = np.convolve(run.losses, np.ones(50) / 50, mode="valid")
+            below = np.flatnonzero(mean50 < threshold)
+            learned = int(below[0]) + 50 if below.size else None
+            rows.append({
+                "seed": seed, "cell": cell_name, "steps": run.steps,
+                "final": float(run.losses[-100:].mean()), "learned": learned,
+                "cpu_learned": cpu_at[learned - 1] if learned else None,
+                "cpu": cpu_at[-1], "wall": wall,
+            })  # fmt: skip
+            print(f"  {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def report_demo(rows: list[dict]) -> str:
+    lines = [
+        "| seed | cell | steps | final MSE (last 100) | learned at step (50-step mean < 0.05) "
+        "| CPU s to learn | CPU s total | wall s total |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        learned = "never" if r["learned"] is None else str(r["learned"])
+        cpu_learned = "—" if r["cpu_learned"] is None else f"{r['cpu_learned']:.1f}"
+        lines.append(
+            f"| {r['seed']} | {r['cell']} | {r['steps']} | {r['final']:.4f} | {learned} "
+            f"| {cpu_learned} | {r['cpu']:.1f} | {r['wall']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one small size, few rounds")
     parser.add_argument("--profile", action="store_true", help="cProfile rnnviz's largest case")
+    parser.add_argument("--demo", action="store_true", help="the long-memory demo table")
     parser.add_argument("--rounds", type=int, default=9, help="timed rounds per case (9)")
     parser.add_argument(
         "--threads",
@@ -140,9 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
+    print("\n".join(machine()))
+    if args.demo:
+        print(f"training.DEMOS['long-memory'] (float64, {torch.get_num_threads()} torch threads)")
+        print(report_demo(run_demo()))
+        return 0
     sizes = QUICK_SIZES if args.quick else SIZES
     rounds = 2 if args.quick else args.rounds
-    print("\n".join(machine()))
     print(
         "float64 in both libraries; adding problem, MSE on the last output, full BPTT, "
         "clip 1.0, Adam lr 1e-3; median of "

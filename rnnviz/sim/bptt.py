@@ -283,6 +283,19 @@ def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None) 
     -------
     Backward
     """
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        DH, DZX, DZH = _backward_loop(res, dh_out, start, chunk, careful=False)
+        if not np.isfinite(DH).all():  # replay step by step so overflow shows as inf, never NaN
+            DH, DZX, DZH = _backward_loop(res, dh_out, start, chunk, careful=True)
+        params = weight_gradients(res, DZX, DZX if DZH is None else DZH, start + 1)
+        for value in params.values():
+            _nan_to_inf(value)
+    overflowed = not (np.isfinite(DH).all() and all(np.isfinite(v).all() for v in params.values()))
+    return Backward(dh=DH, params=params, overflowed=overflowed)
+
+
+def _backward_loop(res, dh_out, start, chunk, careful):
+    """The loop of :func:`backward`: DH (batch, T+1, units) and each step's dz_x, dz_h."""
     cell = res.cell
     B, T, u = res.batch, res.timesteps, res.units
     G = cell.kernel.shape[1]
@@ -292,30 +305,27 @@ def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None) 
     dh = np.zeros((B, 1, u))
     dc = None
     last_only = dh_out.ndim == 2
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        for t in range(T, start, -1):
-            if not last_only:
-                dh = dh + dh_out[:, t - 1, None]  # + the direct term of step t
-            elif t == T:
-                dh = dh + dh_out[:, None]
-            DH[:, t] += dh[:, 0]
-            g = cell._step_vjp(res, t, dh, dc)  # back through step t (see the cell)
-            DZX[:, t - 1] = g.dz_x[:, 0]
-            if g.dz_h is not g.dz_x:
-                if DZH is None:
-                    DZH = np.zeros((B, T, G))
-                DZH[:, t - 1] = g.dz_h[:, 0]
-            dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
-            if not np.isfinite(dh).all():
-                _nan_to_inf(dh)
-            if chunk is not None and (t - 1) % chunk == 0:  # h_{t−1} starts a chunk
-                DH[:, t - 1] = dh[:, 0]
-                dh = np.zeros((B, 1, u))
-                dc = None
-        if chunk is None or start % chunk:
-            DH[:, start] = dh[:, 0]
-        params = weight_gradients(res, DZX, DZX if DZH is None else DZH, start + 1)
-        for value in params.values():
-            _nan_to_inf(value)
-    overflowed = not (np.isfinite(DH).all() and all(np.isfinite(v).all() for v in params.values()))
-    return Backward(dh=DH, params=params, overflowed=overflowed)
+    for t in range(T, start, -1):
+        if not last_only:
+            dh = dh + dh_out[:, t - 1, None]  # + the direct term of step t
+        elif t == T:
+            dh = dh + dh_out[:, None]
+        DH[:, t] += dh[:, 0]
+        g = cell._step_vjp(res, t, dh, dc)  # back through step t (see the cell)
+        DZX[:, t - 1] = g.dz_x[:, 0]
+        if g.dz_h is not g.dz_x:
+            if DZH is None:
+                DZH = np.zeros((B, T, G))
+            DZH[:, t - 1] = g.dz_h[:, 0]
+        dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
+        if careful:
+            _nan_to_inf(dh)
+            if dc is not None:
+                _nan_to_inf(dc)
+        if chunk is not None and (t - 1) % chunk == 0:  # h_{t−1} starts a chunk
+            DH[:, t - 1] = dh[:, 0]
+            dh = np.zeros((B, 1, u))
+            dc = None
+    if chunk is None or start % chunk:
+        DH[:, start] = dh[:, 0]
+    return DH, DZX, DZH

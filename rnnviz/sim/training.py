@@ -36,7 +36,7 @@ from rnnviz.sim import _validate, bptt, optim, tasks
 from rnnviz.sim import init as _init
 from rnnviz.sim.cell import Cell, matmul_rows
 
-__all__ = ["TRUNCATE_MODES", "Run", "fit", "with_output_layer"]
+__all__ = ["DEMOS", "TRUNCATE_MODES", "Run", "demo", "fit", "with_output_layer"]
 
 #: Values of ``truncate_mode``.
 TRUNCATE_MODES: tuple[str, ...] = ("window", "chunks")
@@ -273,6 +273,44 @@ class Run:
             f"Run({type(self.initial_cell).__name__}, task={self.task.name!r}, "
             f"optimizer={self.optimizer!r}, lr={self.lr!r}, steps={self.steps}{last}{flag})"
         )
+
+
+#: Teaching demos measured on every listed seed (docs/benchmarks.md, "Training demo").
+#: "long-memory": the adding problem over 100 steps — the LSTM (forget-gate bias 1)
+#: learns it, the Elman RNN stays at the baseline MSE 1/6 (predicting the mean).
+DEMOS: dict[str, dict] = {
+    "long-memory": {
+        "task": {"name": "adding", "timesteps": 100, "batch": 32},
+        "units": 32,
+        "cells": ("rnn", "lstm"),
+        "forget_bias": 1.0,
+        "fit": {"optimizer": "adam", "lr": 3e-3, "clip_norm": 1.0},
+        "steps": 2500,
+        "seeds": (0, 1, 2, 3, 4),
+    },
+}
+
+
+def demo(name: str, cell: str, seed: int = 0) -> tuple[Cell, tasks.Task, dict]:
+    """``(cell, task, fit keywords)`` of a demo in ``DEMOS`` for one cell name and seed.
+
+    The seed draws the cell's weights and the task's batches; an LSTM gets its forget-gate
+    bias b_f set to the demo's ``forget_bias``. Train with
+    ``fit(cell, task, DEMOS[name]["steps"], **kwargs)``.
+    """
+    from rnnviz.sim import make_cell
+
+    spec = DEMOS[_validate.choice(name, tuple(DEMOS), "demo")]
+    cell = _validate.choice(cell, spec["cells"], "cell")
+    seed = _validate.seed(seed)
+    task = tasks.make(**spec["task"], seed=seed)
+    u = spec["units"]
+    built = make_cell(cell, units=u, features=task.features, seed=seed)
+    if cell == "lstm":
+        bias = np.array(built.bias)
+        bias[u : 2 * u] = spec["forget_bias"]  # gate order i, f, c, o
+        built = built.with_weights(bias=bias)
+    return built, task, dict(spec["fit"])
 
 
 def fit(cell: Cell, task: object, steps: int, optimizer: str = "adam", lr: float = 1e-3,

@@ -220,3 +220,21 @@ def test_output_layer_of_the_wrong_size_is_rejected():
     cell = make_cell("rnn", units=3, features=9, output_units=2)
     with pytest.raises(ValueError, match="output layer of 4 units; the cell's has output_units=2"):
         training.fit(cell, tasks.make("copy"), 1)
+
+
+def test_long_memory_demo_setup():
+    spec = training.DEMOS["long-memory"]
+    lstm, task, kwargs = training.demo("long-memory", "lstm", seed=3)
+    rnn, task2, _ = training.demo("long-memory", "rnn", seed=3)
+    assert (task.name, task.timesteps, task.batch_size, task.seed) == ("adding", 100, 32, 3)
+    np.testing.assert_array_equal(task.batch(5)[0], task2.batch(5)[0])  # same batches
+    u = spec["units"]
+    assert lstm.units == rnn.units == u
+    assert np.all(lstm.bias[u : 2 * u] == spec["forget_bias"])  # b_f, gate order i, f, c, o
+    assert np.all(lstm.bias[:u] == 0)
+    assert kwargs == spec["fit"]
+    assert kwargs is not spec["fit"]
+    with pytest.raises(ValueError, match="unknown demo"):
+        training.demo("short-memory", "lstm")
+    with pytest.raises(ValueError, match="unknown cell 'gru'"):
+        training.demo("long-memory", "gru")

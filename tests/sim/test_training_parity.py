@@ -8,7 +8,10 @@ The PyTorch side is the loop people write: ``nn.RNN/LSTM/GRU`` + ``nn.Linear`` h
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -197,3 +200,24 @@ def test_from_torch_head_rejects_a_wrong_layer():
     cell = from_torch(rnn, head=torch.nn.Linear(4, 3, bias=False))
     assert cell.output_units == 3
     assert np.all(cell.b_y == 0)
+
+
+@pytest.mark.parametrize("cell_name", ["rnn", "lstm"])
+def test_bench_train_times_the_same_training_on_both_sides(cell_name):
+    """benchmarks/bench_train.py: after the same steps both models hold the same weights."""
+    root = pathlib.Path(__file__).resolve().parents[2] / "benchmarks"
+    sys.path.insert(0, str(root))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_train", root / "bench_train.py")
+        bench = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bench)
+    finally:
+        sys.path.remove(str(root))
+    rnnviz_steps, torch_steps, run, (rnn, head) = bench.make_case(cell_name, 6, 9, 4, seed=2)
+    rnnviz_steps(3)
+    torch_steps(3)
+    assert run.steps == 3
+    trained = from_torch(rnn, head=head)
+    for name in ("kernel", "recurrent_kernel", "bias", "W_hy", "b_y"):
+        np.testing.assert_allclose(getattr(run.cell, name), getattr(trained, name), rtol=TOL,
+                                   atol=TOL, err_msg=name)  # fmt: skip
