@@ -385,7 +385,8 @@ class Trainer(anywidget.AnyWidget):
         return f"Trainer({self.task!r}, {runs}, running={self.running})"
 
 
-def train(cell: str | list = "rnn", task: str = "adding", *, units: int = 32,
+def train(cell: str | list = "rnn", task: str = "adding", *, demo: str | None = None,
+          units: int = 32,
           delay: int | None = None, lr: float = 3e-3, clip: bool = True,
           clip_norm: float = 1.0, optimizer: str = "adam", batch: int = 32, seed: int = 0,
           forget_bias: float = 1.0, max_steps: int = 3000, presenter: bool = False,
@@ -399,6 +400,11 @@ def train(cell: str | list = "rnn", task: str = "adding", *, units: int = 32,
         and settings, each in its colour).
     task : {"adding", "copy", "sine", "order"}
         See :mod:`rnnviz.sim.tasks`.
+    demo : str, optional
+        A measured teaching configuration of ``rnnviz.sim.training.DEMOS``, e.g.
+        ``"long-memory"`` (the adding problem over 100 steps: the LSTM learns it, the RNN
+        stays at predicting the mean). It sets the cells, task, units, optimizer,
+        clipping and ``max_steps``; ``seed``, ``presenter`` and ``play`` still apply.
     units : int
         Hidden units p (1 to 256).
     delay : int, optional
@@ -426,6 +432,8 @@ def train(cell: str | list = "rnn", task: str = "adding", *, units: int = 32,
         ``trainer.cell`` is the trained cell, ``trainer.result`` the run with every step
         recorded.
     """
+    if demo is not None:
+        return _demo(demo, seed=seed, presenter=presenter, play=play)
     cells = list(cell) if isinstance(cell, (list, tuple)) else [cell]
     if not cells or not all(isinstance(c, str) for c in cells):
         raise TypeError(f"cell must be 'rnn', 'lstm', 'gru' or a list of them; got {cell!r}")
@@ -437,4 +445,19 @@ def train(cell: str | list = "rnn", task: str = "adding", *, units: int = 32,
     trainer = Trainer(settings, cells=cells, presenter=presenter)
     if play:
         trainer.play()
+    return trainer
+
+
+def _demo(name: str, seed: int, presenter: bool, play: bool) -> Trainer:
+    """The Trainer of ``training.DEMOS[name]`` (the one copy of the demo's settings)."""
+    if name not in training.DEMOS:
+        raise ValueError(f"demo must be one of {', '.join(training.DEMOS)}; got {name!r}")
+    spec = training.DEMOS[name]
+    task, fit = spec["task"], spec["fit"]
+    length = task.get("delay", task.get("timesteps"))
+    trainer = train(list(spec["cells"]), task["name"], units=spec["units"], delay=length,
+                    lr=fit["lr"], clip=fit.get("clip_norm") is not None,
+                    clip_norm=fit.get("clip_norm") or 1.0, optimizer=fit["optimizer"],
+                    batch=task["batch"], seed=seed, forget_bias=spec["forget_bias"],
+                    max_steps=spec["steps"], presenter=presenter, play=play)  # fmt: skip
     return trainer

@@ -388,3 +388,25 @@ def test_signal_map_is_relative_to_each_steps_largest_norm():
     np.testing.assert_allclose(m[:, 0], [-3.0, -1.0, 0.0])
     np.testing.assert_allclose(m[1:, 1], [-1.0, 0.0])
     assert m[0, 1] == -np.inf
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_the_demo_trains_what_training_demo_builds(cell):
+    """rnnviz.train(demo=...) reads training.DEMOS: the same cell, task and optimizer."""
+    from rnnviz.sim import training
+
+    spec = training.DEMOS["long-memory"]
+    t = train(demo="long-memory", seed=1)
+    try:
+        assert [r["cell"] for r in t.live_runs] == list(spec["cells"])
+        assert t.info["timesteps"] == spec["task"]["timesteps"]
+        assert t.info["max_steps"] == spec["steps"]
+        assert t.units == spec["units"]
+        t.step(2)
+        built, task, kw = training.demo("long-memory", cell, seed=1)
+        ref = training.fit(built, task, 2, seed=1, **kw)
+        np.testing.assert_array_equal(t.runs[R.CELL_LABELS[cell]].losses, ref.losses)
+    finally:
+        t.close()
+    with pytest.raises(ValueError, match="demo must be one of"):
+        train(demo="short-memory")
