@@ -33,6 +33,7 @@ __all__ = [
     "Entry",
     "Settings",
     "choices",
+    "demo_settings",
     "encode_run",
     "make_run",
     "make_task",
@@ -127,6 +128,22 @@ def choices() -> dict:
         "delay": list(DELAY_RANGE),
         "clip_norm": list(CLIP_RANGE),
     }
+
+
+def demo_settings(name: str, seed: int = 0) -> tuple[Settings, list[str]]:
+    """The settings and cells of the teaching demo ``training.DEMOS[name]`` for ``seed``
+    (the one copy of the demo's configuration is there)."""
+    if name not in training.DEMOS:
+        raise ValueError(f"demo must be one of {', '.join(training.DEMOS)}; got {name!r}")
+    spec = training.DEMOS[name]
+    task, fit = spec["task"], spec["fit"]
+    clip_norm = fit.get("clip_norm")
+    settings = Settings(cell=spec["cells"][0], task=task["name"], units=spec["units"],
+                        delay=task.get("delay", task.get("timesteps")), lr=fit["lr"],
+                        clip=clip_norm is not None, clip_norm=clip_norm or 1.0,
+                        optimizer=fit["optimizer"], batch=task["batch"], seed=seed,
+                        forget_bias=spec["forget_bias"], max_steps=spec["steps"])  # fmt: skip
+    return settings.checked(), list(spec["cells"])
 
 
 def make_task(s: Settings) -> tasks.Task:

@@ -29,7 +29,6 @@ pauses the others. Pausing, closing the widget or deleting it ends its thread.
 from __future__ import annotations
 
 import threading
-import time
 import weakref
 from dataclasses import asdict, replace
 from typing import Any
@@ -42,19 +41,17 @@ from rnnviz.widgets import _trainer_runs as R
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._plotly import plotly_source
 from rnnviz.widgets._trainer_runs import Entry, runs_to_json
+from rnnviz.widgets._trainer_send import PUBLISH_SECONDS, LatestWins
 from rnnviz.widgets._trainer_thread import TrainingThread
 
 __all__ = ["PUBLISH_SECONDS", "Trainer", "train"]
 
-#: The view gets the newest state at most this often while training (≥ 5 redraws a second
-#: whenever a training step takes less than 0.2 s).
-PUBLISH_SECONDS = 0.15
 MAX_KEPT = 6
 _SETTINGS = ("cell_type", "task", "units", "delay", "lr", "clip", "clip_norm")
 _TRAINERS: weakref.WeakSet = weakref.WeakSet()
 
 
-class Trainer(anywidget.AnyWidget):
+class Trainer(LatestWins, anywidget.AnyWidget):
     """Train RNN / LSTM / GRU cells live on a sequence task (see the module docstring).
 
     Build it with :func:`train`. Methods: :meth:`play`, :meth:`pause`, :meth:`step`,
@@ -107,10 +104,7 @@ class Trainer(anywidget.AnyWidget):
         self._settings = s
         self._status = ""
         self._lock = threading.RLock()  # the runs
-        self._send_lock = threading.Lock()  # the traits sent to the view
-        self._version = 0
-        self._sent = 0
-        self._last_publish = 0.0
+        self._init_sender()
         self._quiet = True  # settings traits set from Python: no restart
         self._kept: list[Entry] = []
         self._live: list[Entry] = []
@@ -154,6 +148,9 @@ class Trainer(anywidget.AnyWidget):
         """Train in the background until paused (or ``max_steps`` / an overflow)."""
         self.running = True
         return self
+
+    def _start(self, play: bool) -> Trainer:
+        return self.play() if play else self
 
     def pause(self) -> Trainer:
         """Stop training; returns once the background thread has ended."""
@@ -346,40 +343,6 @@ class Trainer(anywidget.AnyWidget):
     def _stop_thread(self) -> None:
         self._loop.stop()
 
-    # -- what the view is sent ---------------------------------------------------------
-    def _snapshot(self) -> tuple[int, dict]:
-        """The state to send now, with a version number that orders every snapshot."""
-        with self._lock:
-            self._version += 1
-            live = [e.encode() for e in self._live]
-            kept = [e.encode() for e in self._kept]
-            step = max((e.run.steps for e in self._live), default=0)
-            state = {"live_runs": live, "kept_runs": kept, "step_count": step,
-                     "status": self._status}  # fmt: skip
-            return self._version, state
-
-    def _deliver(self, version: int, state: dict) -> bool:
-        """Send ``state`` unless a newer one has been sent already (latest wins)."""
-        with self._send_lock:
-            if version <= self._sent:
-                return False
-            self._sent = version
-            self._last_publish = time.monotonic()
-            with self.hold_sync():
-                if [id(k) for k in state["kept_runs"]] != [id(k) for k in self.kept_runs]:
-                    self.kept_runs = state["kept_runs"]  # kept runs are encoded once
-                self.status = state["status"]
-                self.live_runs = state["live_runs"]
-                self.step_count = state["step_count"]
-                self.revision = version
-            return True
-
-    def _publish(self, force: bool = False) -> bool:
-        """Send the newest state — while training, at most every ``PUBLISH_SECONDS``."""
-        if not force and time.monotonic() - self._last_publish < PUBLISH_SECONDS:
-            return False
-        return self._deliver(*self._snapshot())
-
     def __repr__(self) -> str:
         runs = ", ".join(f"{e.label}: {e.run.steps} steps" for e in self._live)
         return f"Trainer({self.task!r}, {runs}, running={self.running})"
@@ -433,7 +396,8 @@ def train(cell: str | list = "rnn", task: str = "adding", *, demo: str | None = 
         recorded.
     """
     if demo is not None:
-        return _demo(demo, seed=seed, presenter=presenter, play=play)
+        settings, cells = R.demo_settings(demo, seed)
+        return Trainer(settings, cells=cells, presenter=presenter)._start(play)
     cells = list(cell) if isinstance(cell, (list, tuple)) else [cell]
     if not cells or not all(isinstance(c, str) for c in cells):
         raise TypeError(f"cell must be 'rnn', 'lstm', 'gru' or a list of them; got {cell!r}")
@@ -442,22 +406,4 @@ def train(cell: str | list = "rnn", task: str = "adding", *, demo: str | None = 
     settings = R.Settings(cell=cells[0], task=task, units=units, delay=delay, lr=lr, clip=clip,
                           clip_norm=clip_norm, optimizer=optimizer, batch=batch, seed=seed,
                           forget_bias=forget_bias, max_steps=max_steps)  # fmt: skip
-    trainer = Trainer(settings, cells=cells, presenter=presenter)
-    if play:
-        trainer.play()
-    return trainer
-
-
-def _demo(name: str, seed: int, presenter: bool, play: bool) -> Trainer:
-    """The Trainer of ``training.DEMOS[name]`` (the one copy of the demo's settings)."""
-    if name not in training.DEMOS:
-        raise ValueError(f"demo must be one of {', '.join(training.DEMOS)}; got {name!r}")
-    spec = training.DEMOS[name]
-    task, fit = spec["task"], spec["fit"]
-    length = task.get("delay", task.get("timesteps"))
-    trainer = train(list(spec["cells"]), task["name"], units=spec["units"], delay=length,
-                    lr=fit["lr"], clip=fit.get("clip_norm") is not None,
-                    clip_norm=fit.get("clip_norm") or 1.0, optimizer=fit["optimizer"],
-                    batch=task["batch"], seed=seed, forget_bias=spec["forget_bias"],
-                    max_steps=spec["steps"], presenter=presenter, play=play)  # fmt: skip
-    return trainer
+    return Trainer(settings, cells=cells, presenter=presenter)._start(play)

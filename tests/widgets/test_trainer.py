@@ -13,7 +13,7 @@ import pytest
 
 import rnnviz
 from rnnviz.widgets import _trainer_runs as R
-from rnnviz.widgets import _trainer_thread
+from rnnviz.widgets import _trainer_send, _trainer_thread
 from rnnviz.widgets import trainer as trainer_module
 from rnnviz.widgets.trainer import Trainer, train
 
@@ -191,7 +191,7 @@ def test_a_stale_state_is_never_sent_after_a_newer_one(tiny):
 
 def test_states_are_sent_at_most_every_publish_interval(tiny, monkeypatch):
     clock = [1000.0]
-    monkeypatch.setattr(trainer_module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(_trainer_send.time, "monotonic", lambda: clock[0])
     t = tiny()
     assert t._publish(force=True)
     revision = t.revision
