@@ -39,6 +39,7 @@ const TRAITS = [
 ];
 const PLOTS = ["loss", "metric", "grad-norm", "signal-map"];
 const LOSS_NAMES = { cross_entropy: "cross-entropy", mse: "mean squared error" };
+const METRIC_TITLES = { r2: "r² = 1 − MSE / MSE of the mean", accuracy: "accuracy" };
 const GRAD = "‖∂L/∂θ‖";
 
 /** A dashed reference line across a plot, labelled at its right end. Annotations (unlike
@@ -113,18 +114,23 @@ function fillReadout(node, model, runs) {
   node.replaceChildren(...chips);
 }
 
+/** Fixed margins (no automargin: plotly would lay every plot out twice on each update). */
+function margins(size, top) {
+  return { l: 5.2 * size.font + 8, r: 12, t: top, b: 3.3 * size.font + 4 };
+}
+
+function plotAxis(theme, size, title, extra = {}) {
+  return { ...axisStyle(theme, size, title), automargin: false, ...extra };
+}
+
 function curveLayout(theme, size, width, height, xTitle, yTitle, log, refs, legend) {
   return {
     ...baseLayout(theme, size, "rnnviz-trainer", width, height),
-    margin: { l: 10, r: 10, t: legend ? 34 : 10, b: 10 },
+    margin: margins(size, legend ? 2.8 * size.font + 4 : 12),
     showlegend: legend,
     legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: { size: size.font } },
-    xaxis: { ...axisStyle(theme, size, xTitle), rangemode: "tozero" },
-    yaxis: {
-      ...axisStyle(theme, size, yTitle),
-      type: log ? "log" : "linear",
-      exponentformat: "power",
-    },
+    xaxis: plotAxis(theme, size, xTitle, { rangemode: "tozero" }),
+    yaxis: plotAxis(theme, size, yTitle, { type: log ? "log" : "linear", exponentformat: "power" }),
     shapes: refs.map((r) => r.shape),
     annotations: refs.map((r) => r.annotation),
   };
@@ -137,7 +143,11 @@ function mapFigure(model, runs, theme, size, width, height) {
   const traces = [];
   const layout = {
     ...baseLayout(theme, size, "rnnviz-trainer-map", width, height),
-    margin: { l: 10, r: 10, t: 44, b: 10 },
+    margin: {
+      ...margins(size, 3.6 * size.font + 4),
+      l: 3.6 * size.font + 8,
+      r: 7 * size.font + 30,
+    },
     annotations: [
       {
         xref: "paper",
@@ -185,12 +195,11 @@ function mapFigure(model, runs, theme, size, width, height) {
       },
       hovertemplate: `${run.label}<br>step %{x}, t = %{y}: 10<sup>%{z:.2f}</sup> of the largest<extra></extra>`,
     });
-    layout[i === 0 ? "yaxis" : `yaxis${i + 1}`] = {
-      ...axisStyle(theme, size, "t"),
+    layout[i === 0 ? "yaxis" : `yaxis${i + 1}`] = plotAxis(theme, size, "t", {
       domain: domains[i],
       anchor: "x",
       range: [-0.5, map.shape[0] - 0.5],
-    };
+    });
     layout.annotations.push({
       xref: "paper",
       yref: "paper",
@@ -203,10 +212,7 @@ function mapFigure(model, runs, theme, size, width, height) {
       font: { color, size: size.font },
     });
   });
-  layout.xaxis = {
-    ...axisStyle(theme, size, "training step"),
-    anchor: last > 1 ? `y${last}` : "y",
-  };
+  layout.xaxis = plotAxis(theme, size, "training step", { anchor: last > 1 ? `y${last}` : "y" });
   if (last === 0) layout.annotations.push({ text: "press ▶ Play or Step", showarrow: false });
   return { traces, layout };
 }
@@ -249,6 +255,7 @@ function render({ model, el }) {
     if (Plotly) shell.status.textContent = model.get("status") ?? "";
     if (!Plotly) return;
 
+    const started = performance.now();
     const width = views.width();
     const two = width >= 760;
     const w = two ? Math.floor((width - 12) / 2) : width;
@@ -268,7 +275,17 @@ function render({ model, el }) {
       [
         "metric",
         curveTraces(runs, "metric", size),
-        curveLayout(theme, size, w, h, "training step", metricName, false, refs.metric, false),
+        curveLayout(
+          theme,
+          size,
+          w,
+          h,
+          "training step",
+          METRIC_TITLES[metricName] ?? metricName,
+          false,
+          refs.metric,
+          false,
+        ),
       ],
       [
         "grad-norm",
@@ -303,6 +320,7 @@ function render({ model, el }) {
     d.revision = String(model.get("revision"));
     d.task = String(model.get("task"));
     d.drawn = String(Number(d.drawn ?? 0) + 1);
+    d.drawMs = String(Math.round(performance.now() - started));
   };
 
   const views = scheduleDraws(el, shell.plot, draw);
