@@ -44,7 +44,7 @@ const GRAD = "‖∂L/∂θ‖";
 
 /** A dashed reference line across a plot, labelled at its right end. Annotations (unlike
  * shapes) are placed in log10 units on a log axis. */
-function hline(y, color, width, text, theme, size, log = false) {
+function hline(y, color, width, text, theme, size, log = false, left = false) {
   return {
     shape: {
       type: "line",
@@ -58,11 +58,11 @@ function hline(y, color, width, text, theme, size, log = false) {
     },
     annotation: {
       xref: "paper",
-      x: 1,
-      xanchor: "right",
+      x: left ? 0 : 1,
+      xanchor: left ? "left" : "right",
       yref: "y",
       y: log ? Math.log10(y) : y,
-      yanchor: "bottom",
+      yanchor: left ? "top" : "bottom",
       text,
       showarrow: false,
       font: { color: theme.muted, size: size.font },
@@ -78,11 +78,15 @@ function references(model, theme, size) {
     out.loss.push(
       hline(info.baseline, theme.bound, size.thin, "predicting the mean", theme, size, true),
     );
-    out.metric.push(hline(0, theme.bound, size.thin, "no better than the mean", theme, size));
+    out.metric.push(
+      hline(0, theme.bound, size.thin, "no better than the mean", theme, size, false, true),
+    );
   } else if (info.outputs > 1) {
     const chance = Math.log(info.outputs);
     out.loss.push(hline(chance, theme.bound, size.thin, "guessing", theme, size, true));
-    out.metric.push(hline(1 / info.outputs, theme.bound, size.thin, "guessing", theme, size));
+    out.metric.push(
+      hline(1 / info.outputs, theme.bound, size.thin, "guessing", theme, size, false, true),
+    );
   }
   if (model.get("clip")) {
     const c = model.get("clip_norm");

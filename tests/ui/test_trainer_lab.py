@@ -93,8 +93,9 @@ def test_play_grows_the_curves_while_the_kernel_stays_free_and_pause_stops(train
     assert reply["status"] == "ok", reply["text"]
     assert reply["text"].split() == ["True", "42"]
 
-    # Mid-run, RNN and LSTM overlaid: the screenshot the README shows.
-    wait_attr(page, "points", "v >= 60")
+    # Mid-run, RNN and LSTM overlaid: the screenshot the README shows (once the LSTM has
+    # had the ~500 steps it needs here; ~10 s on an idle machine).
+    wait_attr(page, "step", "v >= 800", timeout=900_000)
     harness.screenshot(root, "trainer")
 
     root.locator('[data-testid="rnnviz-trainer-pause"]').click()
