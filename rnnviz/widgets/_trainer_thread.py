@@ -4,7 +4,7 @@ The thread holds its Trainer only through a weak reference, so that deleting the
 ends it; it checks a :class:`threading.Event` between training steps, so that stopping
 takes at most one step. The owner provides ``_advance(stop) -> bool`` (one step of every
 run; False when nothing can train any more) and ``_publish(force=False)`` (send the newest
-state to the view, throttled unless forced).
+state to the view, throttled unless forced) and ``_failed(exc)`` (training raised).
 """
 
 from __future__ import annotations
@@ -22,7 +22,11 @@ def _worker(ref: weakref.ref, stop: threading.Event) -> None:
         owner = ref()
         if owner is None:
             return
-        more = owner._advance(stop)
+        try:
+            more = owner._advance(stop)
+        except Exception as exc:  # shown in the view; the thread ends instead of dying silently
+            owner._failed(exc)
+            more = False
         owner._publish()
         del owner  # between steps only the weak reference remains
         if not more:

@@ -337,6 +337,12 @@ class Trainer(LatestWins, anywidget.AnyWidget):
             self.running = False  # from the worker: _stop_thread only sets the event
         return stepped
 
+    def _failed(self, exc: Exception) -> None:
+        """Training raised in the background thread: say so in the view and stop."""
+        with self._lock:
+            self._status = f"training stopped: {type(exc).__name__}: {exc}"
+        self.running = False
+
     def _start_thread(self) -> None:
         self._loop.start(self)
 

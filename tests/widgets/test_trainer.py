@@ -336,6 +336,19 @@ def test_overflow_stops_training_with_a_message(tiny):
     assert np.isinf(t.live_runs[0]["loss"][-1])
 
 
+def test_an_error_while_training_stops_the_thread_and_is_shown(tiny):
+    t = tiny()
+
+    def broken(steps, callback=None):
+        raise FloatingPointError("something went wrong")
+
+    t.result.train = broken
+    t.play().wait()
+    assert not t.running
+    assert not t._loop.alive
+    assert t.status == "training stopped: FloatingPointError: something went wrong"
+
+
 def test_arrays_cross_as_float32_buffers(tiny, wire, split_state):
     t = tiny()
     wire.attach(t)
