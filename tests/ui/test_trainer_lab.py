@@ -138,3 +138,25 @@ def test_a_setting_from_the_view_restarts_training(trainer_lab):
         "print(tr.units, tr.result.steps, tr.cell.units, tr.running)", timeout=WAIT
     )
     assert reply["text"].split() == ["12", "0", "12", "False"]
+
+
+def test_voila_runs_the_training_notebook(voila_context, voila_server, voila_guard):
+    """The course notebook 08 as a Voila app: the Trainer draws, Play trains, Pause stops."""
+    page = voila_context.new_page()
+    try:
+        page.goto(f"{voila_server.url}/voila/render/notebooks/08_training.ipynb",
+                  timeout=WAIT)  # fmt: skip
+        page.wait_for_selector(f"{ROOT}[data-drawn]", timeout=WAIT)
+        assert attr(page, "cells") == "rnn,lstm"
+        page.locator(ROOT).last.locator('[data-testid="rnnviz-trainer-play"]').click()
+        wait_attr(page, "step", "v >= 2")
+        before = int(attr(page, "step"))
+        wait_attr(page, "step", f"v > {before}")
+        page.locator(ROOT).last.locator('[data-testid="rnnviz-trainer-pause"]').click()
+        wait_text(page, "running", "false")
+        text = page.inner_text("body")
+        assert "Traceback" not in text
+        assert voila_guard.outside() == []
+        assert voila_guard.blocked == []
+    finally:
+        page.close()
