@@ -38,8 +38,8 @@ const TRAITS = [
   "clip_norm",
 ];
 const PLOTS = ["loss", "metric", "grad-norm", "signal-map"];
-const LOSS_NAMES = { cross_entropy: "cross-entropy", mse: "mean squared error" };
-const METRIC_TITLES = { r2: "r² = 1 − MSE / MSE of the mean", accuracy: "accuracy" };
+const LOSS_NAMES = { cross_entropy: "cross-entropy", mse: "MSE" };
+const METRIC_TITLES = { r2: "r² = 1 − MSE / MSE(mean)", accuracy: "accuracy" };
 const GRAD = "‖∂L/∂θ‖";
 
 /** A dashed reference line across a plot, labelled at its right end. Annotations (unlike
@@ -120,7 +120,7 @@ function fillReadout(node, model, runs) {
 
 /** Fixed margins (no automargin: plotly would lay every plot out twice on each update). */
 function margins(size, top) {
-  return { l: 5.2 * size.font + 8, r: 12, t: top, b: 3.3 * size.font + 4 };
+  return { l: 3.6 * size.font + 1.6 * size.title + 10, r: 12, t: top, b: 3.3 * size.font + 4 };
 }
 
 function plotAxis(theme, size, title, extra = {}) {
@@ -261,7 +261,7 @@ function render({ model, el }) {
 
     const started = performance.now();
     const width = views.width();
-    const two = width >= 760;
+    const two = width >= (presenter ? 1200 : 760); // big type needs the whole width
     const w = two ? Math.floor((width - 12) / 2) : width;
     const h = presenter ? 380 : 260;
     const mapH = Math.max(h, mapPanels(runs).runs.length * (presenter ? 170 : 120));
@@ -269,7 +269,7 @@ function render({ model, el }) {
     setPlotHeight(shell.plot, two ? h + mapH + 8 : 3 * h + mapH + 24);
     const refs = references(model, theme, size);
     const metricName = info.metric_name ?? "metric";
-    const lossTitle = `loss (${LOSS_NAMES[info.loss_name] ?? info.loss_name}, log scale)`;
+    const lossTitle = `loss: ${LOSS_NAMES[info.loss_name] ?? info.loss_name} (log scale)`;
     const figures = [
       [
         "loss",
@@ -300,7 +300,7 @@ function render({ model, el }) {
           w,
           h,
           "training step",
-          `${GRAD} before clipping (log)`,
+          `${GRAD} before clipping`,
           true,
           refs.grad,
           false,
