@@ -64,7 +64,7 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         its delay also drops the kept runs, whose curves would no longer compare).
     running : bool
         Training in the background right now.
-    step : int
+    step_count : int
         Steps done by the current run(s) (the most among them).
     live_runs, kept_runs : list of dict
         Per run: label, cell, kept, steps, overflowed, clipped_fraction and the float32
