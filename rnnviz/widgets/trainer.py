@@ -316,17 +316,23 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         self._publish(force=True)
 
     def _advance(self, stop: threading.Event) -> bool:
-        """One step of every current run that can still train; False when none can."""
+        """One step of every current run that can still train; False when none can.
+
+        The newest state may go out after each run's step (throttled), not only after the
+        whole round: with several runs a round can take longer than ``PUBLISH_SECONDS``.
+        """
         stepped = False
-        with self._lock:
-            for e in self._live:
-                if stop.is_set():
-                    return False
+        for e in list(self._live):  # the runs change only while no thread trains
+            if stop.is_set():
+                return False
+            with self._lock:
                 r = e.run
                 if r.overflowed or r.steps >= self._settings.max_steps:
                     continue
                 r.train(1)
-                stepped = True
+            stepped = True
+            self._publish()
+        with self._lock:
             done = [e for e in self._live if e.run.overflowed]
             if done:
                 names = ", ".join(f"{e.label} at step {e.run.steps}" for e in done)

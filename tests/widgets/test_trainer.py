@@ -203,6 +203,21 @@ def test_states_are_sent_at_most_every_publish_interval(tiny, monkeypatch):
     assert t.revision > revision
 
 
+def test_with_several_runs_a_state_can_go_out_after_each_runs_step(tiny, monkeypatch):
+    clock = [1000.0]
+
+    def tick():  # every look at the clock finds the interval passed
+        clock[0] += trainer_module.PUBLISH_SECONDS
+        return clock[0]
+
+    monkeypatch.setattr(_trainer_send.time, "monotonic", tick)
+    t = tiny(cell=["rnn", "lstm"])
+    seen: list[list[int]] = []
+    t.observe(lambda c: seen.append([r["steps"] for r in t.live_runs]), names=["revision"])
+    assert t._advance(threading.Event())
+    assert seen == [[1, 0], [1, 1]]
+
+
 def test_revisions_only_increase_while_training(tiny):
     t = tiny()
     seen: list[tuple[int, int]] = []
