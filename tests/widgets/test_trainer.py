@@ -207,7 +207,7 @@ def test_with_several_runs_a_state_can_go_out_after_each_runs_step(tiny, monkeyp
     clock = [1000.0]
 
     def tick():  # every look at the clock finds the interval passed
-        clock[0] += trainer_module.PUBLISH_SECONDS
+        clock[0] += 2 * trainer_module.PUBLISH_SECONDS
         return clock[0]
 
     monkeypatch.setattr(_trainer_send.time, "monotonic", tick)
