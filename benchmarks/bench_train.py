@@ -213,8 +213,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for units, timesteps, batch in sizes:
         for cell_name in CELLS:
-            rows.append(measure(cell_name, units, timesteps, batch, rounds))
-            print(f"  measured {cell_name} units={units} T={timesteps}", file=sys.stderr)
+            r = measure(cell_name, units, timesteps, batch, rounds)
+            rows.append(r)
+            print(
+                f"  measured {cell_name} units={units} T={timesteps}: rnnviz "
+                f"{r['rnnviz'] * 1e3:.2f} ms, torch {r['torch'] * 1e3:.2f} ms per step",
+                file=sys.stderr,
+                flush=True,
+            )
     table, ok = report(rows)
     print(table)
     print(f"target: rnnviz/torch ≤ 1.0 everywhere: {verdict(ok)}")

@@ -258,7 +258,8 @@ class Backward(NamedTuple):
     overflowed: bool
 
 
-def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None) -> Backward:
+def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None,
+             buffers: dict | None = None) -> Backward:  # fmt: skip
     """BPTT for a loss on any outputs: ∂L/∂h_t and the weight gradients.
 
     The loss reaches the states through the outputs: ``dh_out[:, t−1]`` = the direct
@@ -279,14 +280,19 @@ def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None) 
       state's own direct term (what a training loop that detaches every k steps computes
       for the detached copy and the original together).
 
+    ``buffers``: a dict the caller keeps between calls (a training loop): the work arrays
+    are reused from it when their shapes match — then the returned ``dh`` is overwritten
+    by the next call. (Writing into a fresh multi-megabyte array costs a page fault per
+    page; a reused one does not: ≈ 4 ms per call at batch 32, 128 units, 100 steps.)
+
     Returns
     -------
     Backward
     """
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        DH, DZX, DZH = _backward_loop(res, dh_out, start, chunk, careful=False)
+        DH, DZX, DZH = _backward_loop(res, dh_out, start, chunk, False, buffers)
         if not np.isfinite(DH).all():  # replay step by step so overflow shows as inf, never NaN
-            DH, DZX, DZH = _backward_loop(res, dh_out, start, chunk, careful=True)
+            DH, DZX, DZH = _backward_loop(res, dh_out, start, chunk, True, buffers)
         params = weight_gradients(res, DZX, DZX if DZH is None else DZH, start + 1)
         for value in params.values():
             _nan_to_inf(value)
@@ -294,13 +300,25 @@ def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None) 
     return Backward(dh=DH, params=params, overflowed=overflowed)
 
 
-def _backward_loop(res, dh_out, start, chunk, careful):
+def _buffer(buffers, name, shape, zero):
+    """A work array of ``shape``: new, or reused from ``buffers`` when given."""
+    if buffers is None:
+        return np.zeros(shape) if zero else np.empty(shape)
+    a = buffers.get(name)
+    if a is None or a.shape != shape:
+        a = buffers[name] = np.zeros(shape)
+    elif zero:
+        a.fill(0.0)
+    return a
+
+
+def _backward_loop(res, dh_out, start, chunk, careful, buffers=None):
     """The loop of :func:`backward`: DH (batch, T+1, units) and each step's dz_x, dz_h."""
     cell = res.cell
     B, T, u = res.batch, res.timesteps, res.units
     G = cell.kernel.shape[1]
-    DH = np.zeros((B, T + 1, u))
-    DZX = np.empty((B, T, G))
+    DH = _buffer(buffers, "dh", (B, T + 1, u), zero=True)
+    DZX = _buffer(buffers, "dz_x", (B, T, G), zero=False)  # steps in the window: all written
     DZH = None
     dh = np.zeros((B, 1, u))
     dc = None
@@ -315,7 +333,7 @@ def _backward_loop(res, dh_out, start, chunk, careful):
         DZX[:, t - 1] = g.dz_x[:, 0]
         if g.dz_h is not g.dz_x:
             if DZH is None:
-                DZH = np.zeros((B, T, G))
+                DZH = _buffer(buffers, "dz_h", (B, T, G), zero=False)
             DZH[:, t - 1] = g.dz_h[:, 0]
         dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
         if careful:

@@ -61,8 +61,12 @@ def with_output_layer(cell: Cell, W_hy: object, b_y: object) -> Cell:
                      activation=cell.activation, use_bias=cell.use_bias, seed=cell.seed,
                      output_units=W_hy.shape[1])  # fmt: skip
     kw = {"bias": cell.bias} if cell.use_bias else {}
-    return base.with_weights(kernel=cell.kernel, recurrent_kernel=cell.recurrent_kernel,
-                             W_hy=W_hy, b_y=b_y, **kw)  # fmt: skip
+    out = base.with_weights(kernel=cell.kernel, recurrent_kernel=cell.recurrent_kernel,
+                            W_hy=W_hy, b_y=b_y, **kw)  # fmt: skip
+    biases = getattr(cell, "_framework_biases", None)
+    if biases is not None:  # an imported layer keeps its framework's parameter count
+        out._framework_biases = biases
+    return out
 
 
 def _with_head(cell: Cell, outputs: int, seed: int) -> Cell:
@@ -162,6 +166,7 @@ class Run:
         }
         self._work = _scratch(self.initial_cell, self._params)
         self._cell: tuple[int, Cell] | None = None
+        self._buffers: dict[str, np.ndarray] = {}  # backward work arrays, reused every step
         self._rec = {
             "losses": np.empty(0),
             "metric": np.empty(0),
@@ -242,7 +247,7 @@ class Run:
                 b_grad = dy.sum(axis=0)
                 dh_out = dy @ work._W_hy.T  # ∂L/∂h_T
             chunk = self.truncate if self.truncate_mode == "chunks" else None
-            back = bptt.backward(res, dh_out, start=start, chunk=chunk)
+            back = bptt.backward(res, dh_out, start=start, chunk=chunk, buffers=self._buffers)
             grads = {**back.params, "W_hy": W_grad, "b_y": b_grad}
             norm = optim.total_norm(grads)
             dh_norms = np.sqrt(np.einsum("btu,btu->t", back.dh, back.dh))
@@ -278,6 +283,8 @@ class Run:
 #: Teaching demos measured on every listed seed (docs/benchmarks.md, "Training demo").
 #: "long-memory": the adding problem over 100 steps — the LSTM (forget-gate bias 1)
 #: learns it, the Elman RNN stays at the baseline MSE 1/6 (predicting the mean).
+#: Measured on seeds 0–4: the LSTM's 50-step mean loss falls below 0.05 at steps
+#: 1627–1946 (final MSE 0.0011–0.0016); the RNN's never goes below 0.150.
 DEMOS: dict[str, dict] = {
     "long-memory": {
         "task": {"name": "adding", "timesteps": 100, "batch": 32},

@@ -238,3 +238,31 @@ def test_long_memory_demo_setup():
         training.demo("short-memory", "lstm")
     with pytest.raises(ValueError, match="unknown cell 'gru'"):
         training.demo("long-memory", "gru")
+
+
+def test_with_output_layer_keeps_an_imported_layers_parameter_count_source():
+    cell = make_cell("lstm", units=3, features=2)
+    cell._framework_biases = ("b_ih", "b_hh")  # as from_torch marks a PyTorch layer
+    out = training.with_output_layer(cell, np.ones((3, 2)), np.zeros(2))
+    assert out._framework_biases == ("b_ih", "b_hh")
+    np.testing.assert_array_equal(out.recurrent_kernel, cell.recurrent_kernel)
+    assert out.output_units == 2
+    with pytest.raises(ValueError, match=r"W_hy must have shape \(units, output_units\) = \(3,"):
+        training.with_output_layer(cell, np.ones((4, 2)), np.zeros(2))
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_backward_with_reused_buffers_equals_fresh_arrays(name):
+    cell = random_cell(name, units=3, features=2, seed=8)
+    buffers: dict = {}
+    rng = np.random.default_rng(9)
+    for start, chunk in [(0, None), (4, None), (0, 3), (2, None)]:  # reuse after each other
+        x, h0, c0 = random_inputs(cell, batch=2, timesteps=7, seed=int(rng.integers(100)))
+        res = cell.run(x, h0=h0, c0=c0)
+        V = rng.standard_normal((2, 7, 3))
+        fresh = bptt.backward(res, V, start=start, chunk=chunk)
+        reused = bptt.backward(res, V, start=start, chunk=chunk, buffers=buffers)
+        np.testing.assert_array_equal(reused.dh, fresh.dh)
+        for key, value in fresh.params.items():
+            np.testing.assert_array_equal(reused.params[key], value)
+    assert set(buffers) >= {"dh", "dz_x"}
