@@ -1,7 +1,8 @@
 """rnnviz — Jupyter widgets that make recurrent neural networks visible.
 
 ``rnnviz.sim`` is the pure-NumPy simulator (importable without any widget library);
-``rnnviz.explore()`` opens the interactive Explorer in a notebook.
+``rnnviz.explore()`` opens the interactive Explorer in a notebook; ``rnnviz.train()``
+opens the Trainer (a cell learning a task, live).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "explore", "sim"]
+__all__ = ["__version__", "explore", "sim", "train"]
 
 
 def __getattr__(name: str):
@@ -23,4 +24,6 @@ def __getattr__(name: str):
         return importlib.import_module("rnnviz.sim")
     if name == "explore":
         return importlib.import_module("rnnviz.widgets").explore
+    if name == "train":
+        return importlib.import_module("rnnviz.widgets.trainer").train
     raise AttributeError(f"module 'rnnviz' has no attribute {name!r}")

@@ -45,6 +45,7 @@ def test_the_course_is_all_there():
         "05_lstm_gru",
         "06_architectures",
         "07_your_own_model",
+        "08_training",
         "lecture",
         "start_here",
     ]
@@ -75,7 +76,7 @@ def test_only_cells_that_show_widgets_skip_the_comparison(source):
         if cell.cell_type != "code":
             continue
         shows_view = bool(
-            re.search(r"^(rnnviz\.explore\(.*\)|ex|HTML\(.*)$", cell.source, re.M | re.S)
+            re.search(r"^(rnnviz\.explore\(.*\)|ex|tr|HTML\(.*)$", cell.source, re.M | re.S)
         )
         ignored = cell.source.startswith(IGNORE)
         assert ignored == shows_view, cell.source
@@ -102,7 +103,10 @@ LIVE = [p for p in COURSE if p.stem != "07_your_own_model"] + [NOTEBOOKS / "src"
 @pytest.mark.parametrize("source", LIVE, ids=lambda p: p.stem)
 def test_each_notebook_shows_a_live_view(source):
     # (07 looks at an imported layer's numbers: the Explorer draws its own cells.)
-    assert any("explore(" in c.source for c in _notebook(source).cells if c.cell_type == "code")
+    # (08 trains: its live view is the Trainer, rnnviz.train.)
+    views = ("explore(", "train(demo=")
+    code = [c.source for c in _notebook(source).cells if c.cell_type == "code"]
+    assert any(view in src for src in code for view in views)
 
 
 def test_lecture_is_in_presenter_mode():

@@ -1,0 +1,162 @@
+"""The Trainer in real JupyterLab: play grows the curves, the kernel stays free, pause stops.
+
+Runs its own notebook (``trainer.ipynb``) in the session's JupyterLab. The runs are small
+(16 units, T = 30, batch 16) so that training moves on a loaded machine; every wait is on
+the view's ``data-*`` attributes or the kernel's answer, with generous timeouts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+
+import harness
+import pages
+
+NOTEBOOK = "trainer.ipynb"
+CELLS = [
+    "import rnnviz\n"
+    "tr = rnnviz.train(['rnn', 'lstm'], 'adding', units=16, delay=30, batch=16, seed=0,\n"
+    "                  lr=1e-2, max_steps=100000)\n"
+    "tr"
+]
+ROOT = '[data-testid="rnnviz-trainer"]'
+WAIT = 240_000
+
+
+def attr(page, name: str) -> str | None:
+    return page.locator(ROOT).last.get_attribute(f"data-{name}")
+
+
+def wait_text(page, name: str, value: str, timeout: float = WAIT) -> None:
+    """Wait until the view's ``data-<name>`` reads exactly ``value``."""
+    page.wait_for_function(
+        """([root, name, value]) => {
+          const r = [...document.querySelectorAll(root)].pop();
+          return !!r && r.getAttribute(`data-${name}`) === value;
+        }""",
+        arg=[ROOT, name, value],
+        timeout=timeout,
+        polling=250,
+    )
+
+
+def wait_attr(page, name: str, predicate_js: str, timeout: float = WAIT) -> None:
+    """Wait until ``predicate_js`` (a JS expression of ``v``, the attribute's number) holds."""
+    page.wait_for_function(
+        """([root, name, body]) => {
+          const r = [...document.querySelectorAll(root)].pop();
+          const raw = r && r.getAttribute(`data-${name}`);
+          if (raw === null || raw === undefined) return false;
+          const v = Number(raw);
+          return Function("v", `return (${body});`)(v);
+        }""",
+        arg=[ROOT, name, predicate_js],
+        timeout=timeout,
+        polling=250,
+    )
+
+
+@pytest.fixture(scope="module")
+def trainer_lab(ui_dir, lab_server, lab_page) -> pages.Lab:
+    harness.write_notebook(ui_dir / "lab-root" / NOTEBOOK, CELLS)
+    lab = pages.Lab(lab_page, lab_server)
+    lab.open(NOTEBOOK)
+    lab.run_all()
+    try:
+        lab_page.wait_for_selector(f"{ROOT}[data-drawn]", timeout=WAIT)
+        wait_attr(lab_page, "runs", "v === 2")
+    except Exception:
+        harness.screenshot(lab_page, "trainer-failed")
+        raise
+    lab.wait_idle(WAIT)
+    yield lab
+    lab.kernel_execute("tr.close()")
+
+
+def test_play_grows_the_curves_while_the_kernel_stays_free_and_pause_stops(trainer_lab, lab_guard):
+    lab = trainer_lab
+    page = lab.page
+    root = page.locator(ROOT).last
+    assert attr(page, "points") == "0"
+    assert attr(page, "cells") == "rnn,lstm"
+
+    root.locator('[data-testid="rnnviz-trainer-play"]').click()
+    wait_text(page, "running", "true")
+    wait_attr(page, "points", "v >= 3")
+    before = int(attr(page, "points"))
+    wait_attr(page, "points", f"v > {before}")  # the loss curve keeps growing
+
+    # The kernel answers while the thread trains.
+    reply = lab.kernel_execute("print(tr.running, 6 * 7)", timeout=WAIT)
+    assert reply["status"] == "ok", reply["text"]
+    assert reply["text"].split() == ["True", "42"]
+
+    # Mid-run, RNN and LSTM overlaid: the screenshot the README shows (once the LSTM has
+    # had the ~500 steps it needs here; ~10 s on an idle machine).
+    wait_attr(page, "step", "v >= 800", timeout=900_000)
+    harness.screenshot(root, "trainer")
+
+    root.locator('[data-testid="rnnviz-trainer-pause"]').click()
+    wait_text(page, "running", "false")
+    reply = lab.kernel_execute("print(tr.running, tr.step_count)", timeout=WAIT)
+    assert reply["status"] == "ok", reply["text"]
+    running, steps = reply["text"].split()
+    assert running == "False"
+    wait_attr(page, "step", f"v === {steps}")  # the final state reached the view
+    reply = lab.kernel_execute("print(tr.step_count, tr.result.steps)", timeout=WAIT)
+    assert reply["text"].split() == [steps, steps]  # paused: nothing trained meanwhile
+
+    # Step advances exactly one step.
+    root.locator('[data-testid="rnnviz-trainer-step"]').click()
+    wait_attr(page, "step", f"v === {int(steps) + 1}")
+    reply = lab.kernel_execute("print(tr.result.steps)", timeout=WAIT)
+    assert reply["text"].split() == [str(int(steps) + 1)]
+
+    assert lab_guard.blocked == []
+    assert lab_guard.outside() == []
+    assert page.page_errors == []
+
+
+def test_every_control_has_its_testid(trainer_lab):
+    root = trainer_lab.page.locator(ROOT).last
+    for name in ("play", "pause", "step", "reset", "keep", "clear", "cell", "units", "task",
+                 "delay", "lr", "clip", "clip-norm", "loss", "metric", "grad-norm",
+                 "signal-map"):  # fmt: skip
+        assert root.locator(f'[data-testid="rnnviz-trainer-{name}"]').count() == 1, name
+
+
+def test_a_setting_from_the_view_restarts_training(trainer_lab):
+    page = trainer_lab.page
+    root = page.locator(ROOT).last
+    units = root.locator('[data-testid="rnnviz-trainer-units"]')
+    units.fill("12")
+    units.press("Enter")
+    wait_attr(page, "step", "v === 0")  # the kernel restarted the run and sent it
+    reply = trainer_lab.kernel_execute(
+        "print(tr.units, tr.result.steps, tr.cell.units, tr.running)", timeout=WAIT
+    )
+    assert reply["text"].split() == ["12", "0", "12", "False"]
+
+
+def test_voila_runs_the_training_notebook(voila_context, voila_server, voila_guard):
+    """The course notebook 08 as a Voila app: the Trainer draws, Play trains, Pause stops."""
+    page = voila_context.new_page()
+    try:
+        page.goto(f"{voila_server.url}/voila/render/notebooks/08_training.ipynb",
+                  timeout=WAIT)  # fmt: skip
+        page.wait_for_selector(f"{ROOT}[data-drawn]", timeout=WAIT)
+        assert attr(page, "cells") == "rnn,lstm"
+        page.locator(ROOT).last.locator('[data-testid="rnnviz-trainer-play"]').click()
+        wait_attr(page, "step", "v >= 2")
+        before = int(attr(page, "step"))
+        wait_attr(page, "step", f"v > {before}")
+        page.locator(ROOT).last.locator('[data-testid="rnnviz-trainer-pause"]').click()
+        wait_text(page, "running", "false")
+        text = page.inner_text("body")
+        assert "Traceback" not in text
+        assert voila_guard.outside() == []
+        assert voila_guard.blocked == []
+    finally:
+        page.close()
