@@ -19,8 +19,8 @@ current curves while a new run trains.
 
 The trained model: ``trainer.cell`` (a :class:`rnnviz.sim.Cell` with its output layer),
 ``trainer.result`` (the :class:`rnnviz.sim.training.Run` with everything recorded) and
-``trainer.runs`` (every run by its label). The Explorer cannot open a given cell yet, so
-there is no ``trainer.explore()``: use ``trainer.cell.run(x)`` and the simulator directly.
+``trainer.runs`` (every run by its label); ``trainer.explore()`` opens the trained cell in
+the Explorer (``rnnviz.explore(trainer.cell, x)`` on a batch of the task).
 
 Only one Trainer trains at a time: playing one (or creating one — re-running its cell)
 pauses the others. Pausing, closing the widget or deleting it ends its thread.
@@ -136,6 +136,14 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         """The trained cell of the current run (its weights now, with the output layer)."""
         with self._lock:
             return self._live[0].run.cell
+
+    def explore(self, **settings):
+        """The Explorer on the trained cell as it is now, fed one batch of the task."""
+        from rnnviz.widgets.explorer import explore
+
+        run = self.result
+        x = run.task.batch(0)[0][:1]
+        return explore(self.cell, x, **settings)
 
     @property
     def runs(self) -> dict[str, training.Run]:

@@ -438,3 +438,15 @@ def test_the_demo_trains_what_training_demo_builds(cell):
         t.close()
     with pytest.raises(ValueError, match="demo must be one of"):
         train(demo="short-memory")
+
+
+def test_explore_opens_the_trained_cell_in_the_explorer():
+    tr = rnnviz.train(cell="rnn", task="adding", units=6, delay=8, batch=4, seed=0)
+    try:
+        tr.step()
+        ex = tr.explore()
+        assert (ex.units, ex.cell, ex.timesteps) == (6, "rnn", 8)
+        x = tr.result.task.batch(0)[0][:1]
+        np.testing.assert_allclose(ex.frame.states[0], tr.cell.run(x).states[0], rtol=1e-12)
+    finally:
+        tr.close()
