@@ -14,6 +14,8 @@ pytest.importorskip("playwright.sync_api")
 import harness
 import pages
 
+pytestmark = pytest.mark.ui  # browser tests run last (tests/conftest.py says why)
+
 NOTEBOOK = "trainer.ipynb"
 CELLS = [
     "import rnnviz\n"
