@@ -20,7 +20,11 @@ import harness
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests last (stable order otherwise)."""
+    """Browser tests last (stable order otherwise). Every test under tests/ui/ or using the
+    shared browser counts as one, marked or not."""
+    for item in items:
+        if "/ui/" in item.nodeid.replace("\\", "/") or "ui_browser" in item.fixturenames:
+            item.add_marker(pytest.mark.ui)
     items.sort(key=lambda item: item.get_closest_marker("ui") is not None)
 
 
