@@ -124,9 +124,10 @@ class GRU(Cell):
             h_prev = (res.states[:, k - 1] if k > 0 else res.h0)[:, None, :]
             dz_pre = through_sigmoid(dh, h_prev - hh, s_z)
         else:  # formed in extended numbers: h_{t−1}, ĥ_t may both be ±inf in float64
-            dz_pre = dh * DS[:, k, None, :]
-            if not np.isfinite(DS[:, k]).all():
-                dz_pre = np.where(dh == 0, 0.0, dz_pre)  # an exact 0 beats ±inf
+            ds = DS[:, k, None, :]
+            dz_pre = dh * ds
+            if np.isnan(dz_pre).any():  # a 0 (or underflowed σ′) beats ±inf, as through_sigmoid
+                dz_pre = np.where((dh == 0) | (ds == 0), 0.0, dz_pre)
         dr_pre = through_sigmoid(da, hu_h, s_r)  # through a_t = x̃_h + r ⊙ h̃_h and r = σ(·)
         dz_x = np.concatenate((dz_pre, dr_pre, da), axis=-1)  # w.r.t. x̃_t
         dz_h = np.concatenate((dz_pre, dr_pre, da * r), axis=-1)  # w.r.t. h̃_t (r ⊙ h̃_h)

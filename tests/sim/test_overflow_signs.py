@@ -403,3 +403,18 @@ def test_gru_update_gate_gradient_keeps_its_sign(activation):
     dh_out[0] = 1.0
     grads = backward(res, dh_out, start=T - 1)
     np.testing.assert_array_equal(np.sign(grads.params["bias"][0, :u]), np.sign(ref[-1]))
+
+
+@pytest.mark.parametrize("case", ["gated", "linear", "relu"])
+def test_gru_update_gate_gradient_never_nan_for_infinite_cotangents(case):
+    """A cotangent with ±inf entries (∂L/∂h_T = h_T − target of overflowed states) meets an
+    update gate whose σ′(z) underflowed to 0 (gated case) or ±inf values of h_{t−1} − ĥ_t:
+    the gradient to z_t is 0 where σ′ = 0, ±inf elsewhere, never NaN."""
+    cell, x = _exploding_gated(GRU, "linear") if case == "gated" else _exploding_gru(case)
+    res = cell.run(x)
+    u = cell.units
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for t in range(1, res.timesteps + 1):
+            dh = res.states[:, t - 1, None, :]  # ±inf entries once the states overflowed
+            dz = cell._step_vjp(res, t, dh).dz_x[0, 0, :u]
+            assert not np.isnan(dz).any(), t
