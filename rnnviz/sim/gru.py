@@ -82,6 +82,7 @@ class GRU(Cell):
         z_, r_, hh_ = (gates[k] for k in self.gate_names)
         h = X.ext(h0)
         h_ext = X.Ext(np.empty(H.shape), np.empty(H.shape, dtype=np.int64))
+        DS = np.empty(H.shape)  # (h_{t−1} − ĥ_t) ⊙ σ′(z_t): see _step_vjp
         for t in range(H.shape[1]):
             hu = h.matmul(self._recurrent)  # h̃_t = h_{t−1} U + b_h
             if b_h is not None:
@@ -95,10 +96,11 @@ class GRU(Cell):
             AH[:, t] = X.value(a)
             hh = X.activate(self._act, a)  # ĥ_t = f(·)
             hh_[:, t] = X.value(hh)
+            DS[:, t] = X.value((h + hh * -1.0) * sigmoid_slope(ZR[:, t, :u]))
             h = h * z + hh * (1.0 - z)  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t
             H[:, t] = X.value(h)
             h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
-        cache = {"hu": HU, "a_h": AH, "zr": ZR, "states_ext": h_ext}
+        cache = {"hu": HU, "a_h": AH, "zr": ZR, "states_ext": h_ext, "dz_slope": DS}
         return {"states": H, "cache": cache, "gates": gates, "cell_states": None}
 
     def _derive(self, res, key):
@@ -113,12 +115,19 @@ class GRU(Cell):
         u = self._units
         k = t - 1
         z, r, hh = (res.gates[name][:, k, None, :] for name in self.gate_names)
-        h_prev = (res.states[:, k - 1] if k > 0 else res.h0)[:, None, :]
         hu_h = res._cache["hu"][:, k, None, 2 * u :]
         dhh = dh * (1.0 - z)  # through h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t, to ĥ_t
         da = dhh * res._derived("dhh")[:, k, None, :]  # through ĥ_t = f(a_t)
         s_z, s_r = np.split(res._derived("slope")[:, k, None, :], 2, axis=-1)
-        dz_pre = through_sigmoid(dh, h_prev - hh, s_z)  # … to z_t, through z = σ(·)
+        DS = res._cache.get("dz_slope")  # the overflow replay's (h_{t−1} − ĥ_t) ⊙ σ′(z_t)
+        if DS is None:  # … to z_t, through h_t = z ⊙ (h_{t−1} − ĥ_t) + ĥ_t and z = σ(·)
+            h_prev = (res.states[:, k - 1] if k > 0 else res.h0)[:, None, :]
+            dz_pre = through_sigmoid(dh, h_prev - hh, s_z)
+        else:  # formed in extended numbers: h_{t−1}, ĥ_t may both be ±inf in float64
+            ds = DS[:, k, None, :]
+            dz_pre = dh * ds
+            if np.isnan(dz_pre).any():  # a 0 (or underflowed σ′) beats ±inf, as through_sigmoid
+                dz_pre = np.where((dh == 0) | (ds == 0), 0.0, dz_pre)
         dr_pre = through_sigmoid(da, hu_h, s_r)  # through a_t = x̃_h + r ⊙ h̃_h and r = σ(·)
         dz_x = np.concatenate((dz_pre, dr_pre, da), axis=-1)  # w.r.t. x̃_t
         dz_h = np.concatenate((dz_pre, dr_pre, da * r), axis=-1)  # w.r.t. h̃_t (r ⊙ h̃_h)

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from rnnviz.sim import GRU, LSTM, SimpleRNN
+from rnnviz.sim.bptt import backward
 
 CTX = decimal.Context(prec=40, Emax=10**7, Emin=-(10**7))
 
@@ -336,3 +337,84 @@ def test_gated_jacobian_norms_exact_wherever_finite(C, activation):
     assert np.isinf(res.states).any()
     assert finite.sum() > 20
     np.testing.assert_allclose(norms[finite], np.exp2(log2[finite]), rtol=1e-8)
+
+
+def _exploding_gru(activation, seed=0, u=4, timesteps=800):
+    """A GRU whose gates see only x (the z and r blocks of U are 0) and whose candidate
+    grows h ~ 2^0.9 per step: h_{t−1} and ĥ_t both overflow while σ′(z_t) stays an ordinary
+    number, so ∂h_t/∂z_t = h_{t−1} − ĥ_t meets inf − inf in float64."""
+    rng = np.random.default_rng(seed)
+    cell = GRU(units=u, features=2, activation=activation, seed=seed)
+    U = np.zeros((u, 3 * u))
+    U_h = 6.0 * rng.standard_normal((u, u))
+    if activation == "relu":  # mostly positive, so that relu keeps the growth
+        U_h = np.abs(U_h)
+        U_h[rng.random(U_h.shape) < 0.25] *= -1
+    U[:, 2 * u :] = U_h
+    cell = cell.with_weights(recurrent_kernel=U, bias=0.3 * rng.standard_normal((2, 3 * u)))
+    return cell, rng.standard_normal((timesteps, 2))
+
+
+def _gru_update_gate_terms(cell, x):
+    """Per step, (h_{t−1} − ĥ_t) ⊙ σ′(z_t pre-activation) in Decimal: ∂h_t/∂(z_t pre-act.)."""
+    u, act = cell.units, cell.activation
+    W, U = _d(cell.kernel), _d(cell.recurrent_kernel)
+    b_x, b_h = _d(cell.bias[0]), _d(cell.bias[1])
+    out = []
+    with decimal.localcontext(CTX):
+        h = [Decimal(0)] * u
+        for x_t in _d(x):
+            xw = [a + b for a, b in zip(_matvec(x_t, W), b_x, strict=True)]
+            hu = [p + q for p, q in zip(_matvec(h, U), b_h, strict=True)]
+            zp = [xw[k] + hu[k] for k in range(u)]
+            z = [_sigmoid(v) for v in zp]
+            r = [_sigmoid(xw[u + k] + hu[u + k]) for k in range(u)]
+            hh = [_act(act, xw[2 * u + k] + r[k] * hu[2 * u + k]) for k in range(u)]
+            out.append([(h[k] - hh[k]) * _dsigmoid(zp[k]) for k in range(u)])
+            h = [z[k] * h[k] + (1 - z[k]) * hh[k] for k in range(u)]
+    return np.array(out, dtype=object)
+
+
+@pytest.mark.parametrize("activation", ["linear", "relu"])
+def test_gru_update_gate_gradient_keeps_its_sign(activation):
+    """A linear/relu GRU candidate overflows together with h: the gradient reaching the
+    update gate, (h_{t−1} − ĥ_t) ⊙ σ′(z_t), is ±inf with the true sign (or exact where
+    finite); before the fix h_{t−1} − ĥ_t was inf − inf = NaN, reported as +inf."""
+    cell, x = _exploding_gru(activation)
+    res = cell.run(x)
+    H, PRE = reference(cell, x)
+    assert res.overflowed
+    _nonzero_sign(res.states[0], H)
+    _nonzero_sign(res._cache["hu"][0], PRE)
+    REF = _gru_update_gate_terms(cell, x)
+    ref = _float(REF)
+    u, T = cell.units, len(x)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        dz = np.array([cell._step_vjp(res, t, np.ones((1, 1, u))).dz_x[0, 0, :u]
+                       for t in range(1, T + 1)])  # fmt: skip
+    assert not np.isnan(dz).any()
+    assert (dz == np.inf).any()
+    assert (dz == -np.inf).any()
+    _nonzero_sign(dz, REF)
+    finite = np.isfinite(ref)
+    np.testing.assert_allclose(dz[finite], ref[finite], rtol=1e-8, atol=1e-300)
+    # the same through the public backward pass: the last step's b_z gradient
+    dh_out = np.zeros((1, u))
+    dh_out[0] = 1.0
+    grads = backward(res, dh_out, start=T - 1)
+    np.testing.assert_array_equal(np.sign(grads.params["bias"][0, :u]), np.sign(ref[-1]))
+
+
+@pytest.mark.parametrize("case", ["gated", "linear", "relu"])
+def test_gru_update_gate_gradient_never_nan_for_infinite_cotangents(case):
+    """A cotangent with ±inf entries (∂L/∂h_T = h_T − target of overflowed states) meets an
+    update gate whose σ′(z) underflowed to 0 (gated case) or ±inf values of h_{t−1} − ĥ_t:
+    the gradient to z_t is 0 where σ′ = 0, ±inf elsewhere, never NaN."""
+    cell, x = _exploding_gated(GRU, "linear") if case == "gated" else _exploding_gru(case)
+    res = cell.run(x)
+    u = cell.units
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for t in range(1, res.timesteps + 1):
+            dh = res.states[:, t - 1, None, :]  # ±inf entries once the states overflowed
+            dz = cell._step_vjp(res, t, dh).dz_x[0, 0, :u]
+            assert not np.isnan(dz).any(), t
