@@ -23,7 +23,8 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last (stable order otherwise). Every test under tests/ui/ or using the
     shared browser counts as one, marked or not."""
     for item in items:
-        if "/ui/" in item.nodeid.replace("\\", "/") or "ui_browser" in item.fixturenames:
+        browser = "ui_browser" in getattr(item, "fixturenames", ())  # nbval cells have none
+        if browser or "/ui/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.ui)
     items.sort(key=lambda item: item.get_closest_marker("ui") is not None)
 
