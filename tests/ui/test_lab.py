@@ -41,18 +41,19 @@ def python_value(lab, expr: str) -> str:
     return result["text"].strip()
 
 
-def test_explore_shows_three_views_with_default_state(explorer):
-    attrs = view_attrs(explorer.page)
+def test_explore_shows_three_views_with_default_state(fresh):
+    # `fresh`: other browser tests share this Explorer and may run first (file order)
+    attrs = view_attrs(fresh.page)
     for testid, got in attrs.items():
         assert got is not None, f"{testid} is not on the page"
         subset = {k: got.get(k) for k in DEFAULT}
         subset["weight-scale"] = str(float(subset["weight-scale"] or "nan")).removesuffix(".0")
         assert subset == DEFAULT, testid
     # T = 20 columns of hidden states h_1 .. h_20 (h_0 may be drawn as t = 0).
-    steps = [t for t in h_node_steps(explorer.page) if t >= 1]
+    steps = [t for t in h_node_steps(fresh.page) if t >= 1]
     assert steps[0] == 1
     assert steps[-1] == 20
-    screenshot(explorer.page, "lab-explore-light")
+    screenshot(fresh.page, "lab-explore-light")
 
 
 def test_units_slider_follows_the_keyboard(fresh):

@@ -61,20 +61,30 @@ def wait_attr(page, name: str, predicate_js: str, timeout: float = WAIT) -> None
 
 
 @pytest.fixture(scope="module")
-def trainer_lab(ui_dir, lab_server, lab_page) -> pages.Lab:
+def trainer_lab(ui_dir, lab_server, ui_browser, lab_guard) -> pages.Lab:
+    # A page of its own: the shared JupyterLab page keeps showing explore.ipynb for the
+    # other tests of the session.
     harness.write_notebook(ui_dir / "lab-root" / NOTEBOOK, CELLS)
-    lab = pages.Lab(lab_page, lab_server)
-    lab.open(NOTEBOOK)
-    lab.run_all()
+    context = harness.new_context(ui_browser, lab_guard)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.page_errors = []  # read by the tests: the console stays clean
+    page.on("pageerror", lambda exc: page.page_errors.append(str(exc)))
+    lab = pages.Lab(page, lab_server)
     try:
-        lab_page.wait_for_selector(f"{ROOT}[data-drawn]", timeout=WAIT)
-        wait_attr(lab_page, "runs", "v === 2")
-    except Exception:
-        harness.screenshot(lab_page, "trainer-failed")
-        raise
-    lab.wait_idle(WAIT)
-    yield lab
-    lab.kernel_execute("tr.close()")
+        lab.open(NOTEBOOK)
+        lab.run_all()
+        try:
+            page.wait_for_selector(f"{ROOT}[data-drawn]", timeout=WAIT)
+            wait_attr(page, "runs", "v === 2")
+        except Exception:
+            harness.screenshot(page, "trainer-failed")
+            raise
+        lab.wait_idle(WAIT)
+        yield lab
+        lab.kernel_execute("tr.close()")
+    finally:
+        context.close()
 
 
 def test_play_grows_the_curves_while_the_kernel_stays_free_and_pause_stops(trainer_lab, lab_guard):
