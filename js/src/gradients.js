@@ -3,6 +3,7 @@
 // (gamma sigma_max)^(T - t) for the Elman RNN only, the theory readout, overlays and the
 // truncation window.
 
+import { count, integerTicks, logTicks, overlayColour } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import {
   boundNames,
@@ -100,7 +101,7 @@ function curves(model, theme) {
     const arr = decodeArray(value);
     const b = bounds.has(name) ? decodeArray(bounds.get(name)) : null;
     const label = CELL_NAMES[name] ?? plotlyText(name);
-    const colour = theme.overlays[i % theme.overlays.length];
+    const colour = overlayColour(name, theme.overlays, i); // fixed per value, every Explorer
     if (arr) out.push([label, byStepsBack(arr), colour, b && byStepsBack(b), label]);
   });
   return out;
@@ -135,7 +136,7 @@ function render({ model, el }) {
     const theme = views.theme();
     shell.root.classList.toggle("rnnviz-presenter", presenter);
     const T = model.get("timesteps");
-    shell.title.textContent = `How much of h_t reaches h_T: ${T} steps back`;
+    shell.title.textContent = `How much of h_t reaches h_T: ${count(T, "step")} back`;
     const vanishing = fillReadout(shell.readout, model);
     if (!Plotly) return;
 
@@ -304,12 +305,14 @@ function render({ model, el }) {
         ...axisStyle(theme, size, "steps back (T − t)"),
         range: [-0.5, T + 0.5],
         zeroline: false,
+        ...integerTicks(0, T),
       },
       yaxis: {
         ...axisStyle(theme, size, `${NORM}  (log scale)`),
         type: "log",
         range,
-        exponentformat: "power",
+        ...logTicks(range),
+        minor: { showgrid: true, gridcolor: theme.grid, griddash: "dot" },
       },
       shapes,
       annotations,
