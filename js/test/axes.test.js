@@ -91,13 +91,15 @@ test("counts: singular at 1, plural otherwise", () => {
 test("overlay colours are fixed by value, not by position in the overlay list", () => {
   const palette = ["#8250df", "#1a7f37", "#bf8700", "#cf222e", "#0550ae", "#953800"];
   // the Explorer overlays every sweep value except the current one, so the lists differ
-  const atS1 = ["s = 0.5", "s = 1.5", "s = 2"];
+  const atS2 = ["s = 0.5", "s = 1", "s = 1.5"];
   const atS05 = ["s = 1", "s = 1.5", "s = 2"];
   const colours = (names) => new Map(names.map((n, i) => [n, overlayColour(n, palette, i)]));
-  const a = colours(atS1);
+  const a = colours(atS2);
   const b = colours(atS05);
-  assert.equal(a.get("s = 2"), b.get("s = 2"));
+  assert.equal(a.get("s = 1"), b.get("s = 1"));
   assert.equal(a.get("s = 1.5"), b.get("s = 1.5"));
+  // positions would differ: s = 1 is 2nd in one list and 1st in the other
+  assert.notEqual(palette[atS2.indexOf("s = 1")], palette[atS05.indexOf("s = 1")]);
   assert.equal(overlayColour(2, palette), overlayColour("s = 2", palette));
   // distinct values, distinct colours
   const all = SCALE_SWEEP.map((s) => overlayColour(`s = ${s}`, palette));
