@@ -288,6 +288,8 @@ function render({ model, el }) {
     // Two legend entries per row; the plot keeps its own height whatever the legend needs.
     const legendRows = Math.ceil(traces.filter((t) => t.showlegend !== false).length / 2);
     const height = (presenter ? 440 : 300) + legendRows * (size.font + 10);
+    const yTicks = logTicks(range);
+    yTicks.minor = { ...yTicks.minor, gridcolor: theme.grid, griddash: "dot" };
     const layout = {
       ...baseLayout(theme, size, `${T}:${range.join(",")}`, views.width(), height),
       margin: { l: 10, r: 10, t: 10, b: 10 },
@@ -311,8 +313,7 @@ function render({ model, el }) {
         ...axisStyle(theme, size, `${NORM}  (log scale)`),
         type: "log",
         range,
-        ...logTicks(range),
-        minor: { showgrid: true, gridcolor: theme.grid, griddash: "dot" },
+        ...yTicks,
       },
       shapes,
       annotations,

@@ -111,3 +111,17 @@ test("overlay colours are fixed by value, not by position in the overlay list", 
   assert.equal(overlaySlot("something"), null);
   assert.equal(overlayColour("something", palette, 1), palette[1]);
 });
+
+test("log axis: unlabelled grid lines at the skipped decades, or 2 … 9 over few decades", () => {
+  const thin = logTicks([-10, 1]);
+  const labelled = new Set(thin.tickvals);
+  assert.deepEqual(
+    thin.minor.tickvals.map((v) => Math.round(Math.log10(v))),
+    [-9, -7, -5, -3, -1, 1],
+  );
+  for (const v of thin.minor.tickvals) assert.ok(!labelled.has(v));
+  const few = logTicks([-1, 1]).minor.tickvals;
+  assert.equal(few.length, 16);
+  assert.equal(few[0], 0.2);
+  assert.equal(few.at(-1), 9);
+});

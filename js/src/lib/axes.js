@@ -26,7 +26,9 @@ export function powerText(k) {
  * every 1st, 2nd, 5th, 10th … decade so that at most `maxTicks` labels are drawn.
  * Plotly's own log ticks label 2 … 9 too, which collide and read as 9, 8, 7 below 1.
  * @param {[number, number]} range log10 range of the axis
- * @returns {{tickmode: "array", tickvals: number[], ticktext: string[]}}
+ * Grid lines without labels (`minor`) mark the other decades, or 2 … 9 × 10^k when the
+ * range spans at most 4 decades.
+ * @returns {{tickmode: "array", tickvals: number[], ticktext: string[], minor: object}}
  */
 export function logTicks(range, maxTicks = MAX_LOG_TICKS) {
   const lo = Math.ceil(Math.min(range[0], range[1]));
@@ -35,10 +37,19 @@ export function logTicks(range, maxTicks = MAX_LOG_TICKS) {
   const step = STEPS.find((s) => Math.floor(span / s) + 1 <= maxTicks) ?? span + 1;
   const ks = [];
   for (let k = Math.ceil(lo / step) * step; k <= hi; k += step) ks.push(k);
+  // Unlabelled grid lines: the decades between the labels, or 2 … 9 × 10^k over few decades.
+  const minor = [];
+  for (let k = lo; k <= hi; k++) {
+    if (step > 1 && k % step !== 0) minor.push(Number(`1e${k}`));
+    if (step === 1 && span <= 4 && k < hi) {
+      for (let m = 2; m <= 9; m++) minor.push(Number(`${m}e${k}`));
+    }
+  }
   return {
     tickmode: "array",
     tickvals: ks.map((k) => Number(`1e${k}`)), // exact: 10 ** -4 is 0.00009999…
     ticktext: ks.map(powerText),
+    minor: { tickmode: "array", tickvals: minor, showgrid: true, ticks: "" },
   };
 }
 
