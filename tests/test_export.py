@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import html.parser
 import json
+import math
 import pathlib
 import re
 
@@ -412,3 +413,48 @@ def test_graph_svg_is_drawn_by_the_graph_view(tmp_path):
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg
     assert svg.count('data-testid="h-node"') == 7  # h_0 … h_6
     assert out.read_text(encoding="utf-8") == svg
+
+
+def test_figures_relu_heatmap_is_sequential_from_zero():
+    frame = build_frame(units=6, timesteps=9, activation="relu", weight_scale=1.5)
+    heat = to_figures(frame)["heatmap"].data[0]
+    h = frame.states[-1]
+    assert (heat.zmin, heat.zmax) == (0.0, float(np.max(h)))  # not ±max: no unused half
+    assert heat.colorscale[0][1] == "#f7f7f7"  # 0 is the neutral colour, no blue half
+    tanh = to_figures(build_frame(units=6, timesteps=9))["heatmap"].data[0]
+    assert tanh.colorscale[0][1] == "#2166ac"  # tanh stays diverging
+
+
+def test_figures_at_one_unit_and_one_step_have_integer_axes_and_singular_titles():
+    figs = to_figures(build_frame(units=1, timesteps=1))
+    heat = figs["heatmap"].layout
+    assert "1 unit × 1 timestep" in heat.title.text
+    assert "units" not in heat.title.text
+    assert "timesteps" not in heat.title.text
+    grad = figs["gradients"].layout
+    for axis in (heat.xaxis, heat.yaxis, grad.xaxis):
+        assert axis.tickformat == "d"
+        assert axis.dtick >= 1
+        assert float(axis.dtick).is_integer()
+    assert "16 units × 20 timesteps" in to_figures(build_frame())["heatmap"].layout.title.text
+
+
+def test_figures_log_axis_is_labelled_at_powers_of_ten_only():
+    grad = to_figures(build_frame(units=4, timesteps=60, weight_scale=0.5))["gradients"]
+    y = grad.layout.yaxis
+    assert y.tickmode == "array"
+    ks = [round(math.log10(v)) for v in y.tickvals]
+    assert [10.0**k for k in ks] == pytest.approx(list(y.tickvals), rel=1e-12)
+    assert 2 <= len(ks) <= 8
+    assert all(t == "1" or t == "10" or t.startswith("10<sup>") for t in y.ticktext)
+
+
+def test_figures_overlay_colours_are_fixed_by_value():
+    def colours(scale):
+        frame = build_frame(units=4, timesteps=6, overlay="weight_scale", weight_scale=scale)
+        return {t.name: t.line.color for t in to_figures(frame)["gradients"].data}
+
+    # the overlays are the sweep without the current scale, so positions differ
+    at2, at05 = colours(2.0), colours(0.5)
+    for name in ("s = 1", "s = 1.5"):
+        assert at2[name] == at05[name], name

@@ -3,6 +3,7 @@
 // (gamma sigma_max)^(T - t) for the Elman RNN only, the theory readout, overlays and the
 // truncation window.
 
+import { count, integerTicks, logTicks, overlayColour } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import {
   boundNames,
@@ -100,7 +101,7 @@ function curves(model, theme) {
     const arr = decodeArray(value);
     const b = bounds.has(name) ? decodeArray(bounds.get(name)) : null;
     const label = CELL_NAMES[name] ?? plotlyText(name);
-    const colour = theme.overlays[i % theme.overlays.length];
+    const colour = overlayColour(name, theme.overlays, i); // fixed per value, every Explorer
     if (arr) out.push([label, byStepsBack(arr), colour, b && byStepsBack(b), label]);
   });
   return out;
@@ -135,7 +136,7 @@ function render({ model, el }) {
     const theme = views.theme();
     shell.root.classList.toggle("rnnviz-presenter", presenter);
     const T = model.get("timesteps");
-    shell.title.textContent = `How much of h_t reaches h_T: ${T} steps back`;
+    shell.title.textContent = `How much of h_t reaches h_T: ${count(T, "step")} back`;
     const vanishing = fillReadout(shell.readout, model);
     if (!Plotly) return;
 
@@ -287,6 +288,8 @@ function render({ model, el }) {
     // Two legend entries per row; the plot keeps its own height whatever the legend needs.
     const legendRows = Math.ceil(traces.filter((t) => t.showlegend !== false).length / 2);
     const height = (presenter ? 440 : 300) + legendRows * (size.font + 10);
+    const yTicks = logTicks(range);
+    yTicks.minor = { ...yTicks.minor, gridcolor: theme.grid, griddash: "dot" };
     const layout = {
       ...baseLayout(theme, size, `${T}:${range.join(",")}`, views.width(), height),
       margin: { l: 10, r: 10, t: 10, b: 10 },
@@ -304,12 +307,13 @@ function render({ model, el }) {
         ...axisStyle(theme, size, "steps back (T − t)"),
         range: [-0.5, T + 0.5],
         zeroline: false,
+        ...integerTicks(0, T),
       },
       yaxis: {
         ...axisStyle(theme, size, `${NORM}  (log scale)`),
         type: "log",
         range,
-        exponentformat: "power",
+        ...yTicks,
       },
       shapes,
       annotations,

@@ -1,5 +1,6 @@
 // StateHeatmap view: units x timesteps heatmap of h_t (or c_t / a gate) with plotly.js.
 
+import { count, integerTicks } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
 import {
@@ -77,7 +78,7 @@ function render({ model, el }) {
     const [units, timesteps] = array.shape;
     const fit = plotHeight(units, model.get("presenter"), size.font);
     const scrollNote = fit.scroll ? ` (${fit.minRow} px per unit: scroll for all ${units})` : "";
-    shell.title.textContent = `${label}: ${units} units × ${timesteps} timesteps${scrollNote}`;
+    shell.title.textContent = `${label}: ${count(units, "unit")} × ${count(timesteps, "timestep")}${scrollNote}`;
     if (!Plotly) return;
 
     const activation = model.get("activation");
@@ -118,13 +119,14 @@ function render({ model, el }) {
       showgrid: false,
       zeroline: false,
       side: fit.scroll ? "top" : "bottom", // scrolled: the time axis stays in view
+      ...integerTicks(1, timesteps, Math.floor(views.width() / 60)),
     };
     if (fit.scroll) {
       // The top axis takes the space above the plot: the cursor label goes inside it.
       for (const a of cursor.annotations) Object.assign(a, { yanchor: "top", bgcolor: theme.bg });
     }
     const ticks = tokenTicks(tokens, timesteps);
-    if (ticks) Object.assign(xaxis, ticks);
+    if (ticks) Object.assign(xaxis, { tickmode: "array" }, ticks);
     const height = fit.height;
     const revision = `${units}x${timesteps}:${quantity}:${range.join(",")}`;
     const layout = {
@@ -134,7 +136,7 @@ function render({ model, el }) {
       yaxis: {
         ...axisStyle(theme, size, "unit"),
         autorange: "reversed",
-        nticks: Math.ceil(height / 40),
+        ...integerTicks(1, units, Math.ceil(height / 40)),
         showgrid: false,
         zeroline: false,
       },

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
+import { stateScale } from "../src/lib/colorscale.js";
+import { stateRange } from "../src/lib/graph_color.js";
 import {
   MIN_ROW_PX,
   boundedRange,
@@ -7,7 +9,6 @@ import {
   cursorShapes,
   formatValue,
   heatmapRows,
-  maxAbsFinite,
   plotHeight,
   symbol,
   tokenTicks,
@@ -19,10 +20,29 @@ test("h_t takes the activation's range: tanh -1..1, sigmoid 0..1", () => {
   assert.deepEqual(colourRange("h", "sigmoid", values), [0, 1]);
 });
 
-test("relu and linear h_t: symmetric by the largest finite |value|, inf ignored", () => {
+test("linear h_t: symmetric by the largest finite |value|, inf ignored", () => {
   const values = new Float32Array([0.5, -2.5, Number.POSITIVE_INFINITY, 1]);
-  assert.deepEqual(colourRange("h", "relu", values), [-2.5, 2.5]);
   assert.deepEqual(colourRange("h", "linear", values), [-2.5, 2.5]);
+});
+
+test("relu h_t and candidate are never negative: a sequential 0..max scale, all used", () => {
+  const values = new Float32Array([0, 2.5, Number.POSITIVE_INFINITY, 1]);
+  for (const q of ["h", "gate_c", "gate_h"]) {
+    const range = colourRange(q, "relu", values);
+    assert.deepEqual(range, [0, 2.5], q);
+    // the heatmap's scale for it is the sequential one: neutral at 0, no blue half
+    assert.equal(stateScale(false, range[0])[0][1], "#f7f7f7");
+  }
+  assert.deepEqual(colourRange("h", "relu", new Float32Array(3)), [0, 1]);
+  // the LSTM cell state stays signed under relu: diverging
+  assert.deepEqual(colourRange("c", "relu", new Float32Array([3, -1])), [-3, 3]);
+});
+
+test("graph and heatmap share one range rule for relu and linear", () => {
+  const values = new Float32Array([0, 0.7, 3.25]);
+  assert.deepEqual(colourRange("h", "relu", values), stateRange("relu", [values]));
+  const signed = new Float32Array([-4, 0.7]);
+  assert.deepEqual(colourRange("h", "linear", signed), stateRange("linear", [signed]));
 });
 
 test("all-zero unbounded values fall back to -1..1 (never an empty range)", () => {
@@ -41,10 +61,6 @@ test("candidates (LSTM gate c, GRU gate h) follow the activation", () => {
   assert.deepEqual(boundedRange("gate_c", "tanh"), [-1, 1]);
   assert.deepEqual(boundedRange("gate_h", "sigmoid"), [0, 1]);
   assert.equal(boundedRange("gate_h", "relu"), null);
-});
-
-test("maxAbsFinite skips inf and NaN", () => {
-  assert.equal(maxAbsFinite([1, -7, Number.NEGATIVE_INFINITY, Number.NaN]), 7);
 });
 
 test("heatmapRows: one row per unit, views without copying when nothing is clipped", () => {

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.export._axes import count, integer_ticks, log_ticks, overlay_colour
+
 _ACTIVATION_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 #: Most timesteps that still get one word label each (as the heatmap view).
 _MAX_TOKEN_TICKS = 40
@@ -24,11 +26,31 @@ def plotly_text(value: object) -> str:
 
 
 def _value_range(states: np.ndarray, activation: str) -> tuple[float, float]:
+    """Colour range of h_t, as the views (js/src/lib/colorscale.js dataRange): the
+    activation's range if bounded, else [0, max] for relu (never negative), else ±max|h|."""
     if activation in _ACTIVATION_RANGE:
         return _ACTIVATION_RANGE[activation]
     finite = states[np.isfinite(states)]
-    m = float(np.max(np.abs(finite))) if finite.size else 1.0
+    m = float(np.max(np.abs(finite))) if finite.size else 0.0
+    if activation == "relu":
+        return (0.0, m or 1.0)
     return (-m, m) if m > 0 else (-1.0, 1.0)
+
+
+#: The views' state scale (light theme): diverging around 0, or its upper half from 0 up
+#: (sequential) for non-negative ranges, so that h = 0 is always the neutral colour.
+_DIVERGING = (
+    (0.0, "#2166ac"),
+    (0.25, "#67a9cf"),
+    (0.5, "#f7f7f7"),
+    (0.75, "#ef8a62"),
+    (1.0, "#b2182b"),
+)
+_SEQUENTIAL = tuple(((f - 0.5) * 2, c) for f, c in _DIVERGING if f >= 0.5)
+
+
+def _colorscale(zmin: float) -> list:
+    return [list(stop) for stop in (_SEQUENTIAL if zmin >= 0 else _DIVERGING)]
 
 
 def _heatmap_figure(frame: Any):
@@ -44,19 +66,22 @@ def _heatmap_figure(frame: Any):
             y=np.arange(units),
             zmin=zmin,
             zmax=zmax,
-            colorscale="RdBu_r",
+            colorscale=_colorscale(zmin),
             colorbar={"title": {"text": "h"}},
             hovertemplate="unit %{y}, t = %{x}, h = %{z:.3f}<extra></extra>",
         )
     )
+    fig.update_xaxes(**integer_ticks(1, steps, 12))
+    fig.update_yaxes(**integer_ticks(0, units - 1, 10))
     tokens = list(getattr(frame, "tokens", None) or [])
     if len(tokens) == steps and steps <= _MAX_TOKEN_TICKS:  # the words of a sentence input
         fig.update_xaxes(
+            tickmode="array",
             tickvals=list(range(1, steps + 1)),
             ticktext=[f"{plotly_text(tok)}<br>{t}" for t, tok in enumerate(tokens, start=1)],
         )
     fig.update_layout(
-        title=f"hidden state h_t: {units} units × {steps} timesteps",
+        title=f"hidden state h_t: {count(units, 'unit')} × {count(steps, 'timestep')}",
         xaxis_title="timestep t",
         yaxis_title="unit",
         template="plotly_white",
@@ -64,7 +89,6 @@ def _heatmap_figure(frame: Any):
     return fig
 
 
-_OVERLAY_COLOURS = ("#8250df", "#1a7f37", "#bf8700", "#cf222e", "#0550ae", "#953800")
 _CURVE_COLOUR = "#0969da"
 
 
@@ -86,7 +110,7 @@ def _gradients_figure(frame: Any):
     curves = [("‖∂h_T/∂h_t‖₂", y, _CURVE_COLOUR, None if product is None else product[::-1])]
     for i, (name, curve) in enumerate(overlays.items()):
         b = overlay_bounds.get(name)
-        colour = _OVERLAY_COLOURS[i % len(_OVERLAY_COLOURS)]
+        colour = overlay_colour(name, i)  # fixed per value in every figure
         curves.append((name, np.asarray(curve)[::-1], colour, None if b is None else b[::-1]))
     pascanu = None if frame.bound is None else np.asarray(frame.bound, dtype=float)[::-1]
     lines = [c[1] for c in curves] + [c[3] for c in curves if c[3] is not None]
@@ -173,8 +197,9 @@ def _gradients_figure(frame: Any):
             + tail
         ),
         xaxis_title="steps back (T − t)",
+        xaxis={"range": [-0.5, steps + 0.5], **integer_ticks(0, steps)},
         yaxis_title="‖∂h_T/∂h_t‖₂",
-        yaxis={"type": "log", "range": [lo_exp, hi_exp]},
+        yaxis={"type": "log", "range": [lo_exp, hi_exp], **log_ticks(lo_exp, hi_exp)},
         template="plotly_white",
     )
     return fig

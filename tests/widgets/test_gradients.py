@@ -140,3 +140,18 @@ def test_every_curve_the_view_draws_is_below_its_sent_bound(cell):
     pairs += [(view.log10_overlays[k], view.log10_overlay_bounds[k]) for k in view.log10_overlays]
     for curve, bound in pairs:
         assert np.all(curve <= bound + 1e-6)  # float32 log10: 1e-6 decades of rounding
+
+
+def test_js_overlay_colour_slots_follow_the_sweeps_of_the_frame():
+    """js/src/lib/axes.js keys each overlay's fixed colour by its index in the sweeps the
+    frame overlays: the two lists must be the same (one fact, two languages)."""
+    import pathlib
+    import re
+
+    from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP
+
+    src = (pathlib.Path(__file__).parents[2] / "js/src/lib/axes.js").read_text()
+    scales = re.search(r"SCALE_SWEEP = \[([^\]]*)\]", src).group(1)
+    cells = re.search(r"CELL_SWEEP = \[([^\]]*)\]", src).group(1)
+    assert [float(v) for v in scales.split(",")] == list(SCALE_SWEEP)
+    assert [v.strip().strip('"') for v in cells.split(",")] == list(CELL_SWEEP)

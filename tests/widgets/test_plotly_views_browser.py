@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import harness
 import pytest
@@ -208,3 +209,54 @@ def test_heatmap_rows_stay_readable_at_256_units(mount, presenter):
             assert data["scroll"] == "false"
     assert rows[256] >= (4 if presenter else 3)
     assert rows[16] > rows[256]
+
+
+POWER_OF_TEN = re.compile(r"^(1|10|10−?\d+)$")  # "10−4" is 10<sup>−4</sup> as text
+TICKS_JS = """(axis) => [...document.querySelectorAll(`.rnnviz-plot .${axis}tick text`)]
+  .map((t) => t.textContent.replace(/\u200b/g, ""))"""  # plotly pads <sup> with U+200B
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_gradient_axes_at_one_step_read_whole_steps_and_powers_of_ten(mount, presenter):
+    from rnnviz.widgets.gradients import GradientFlow
+
+    view = GradientFlow.from_settings(units=1, timesteps=1, presenter=presenter)
+    page = mount(view, "gradients", "rnnviz-gradients", width=1256 if presenter else 1000)
+    assert page.text_content(".rnnviz-title").endswith("1 step back")
+    assert page.evaluate(TICKS_JS, "x") == ["0", "1"]  # not −0.5, 0, 0.5, 1, 1.5
+    y = page.evaluate(TICKS_JS, "y")
+    assert y
+    assert all(POWER_OF_TEN.match(t) for t in y), y
+    assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-gradients"]')["bad"] == []
+    if not presenter:
+        harness.screenshot(page.locator('[data-testid="rnnviz-gradients"]'), "gradients_1x1")
+    # 60 steps back at s = 0.5: many decades, labelled at powers of ten only, <= 8 labels
+    deep = GradientFlow.from_settings(timesteps=60, weight_scale=0.5, presenter=presenter)
+    page = mount(deep, "gradients", "rnnviz-gradients", width=1256 if presenter else 1000)
+    assert page.text_content(".rnnviz-title").endswith("60 steps back")
+    y = page.evaluate(TICKS_JS, "y")
+    assert 2 <= len(y) <= 8, y
+    assert all(POWER_OF_TEN.match(t) for t in y), y
+    assert not any(t in {str(d) for d in range(2, 10)} for t in y), y
+    assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-gradients"]')["bad"] == []
+    if not presenter:
+        harness.screenshot(page.locator('[data-testid="rnnviz-gradients"]'), "gradients_60")
+
+
+def test_heatmap_one_unit_one_step_and_relu_sequential_scale(mount):
+    view = StateHeatmap.from_settings(units=1, timesteps=1)
+    page = mount(view, "heatmap", "rnnviz-heatmap")
+    assert page.text_content(".rnnviz-title").endswith("1 unit × 1 timestep")
+    assert page.evaluate(TICKS_JS, "x") == ["1"]  # not 0.6, 0.8, 1, 1.2, 1.4
+    assert page.evaluate(TICKS_JS, "y") == ["1"]
+    relu = StateHeatmap.from_settings(activation="relu", weight_scale=1.5)
+    page = mount(relu, "heatmap", "rnnviz-heatmap")
+    data = _data(page, "rnnviz-heatmap")
+    assert float(data["zmin"]) == 0  # h_t >= 0: no unused negative half of the bar
+    assert float(data["zmax"]) > 0
+    assert "16 units × 20 timesteps" in page.text_content(".rnnviz-title")
+    y = page.evaluate(TICKS_JS, "y")
+    assert all(t.isdigit() for t in y), y
+    assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-heatmap"]')["bad"] == []
+    page.wait_for_selector(".rnnviz-plot .colorbar")
+    harness.screenshot(page.locator('[data-testid="rnnviz-heatmap"]'), "heatmap_relu")

@@ -1,7 +1,7 @@
 // Colour scales of the graph: hidden-state values (diverging) and gradient norms (log).
 // Pure functions, unit-tested in js/test/graph_shapes.test.js.
 
-import { stateColor } from "./colorscale.js";
+import { dataRange, stateColor } from "./colorscale.js";
 
 /**
  * Value range of h_t for an activation: tanh (-1, 1), sigmoid (0, 1); relu and linear are
@@ -14,18 +14,7 @@ import { stateColor } from "./colorscale.js";
 export function stateRange(activation, arrays) {
   if (activation === "tanh" || activation === "" || activation == null) return [-1, 1];
   if (activation === "sigmoid") return [0, 1];
-  let maxAbs = 0;
-  let max = 0;
-  for (const values of arrays ?? []) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (!Number.isFinite(v)) continue;
-      if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
-      if (v > max) max = v;
-    }
-  }
-  if (activation === "relu") return [0, max > 0 ? max : 1];
-  return [-(maxAbs || 1), maxAbs || 1];
+  return dataRange(arrays, activation === "relu");
 }
 
 /** Whether any value is +inf or -inf (an overflow the views show as inf). */

@@ -1,6 +1,7 @@
 // Pure logic of the state heatmap: which value range a quantity has, and the z matrix
 // plotly draws (rows = units, columns = timesteps), with overflowed values clipped.
 
+import { dataRange } from "./colorscale.js";
 import { plotlyText } from "./plotly_text.js";
 
 const BOUNDED = {
@@ -26,25 +27,17 @@ export function boundedRange(quantity, activation) {
   return BOUNDED[activation] ?? null;
 }
 
-/** Largest finite |v| (0 when there is none). */
-export function maxAbsFinite(values) {
-  let m = 0;
-  for (const v of values) {
-    if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
-  }
-  return m;
-}
-
 /**
  * Colour range [zmin, zmax] for a quantity: fixed to the activation's range when it has
- * one (so colours mean the same thing at every setting), else symmetric around 0 by the
- * largest finite |value| (so 0 stays the neutral colour).
+ * one (so colours mean the same thing at every setting); else from the data by the rule
+ * the graph uses too (colorscale.js dataRange): [0, max] for relu h_t and the relu
+ * candidate, which are never negative (a sequential scale, all of it used), symmetric
+ * around 0 for linear and the LSTM cell state c_t (so 0 stays the neutral colour).
  */
 export function colourRange(quantity, activation, values) {
   const fixed = boundedRange(quantity, activation);
   if (fixed) return fixed;
-  const m = maxAbsFinite(values);
-  return m > 0 ? [-m, m] : [-1, 1];
+  return dataRange([values], activation === "relu" && quantity !== "c");
 }
 
 /**
