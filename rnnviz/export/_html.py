@@ -281,6 +281,9 @@ def page_html(
     else:
         from rnnviz.widgets._frame import build_frame
 
+        # An Explorer of a user's model builds its frames from that model, not from
+        # rnnviz's own cells (``frame_for``); views alone use the settings.
+        build_frame = getattr(source, "frame_for", build_frame)
         values = _sweep_values(settings, sweep, sweep_values)
         frames = _render_frames(views, [(v, build_frame(**{**settings, sweep: v})) for v in values])
         initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0

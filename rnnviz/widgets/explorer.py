@@ -218,6 +218,12 @@ class Explorer(widgets.VBox):
             return {}
         return {name: f"fixed by {self._model.description}" for name in self._model.fixed()}
 
+    def frame_for(self, **settings: Any) -> Frame:
+        """A complete frame of ``settings`` (missing ones: the defaults) drawn from the same
+        model as this Explorer (used by exports that precompute a sweep)."""
+        forward = build_forward({**settings, **self._fixed_settings(settings)}, self._model)
+        return compose(forward, analyse(forward))
+
     @property
     def result(self) -> Any:
         """The simulator run the views show (``rnnviz.sim.architectures.ArchitectureResult``

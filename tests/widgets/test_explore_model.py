@@ -110,3 +110,17 @@ def test_a_torch_stack_with_a_head_matches_torch():
     np.testing.assert_allclose(ex.frame.states[-1], out.numpy()[0], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ex.result.top.outputs, y, rtol=1e-10, atol=1e-12)
     assert ex.frame.n_params == sum(p.numel() for m in (lstm, head) for p in m.parameters())
+
+
+def test_an_export_sweeps_the_users_model_not_random_cells(sine, tmp_path):
+    from rnnviz.export import page_html
+
+    x = sine.example_input(20)
+    ex = rnnviz.explore(sine, x)
+    frame = ex.frame_for(**{**ex.settings, "weight_scale": 0.5})
+    scaled = sine.cell.with_weights(recurrent_kernel=0.5 * sine.cell.recurrent_kernel)
+    np.testing.assert_allclose(frame.states[0], scaled.run(x).states[0], rtol=1e-12)
+    page = page_html(ex, sweep_values=(0.5, 1.0))
+    assert "rnnviz-payload" in page
+    with pytest.raises(ValueError, match="units is fixed by your model"):
+        page_html(ex, sweep="units", sweep_values=(8, 16))
