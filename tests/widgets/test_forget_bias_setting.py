@@ -8,7 +8,6 @@ import pytest
 import rnnviz
 from rnnviz.sim import LSTM, inputs, make_cell
 from rnnviz.sim.lstm import DEFAULT_FORGET_BIAS
-from rnnviz.widgets import _frame
 from rnnviz.widgets._controls import FORGET_BIAS_LABEL
 from rnnviz.widgets._controls_settings import SPECS
 from rnnviz.widgets._frame import build_frame
@@ -113,15 +112,18 @@ def test_the_slider_and_the_attribute_are_linked_and_redraw():
 
 
 def test_export_sweep_frames_keep_it(monkeypatch, tmp_path):
-    seen = []
-    original = _frame.build_frame
+    from rnnviz.widgets import explorer as explorer_module
 
-    def spy(**settings):
+    seen = []
+    original = explorer_module.build_forward
+
+    def spy(settings, model=None):  # what the Explorer builds the sweep's frames with
         seen.append(settings["forget_bias"])
-        return original(**settings)
+        return original(settings, model)
 
     ex = rnnviz.explore(cell="lstm", forget_bias=0.3, units=4, timesteps=5)
-    monkeypatch.setattr(_frame, "build_frame", spy)
+    ex.wait_settled(30)
+    monkeypatch.setattr(explorer_module, "build_forward", spy)
     ex.to_html(tmp_path / "page.html", sweep_values=[0.5, 1.0])
     assert seen
     assert set(seen) == {0.3}
