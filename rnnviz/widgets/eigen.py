@@ -10,14 +10,12 @@ disc of radius s while σ_max > s, so ρ < 1 < σ_max is possible.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import traitlets
 
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS
-from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.widgets._frame import Frame
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["EigenView"]
@@ -59,17 +57,6 @@ class EigenView(PlotlyView):
     singular_values = traitlets.Any(None, allow_none=True, help="(units,) float32.").tag(
         sync=True, **ARRAY_SERIALIZERS
     )
-
-    def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
-        self.frame: Frame | None = None
-        super().__init__(**kwargs)
-        self.show(frame if frame is not None else build_frame())
-
-    @classmethod
-    def from_settings(cls, **settings: Any) -> EigenView:
-        """An eigenvalue view of the frame built from ``settings`` (see ``rnnviz.explore``)."""
-        view_options = {k: settings.pop(k) for k in ("presenter",) if k in settings}
-        return cls(frame=build_frame(**settings), **view_options)
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame``'s spectrum (one message to the front end)."""

@@ -23,7 +23,7 @@ import traitlets
 
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json
-from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.widgets._frame import Frame
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["GradientFlow"]
@@ -79,17 +79,6 @@ class GradientFlow(PlotlyView):
     log10_product_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_overlays = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
     log10_overlay_bounds = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
-
-    def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
-        self.frame: Frame | None = None
-        super().__init__(**kwargs)
-        self.show(frame if frame is not None else build_frame())
-
-    @classmethod
-    def from_settings(cls, **settings: Any) -> GradientFlow:
-        """A gradient plot of the frame built from ``settings`` (see ``rnnviz.explore``)."""
-        view_options = {k: settings.pop(k) for k in ("presenter",) if k in settings}
-        return cls(frame=build_frame(**settings), **view_options)
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame`` (one message to the front end)."""

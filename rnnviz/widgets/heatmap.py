@@ -14,7 +14,7 @@ import traitlets
 
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS
-from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.widgets._frame import Frame
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["StateHeatmap"]
@@ -112,22 +112,15 @@ class StateHeatmap(PlotlyView):
         sync=True, **ARRAY_SERIALIZERS
     )
 
+    VIEW_OPTIONS = ("quantity", "layer", "presenter")
+
     def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
-        self.frame: Frame | None = None
         self._showing = False
         # quantity and layer are checked against the frame, so they are applied after it
         choice = {k: kwargs.pop(k) for k in ("quantity", "layer") if k in kwargs}
-        super().__init__(**kwargs)
-        self.show(frame if frame is not None else build_frame())
+        super().__init__(frame, **kwargs)
         for name, value in choice.items():
             setattr(self, name, value)
-
-    @classmethod
-    def from_settings(cls, **settings: Any) -> StateHeatmap:
-        """A heatmap of the frame built from ``settings`` (see ``rnnviz.explore``)."""
-        options = ("quantity", "layer", "presenter")
-        view_options = {k: settings.pop(k) for k in options if k in settings}
-        return cls(frame=build_frame(**settings), **view_options)
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame``: keeps the chosen quantity and layer when the new frame has them."""
