@@ -363,8 +363,17 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
             2,
         ]
         assert tab.text_content("#rnnviz-time-value") == "→ t = 2"
-        # A view moving the cursor itself (a click on a node) moves the others too.
-        tab.evaluate("window.rnnvizExport.models[0].set('t_cursor', 5)")
+        # A view moving the cursor itself (set + save_changes, as in a notebook) moves the
+        # others too; a set that is not saved stays in that view, as with a kernel.
+        tab.evaluate("window.rnnvizExport.models[0].set('t_cursor', 4)")
+        assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
+            4,
+            2,
+            2,
+        ]
+        tab.evaluate(
+            "{ const m = window.rnnvizExport.models[0]; m.set('t_cursor', 5); m.save_changes(); }"
+        )
         assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
             5,
             5,
