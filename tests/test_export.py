@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import contextlib
 import dataclasses
@@ -230,6 +231,126 @@ def test_bad_arguments_are_rejected_and_write_nothing(explorer, tmp_path, kwargs
     with pytest.raises(error, match=re.escape(message)):
         to_html(args.pop("source"), args.pop("path"), **args)
     assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------------------
+# the page's own JS module and the declared interfaces the export depends on
+# ----------------------------------------------------------------------------------------
+EXPORT = REPO / "rnnviz" / "export"
+
+
+def test_the_page_script_is_the_built_page_module_inlined_once(page):
+    """page.html holds markup only; its JS is js/src/page.js, bundled and inlined."""
+    template = (EXPORT / "page.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", template, re.S)
+    assert [s.strip() for s in scripts] == ["__PAYLOAD__", "__PAGE_SCRIPT__"]
+    text = page.read_text(encoding="utf-8")
+    inline = re.findall(r'<script type="module">(.*?)</script>', text, re.S)
+    assert inline == [(REPO / "rnnviz" / "static" / "page.js").read_text(encoding="utf-8")]
+
+
+def test_a_page_bundle_that_would_end_its_script_element_is_refused(monkeypatch, tmp_path):
+    from rnnviz.export import _html
+
+    bad = tmp_path / "page.js"
+    bad.write_text('console.log("</SCRIPT><b>")', encoding="utf-8")
+    monkeypatch.setattr(_html, "page_bundle", lambda: bad)
+    with pytest.raises(ValueError, match="contains '</script'"):
+        page_html(explore(units=2, timesteps=2), sweep=None)
+
+
+def _anywidget_private_names() -> set[str]:
+    """Private attributes of anywidget's objects: a widget's and a FileContents' own."""
+    import anywidget
+    from anywidget._file_contents import FileContents, VirtualFileContents
+
+    contents = FileContents(REPO / "rnnviz" / "static" / "page.js", start_thread=False)
+    objects = (anywidget.AnyWidget, FileContents, VirtualFileContents, contents)
+    names = {n for obj in objects for n in [*dir(obj), *vars(obj)] if n.startswith("_")}
+    documented = {"_esm", "_css"}  # anywidget's API: a widget's module and stylesheet
+    return {n for n in names if not n.startswith("__") and n not in documented}
+
+
+def test_the_export_reads_no_private_attribute_of_anywidget():
+    """Neither ``x._path`` nor ``getattr(x, "_path")``: anywidget's internals may change."""
+    private = _anywidget_private_names()
+    assert "_path" in private  # what the export used to read (FileContents._path)
+    used = []
+    for path in sorted(EXPORT.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in private:
+                used.append(f"{path.name}:{node.lineno} .{node.attr}")
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) in ("getattr", "hasattr", "setattr")
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in private
+            ):
+                used.append(f"{path.name}:{node.lineno} {node.func.id}(…, {node.args[1].value!r})")
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("anywidget._"):
+                used.append(f"{path.name}:{node.lineno} from {node.module} import …")
+    assert used == []
+
+
+def test_a_view_whose_module_is_given_as_text_is_exported_under_its_bundle_name(monkeypatch):
+    """anywidget takes ``_esm`` as a path or as text: the export finds the view's bundle
+    from the declared rule (module heatmap.py ↔ rnnviz/static/heatmap.js) either way."""
+    from rnnviz.widgets import StateHeatmap
+
+    source = (REPO / "rnnviz" / "static" / "heatmap.js").read_text(encoding="utf-8")
+    monkeypatch.setattr(StateHeatmap, "_esm", source)
+    text = page_html([StateHeatmap(frame=build_frame(units=2, timesteps=3))], sweep=None)
+    assert _modules(text)["heatmap"] == source
+    assert [v["name"] for v in _payload(text)["views"]] == ["heatmap"]
+
+
+def test_any_object_with_the_exportable_interface_is_exported_with_its_own_frames():
+    """Not only the Explorer: settings, frame, views and frame_for are all the export uses."""
+    from rnnviz.export._interfaces import Exportable
+    from rnnviz.widgets import GradientFlow, StateHeatmap
+
+    frame = build_frame(units=3, timesteps=4)
+
+    class Lesson:
+        def __init__(self):
+            self.frame = frame
+            self.settings = dict(frame.settings)
+            self.views = (StateHeatmap(frame=frame), GradientFlow(frame=frame))
+            self.asked = []
+
+        def frame_for(self, **settings):
+            self.asked.append(settings["weight_scale"])
+            return build_frame(**settings)
+
+    lesson = Lesson()
+    assert isinstance(lesson, Exportable)
+    assert isinstance(explore(units=2, timesteps=2), Exportable)
+    payload = _payload(page_html(lesson, sweep_values=[0.5, 2.0]))
+    assert lesson.asked == [0.5, 1.0, 2.0]
+    assert [v["name"] for v in payload["views"]] == ["heatmap", "gradients"]
+    assert [f["views"][0]["weight_scale"] for f in payload["frames"]] == [0.5, 1.0, 2.0]
+
+
+def test_views_alone_are_swept_with_build_frame_and_other_objects_are_refused():
+    from rnnviz.widgets import EigenView, StateHeatmap
+
+    heat = StateHeatmap(frame=build_frame(units=3, timesteps=4, weight_scale=0.5))
+    payload = _payload(page_html([heat, EigenView()], sweep_values=[0.5, 2.0]))
+    assert [v["name"] for v in payload["views"]] == ["heatmap", "eigen"]
+    assert [f["value"] for f in payload["frames"]] == [0.5, 2.0]
+    assert payload["initial"] == 0
+    for bad in ([], [heat, "not a view"], {"views": [heat]}):
+        with pytest.raises(TypeError, match="expects an Explorer"):
+            page_html(bad)
+
+
+def test_figures_take_a_frame_an_explorer_or_a_view():
+    ex = explore(units=3, timesteps=4)
+    expected = to_figures(ex.frame)["heatmap"].data[0].z
+    for source in (ex, ex.heatmap, ex.graph):
+        np.testing.assert_array_equal(to_figures(source)["heatmap"].data[0].z, expected)
 
 
 # ----------------------------------------------------------------------------------------

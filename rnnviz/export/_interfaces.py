@@ -3,7 +3,8 @@
 The exports read nothing private of anywidget or of the views. They use
 
 - ``Frame`` / ``build_frame``: a frame is everything drawn; ``build_frame(**settings)``
-  makes one from settings (views exported alone are swept with it);
+  makes one from settings (views exported alone are swept with it); ``SCALE_SWEEP`` /
+  ``CELL_SWEEP``: the overlay values (one fixed colour each);
 - ``bundle(name)``: the path of the built JS module ``rnnviz/static/<name>.js``;
 - :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
   display order, and ``frame_for`` to build the frame of other settings from the same model);
@@ -12,7 +13,8 @@ The exports read nothing private of anywidget or of the views. They use
   that defines the view's class (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``,
   see :func:`bundle_name`).
 
-This is the one module of ``rnnviz/export`` that imports from ``rnnviz.widgets``.
+This is the one module of ``rnnviz/export`` that imports from ``rnnviz.widgets`` (when
+``Frame`` moves, this is the line to change).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from typing import Any, Protocol, runtime_checkable
 import anywidget
 
 from rnnviz.widgets._base import bundle
-from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
 
 __all__ = [
+    "CELL_SWEEP",
+    "SCALE_SWEEP",
     "Exportable",
     "ExportableView",
     "Frame",
