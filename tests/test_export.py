@@ -533,6 +533,58 @@ def test_heatmap_selector_works_without_a_kernel(lstm_page, ui_browser):
         assert tab.evaluate(first, heat) == float(np.float32(other.cell_states[-1][0, 0]))
 
 
+# The shared model, alone: rnnviz/static/page.js imported on a blank page starts nothing and
+# gives PageModel (the JS tests' fake model) and the payload decoding; one view is mounted
+# with it, its state encoded as the export does.
+MOUNT_JS = """async ({ page, view, state, buffers }) => {
+  const load = async (source) => {
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    try { return await import(url); } finally { URL.revokeObjectURL(url); }
+  };
+  const { PageModel, decodeBuffers, hydrate } = await load(page);
+  const widget = (await load(view)).default;
+  window.saves = [];
+  window.model = new PageModel(hydrate(state, decodeBuffers(buffers)), {
+    onSave: (_model, changes) => window.saves.push(changes),
+  });
+  await widget.render({ model: window.model, el: document.getElementById("host") });
+  return typeof window.rnnvizExport;
+}"""
+
+
+@pytest.mark.ui
+def test_the_shared_model_drives_a_view_alone_in_the_browser(ui_browser):
+    from rnnviz.export._html import _BufferTable, _encode
+    from rnnviz.widgets import UnrolledGraph
+
+    graph = UnrolledGraph.from_settings(units=3, timesteps=4, layers=2)
+    table = _BufferTable()
+    state = _encode(graph.get_state(), table)
+    static = REPO / "rnnviz" / "static"
+    with _context(ui_browser) as context:
+        context.route("**/*", lambda route: route.abort())  # nothing may leave the page
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.set_content('<!doctype html><meta charset="utf-8"><body><div id="host"></div>')
+        args = {
+            "page": (static / "page.js").read_text(encoding="utf-8"),
+            "view": (static / "graph.js").read_text(encoding="utf-8"),
+            "state": state,
+            "buffers": table.items,
+        }
+        assert tab.evaluate(MOUNT_JS, args) == "undefined"  # the export page did not start
+        tab.wait_for_selector('[data-testid="rnnviz-graph"][data-units="3"]', timeout=30_000)
+        assert tab.locator('[data-testid="h-node"]').count() == 2 * 5  # h_0 … h_4, 2 layers
+        tab.click("button.rg-roll")
+        tab.wait_for_selector('[data-testid="rnnviz-graph"][data-rolled="true"]')
+        assert tab.evaluate("window.saves") == [{"rolled": True}]
+        # the kernel's side: a change pushed into the model redraws the view
+        tab.evaluate("window.model.update({ rolled: false })")
+        tab.wait_for_selector('[data-testid="rnnviz-graph"][data-rolled="false"]')
+        assert errors == []
+
+
 @pytest.mark.ui
 def test_graph_svg_is_drawn_by_the_graph_view(tmp_path):
     pytest.importorskip("playwright.sync_api")

@@ -2,10 +2,13 @@
 // inlined by rnnviz/export/_html.py into rnnviz/export/page.html, which holds the markup,
 // the data (#rnnviz-payload) and the view bundles (base64, #rnnviz-esm-<name>). No kernel,
 // no network: each view gets a PageModel (lib/page_model.js) fed from precomputed frames.
+// Loaded on a page without the export's data (#rnnviz-payload) it starts nothing: browser
+// tests import it for the shared model (PageModel, the JS tests' fake model) and the
+// payload decoding, to mount one view by hand.
 
 import { PageViews } from "./lib/page_frames.js";
 import { PageModel } from "./lib/page_model.js";
-import { decodeBuffers, fromBase64 } from "./lib/page_payload.js";
+import { decodeBuffers, fromBase64, hydrate } from "./lib/page_payload.js";
 import { graphSVG } from "./lib/page_svg.js";
 import {
   Player,
@@ -161,10 +164,14 @@ async function main() {
   document.body.dataset.rnnvizReady = "true";
 }
 
-main().catch((err) => {
-  const note = document.createElement("p");
-  note.className = "rnnviz-export-error";
-  note.textContent = `rnnviz: this page could not start: ${err}`;
-  document.body.prepend(note);
-  throw err;
-});
+export { PageModel, PageViews, decodeBuffers, hydrate };
+
+if (byId("rnnviz-payload")) {
+  main().catch((err) => {
+    const note = document.createElement("p");
+    note.className = "rnnviz-export-error";
+    note.textContent = `rnnviz: this page could not start: ${err}`;
+    document.body.prepend(note);
+    throw err;
+  });
+}
