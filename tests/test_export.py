@@ -18,8 +18,7 @@ import pytest
 pytest.importorskip("anywidget")
 
 from rnnviz.export import DEFAULT_SWEEPS, graph_svg, page_html, to_figures, to_html
-from rnnviz.widgets import explore
-from rnnviz.widgets._frame import build_frame
+from rnnviz.widgets import build_frame, explore
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -501,6 +500,17 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
             5,
         ]
         assert tab.input_value("#rnnviz-time") == "5"
+        # Play steps on from there; pressing again pauses where it is, every view following.
+        tab.click("#rnnviz-play")
+        tab.wait_for_function("Number(document.querySelector('#rnnviz-time').value) > 5")
+        tab.click("#rnnviz-play")
+        position = int(tab.input_value("#rnnviz-time"))
+        cursors = tab.evaluate(
+            "window.rnnvizExport.models.map(m => [m.get('t_cursor'), m.get('phase')])"
+        )
+        expected = [position, "forward"] if position <= 8 else [17 - position, "backward"]
+        assert cursors == [expected] * 3
+        assert tab.input_value("#rnnviz-time") == str(position)  # paused
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / "export.png"), full_page=True)
         assert errors == []
