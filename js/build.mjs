@@ -12,7 +12,8 @@ import { build } from "esbuild";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outdir = path.join(here, "..", "rnnviz", "static");
 const NOTICES = "THIRD_PARTY_NOTICES.txt";
-// Entry points: the files directly in src/ (one per view); helpers live in src/lib/.
+// Entry points: the files directly in src/ (one per view, and page.js: the export page's
+// module, inlined by rnnviz/export/_html.py); helpers live in src/lib/.
 const entryPoints = readdirSync(path.join(here, "src"))
   .filter((f) => f.endsWith(".js"))
   .map((f) => path.join(here, "src", f));

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import contextlib
 import dataclasses
@@ -17,8 +18,7 @@ import pytest
 pytest.importorskip("anywidget")
 
 from rnnviz.export import DEFAULT_SWEEPS, graph_svg, page_html, to_figures, to_html
-from rnnviz.widgets import explore
-from rnnviz.widgets._frame import build_frame
+from rnnviz.widgets import build_frame, explore
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -233,6 +233,126 @@ def test_bad_arguments_are_rejected_and_write_nothing(explorer, tmp_path, kwargs
 
 
 # ----------------------------------------------------------------------------------------
+# the page's own JS module and the declared interfaces the export depends on
+# ----------------------------------------------------------------------------------------
+EXPORT = REPO / "rnnviz" / "export"
+
+
+def test_the_page_script_is_the_built_page_module_inlined_once(page):
+    """page.html holds markup only; its JS is js/src/page.js, bundled and inlined."""
+    template = (EXPORT / "page.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", template, re.S)
+    assert [s.strip() for s in scripts] == ["__PAYLOAD__", "__PAGE_SCRIPT__"]
+    text = page.read_text(encoding="utf-8")
+    inline = re.findall(r'<script type="module">(.*?)</script>', text, re.S)
+    assert inline == [(REPO / "rnnviz" / "static" / "page.js").read_text(encoding="utf-8")]
+
+
+def test_a_page_bundle_that_would_end_its_script_element_is_refused(monkeypatch, tmp_path):
+    from rnnviz.export import _html
+
+    bad = tmp_path / "page.js"
+    bad.write_text('console.log("</SCRIPT><b>")', encoding="utf-8")
+    monkeypatch.setattr(_html, "page_bundle", lambda: bad)
+    with pytest.raises(ValueError, match="contains '</script'"):
+        page_html(explore(units=2, timesteps=2), sweep=None)
+
+
+def _anywidget_private_names() -> set[str]:
+    """Private attributes of anywidget's objects: a widget's and a FileContents' own."""
+    import anywidget
+    from anywidget._file_contents import FileContents, VirtualFileContents
+
+    contents = FileContents(REPO / "rnnviz" / "static" / "page.js", start_thread=False)
+    objects = (anywidget.AnyWidget, FileContents, VirtualFileContents, contents)
+    names = {n for obj in objects for n in [*dir(obj), *vars(obj)] if n.startswith("_")}
+    documented = {"_esm", "_css"}  # anywidget's API: a widget's module and stylesheet
+    return {n for n in names if not n.startswith("__") and n not in documented}
+
+
+def test_the_export_reads_no_private_attribute_of_anywidget():
+    """Neither ``x._path`` nor ``getattr(x, "_path")``: anywidget's internals may change."""
+    private = _anywidget_private_names()
+    assert "_path" in private  # what the export used to read (FileContents._path)
+    used = []
+    for path in sorted(EXPORT.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in private:
+                used.append(f"{path.name}:{node.lineno} .{node.attr}")
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) in ("getattr", "hasattr", "setattr")
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in private
+            ):
+                used.append(f"{path.name}:{node.lineno} {node.func.id}(…, {node.args[1].value!r})")
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("anywidget._"):
+                used.append(f"{path.name}:{node.lineno} from {node.module} import …")
+    assert used == []
+
+
+def test_a_view_whose_module_is_given_as_text_is_exported_under_its_bundle_name(monkeypatch):
+    """anywidget takes ``_esm`` as a path or as text: the export finds the view's bundle
+    from the declared rule (module heatmap.py ↔ rnnviz/static/heatmap.js) either way."""
+    from rnnviz.widgets import StateHeatmap
+
+    source = (REPO / "rnnviz" / "static" / "heatmap.js").read_text(encoding="utf-8")
+    monkeypatch.setattr(StateHeatmap, "_esm", source)
+    text = page_html([StateHeatmap(frame=build_frame(units=2, timesteps=3))], sweep=None)
+    assert _modules(text)["heatmap"] == source
+    assert [v["name"] for v in _payload(text)["views"]] == ["heatmap"]
+
+
+def test_any_object_with_the_exportable_interface_is_exported_with_its_own_frames():
+    """Not only the Explorer: settings, frame, views and frame_for are all the export uses."""
+    from rnnviz.export._interfaces import Exportable
+    from rnnviz.widgets import GradientFlow, StateHeatmap
+
+    frame = build_frame(units=3, timesteps=4)
+
+    class Lesson:
+        def __init__(self):
+            self.frame = frame
+            self.settings = dict(frame.settings)
+            self.views = (StateHeatmap(frame=frame), GradientFlow(frame=frame))
+            self.asked = []
+
+        def frame_for(self, **settings):
+            self.asked.append(settings["weight_scale"])
+            return build_frame(**settings)
+
+    lesson = Lesson()
+    assert isinstance(lesson, Exportable)
+    assert isinstance(explore(units=2, timesteps=2), Exportable)
+    payload = _payload(page_html(lesson, sweep_values=[0.5, 2.0]))
+    assert lesson.asked == [0.5, 1.0, 2.0]
+    assert [v["name"] for v in payload["views"]] == ["heatmap", "gradients"]
+    assert [f["views"][0]["weight_scale"] for f in payload["frames"]] == [0.5, 1.0, 2.0]
+
+
+def test_views_alone_are_swept_with_build_frame_and_other_objects_are_refused():
+    from rnnviz.widgets import EigenView, StateHeatmap
+
+    heat = StateHeatmap(frame=build_frame(units=3, timesteps=4, weight_scale=0.5))
+    payload = _payload(page_html([heat, EigenView()], sweep_values=[0.5, 2.0]))
+    assert [v["name"] for v in payload["views"]] == ["heatmap", "eigen"]
+    assert [f["value"] for f in payload["frames"]] == [0.5, 2.0]
+    assert payload["initial"] == 0
+    for bad in ([], [heat, "not a view"], {"views": [heat]}):
+        with pytest.raises(TypeError, match="expects an Explorer"):
+            page_html(bad)
+
+
+def test_figures_take_a_frame_an_explorer_or_a_view():
+    ex = explore(units=3, timesteps=4)
+    expected = to_figures(ex.frame)["heatmap"].data[0].z
+    for source in (ex, ex.heatmap, ex.graph):
+        np.testing.assert_array_equal(to_figures(source)["heatmap"].data[0].z, expected)
+
+
+# ----------------------------------------------------------------------------------------
 # plotly.py figures
 # ----------------------------------------------------------------------------------------
 def test_figures_hold_the_frame_data():
@@ -363,14 +483,34 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
             2,
         ]
         assert tab.text_content("#rnnviz-time-value") == "→ t = 2"
-        # A view moving the cursor itself (a click on a node) moves the others too.
-        tab.evaluate("window.rnnvizExport.models[0].set('t_cursor', 5)")
+        # A view moving the cursor itself (set + save_changes, as in a notebook) moves the
+        # others too; a set that is not saved stays in that view, as with a kernel.
+        tab.evaluate("window.rnnvizExport.models[0].set('t_cursor', 4)")
+        assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
+            4,
+            2,
+            2,
+        ]
+        tab.evaluate(
+            "{ const m = window.rnnvizExport.models[0]; m.set('t_cursor', 5); m.save_changes(); }"
+        )
         assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
             5,
             5,
             5,
         ]
         assert tab.input_value("#rnnviz-time") == "5"
+        # Play steps on from there; pressing again pauses where it is, every view following.
+        tab.click("#rnnviz-play")
+        tab.wait_for_function("Number(document.querySelector('#rnnviz-time').value) > 5")
+        tab.click("#rnnviz-play")
+        position = int(tab.input_value("#rnnviz-time"))
+        cursors = tab.evaluate(
+            "window.rnnvizExport.models.map(m => [m.get('t_cursor'), m.get('phase')])"
+        )
+        expected = [position, "forward"] if position <= 8 else [17 - position, "backward"]
+        assert cursors == [expected] * 3
+        assert tab.input_value("#rnnviz-time") == str(position)  # paused
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / "export.png"), full_page=True)
         assert errors == []
@@ -401,6 +541,58 @@ def test_heatmap_selector_works_without_a_kernel(lstm_page, ui_browser):
         assert tab.get_attribute('[data-testid="rnnviz-heatmap"]', "data-quantity") == "c"
         other = build_frame(cell="lstm", units=5, timesteps=7, weight_scale=2.0)
         assert tab.evaluate(first, heat) == float(np.float32(other.cell_states[-1][0, 0]))
+
+
+# The shared model, alone: rnnviz/static/page.js imported on a blank page starts nothing and
+# gives PageModel (the JS tests' fake model) and the payload decoding; one view is mounted
+# with it, its state encoded as the export does.
+MOUNT_JS = """async ({ page, view, state, buffers }) => {
+  const load = async (source) => {
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    try { return await import(url); } finally { URL.revokeObjectURL(url); }
+  };
+  const { PageModel, decodeBuffers, hydrate } = await load(page);
+  const widget = (await load(view)).default;
+  window.saves = [];
+  window.model = new PageModel(hydrate(state, decodeBuffers(buffers)), {
+    onSave: (_model, changes) => window.saves.push(changes),
+  });
+  await widget.render({ model: window.model, el: document.getElementById("host") });
+  return typeof window.rnnvizExport;
+}"""
+
+
+@pytest.mark.ui
+def test_the_shared_model_drives_a_view_alone_in_the_browser(ui_browser):
+    from rnnviz.export._html import _BufferTable, _encode
+    from rnnviz.widgets import UnrolledGraph
+
+    graph = UnrolledGraph.from_settings(units=3, timesteps=4, layers=2)
+    table = _BufferTable()
+    state = _encode(graph.get_state(), table)
+    static = REPO / "rnnviz" / "static"
+    with _context(ui_browser) as context:
+        context.route("**/*", lambda route: route.abort())  # nothing may leave the page
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.set_content('<!doctype html><meta charset="utf-8"><body><div id="host"></div>')
+        args = {
+            "page": (static / "page.js").read_text(encoding="utf-8"),
+            "view": (static / "graph.js").read_text(encoding="utf-8"),
+            "state": state,
+            "buffers": table.items,
+        }
+        assert tab.evaluate(MOUNT_JS, args) == "undefined"  # the export page did not start
+        tab.wait_for_selector('[data-testid="rnnviz-graph"][data-units="3"]', timeout=30_000)
+        assert tab.locator('[data-testid="h-node"]').count() == 2 * 5  # h_0 … h_4, 2 layers
+        tab.click("button.rg-roll")
+        tab.wait_for_selector('[data-testid="rnnviz-graph"][data-rolled="true"]')
+        assert tab.evaluate("window.saves") == [{"rolled": True}]
+        # the kernel's side: a change pushed into the model redraws the view
+        tab.evaluate("window.model.update({ rolled: false })")
+        tab.wait_for_selector('[data-testid="rnnviz-graph"][data-rolled="false"]')
+        assert errors == []
 
 
 @pytest.mark.ui

@@ -4,8 +4,9 @@ Three exports, none needing a running kernel afterwards:
 
 ``to_html(source, path)``
     ONE self-contained HTML file. The built view bundles (``rnnviz/static/*.js``) are
-    inlined as ES modules, the data as base64 float32, and a small in-page model stands in
-    for the kernel (the views only ever call ``get``, ``set``, ``on``, ``off``,
+    inlined as ES modules, the data as base64 float32, and the page's own module
+    (``rnnviz/static/page.js``, from ``js/src/page.js``) gives each view an in-page model
+    that stands in for the kernel (the views only ever call ``get``, ``set``, ``on``, ``off``,
     ``save_changes`` and ``send``). What needs no kernel stays interactive: hover, the time
     scrubber (play button + range input driving ``t_cursor`` / ``phase``), and a sweep over
     one setting whose frames were precomputed here (weight scale by default, 13 values);

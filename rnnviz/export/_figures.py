@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from rnnviz.export._axes import count, integer_ticks, log_ticks, overlay_colour
+from rnnviz.export._interfaces import Exportable, Frame, is_view
 
 _ACTIVATION_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 #: Most timesteps that still get one word label each (as the heatmap view).
@@ -222,14 +223,15 @@ def to_figures(frame: Any) -> dict:
 
     Parameters
     ----------
-    frame : rnnviz.widgets._frame.Frame, Explorer or view
+    frame : Frame, Explorer or view
         A frame, or anything with a ``.frame`` attribute (the Explorer, a view).
     """
-    frame = getattr(frame, "frame", frame)
-    for attr in ("states", "jacobian_norms", "bound", "theory", "settings"):
-        if not hasattr(frame, attr):
-            raise TypeError(
-                "to_figures expects a Frame (or an Explorer / view holding one); "
-                f"got {type(frame).__name__}, which has no {attr!r}."
-            )
+    source = frame
+    if is_view(source) or isinstance(source, Exportable):
+        frame = source.frame
+    if not isinstance(frame, Frame):
+        raise TypeError(
+            "to_figures expects a Frame (or an Explorer / view holding one); "
+            f"got {type(source).__name__}."
+        )
     return {"heatmap": _heatmap_figure(frame), "gradients": _gradients_figure(frame)}

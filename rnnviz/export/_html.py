@@ -1,4 +1,10 @@
-"""Standalone HTML: views + precomputed sweep frames + an in-page model, in one file."""
+"""Standalone HTML: views + precomputed sweep frames + an in-page model, in one file.
+
+The page is ``page.html`` (markup and styles) with the page's own JS module
+(``rnnviz/static/page.js``, built from ``js/src/page.js``), the views' JS modules and the
+data inlined. What this module needs from the views and the Explorer is declared in
+:mod:`rnnviz.export._interfaces`.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +21,21 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from traitlets import TraitError, TraitType
+from traitlets import TraitError
 
 from rnnviz.export._atomic import _checked_path, write_atomic
+from rnnviz.export._interfaces import (
+    Exportable,
+    ViewsSource,
+    bundle,
+    bundle_name,
+    is_view,
+    page_bundle,
+    view_class,
+)
 
 _TEMPLATE = pathlib.Path(__file__).with_name("page.html")
-_PLACEHOLDER = re.compile(r"__(?:VIEW_CSS|NOTE|MODULES|TITLE|PAYLOAD)__")
-_STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
+_PLACEHOLDER = re.compile(r"__(?:VIEW_CSS|NOTE|MODULES|TITLE|PAYLOAD|PAGE_SCRIPT)__")
 
 #: Values precomputed for the sweep slider when ``sweep_values`` is not given.
 DEFAULT_SWEEPS: dict[str, tuple] = {
@@ -59,69 +73,31 @@ _SKIP_KEYS = {
 # ----------------------------------------------------------------------------------------
 # collecting views and settings
 # ----------------------------------------------------------------------------------------
-def _is_view(obj: Any) -> bool:
-    return hasattr(obj, "_esm") and hasattr(obj, "get_state") and hasattr(obj, "show")
+def _as_exportable(source: Any) -> Exportable:
+    """``source`` as an :class:`Exportable`: an Explorer is one; a view or a list of views
+    becomes a :class:`ViewsSource`."""
+    if isinstance(source, Exportable):
+        views = [v for v in source.views if is_view(v)]
+        if views:
+            return source
+    elif is_view(source):
+        return ViewsSource([source])
+    elif isinstance(source, (list, tuple)) and source and all(is_view(v) for v in source):
+        return ViewsSource(list(source))
+    raise TypeError(
+        "to_html expects an Explorer (from rnnviz.explore()), an rnnviz view "
+        "(UnrolledGraph, StateHeatmap, GradientFlow, EigenView) or a list of views; "
+        f"got {type(source).__name__} with no rnnviz view inside."
+    )
 
 
 def _collect_views(source: Any) -> list:
     """The rnnviz views of an Explorer (in display order), a single view, or a list of them."""
-    if _is_view(source):
-        return [source]
-    if isinstance(source, (list, tuple)):
-        views = [v for item in source for v in _collect_views(item)]
-    else:
-        views, stack = [], [source]
-        while stack:
-            node = stack.pop(0)
-            if _is_view(node):
-                views.append(node)
-            else:
-                stack[:0] = list(getattr(node, "children", ()) or ())
-    if not views:
-        raise TypeError(
-            "to_html expects an Explorer (from rnnviz.explore()), an rnnviz view "
-            "(UnrolledGraph, StateHeatmap, GradientFlow) or a list of views; "
-            f"got {type(source).__name__} with no rnnviz view inside."
-        )
-    return views
+    return [v for v in _as_exportable(source).views if is_view(v)]
 
 
-def _settings_of(source: Any, views: Sequence) -> dict:
-    """Full settings that rebuild what ``source`` shows (frame settings when available)."""
-    for obj in (source, *views):
-        frame = getattr(obj, "frame", None)
-        if frame is not None and getattr(frame, "settings", None):
-            return dict(frame.settings)
-    config = getattr(source, "config", None)
-    if isinstance(config, dict):
-        return dict(config)
-    view = views[0]
-    return {k: getattr(view, k) for k in ("units", "timesteps", "weight_scale", "cell")}
-
-
-def _view_name(view: Any) -> str:
-    name = type(view).__name__
-    return {"UnrolledGraph": "graph", "StateHeatmap": "heatmap", "GradientFlow": "gradients"}.get(
-        name, name.lower()
-    )
-
-
-def _view_class(view: Any) -> type:
-    """The class that defines the view's ``_esm`` (anywidget's ``add_traits`` subclasses it)."""
-    for klass in type(view).__mro__:
-        esm = klass.__dict__.get("_esm")
-        if esm is not None and not isinstance(esm, TraitType):
-            return klass
-    return type(view)
-
-
-def _module_name(view: Any) -> str:
-    """Stable name for a view's bundle: the file its ``_esm`` came from, else a hash."""
-    esm = _view_class(view).__dict__.get("_esm")
-    path = getattr(esm, "_path", None)
-    if path is not None:
-        return pathlib.Path(str(path)).stem
-    return hashlib.sha1(str(view._esm).encode()).hexdigest()[:10]
+def _module_source(name: str) -> str:
+    return bundle(name).read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------------------
@@ -160,7 +136,7 @@ def _encode(value: Any, table: _BufferTable) -> Any:
 
 def _fresh_copy(view: Any, frame: Any) -> Any:
     """A new view of the same class showing ``frame``, with the same display options."""
-    copy = _view_class(view)(frame=frame)
+    copy = view_class(view)(frame=frame)
     for name in view.trait_names(sync=True):
         if name in _SKIP_KEYS or name.startswith("_") or name in ("t_cursor", "phase"):
             continue
@@ -263,38 +239,35 @@ def page_html(
 ) -> str:
     """The standalone HTML page as a string (see :func:`to_html`)."""
     title = _check_title(title)
-    views = _collect_views(source)
-    settings = _settings_of(source, views)
+    exportable = _as_exportable(source)
+    views = [v for v in exportable.views if is_view(v)]
+    settings = dict(exportable.settings)
     table = _BufferTable()
     modules: dict[str, str] = {}
     view_meta = []
     for view in views:
-        module = _module_name(view)
-        modules.setdefault(module, str(view._esm))
-        css = str(getattr(view, "_css", "") or "")
-        view_meta.append({"name": _view_name(view), "module": module, "css": css})
+        module = bundle_name(type(view))
+        if module not in modules:
+            modules[module] = _module_source(module)
+        css = str(getattr(view, "_css", "") or "")  # anywidget's optional stylesheet
+        view_meta.append({"name": module, "module": module, "css": css})
 
     if sweep is None:
-        frame = getattr(source, "frame", None) or views[0].frame
-        frames = _render_frames(views, [(settings.get("weight_scale"), frame)])
+        frames = _render_frames(views, [(settings.get("weight_scale"), exportable.frame)])
         initial = 0
     else:
-        from rnnviz.widgets._frame import build_frame
-
         # An Explorer of a user's model builds its frames from that model, not from
-        # rnnviz's own cells (``frame_for``); views alone use the settings.
-        build_frame = getattr(source, "frame_for", build_frame)
+        # rnnviz's own cells; views alone use build_frame (ViewsSource.frame_for).
         values = _sweep_values(settings, sweep, sweep_values)
-        frames = _render_frames(views, [(v, build_frame(**{**settings, sweep: v})) for v in values])
+        frames = _render_frames(
+            views, [(v, exportable.frame_for(**{**settings, sweep: v})) for v in values]
+        )
         initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0
 
     globals_ = []
     if any("plotly:request" in src for src in modules.values()):
         # The plotly views get plotly.js from the kernel; here it is inlined once.
-        runtime = _STATIC / "plotly_runtime.js"
-        if not runtime.exists():
-            raise FileNotFoundError(f"{runtime} is missing: build the JS (cd js && npm run build).")
-        modules["plotly_runtime"] = runtime.read_text(encoding="utf-8")
+        modules["plotly_runtime"] = _module_source("plotly_runtime")
         globals_.append({"name": "Plotly", "module": "plotly_runtime"})
 
     payload = {
@@ -337,11 +310,23 @@ def page_html(
         "__MODULES__": module_tags,
         "__TITLE__": html_lib.escape(title),
         "__PAYLOAD__": payload_json,
+        "__PAGE_SCRIPT__": _page_script(),
     }
     # One pass over the template: a value is never searched for another placeholder, so
     # a title that contains "__PAYLOAD__" stays that text.
     template = _TEMPLATE.read_text(encoding="utf-8")
     return _PLACEHOLDER.sub(lambda m: fields[m.group(0)], template)
+
+
+def _page_script() -> str:
+    """The page's own module, inlined in a ``<script type="module">`` element."""
+    path = page_bundle()
+    source = path.read_text(encoding="utf-8")
+    if re.search(r"</script", source, re.IGNORECASE):
+        # esbuild escapes "</script" in strings; a bundle that still holds one would end
+        # the element early and break the page.
+        raise ValueError(f"{path} contains '</script' and cannot be inlined in the page.")
+    return source
 
 
 def _check_title(title: object) -> str:

@@ -10,7 +10,8 @@ import tempfile
 from typing import Any
 
 from rnnviz.export._atomic import _checked_path, write_atomic
-from rnnviz.export._html import _collect_views, _view_name, page_html
+from rnnviz.export._html import _collect_views, page_html
+from rnnviz.export._interfaces import bundle_name
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -72,7 +73,7 @@ def graph_svg(
     """
     if path is not None:
         path = _checked_path(path, "graph_svg")
-    graphs = [v for v in _collect_views(source) if _view_name(v) == "graph"]
+    graphs = [v for v in _collect_views(source) if bundle_name(type(v)) == "graph"]
     if not graphs:
         raise TypeError(f"graph_svg needs an UnrolledGraph; {type(source).__name__} has none.")
     try:

@@ -1,0 +1,141 @@
+"""What the exports need from the rest of rnnviz: declared interfaces, imported here only.
+
+The exports read nothing private of anywidget or of the views. They use
+
+- ``Frame`` / ``build_frame``: a frame is everything drawn; ``build_frame(**settings)``
+  makes one from settings (views exported alone are swept with it); ``SCALE_SWEEP`` /
+  ``CELL_SWEEP``: the overlay values (one fixed colour each);
+- ``bundle(name)``: the path of the built JS module ``rnnviz/static/<name>.js``;
+- :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
+  display order, and ``frame_for`` to build the frame of other settings from the same model);
+- :class:`ExportableView`: an anywidget view that draws a frame (``frame``, ``show(frame)``,
+  ipywidgets' ``get_state()``); its JS module is the bundle named after the Python module
+  that defines the view's class (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``,
+  see :func:`bundle_name`).
+
+This is the one module of ``rnnviz/export`` that imports from ``rnnviz.widgets`` (when
+``Frame`` moves, this is the line to change).
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any, Protocol, runtime_checkable
+
+import anywidget
+
+from rnnviz.widgets._base import bundle
+from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
+
+__all__ = [
+    "CELL_SWEEP",
+    "SCALE_SWEEP",
+    "Exportable",
+    "ExportableView",
+    "Frame",
+    "ViewsSource",
+    "build_frame",
+    "bundle",
+    "bundle_name",
+    "is_view",
+    "page_bundle",
+    "view_class",
+]
+
+
+@runtime_checkable
+class ExportableView(Protocol):
+    """A view the page can show: an ``anywidget.AnyWidget`` that draws one frame."""
+
+    frame: Frame
+
+    def show(self, frame: Frame) -> None:
+        """Draw ``frame`` (all traits the JS reads come from it)."""
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict:
+        """The synced traits (ipywidgets), as the JS module receives them."""
+
+
+@runtime_checkable
+class Exportable(Protocol):
+    """Something with several views of one frame (the Explorer)."""
+
+    @property
+    def settings(self) -> dict:
+        """Every setting of the frame shown (``build_frame(**settings)`` rebuilds it)."""
+
+    @property
+    def frame(self) -> Frame:
+        """The frame the views show."""
+
+    @property
+    def views(self) -> tuple:
+        """The :class:`ExportableView` s, in display order."""
+
+    def frame_for(self, **settings: Any) -> Frame:
+        """The frame of other ``settings``, from the same model (a sweep's frames)."""
+
+
+def is_view(obj: object) -> bool:
+    """True for an anywidget view that draws a frame (:class:`ExportableView`)."""
+    return isinstance(obj, anywidget.AnyWidget) and isinstance(obj, ExportableView)
+
+
+class ViewsSource:
+    """Views exported without an Explorer, as an :class:`Exportable`: the first view's frame,
+    and the sweep's frames from rnnviz's own cells (``build_frame``)."""
+
+    def __init__(self, views: list) -> None:
+        self.views = tuple(views)
+        self.frame = self.views[0].frame
+        self.settings = dict(self.frame.settings)
+
+    @staticmethod
+    def frame_for(**settings: Any) -> Frame:
+        return build_frame(**settings)
+
+
+def _has_bundle(name: str) -> bool:
+    try:
+        bundle(name)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _view_classes(view_class: type):
+    """The classes of ``view_class``'s MRO, without the copies traitlets' ``add_traits``
+    makes per instance (a subclass with the same module and name as its base)."""
+    for klass, base in zip(view_class.__mro__, view_class.__mro__[1:], strict=False):
+        if (klass.__module__, klass.__qualname__) != (base.__module__, base.__qualname__):
+            yield klass
+
+
+def _rnnviz_view_class(view_class: type) -> tuple[type, str]:
+    """The first class of the MRO whose Python module has a JS bundle of the same name."""
+    for klass in _view_classes(view_class):
+        name = klass.__module__.rsplit(".", 1)[-1]
+        if klass.__module__.startswith("rnnviz.") and _has_bundle(name):
+            return klass, name
+    raise TypeError(
+        f"{view_class.__name__} is no rnnviz view: the export inlines the built JS module "
+        "rnnviz/static/<name>.js of the rnnviz module that defines the view "
+        f"(none among {[k.__module__ for k in view_class.__mro__]})."
+    )
+
+
+def bundle_name(view_class: type) -> str:
+    """The name of a view class's JS module: the name of the rnnviz module that defines it
+    (``rnnviz.widgets.heatmap.StateHeatmap`` → ``heatmap``, built from js/src/heatmap.js;
+    a subclass defined elsewhere uses its rnnviz base's module)."""
+    return _rnnviz_view_class(view_class)[1]
+
+
+def view_class(view: Any) -> type:
+    """The rnnviz class to build a fresh copy of ``view`` with (``cls(frame=...)``)."""
+    return _rnnviz_view_class(type(view))[0]
+
+
+def page_bundle() -> pathlib.Path:
+    """The export page's own JS module (built from ``js/src/page.js``)."""
+    return bundle("page")
