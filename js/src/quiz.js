@@ -223,6 +223,7 @@ function render({ model, el }) {
       answerBox.append(line, element("div", "rnnviz-quiz-why", `Why: ${model.get("why")}`));
       root.append(answerBox);
       reveal.hidden = true;
+      hint.hidden = true;
       submit.disabled = true;
       if (input) input.readOnly = true;
       for (const r of radios) r.disabled = true;
