@@ -41,7 +41,8 @@ def number_text(value: float) -> str:
     if isinstance(value, numbers.Integral):
         return f"{int(value):,}"
     if value == 0 or 1e-3 <= abs(value) < 1e5:
-        return f"{value:.3g}"
+        rounded = float(f"{value:.3g}")  # three significant digits, never an exponent
+        return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:.3g}"
     mantissa, exponent = f"{value:.2e}".split("e")
     power = f"10{str(int(exponent)).translate(_SUPERSCRIPT)}"
     return power if mantissa in ("1.00", "-1.00") else f"{float(mantissa):.3g} × {power}"

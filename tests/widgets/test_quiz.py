@@ -163,8 +163,10 @@ def test_authoring_mistakes_are_named(kwargs, error, match):
 
 
 def test_number_text():
-    assert [number_text(v) for v in (2430, 0.0523, 5.234e-6, 1e-6, 1.9e5, 0.0)] == [
+    assert [number_text(v) for v in (2430, 1074.7, 13.93, 0.0523, 5.234e-6, 1e-6, 1.9e5, 0.0)] == [
         "2,430",
+        "1,070",
+        "13.9",
         "0.0523",
         "5.23 × 10⁻⁶",
         "10⁻⁶",
