@@ -143,3 +143,37 @@ def test_voila_quiz_enter_reveals_the_measured_answer(ui_dir, voila_server, voil
         assert errors == []
     finally:
         page.close()
+
+
+# A page without a kernel (an exported notebook): the view with a model that never answers.
+STATIC_PAGE = """async (code) => {
+  const state = { question: "How many parameters?", kind: "number", choices: [],
+                  submission: {}, feedback: {}, answer_text: "", why: "" };
+  const model = {
+    get: (k) => state[k],
+    set: (k, v) => { state[k] = v; },
+    save_changes: () => { window.saved = (window.saved || 0) + 1; },
+    on: () => {}, off: () => {}, send: () => {},
+  };
+  const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+  const quiz = (await import(url)).default;
+  const el = document.createElement("div");
+  document.body.append(el);
+  quiz.render({ model, el });
+}"""
+
+
+def test_without_a_kernel_the_quiz_says_so(ui_browser):
+    page = ui_browser.new_page()
+    try:
+        page.set_content("<!doctype html><title>static</title>")
+        page.evaluate(STATIC_PAGE, (harness.REPO / "rnnviz/static/quiz.js").read_text())
+        quiz = page.locator(QUIZ)
+        _predict(quiz, "320")
+        assert page.evaluate("window.saved") == 1  # the prediction was sent, nobody answers
+        page.locator(f'{QUIZ}[data-state="no-kernel"]').wait_for(timeout=30_000)
+        text = quiz.locator('[data-testid="rnnviz-quiz-feedback"]').inner_text()
+        assert text.startswith("No Python kernel has answered.")
+        assert quiz.locator('[data-testid="rnnviz-quiz-answer"]').count() == 0
+    finally:
+        page.close()
