@@ -9,6 +9,7 @@ value and its why.
 from __future__ import annotations
 
 import harness
+import hosts
 import pages
 import pytest
 
@@ -125,6 +126,25 @@ def test_lab_choice_quiz_from_the_keyboard_and_show_the_answer(quiz_lab):
     assert page.page_errors == []
 
 
+def test_lab_quiz_follows_the_dark_theme(quiz_lab):
+    page = quiz_lab.page
+    quiz = page.locator(QUIZ).first
+    try:
+        quiz_lab.set_theme("JupyterLab Dark")
+        colours = quiz.evaluate(
+            """(el) => {
+              const q = getComputedStyle(el.querySelector(".rnnviz-quiz-question"));
+              return [q.color, getComputedStyle(el).backgroundColor];
+            }"""
+        )
+        harness.screenshot(quiz, "quiz-lab-dark")
+    finally:
+        quiz_lab.set_theme("JupyterLab Light")
+    # light text on a dark box: the theme's variables, not the light fallbacks
+    text, box = ([int(v) for v in c[c.index("(") + 1 : -1].split(",")[:3]] for c in colours)
+    assert sum(text) > 3 * 150 > 3 * 100 > sum(box), colours
+
+
 def test_voila_quiz_enter_reveals_the_measured_answer(ui_dir, voila_server, voila_context):
     harness.write_notebook(ui_dir / "voila-root" / NOTEBOOK, CELLS)
     page = voila_context.new_page()
@@ -177,3 +197,57 @@ def test_without_a_kernel_the_quiz_says_so(ui_browser):
         assert quiz.locator('[data-testid="rnnviz-quiz-answer"]').count() == 0
     finally:
         page.close()
+
+
+MARIMO_APP = """
+import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import rnnviz
+    from rnnviz.sim import SimpleRNN
+
+    cell = SimpleRNN(units=16, features=3)
+    why = "p(k + p + 1) with p = 16, k = 3: " + "the weights are shared" + " by every step"
+    q = rnnviz.predict("How many parameters does this SimpleRNN have?", cell.n_params, why=why)
+    q
+    return (q,)
+
+
+if __name__ == "__main__":
+    app.run()
+"""
+
+
+def test_marimo_quiz_enter_reveals_the_measured_answer(ui_browser, ui_dir):
+    server = hosts.start_marimo(ui_dir / "marimo-quiz", ui_dir / "marimo-quiz-home",
+                                source=MARIMO_APP)  # fmt: skip
+    guard = harness.NetworkGuard()
+    context = harness.new_context(ui_browser, guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(server.url + "/")
+        quiz = page.locator(QUIZ).first
+        quiz.wait_for(timeout=90_000)
+        assert quiz.locator('[data-testid="rnnviz-quiz-answer"]').count() == 0
+        assert "320" not in quiz.inner_html()
+        _predict(quiz, "1e3")
+        feedback = quiz.locator('[data-testid="rnnviz-quiz-feedback"]')
+        page.wait_for_function("(el) => el.textContent.includes('too high')",
+                               arg=feedback.element_handle(), timeout=30_000)  # fmt: skip
+        assert quiz.locator('[data-testid="rnnviz-quiz-answer"]').count() == 0
+        _predict(quiz, "320")
+        answer = quiz.locator('[data-testid="rnnviz-quiz-answer"]')
+        answer.wait_for(timeout=30_000)
+        assert "Measured by the simulator: 320" in answer.inner_text()
+        harness.screenshot(quiz, "quiz-marimo")
+        assert errors == []
+        assert guard.outside() == []
+    finally:
+        context.close()
+        server.stop()
