@@ -251,3 +251,36 @@ def test_marimo_quiz_enter_reveals_the_measured_answer(ui_browser, ui_dir):
     finally:
         context.close()
         server.stop()
+
+
+def test_notebook7_quiz_from_the_keyboard(ui_browser, ui_dir):
+    from test_notebook7 import Notebook7
+
+    root = ui_dir / "nb7-quiz-root"
+    harness.write_notebook(root / NOTEBOOK, CELLS)
+    server = hosts.start_notebook(root, ui_dir / "nb7-quiz-home")
+    context = harness.new_context(ui_browser, harness.NetworkGuard())
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        nb = Notebook7(page, server)
+        nb.open(NOTEBOOK)
+        nb.run_all()
+        quiz = page.locator(QUIZ).first
+        quiz.wait_for(timeout=90_000)
+        _no_answer_in(page, quiz)
+        _predict(quiz, "abc")  # Notebook 7 must leave Enter in the box to the quiz
+        assert "is not a number" in quiz.locator('[data-testid="rnnviz-quiz-hint"]').inner_text()
+        _predict(quiz, "320")
+        answer = quiz.locator('[data-testid="rnnviz-quiz-answer"]')
+        answer.wait_for(timeout=30_000)
+        assert "Measured by the simulator: 320" in answer.inner_text()
+        choice = page.locator(QUIZ).nth(1)
+        choice.locator('input[type="radio"]').nth(1).focus()
+        page.keyboard.press("Space")  # (1, 20, 16)
+        page.keyboard.press("Enter")
+        choice.locator('[data-testid="rnnviz-quiz-answer"]').wait_for(timeout=30_000)
+        harness.screenshot(page, "quiz-notebook7")
+    finally:
+        context.close()
+        server.stop()
