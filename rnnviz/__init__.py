@@ -2,7 +2,8 @@
 
 ``rnnviz.sim`` is the pure-NumPy simulator (importable without any widget library);
 ``rnnviz.explore()`` opens the interactive Explorer in a notebook; ``rnnviz.train()``
-opens the Trainer (a cell learning a task, live).
+opens the Trainer (a cell learning a task, live); ``rnnviz.predict()`` asks a question whose
+answer the simulator measures, revealed after the learner's prediction.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "explore", "sim", "train"]
+__all__ = ["__version__", "explore", "predict", "sim", "train"]
 
 
 def __getattr__(name: str):
@@ -24,6 +25,8 @@ def __getattr__(name: str):
         return importlib.import_module("rnnviz.sim")
     if name == "explore":
         return importlib.import_module("rnnviz.widgets").explore
+    if name == "predict":
+        return importlib.import_module("rnnviz.widgets.quiz").predict
     if name == "train":
         return importlib.import_module("rnnviz.widgets.trainer").train
     raise AttributeError(f"module 'rnnviz' has no attribute {name!r}")

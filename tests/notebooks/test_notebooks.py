@@ -83,6 +83,13 @@ def test_only_cells_that_show_widgets_skip_the_comparison(source):
         assert not any(WIDGET_MIME in out.get("data", {}) for out in cell.outputs)
 
 
+def _quiz_text(cell) -> str | None:
+    """The text a quiz cell stored (question and measured answer), or None."""
+    texts = [out["data"].get("text/plain", "") for out in cell.outputs if "data" in out]
+    quiz = [t for t in texts if t.startswith("Predict, then reveal: ")]
+    return quiz[-1] if quiz else None
+
+
 @pytest.mark.parametrize("source", COURSE, ids=lambda p: p.stem)
 def test_each_course_notebook_asks_and_answers_a_question(source):
     cells = _notebook(source).cells
@@ -94,7 +101,27 @@ def test_each_course_notebook_asks_and_answers_a_question(source):
     assert asks, "no 'Predict, then check' question"
     answer = next(c for c in cells[asks[0] + 1 :] if c.cell_type == "code")
     assert not answer.source.startswith(IGNORE)
-    assert any(out.output_type == "stream" for out in answer.outputs)
+    assert any(out.output_type == "stream" for out in answer.outputs) or _quiz_text(answer)
+
+
+@pytest.mark.parametrize(
+    "source", [*COURSE, NOTEBOOKS / "src" / "start_here.md"], ids=lambda p: p.stem
+)
+def test_each_course_notebook_has_a_quiz_whose_answer_nbval_checks(source):
+    # rnnviz.predict: the answer is revealed in the page after a prediction; the stored
+    # text states it, so nbval re-checks the measured value when the notebook re-runs.
+    quizzes = [
+        c
+        for c in _notebook(source).cells
+        if c.cell_type == "code" and "rnnviz.predict(" in c.source
+    ]
+    assert quizzes, "no rnnviz.predict question"
+    for cell in quizzes:
+        assert not cell.source.startswith(IGNORE), cell.source
+        text = _quiz_text(cell)
+        assert text, f"no stored quiz text for nbval to compare:\n{cell.source}"
+        assert "\nMeasured by the simulator: " in text
+        assert "\nWhy: " in text
 
 
 LIVE = [p for p in COURSE if p.stem != "07_your_own_model"] + [NOTEBOOKS / "src" / "lecture.md"]
