@@ -16,12 +16,15 @@ answers with ``feedback`` = ``{"n": attempt, "verdict": ..., "message": ...}`` a
 revealed, fills ``answer_text`` and ``why``. The page parses what was typed
 (``js/src/lib/quiz_input.js``); the kernel checks the parsed value again.
 
-The text repr (what nbval compares, and what a static render shows) states the question,
-the measured answer and the why, so re-running a notebook re-checks the numbers.
+The text repr (what nbval compares, and what a static render shows) states the question
+and a *seal* of the measured answer and its why (eight hex digits of their SHA-256): the
+stored notebook does not give the answer away, and re-running it still re-checks the
+numbers, because a different measured answer breaks the seal.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import numbers
 from typing import Any
@@ -218,13 +221,24 @@ class Quiz(anywidget.AnyWidget):
         lines = [f"Predict, then reveal: {self.question}"]
         if self.kind == "choice":
             lines.append("Options: " + " | ".join(self.choices))
-        lines.append(f"Measured by the simulator: {self._answer_text}")
-        lines.append(f"Why: {self._why}")
+        lines.append(f"Answer sealed until you predict: run the cell (check {self.seal}).")
         return "\n".join(lines)
+
+    @property
+    def seal(self) -> str:
+        """Eight hex digits that change whenever the measured answer or its why changes.
+
+        The stored text of a quiz cell carries this seal instead of the answer, so a notebook
+        opened without running it (or its file, or a static render) does not give the answer
+        away, while nbval, comparing the stored text, still fails when a re-run measures a
+        different answer. ``quiz.reveal()`` shows the answer to an author.
+        """
+        digest = hashlib.sha256(f"{self._answer_text}\n{self._why}".encode()).hexdigest()
+        return digest[:8]
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         # ipywidgets writes repr(self) cut at 110 characters; a static render and nbval get
-        # the whole question and the measured answer (the widget view never shows this text).
+        # the whole question and the seal of the answer (the widget view never shows this).
         bundle_ = super()._repr_mimebundle_(**kwargs)
         data = bundle_[0] if isinstance(bundle_, tuple) else bundle_
         if isinstance(data, dict):

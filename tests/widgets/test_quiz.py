@@ -128,11 +128,13 @@ def test_choices_compare_the_measured_object():
     assert q.answer_text == "(1, 20, 16)"
 
 
-def test_the_text_repr_states_question_and_measured_answer_in_full(params):
+def test_the_text_repr_states_the_question_and_seals_the_answer(params):
     q, _ = params
+    assert "320" not in repr(q)
+    assert WHY not in repr(q)
     text = (
         "Predict, then reveal: How many parameters does a SimpleRNN with 16 units and 3 "
-        f"features have?\nMeasured by the simulator: 320\nWhy: {WHY}"
+        f"features have?\nAnswer sealed until you predict: run the cell (check {q.seal})."
     )
     assert repr(q) == text
     data = q._repr_mimebundle_()
@@ -140,6 +142,20 @@ def test_the_text_repr_states_question_and_measured_answer_in_full(params):
     assert data["text/plain"] == text  # not cut at 110 characters
     q.check(1)
     assert repr(q) == text  # deterministic: the learner's attempts are not in it
+
+
+def test_the_seal_changes_with_the_measured_answer_or_its_why():
+    # nbval compares the stored text: a re-run that measures another answer must fail it.
+    question = "How many parameters?"
+    seals = {
+        rnnviz.predict(question, answer=320, why="W_xh, W_hh and b.").seal,
+        rnnviz.predict(question, answer=321, why="W_xh, W_hh and b.").seal,
+        rnnviz.predict(question, answer=320, why="W_xh and W_hh.").seal,
+    }
+    assert len(seals) == 3
+    again = rnnviz.predict(question, answer=320, why="W_xh, W_hh and b.")
+    assert again.seal in seals
+    assert len(again.seal) == 8
 
 
 @pytest.mark.parametrize(
