@@ -61,6 +61,10 @@ class Frame:
         ``overlays`` is empty too); ``build_frame`` always returns complete frames.
     dh_norms : ndarray, shape (T + 1,)
         ‖∂L/∂h_t‖₂ for t = 0 … T with the truncation window applied (0 outside it).
+    layer_dh_norms : list of ndarray
+        The whole backward path: per entry of ``states``, ‖∂L/∂h_t^(ℓ)‖₂ (T_layer + 1,) for
+        t = 0 … T_layer — every layer of a stack, and in seq2seq every encoder step (through
+        the context); the last entry is ``dh_norms`` (see ``rnnviz.sim.stack_gradients``).
     bound : ndarray, shape (T + 1,), or None
         The Pascanu bound (γ σ_max)^(T − t) on ``jacobian_norms``: rnn cell only (None for
         LSTM and GRU, where it bounds nothing).
@@ -111,6 +115,7 @@ class Frame:
     result: Any = None
     product_bound: np.ndarray | None = None
     overlay_bounds: dict[str, np.ndarray] = field(default_factory=dict)
+    layer_dh_norms: list[np.ndarray] = field(default_factory=list)
 
     @property
     def timesteps(self) -> int:
@@ -239,6 +244,8 @@ class Forward:
         ‖∂L/∂h_t‖₂ for t = 0 … T of the top layer, truncation window applied.
     model : UserModel or None
         The user's model the run used (None: cells built from the settings).
+    layer_dh_norms : list of ndarray
+        ‖∂L/∂h_t^(ℓ)‖₂ (T_layer + 1,) per layer (seq2seq: encoder layers, then decoder).
     """
 
     settings: dict
@@ -248,6 +255,7 @@ class Forward:
     tokens: list[str] | None
     dh_norms: np.ndarray
     model: Any = None
+    layer_dh_norms: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -300,9 +308,11 @@ def build_forward(settings: dict[str, Any], model: Any = None) -> Forward:
     """
     s = validate_settings(settings)
     result, cells, x, tokens = _run(s, model)
-    grads = result.top.loss_gradients(truncate=s["truncate"] or None)
-    dh = np.asarray(grads.dh_norms[0], dtype=np.float64)
-    return Forward(s, result, cells, x, tokens, dh, model)
+    from rnnviz.sim.stack_gradients import stack_loss_gradients
+
+    grads = stack_loss_gradients(result, truncate=s["truncate"] or None)
+    per_layer = [np.asarray(n[0], dtype=np.float64) for n in grads.dh_norms]
+    return Forward(s, result, cells, x, tokens, per_layer[-1], model, per_layer)
 
 
 def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
@@ -353,7 +363,7 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     shapes["output"] = (s["batch"], *result.output_shape[1:])  # the run holds sample 0 only
     # Also when a drawn value is beyond float32 (the views show it as inf): flag and picture agree.
     overflowed = any(bool(r.overflowed) for r in result.layers) or beyond_float32(
-        *states, *cell_states, outputs, forward.dh_norms
+        *states, *cell_states, outputs, forward.dh_norms, *forward.layer_dh_norms
     )
     return Frame(
         settings=s,
@@ -376,6 +386,7 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         result=result,
         product_bound=None if analysis is None else analysis.product_bound,
         overlay_bounds={} if analysis is None else dict(analysis.overlay_bounds),
+        layer_dh_norms=list(forward.layer_dh_norms),
     )
 
 
