@@ -17,6 +17,7 @@ import {
   truncatedSpan,
   widenRange,
 } from "./lib/gradient_data.js";
+import { layerCaption } from "./lib/gradient_layer.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
@@ -44,6 +45,7 @@ const TRAITS = [
   "overflowed",
   "overlay",
   "weight_scale",
+  "layer_names",
 ];
 
 const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
@@ -136,7 +138,9 @@ function render({ model, el }) {
     const theme = views.theme();
     shell.root.classList.toggle("rnnviz-presenter", presenter);
     const T = model.get("timesteps");
-    shell.title.textContent = `How much of h_t reaches h_T: ${count(T, "step")} back`;
+    const layer = layerCaption(model.get("layer_names") ?? []); // the curves' layer: the top one
+    shell.title.textContent = `How much of h_t reaches h_T: ${count(T, "step")} back${layer ? ` — ${layer}` : ""}`;
+    shell.root.dataset.layer = layer;
     const vanishing = fillReadout(shell.readout, model);
     if (!Plotly) return;
 

@@ -62,6 +62,9 @@ class GradientFlow(PlotlyView):
     log10_overlays, log10_overlay_bounds : dict name -> array (T + 1,)
         log₁₀ of the comparison curves (weight scales or cells) and of their own product
         bounds (same names, same order).
+    layer_names : list of str
+        ``frame.layer_names`` ("layer 1" …, "encoder 1" …, "decoder 1" …): the title names
+        the layer the curves describe, the top one ("layer 3 of 3 (top)", "decoder").
     """
 
     _esm = bundle("gradients")
@@ -79,6 +82,9 @@ class GradientFlow(PlotlyView):
     log10_product_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_overlays = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
     log10_overlay_bounds = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
+    layer_names = traitlets.List(traitlets.Unicode(), help="Names of the run's layers.").tag(
+        sync=True
+    )
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame`` (one message to the front end)."""
@@ -97,6 +103,7 @@ class GradientFlow(PlotlyView):
             self.truncate = s["truncate"]
             self.overlay = s["overlay"]
             self.overflowed = bool(frame.overflowed)
+            self.layer_names = [str(n) for n in frame.layer_names]
             self.theory = {
                 "matrix": str(th.matrix),
                 "rho": _finite_or_none(th.rho),
