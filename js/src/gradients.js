@@ -17,11 +17,12 @@ import {
   truncatedSpan,
   widenRange,
 } from "./lib/gradient_data.js";
-import { layerCaption } from "./lib/gradient_layer.js";
+import { layerCaption, layerOptions } from "./lib/gradient_layer.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
 import {
+  createSelect,
   createShell,
   onChanges,
   scheduleDraws,
@@ -46,6 +47,7 @@ const TRAITS = [
   "overlay",
   "weight_scale",
   "layer_names",
+  "shown_layer",
 ];
 
 const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
@@ -124,6 +126,12 @@ function boundTrace(name, s, line, hoverName) {
 
 function render({ model, el }) {
   const shell = createShell(el, "rnnviz-gradients");
+  // The layer the curves describe: the learner's choice, analysed by Python (-1: top).
+  const layerSelect = createSelect("layer", "gradients-layer", (v) => {
+    model.set("layer", Number(v));
+    model.save_changes();
+  });
+  shell.controls.append(layerSelect.wrap);
   shell.status.textContent = "loading plotly.js …";
   const slow = setTimeout(() => {
     shell.status.textContent = "waiting for the kernel to send plotly.js (is it running?)";
@@ -138,7 +146,10 @@ function render({ model, el }) {
     const theme = views.theme();
     shell.root.classList.toggle("rnnviz-presenter", presenter);
     const T = model.get("timesteps");
-    const layer = layerCaption(model.get("layer_names") ?? []); // the curves' layer: the top one
+    const names = model.get("layer_names") ?? [];
+    const shown = model.get("shown_layer") ?? -1;
+    layerSelect.update(layerOptions(names), shown >= 0 ? shown : names.length - 1);
+    const layer = layerCaption(names, shown);
     shell.title.textContent = `How much of h_t reaches h_T: ${count(T, "step")} back${layer ? ` — ${layer}` : ""}`;
     shell.root.dataset.layer = layer;
     const vanishing = fillReadout(shell.readout, model);

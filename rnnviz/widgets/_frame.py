@@ -65,6 +65,11 @@ class Frame:
         The whole backward path: per entry of ``states``, ‖∂L/∂h_t^(ℓ)‖₂ (T_layer + 1,) for
         t = 0 … T_layer — every layer of a stack, and in seq2seq every encoder step (through
         the context); the last entry is ``dh_norms`` (see ``rnnviz.sim.stack_gradients``).
+    gradient_layer : int
+        Index into ``states`` of the layer that ``jacobian_norms``, ``bound``, ``theory``,
+        ``product_bound``, ``overlays`` and ``spectrum`` describe: the top one unless the
+        gradient panel asked for another (``analyse(forward, layer=i)``); -1 in a partial
+        frame.
     bound : ndarray, shape (T + 1,), or None
         The Pascanu bound (γ σ_max)^(T − t) on ``jacobian_norms``: rnn cell only (None for
         LSTM and GRU, where it bounds nothing).
@@ -116,6 +121,7 @@ class Frame:
     product_bound: np.ndarray | None = None
     overlay_bounds: dict[str, np.ndarray] = field(default_factory=dict)
     layer_dh_norms: list[np.ndarray] = field(default_factory=list)
+    gradient_layer: int = -1
 
     @property
     def timesteps(self) -> int:
@@ -205,11 +211,21 @@ def _product_bound(top, curve: np.ndarray) -> np.ndarray:
     return bound
 
 
-def _jacobian_curve(s: dict[str, Any], model: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """‖∂h_T/∂h_t‖₂ (T + 1,) of the top layer for other settings and its product bound."""
+def _layer_index(result: Any, layer: int) -> int:
+    """``layer`` as an index into ``result.layers`` (-1 or out of range: the top layer)."""
+    n = len(result.layers)
+    return int(layer) if 0 <= int(layer) < n else n - 1
+
+
+def _jacobian_curve(
+    s: dict[str, Any], model: Any = None, layer: int = -1
+) -> tuple[np.ndarray, np.ndarray]:
+    """‖∂h_T/∂h_t‖₂ (T + 1,) of one layer (default the top) for other settings, and its
+    product bound."""
     result, _, _, _ = _run(s, model)
-    curve = np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
-    return curve, _product_bound(result.top, curve)
+    run = result.layers[_layer_index(result, layer)]
+    curve = np.asarray(run.jacobian_norms(wrt="state")[0], dtype=np.float64)
+    return curve, _product_bound(run, curve)
 
 
 def _overlay_settings(s: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -279,6 +295,8 @@ class Analysis:
         ∏ of per-step norms along the run: a bound on ``jacobian_norms`` for every cell.
     overlay_bounds : dict name -> ndarray (T + 1,)
         The same bound for each overlay curve.
+    layer : int
+        Index into the run's layers of the layer analysed (the top one by default).
     """
 
     jacobian_norms: np.ndarray
@@ -289,6 +307,7 @@ class Analysis:
     spectrum: Any = None
     product_bound: np.ndarray | None = None
     overlay_bounds: dict = field(default_factory=dict)
+    layer: int = -1
 
 
 def _go_on() -> None:
@@ -315,13 +334,17 @@ def build_forward(settings: dict[str, Any], model: Any = None) -> Forward:
     return Forward(s, result, cells, x, tokens, per_layer[-1], model, per_layer)
 
 
-def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
+def analyse(forward: Forward, check: Callable[[], None] = _go_on, layer: int = -1) -> Analysis:
     """The exact Jacobian-norm curve, the theory (σ_max, γ, the bound) and the overlays.
 
     ``check()`` is called between the parts (each curve is one part); it may raise to
-    abandon the analysis (the Explorer does when newer settings arrive).
+    abandon the analysis (the Explorer does when newer settings arrive). ``layer``: index
+    into ``forward.result.layers`` of the layer to analyse (-1 or out of range: the top
+    one) — only that layer's curve is computed, the expensive part.
     """
-    s, top = forward.settings, forward.result.top
+    s = forward.settings
+    index = _layer_index(forward.result, layer)
+    top = forward.result.layers[index]
     check()
     jac = np.asarray(top.jacobian_norms(wrt="state")[0], dtype=np.float64)
     check()
@@ -332,7 +355,7 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
     overlays, overlay_bounds = {}, {}
     for name, other in _overlay_settings(s):
         check()
-        overlays[name], overlay_bounds[name] = _jacobian_curve(other, forward.model)
+        overlays[name], overlay_bounds[name] = _jacobian_curve(other, forward.model, index)
     from rnnviz.sim import spectrum as _spectrum
 
     return Analysis(
@@ -344,6 +367,7 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
         spectrum=_spectrum.of_cell(top.cell),
         product_bound=product,
         overlay_bounds=overlay_bounds,
+        layer=index,
     )
 
 
@@ -387,6 +411,7 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         product_bound=None if analysis is None else analysis.product_bound,
         overlay_bounds={} if analysis is None else dict(analysis.overlay_bounds),
         layer_dh_norms=list(forward.layer_dh_norms),
+        gradient_layer=-1 if analysis is None else analysis.layer,
     )
 
 

@@ -28,3 +28,15 @@ export function layerCaption(names, index = -1) {
   if (part === "layer") return same > 1 ? `layer ${n} of ${same}${top}` : "";
   return same > 1 ? `${part}, layer ${n} of ${same}${top}` : part;
 }
+
+/**
+ * Options of the panel's layer menu, [index, caption] bottom first (one entry per layer;
+ * a single layer gives a menu the shell hides).
+ *
+ * @param {string[]} names frame.layer_names
+ * @returns {Array<[number, string]>}
+ */
+export function layerOptions(names) {
+  if (!Array.isArray(names)) return [];
+  return names.map((_, i) => [i, layerCaption(names, i) || "layer 1"]);
+}
