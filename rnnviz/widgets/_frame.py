@@ -6,6 +6,7 @@ so the graph, the heatmap and the gradient plot always show the same run.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "build_forward",
     "build_frame",
     "compose",
+    "reanalyse",
 ]
 
 #: Weight scales drawn by the "weight_scale" overlay (the current one is the main curve).
@@ -412,6 +414,30 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         overlay_bounds={} if analysis is None else dict(analysis.overlay_bounds),
         layer_dh_norms=list(forward.layer_dh_norms),
         gradient_layer=-1 if analysis is None else analysis.layer,
+    )
+
+
+def reanalyse(frame: Frame, layer: int) -> Frame:
+    """``frame`` with its analysis redone for another layer (index into ``frame.states``;
+    -1: the top one), from the run it holds: no forward pass. Overlay curves re-run their
+    settings with cells built from the settings (as ``build_frame`` does)."""
+    index = _layer_index(frame.result, layer)
+    if index == frame.gradient_layer:
+        return frame
+    forward = Forward(frame.settings, frame.result, [], frame.x[None], frame.tokens,
+                      frame.dh_norms, None, list(frame.layer_dh_norms))  # fmt: skip
+    a = analyse(forward, layer=index)
+    return dataclasses.replace(
+        frame,
+        jacobian_norms=a.jacobian_norms,
+        bound=a.bound,
+        theory=a.theory,
+        overlays=dict(a.overlays),
+        overflowed=frame.overflowed or a.overflowed,
+        spectrum=a.spectrum,
+        product_bound=a.product_bound,
+        overlay_bounds=dict(a.overlay_bounds),
+        gradient_layer=a.layer,
     )
 
 

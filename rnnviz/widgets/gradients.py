@@ -23,7 +23,7 @@ import traitlets
 
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json
-from rnnviz.widgets._frame import Frame, analyse, build_forward, compose
+from rnnviz.widgets._frame import Frame, reanalyse
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["GradientFlow"]
@@ -102,6 +102,8 @@ class GradientFlow(PlotlyView):
         """Draw ``frame`` (one message to the front end)."""
         if not isinstance(frame, Frame):
             raise TypeError(f"show() expects a Frame; got {type(frame).__name__}.")
+        if self.relayer is None and self.layer >= 0 and frame.result is not None:
+            frame = reanalyse(frame, self.layer)  # alone: the layer chosen in the panel
         s = frame.settings
         th = frame.theory
         gamma_sigma = float(th.gamma) * float(th.sigma_max)
@@ -158,8 +160,7 @@ class GradientFlow(PlotlyView):
         if self.relayer is not None:
             self.relayer()
         elif self.frame is not None and self.frame.result is not None:
-            forward = build_forward(self.frame.settings)
-            self.show(compose(forward, analyse(forward, layer=self.layer)))
+            self.show(reanalyse(self.frame, self.layer))
 
     def __repr__(self) -> str:
         th = self.theory or {}

@@ -63,3 +63,31 @@ def test_explorer_analyses_the_layer_the_panel_asks_for():
     ex.wait_settled(30)
     assert ex.frame.gradient_layer == 0
     assert ex.graph.units == 7
+
+
+def test_a_panel_with_a_chosen_layer_shows_every_frame_for_that_layer():
+    view = GradientFlow.from_settings(layers=2, units=5, timesteps=7)
+    view.layer = 0
+    frame = build_frame(layers=2, units=5, timesteps=9)  # analysed for the top layer
+    view.show(frame)
+    assert (view.shown_layer, view.timesteps) == (0, 9)
+    np.testing.assert_allclose(
+        10 ** view.log10_jacobian_norms.astype(np.float64),
+        frame.result.layers[0].jacobian_norms()[0],
+        rtol=1e-6,
+    )
+    view.layer = -1  # back to the top layer
+    assert view.shown_layer == 1
+    assert view.frame.gradient_layer == 1
+
+
+def test_export_page_answers_the_layer_menu_from_precomputed_states(tmp_path):
+    from rnnviz.export import to_html
+
+    ex = rnnviz.explore(layers=2, units=4, timesteps=5)
+    path = tmp_path / "page.html"
+    to_html(ex, path, sweep="weight_scale", sweep_values=[0.5, 1.0])
+    html = path.read_text()
+    # per sweep value: the top layer's state and a precomputed answer for the bottom layer
+    assert html.count('"shown_layer":1') == 2
+    assert html.count('"shown_layer":0') == 2
