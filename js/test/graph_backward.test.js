@@ -80,7 +80,7 @@ test("seq2seq: the gradient goes back from the decoder through the context into 
       withGradients({ ...base, architecture: "seq2seq", layers, timesteps: 6, decoderSteps: 4 }),
     );
     for (let l = 0; l < layers; l++) {
-      const enc = bwd(L).filter((e) => e.chain === 0 && e.layer === l);
+      const enc = bwd(L).filter((e) => e.chain === 0 && e.layer === l && !e.down);
       // h_6 → h_5 … h_1 → h_0 in the encoder, and the context edge into h_6
       assert.deepEqual(
         enc.map((e) => e.t).sort((a, b) => a - b),
@@ -90,7 +90,7 @@ test("seq2seq: the gradient goes back from the decoder through the context into 
       const ctx = enc.find((e) => e.context);
       assert.equal(ctx.t, 6);
       assert.equal(ctx.state, l);
-      const dec = bwd(L).filter((e) => e.chain === 1 && e.layer === l);
+      const dec = bwd(L).filter((e) => e.chain === 1 && e.layer === l && !e.down);
       assert.ok(dec.length >= 3 && dec.every((e) => e.state === layers + l));
       // drawn right to left, from the decoder's first node to the encoder's last
       assert.ok(ctx.x1 > ctx.x2);
@@ -202,4 +202,34 @@ test("labels stay legible with every lane drawn", () => {
       }
     }
   }
+});
+
+test("the gradient also comes down from each layer to the one below, at every drawn step", () => {
+  const L = layoutGraph(withGradients({ ...base, layers: 3, timesteps: 6 }));
+  const down = bwd(L).filter((e) => e.down);
+  for (const [from, to] of [
+    [2, 1],
+    [1, 0],
+  ]) {
+    const here = down.filter((e) => e.from === from && e.layer === to);
+    assert.deepEqual(
+      here.map((e) => e.t),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.ok(
+      here.every((e) => e.y2 > e.y1 && e.x1 === e.x2 && !e.zero),
+      "pointing down",
+    );
+    assert.ok(here.every((e) => e.via === `W_xh^(${from + 1})`));
+  }
+  // Truncated to 2 steps: only steps 5 and 6 of the upper layers are differentiated.
+  const cut = layoutGraph(withGradients({ ...base, layers: 2, timesteps: 6, truncate: 2 }));
+  const flows = bwd(cut).filter((e) => e.down && !e.zero);
+  assert.deepEqual(
+    flows.map((e) => e.t),
+    [5, 6],
+  );
+  // No per-layer norms (an older frame): no downward edges either.
+  const old = layoutGraph({ ...base, layers: 3, gradLength: 9 });
+  assert.equal(bwd(old).filter((e) => e.down).length, 0);
 });

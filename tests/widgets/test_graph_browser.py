@@ -344,7 +344,8 @@ BWD_JS = """() => {
   }
   const label = document.querySelector('.rnnviz-graph text.band')?.textContent ?? null;
   const ctx = document.querySelectorAll('.rnnviz-graph g.bwd.context').length;
-  return { lanes: out, label, ctx };
+  const down = document.querySelectorAll('.rnnviz-graph g.bwd.down:not(.g-zero)').length;
+  return { lanes: out, label, ctx, down };
 }"""
 
 
@@ -358,6 +359,7 @@ def test_backward_edges_in_every_layer_of_a_3_layer_stack(mount, presenter):
     for layer, ts in lanes.items():
         assert set(range(10)) <= set(ts), layer  # arrows into h_0 … h_9 (h_10 from the loss)
     assert got["label"] == "full BPTT: back through every step of every layer"
+    assert got["down"] == 2 * 10  # down from layer 3 to 2 and 2 to 1 at every step
     assert page.evaluate(OVERLAP_JS)["bad"] == []
     harness.screenshot(page.locator(".rnnviz-graph"), f"graph_bptt_3_layers_p{int(presenter)}")
 
@@ -378,7 +380,7 @@ def test_seq2seq_gradient_runs_back_through_the_context_into_the_encoder(mount, 
     if truncate:  # the 5 decoder steps and 3 encoder steps: gradient edges there, zero before
         assert got["label"] == "truncated BPTT: 8 steps (the decoder + 3 encoder steps)"
         zero = page.evaluate(
-            """() => [...document.querySelectorAll('g.bwd[data-bwd-chain="encoder"].g-zero')]
+            """() => [...document.querySelectorAll('g.bwd[data-bwd-chain="encoder"].g-zero:not(.down)')]
                    .map((g) => Number(g.dataset.t))"""
         )
         assert set(zero) == {0, 1, 2, 3, 4}

@@ -89,11 +89,13 @@ function drawGradEdge(parent, e, style, m, where) {
   const cls = ["edge", "bwd", `g-${style.state}`];
   if (e.dashed) cls.push("dashed");
   if (e.context) cls.push("context");
+  if (e.down) cls.push("down");
   const attrs = {
     class: cls.join(" "),
     "data-t": e.t,
     "data-bwd-layer": e.layer === undefined ? undefined : e.layer + 1,
     "data-bwd-chain": where.chain,
+    "data-bwd-down": e.down ? "true" : undefined,
   };
   const g = svgEl("g", attrs, parent);
   const w = style.state === "zero" ? m.line * 0.7 : m.line * (0.8 + 3.2 * style.level);
@@ -104,12 +106,26 @@ function drawGradEdge(parent, e, style, m, where) {
     g,
   );
   arrowHead(g, e, (4 + 2 * style.level) * m.k);
+  if (e.down) {
+    const into = `h_${e.t}^(${e.layer + 1})`;
+    const via = (e.via ?? "").replace("^", " ");
+    title(
+      g,
+      style.state === "zero"
+        ? `no gradient flows down into ${into} here (outside the truncation window)`
+        : `the gradient flows down from layer ${e.from + 1} through ${via} into ${into}`,
+    );
+    return g;
+  }
   title(
     g,
     `‖∂L/∂h_${e.t}${where.of}‖ = ${formatNumber(style.value)}${style.state === "zero" ? " (outside the truncation window)" : ""}`,
   );
   return g;
 }
+
+/** Downward gradient edges (layer ℓ+1 → ℓ): drawn thin, at a fixed strength. */
+const DOWN_STYLE = { state: "active", level: 0.15, value: Number.NaN };
 
 /**
  * Styles of the backward edges: per entry of frame.states when per-layer norms are given
@@ -275,6 +291,12 @@ export function drawGraph(svg, L, d) {
     if (e.kind === "bwd") {
       const styles = lanes?.layers[e.state] ?? lanes?.top;
       if (!styles || styles[e.t] === undefined) continue;
+      if (e.down) {
+        // The path, not a magnitude (the lanes carry the norms): neutral, or cut.
+        const style = e.zero ? { state: "zero", level: 0, value: 0 } : DOWN_STYLE;
+        drawGradEdge(layers.bwd, e, style, m, { chain: L.chains[e.chain].name ?? "main", of: "" });
+        continue;
+      }
       const chain = L.chains[e.chain];
       const layerSup = chain.layers > 1 && e.layer !== undefined ? `^(${e.layer + 1})` : "";
       const where = {

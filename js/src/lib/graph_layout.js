@@ -258,6 +258,27 @@ export function layoutGraph(o) {
             "end",
             "wlabel",
           ).matrix = w.key;
+        // … and the gradient comes down the same way: ∂L/∂h_t^(l) · ∂h_t^(l)/∂h_t^(l−1).
+        // Outside the truncation window step t of layer l is not differentiated: none flows.
+        if (lanes[ci][l] && lanes[ci][l - 1]) {
+          const dx = m.laneOffset;
+          const cut = o.truncate > 0 && (starts[ci] === null || t <= starts[ci]);
+          edges.push({
+            kind: "bwd",
+            down: true,
+            chain: ci,
+            layer: l - 1,
+            from: l,
+            state: chain.states[l],
+            t,
+            zero: cut,
+            via: w.key,
+            x1: cx + dx,
+            y1: y2,
+            x2: cx + dx,
+            y2: y1,
+          });
+        }
       }
       // Output y_t.
       if (chain.y !== "none") {
