@@ -102,7 +102,7 @@ def _layer_backward(res, direct, start, dh_seed=None, dc_seed=None):
     B, T, u = res.batch, res.timesteps, res.units
     lstm = res.cell_states is not None
     DH = np.zeros((B, T + 1, u))
-    DX = np.zeros((B, T, cell.features))
+    DZX = np.zeros((B, T, cell.kernel.shape[1]))  # ∂L/∂(x_t W + b), zero outside the window
     DC = np.zeros((B, T + 1, u)) if lstm else None
     dh = np.zeros((B, 1, u)) if dh_seed is None else np.array(dh_seed, dtype=np.float64)[:, None]
     dc = None if (dc_seed is None or not lstm) else np.array(dc_seed, dtype=np.float64)[:, None]
@@ -111,22 +111,31 @@ def _layer_backward(res, direct, start, dh_seed=None, dc_seed=None):
             dh = dh + direct[:, t - 1, None]  # + ∂L/∂h_t from the layer above
         DH[:, t] = dh[:, 0]
         g = cell._step_vjp(res, t, dh, dc)  # back through step t (the cell's VJP)
-        DX[:, t - 1] = g.dz_x[:, 0] @ cell.kernel.T  # ∂L/∂x_t through x_t W
+        DZX[:, t - 1] = g.dz_x[:, 0]
         if lstm:
             DC[:, t] = g.dc_total[:, 0]
-        dh, dc = _finite_or_inf(g.dh_prev), g.dc_prev  # carried to step t − 1
-        if dc is not None:
+        dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
+        if not np.isfinite(dh).all():
+            _finite_or_inf(dh)
+        if dc is not None and not np.isfinite(dc).all():
             _finite_or_inf(dc)
     DH[:, start] = dh[:, 0]
     if lstm and dc is not None:
         DC[:, start] = dc[:, 0]
+    DX = DZX @ cell.kernel.T  # ∂L/∂x_t = dz_x,t Wᵀ (through x_t W), every step at once
     return DH, _finite_or_inf(DX), DC
 
 
-def _chain_backward(layers, starts, seeds):
-    """Top to bottom through one chain of stacked layers; returns per-layer (DH, DC)."""
+def _chain_backward(layers, starts, seeds, top=None):
+    """Top to bottom through one chain of stacked layers; returns per-layer (DH, DC).
+
+    ``top``: (DH, DC) of the top layer already known (``loss_gradients`` of a one-layer
+    chain: no layer below needs its input gradient).
+    """
     out = [None] * len(layers)
     direct = None
+    if top is not None and len(layers) == 1:
+        return [top]
     for i in range(len(layers) - 1, -1, -1):
         dh_seed, dc_seed = seeds[i]
         DH, DX, DC = _layer_backward(layers[i], direct, starts[i], dh_seed, dc_seed)
@@ -180,7 +189,7 @@ def stack_loss_gradients(result, target: object = None, truncate: object = None)
         loss_seed = np.asarray(grads.dh[:, -1])  # ∂L/∂h_T of the top layer
         if seq2seq:
             seeds = [(None, None)] * (n - 1) + [(loss_seed, None)]
-            dec_out = _chain_backward(dec, dec_starts, seeds)
+            dec_out = _chain_backward(dec, dec_starts, seeds, (grads.dh, grads.dc))
             # The context: what reached decoder ℓ's h_0 (c_0) continues into encoder ℓ's h_T (c_T).
             reached = dec_starts[0] == 0
             enc_seeds = [
@@ -191,7 +200,7 @@ def stack_loss_gradients(result, target: object = None, truncate: object = None)
             starts = enc_starts + dec_starts
         else:
             seeds = [(None, None)] * (n - 1) + [(loss_seed, None)]
-            out = _chain_backward(enc, enc_starts, seeds)
+            out = _chain_backward(enc, enc_starts, seeds, (grads.dh, grads.dc))
             starts = enc_starts
         dh = tuple(DH for DH, _ in out)
         norms = tuple(vector_norms(DH) for DH in dh)
