@@ -109,6 +109,8 @@ def _layer_backward(res, direct, start, dh_seed=None, dc_seed=None):
     for t in range(T, start, -1):
         if direct is not None:
             dh = dh + direct[:, t - 1, None]  # + ∂L/∂h_t from the layer above
+            if not np.isfinite(dh).all():
+                _finite_or_inf(dh)  # inf − inf after an overflow: inf
         DH[:, t] = dh[:, 0]
         g = cell._step_vjp(res, t, dh, dc)  # back through step t (the cell's VJP)
         DZX[:, t - 1] = g.dz_x[:, 0]

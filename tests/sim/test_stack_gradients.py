@@ -136,3 +136,27 @@ def test_dh_matches_finite_differences(kind, arch):
             fd = (up - down) / (2 * eps)
             exact = float(np.sum(got.dh[layer][:, t] * v))
             assert fd == pytest.approx(exact, rel=1e-6, abs=1e-8), (layer, t)
+
+
+@pytest.mark.parametrize(("kind", "scale", "steps"), [("rnn", 3.0, 400), ("lstm", 3.0, 400),
+                                                     ("gru", 2.0, 700)])  # fmt: skip
+def test_overflow_is_inf_never_nan(kind, scale, steps):
+    # linear cells: the states stay finite, the gradient (≈ scale^(2T)) overflows
+    cells = [
+        make_cell(
+            kind,
+            units=4,
+            features=3 if i == 0 else 4,
+            activation="linear",
+            weight_scale=scale,
+            seed=i,
+        )
+        for i in range(3)
+    ]
+    x = np.random.default_rng(0).normal(0.0, 1.0, (1, steps, 3))
+    res = run_architecture("many-to-many", cells, x)
+    got = stack_loss_gradients(res)
+    for norms in got.dh_norms:
+        assert not np.isnan(norms).any()
+    assert got.overflowed
+    assert np.isinf(got.dh_norms[0]).any()
