@@ -3,6 +3,7 @@
 // Uses only model.get / set / save_changes / on / off, so it also runs in exported pages.
 
 import { decodeArray } from "./lib/buffers.js";
+import { backwardNotes } from "./lib/graph_bptt.js";
 import { architectureNotes, chainsFor, matricesOf } from "./lib/graph_chains.js";
 import { hasInfinity, stateRange } from "./lib/graph_color.js";
 import { GRAPH_CSS } from "./lib/graph_css.js";
@@ -176,7 +177,8 @@ function render({ model, el }) {
         `Each h node shows units 1–${head}, ⋮, and unit ${s.units} (p = ${s.units}); its height grows with log₂ p.`,
       );
     }
-    fillNotes(notes, [...architectureNotes(s), ...extra]);
+    const back = s.rolled ? [] : backwardNotes(s, s.dhLayers.length > 0);
+    fillNotes(notes, [...architectureNotes(s), ...back, ...extra]);
     root.classList.toggle("presenter", s.presenter);
     draws += 1;
     Object.assign(root.dataset, {

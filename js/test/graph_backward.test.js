@@ -3,7 +3,7 @@
 // BPTT label that is true at every setting.
 import assert from "node:assert/strict";
 import test from "node:test";
-import { bpttText } from "../src/lib/graph_bptt.js";
+import { backwardNotes, bpttText } from "../src/lib/graph_bptt.js";
 import { chainsFor, laneLayers, windowStarts } from "../src/lib/graph_chains.js";
 import { laneStyles } from "../src/lib/graph_draw.js";
 import { layoutGraph } from "../src/lib/graph_layout.js";
@@ -232,4 +232,14 @@ test("the gradient also comes down from each layer to the one below, at every dr
   // No per-layer norms (an older frame): no downward edges either.
   const old = layoutGraph({ ...base, layers: 3, gradLength: 9 });
   assert.equal(bwd(old).filter((e) => e.down).length, 0);
+});
+
+test("backwardNotes explain the lanes of a stack and the path into the encoder", () => {
+  assert.deepEqual(backwardNotes({ architecture: "many-to-many", layers: 1 }, true), []);
+  assert.deepEqual(backwardNotes({ architecture: "many-to-many", layers: 3 }, false), []);
+  const stack = backwardNotes({ architecture: "many-to-many", layers: 3 }, true);
+  assert.equal(stack.length, 1);
+  assert.match(stack[0], /down from layer ℓ \+ 1/);
+  const s2s = backwardNotes({ architecture: "seq2seq", layers: 1, truncate: 4 }, true);
+  assert.match(s2s[0], /through the context into the encoder's last state.*truncation window/);
 });

@@ -105,3 +105,30 @@ export function placeBptt(c) {
   }
   return { labels, edges, bands, box };
 }
+
+/**
+ * Notes under the graph on the backward path, when every layer has its lane (plain text).
+ *
+ * @param {{architecture: string, layers: number, truncate: number}} s
+ * @param {boolean} perLayer whether the frame carries every layer's gradient norms
+ * @returns {string[]}
+ */
+export function backwardNotes(s, perLayer) {
+  if (!perLayer) return [];
+  const layers = Math.min(3, Math.max(1, s.layers | 0));
+  const notes = [];
+  if (s.architecture === "seq2seq") {
+    notes.push(
+      "Backward (pink): from the loss back through the decoder, through the context into the " +
+        `encoder's last state, and on back through the encoder${s.truncate > 0 ? " as far as the truncation window reaches" : ""}.`,
+    );
+  }
+  if (layers > 1) {
+    notes.push(
+      "Each layer's pink lane is ‖∂L/∂h_t‖ of that layer (one thickness scale for all): the " +
+        "gradient reaches layer ℓ back along its own steps (W_hh) and down from layer ℓ + 1 " +
+        "(through its W_xh).",
+    );
+  }
+  return notes;
+}
