@@ -48,6 +48,7 @@ const TRAITS = [
   "weight_scale",
   "layer_names",
   "shown_layer",
+  "window_reach",
 ];
 
 const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
@@ -227,7 +228,8 @@ function render({ model, el }) {
       });
     });
     const dh = decodeArray(model.get("log10_dh_norms"));
-    const span = truncatedSpan(T, model.get("truncate"));
+    // Steps back the window reaches from this layer's h_T (seq2seq encoder: k − S).
+    const span = truncatedSpan(T, model.get("truncate"), model.get("window_reach"));
     if (dh) {
       const d = byStepsBack(dh);
       const y = clipToAxis(d.y, range).y.map((v, k) => (span && k > span[0] ? Number.NaN : v));

@@ -34,7 +34,7 @@ import numpy as np
 
 from rnnviz.sim.bptt import vector_norms
 
-__all__ = ["StackGradients", "stack_loss_gradients"]
+__all__ = ["StackGradients", "stack_loss_gradients", "window_starts"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,23 @@ def _windows(architecture, n_enc, T_enc, T_dec, k):
     if k < T_dec:  # the cut lies in the decoder: the encoder gets no gradient
         return [T_enc] * n_enc, [T_dec - k] * n_enc
     return [T_enc - (k - T_dec)] * n_enc, [0] * n_enc
+
+
+def window_starts(result, truncate: int | None) -> tuple[int, ...]:
+    """Per layer of ``result.layers``, the first state s of the truncation window k (steps
+    s + 1 … T_ℓ differentiated; 0: the whole layer; T_ℓ: none, or only h_T through the
+    context). ``truncate`` None or 0: full BPTT (all 0). See the module docstring."""
+    k = None if not truncate else int(truncate)
+    seq2seq = result.architecture == "seq2seq"
+    n = len(result.layers) // 2 if seq2seq else len(result.layers)
+    enc, dec = _windows(
+        result.architecture,
+        n,
+        result.layers[0].timesteps,
+        result.layers[n].timesteps if seq2seq else 0,
+        k,
+    )
+    return tuple(enc + dec)
 
 
 def stack_loss_gradients(result, target: object = None, truncate: object = None) -> StackGradients:

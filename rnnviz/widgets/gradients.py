@@ -96,6 +96,9 @@ class GradientFlow(PlotlyView):
         sync=True
     )
     shown_layer = traitlets.Int(-1, help="Index of the layer the curves describe.").tag(sync=True)
+    window_reach = traitlets.Int(
+        -1, help="Steps back from that layer's h_T that truncated BPTT reaches (-1: all)."
+    ).tag(sync=True)
     layer = traitlets.Int(-1, help="Layer chosen in the panel (-1: the top one).").tag(sync=True)
 
     def show(self, frame: Frame) -> None:
@@ -111,6 +114,7 @@ class GradientFlow(PlotlyView):
         shown = frame.gradient_layer if 0 <= frame.gradient_layer < n else n - 1
         per_layer = frame.layer_dh_norms
         dh = per_layer[shown] if len(per_layer) == n and n else frame.dh_norms
+        reach = _window_reach(frame, shown, len(dh) - 1)
         self.frame = frame
         with self.hold_sync():
             self.units = s["units"]
@@ -123,6 +127,7 @@ class GradientFlow(PlotlyView):
             self.overflowed = bool(frame.overflowed)
             self.layer_names = [str(name) for name in frame.layer_names]
             self.shown_layer = int(shown)
+            self.window_reach = reach
             self.theory = {
                 "matrix": str(th.matrix),
                 "rho": _finite_or_none(th.rho),
@@ -169,6 +174,20 @@ class GradientFlow(PlotlyView):
             f"weight_scale={self.weight_scale:g}, sigma_max={th.get('sigma_max')}, "
             f"vanishing_sufficient={th.get('vanishing_sufficient')})"
         )
+
+
+def _window_reach(frame: Frame, layer: int, steps: int) -> int:
+    """Steps back from layer ``layer``'s h_T that the truncation window reaches, -1 for all
+    (seq2seq: the window runs through the decoder first, so the encoder sees k − S)."""
+    k = frame.settings["truncate"]
+    if not k:
+        return -1
+    if frame.result is None:
+        return k if k < steps else -1
+    from rnnviz.sim.stack_gradients import window_starts
+
+    start = window_starts(frame.result, k)[layer]
+    return -1 if start == 0 else steps - start
 
 
 def log10_f32(a: Any) -> np.ndarray:

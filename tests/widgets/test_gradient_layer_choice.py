@@ -91,3 +91,16 @@ def test_export_page_answers_the_layer_menu_from_precomputed_states(tmp_path):
     # per sweep value: the top layer's state and a precomputed answer for the bottom layer
     assert html.count('"shown_layer":1') == 2
     assert html.count('"shown_layer":0') == 2
+
+
+def test_truncation_shading_follows_the_shown_layer():
+    view = GradientFlow.from_settings(
+        architecture="seq2seq", timesteps=8, decoder_steps=5, truncate=7, units=4
+    )
+    assert (view.shown_layer, view.window_reach) == (1, -1)  # the whole decoder is inside
+    view.layer = 0
+    assert (view.timesteps, view.window_reach) == (8, 2)  # 7 − 5 encoder steps
+    one = GradientFlow.from_settings(timesteps=8, truncate=3, units=4)
+    assert one.window_reach == 3
+    full = GradientFlow.from_settings(timesteps=8, units=4)
+    assert full.window_reach == -1
