@@ -52,7 +52,7 @@ def test_panel_alone_reanalyses_for_the_chosen_layer():
 def test_explorer_analyses_the_layer_the_panel_asks_for():
     ex = rnnviz.explore(layers=2, units=6, timesteps=8)
     assert ex.gradients.shown_layer == 1
-    ex.gradients.layer = 0  # as the panel's menu sets it from the front end
+    ex.gradients.set_state({"layer": 0})  # what ipywidgets does when the menu changes
     ex.wait_settled(30)
     assert ex.gradients.shown_layer == 0
     assert ex.frame.gradient_layer == 0
