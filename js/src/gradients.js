@@ -17,10 +17,12 @@ import {
   truncatedSpan,
   widenRange,
 } from "./lib/gradient_data.js";
+import { layerCaption, layerOptions } from "./lib/gradient_layer.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
 import {
+  createSelect,
   createShell,
   onChanges,
   scheduleDraws,
@@ -44,6 +46,9 @@ const TRAITS = [
   "overflowed",
   "overlay",
   "weight_scale",
+  "layer_names",
+  "shown_layer",
+  "window_reach",
 ];
 
 const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
@@ -122,6 +127,12 @@ function boundTrace(name, s, line, hoverName) {
 
 function render({ model, el }) {
   const shell = createShell(el, "rnnviz-gradients");
+  // The layer the curves describe: the learner's choice, analysed by Python (-1: top).
+  const layerSelect = createSelect("layer", "gradients-layer", (v) => {
+    model.set("layer", Number(v));
+    model.save_changes();
+  });
+  shell.controls.append(layerSelect.wrap);
   shell.status.textContent = "loading plotly.js …";
   const slow = setTimeout(() => {
     shell.status.textContent = "waiting for the kernel to send plotly.js (is it running?)";
@@ -136,7 +147,12 @@ function render({ model, el }) {
     const theme = views.theme();
     shell.root.classList.toggle("rnnviz-presenter", presenter);
     const T = model.get("timesteps");
-    shell.title.textContent = `How much of h_t reaches h_T: ${count(T, "step")} back`;
+    const names = model.get("layer_names") ?? [];
+    const shown = model.get("shown_layer") ?? -1;
+    layerSelect.update(layerOptions(names), shown >= 0 ? shown : names.length - 1);
+    const layer = layerCaption(names, shown);
+    shell.title.textContent = `How much of h_t reaches h_T: ${count(T, "step")} back${layer ? ` — ${layer}` : ""}`;
+    shell.root.dataset.layer = layer;
     const vanishing = fillReadout(shell.readout, model);
     if (!Plotly) return;
 
@@ -212,7 +228,8 @@ function render({ model, el }) {
       });
     });
     const dh = decodeArray(model.get("log10_dh_norms"));
-    const span = truncatedSpan(T, model.get("truncate"));
+    // Steps back the window reaches from this layer's h_T (seq2seq encoder: k − S).
+    const span = truncatedSpan(T, model.get("truncate"), model.get("window_reach"));
     if (dh) {
       const d = byStepsBack(dh);
       const y = clipToAxis(d.y, range).y.map((v, k) => (span && k > span[0] ? Number.NaN : v));

@@ -3,6 +3,7 @@
 // Uses only model.get / set / save_changes / on / off, so it also runs in exported pages.
 
 import { decodeArray } from "./lib/buffers.js";
+import { backwardNotes } from "./lib/graph_bptt.js";
 import { architectureNotes, chainsFor, matricesOf } from "./lib/graph_chains.js";
 import { hasInfinity, stateRange } from "./lib/graph_color.js";
 import { GRAPH_CSS } from "./lib/graph_css.js";
@@ -31,6 +32,7 @@ const TRAITS = [
   "tokens",
   "states",
   "dh_norms",
+  "layer_dh_norms",
   "shapes",
   "n_params",
   "overflowed",
@@ -43,6 +45,8 @@ function readState(model) {
   };
   const states = (get("states", []) ?? []).map((a) => decodeArray(a));
   const dh = decodeArray(get("dh_norms", null));
+  // Per layer ‖∂L/∂h_t‖ (every layer; seq2seq: the encoder too): a lane in each.
+  const dhLayers = (get("layer_dh_norms", []) ?? []).map((a) => decodeArray(a)?.values ?? null);
   return {
     units: Math.max(1, get("units", 16) | 0),
     timesteps: Math.max(1, get("timesteps", 20) | 0),
@@ -62,6 +66,7 @@ function readState(model) {
     tokens: get("tokens", null),
     states,
     dh: dh ? dh.values : null,
+    dhLayers,
     shapes: get("shapes", {}),
     nParams: get("n_params", 0),
     overflowed: !!get("overflowed", false),
@@ -121,6 +126,7 @@ function render({ model, el }) {
       tCursor: s.tCursor,
       outputLayer: s.outputUnits > 0,
       gradLength: s.dh ? s.dh.length : 0,
+      gradLengths: s.dhLayers.map((a) => (a ? a.length : 0)),
     };
     const L = s.rolled ? layoutRolled(opts) : layoutGraph(opts);
     // Range and overflow scans read every value: only redo them for new arrays.
@@ -140,6 +146,7 @@ function render({ model, el }) {
       dark,
       states: s.states,
       dh: s.rolled ? null : s.dh,
+      dhLayers: s.dhLayers,
       range,
       units: s.units,
       cursor: s.tCursor,
@@ -151,14 +158,15 @@ function render({ model, el }) {
     button.textContent = s.rolled ? "Unroll in time ⇢" : "Roll up ⟲";
     button.setAttribute("aria-pressed", String(s.rolled));
     const chains = chainsFor(s);
+    const allDh = s.dhLayers.length ? s.dhLayers.flatMap((a) => Array.from(a ?? [])) : s.dh;
     fillLegend(legend, matricesOf(chains, s.outputUnits > 0), {
       range,
       dark,
-      dh: s.rolled ? null : s.dh,
+      dh: s.rolled ? null : allDh,
     });
     fillShapes(shapes, s.shapes, s);
     const extra = [];
-    if (s.overflowed || cache.inf || hasInfinity([s.dh])) {
+    if (s.overflowed || cache.inf || hasInfinity([s.dh, ...s.dhLayers])) {
       extra.push(
         "Exploding: some values overflowed (beyond ±3.4e38) and are shown as inf — red dashed gradient edges, saturated cells.",
       );
@@ -169,7 +177,8 @@ function render({ model, el }) {
         `Each h node shows units 1–${head}, ⋮, and unit ${s.units} (p = ${s.units}); its height grows with log₂ p.`,
       );
     }
-    fillNotes(notes, [...architectureNotes(s), ...extra]);
+    const back = s.rolled ? [] : backwardNotes(s, s.dhLayers.length > 0);
+    fillNotes(notes, [...architectureNotes(s), ...back, ...extra]);
     root.classList.toggle("presenter", s.presenter);
     draws += 1;
     Object.assign(root.dataset, {

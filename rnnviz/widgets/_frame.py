@@ -6,6 +6,7 @@ so the graph, the heatmap and the gradient plot always show the same run.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "build_forward",
     "build_frame",
     "compose",
+    "reanalyse",
 ]
 
 #: Weight scales drawn by the "weight_scale" overlay (the current one is the main curve).
@@ -61,6 +63,15 @@ class Frame:
         ``overlays`` is empty too); ``build_frame`` always returns complete frames.
     dh_norms : ndarray, shape (T + 1,)
         ‖∂L/∂h_t‖₂ for t = 0 … T with the truncation window applied (0 outside it).
+    layer_dh_norms : list of ndarray
+        The whole backward path: per entry of ``states``, ‖∂L/∂h_t^(ℓ)‖₂ (T_layer + 1,) for
+        t = 0 … T_layer — every layer of a stack, and in seq2seq every encoder step (through
+        the context); the last entry is ``dh_norms`` (see ``rnnviz.sim.stack_gradients``).
+    gradient_layer : int
+        Index into ``states`` of the layer that ``jacobian_norms``, ``bound``, ``theory``,
+        ``product_bound``, ``overlays`` and ``spectrum`` describe: the top one unless the
+        gradient panel asked for another (``analyse(forward, layer=i)``); -1 in a partial
+        frame.
     bound : ndarray, shape (T + 1,), or None
         The Pascanu bound (γ σ_max)^(T − t) on ``jacobian_norms``: rnn cell only (None for
         LSTM and GRU, where it bounds nothing).
@@ -111,6 +122,8 @@ class Frame:
     result: Any = None
     product_bound: np.ndarray | None = None
     overlay_bounds: dict[str, np.ndarray] = field(default_factory=dict)
+    layer_dh_norms: list[np.ndarray] = field(default_factory=list)
+    gradient_layer: int = -1
 
     @property
     def timesteps(self) -> int:
@@ -200,11 +213,21 @@ def _product_bound(top, curve: np.ndarray) -> np.ndarray:
     return bound
 
 
-def _jacobian_curve(s: dict[str, Any], model: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """‖∂h_T/∂h_t‖₂ (T + 1,) of the top layer for other settings and its product bound."""
+def _layer_index(result: Any, layer: int) -> int:
+    """``layer`` as an index into ``result.layers`` (-1 or out of range: the top layer)."""
+    n = len(result.layers)
+    return int(layer) if 0 <= int(layer) < n else n - 1
+
+
+def _jacobian_curve(
+    s: dict[str, Any], model: Any = None, layer: int = -1
+) -> tuple[np.ndarray, np.ndarray]:
+    """‖∂h_T/∂h_t‖₂ (T + 1,) of one layer (default the top) for other settings, and its
+    product bound."""
     result, _, _, _ = _run(s, model)
-    curve = np.asarray(result.top.jacobian_norms(wrt="state")[0], dtype=np.float64)
-    return curve, _product_bound(result.top, curve)
+    run = result.layers[_layer_index(result, layer)]
+    curve = np.asarray(run.jacobian_norms(wrt="state")[0], dtype=np.float64)
+    return curve, _product_bound(run, curve)
 
 
 def _overlay_settings(s: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -239,6 +262,8 @@ class Forward:
         ‖∂L/∂h_t‖₂ for t = 0 … T of the top layer, truncation window applied.
     model : UserModel or None
         The user's model the run used (None: cells built from the settings).
+    layer_dh_norms : list of ndarray
+        ‖∂L/∂h_t^(ℓ)‖₂ (T_layer + 1,) per layer (seq2seq: encoder layers, then decoder).
     """
 
     settings: dict
@@ -248,6 +273,7 @@ class Forward:
     tokens: list[str] | None
     dh_norms: np.ndarray
     model: Any = None
+    layer_dh_norms: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -271,6 +297,8 @@ class Analysis:
         ∏ of per-step norms along the run: a bound on ``jacobian_norms`` for every cell.
     overlay_bounds : dict name -> ndarray (T + 1,)
         The same bound for each overlay curve.
+    layer : int
+        Index into the run's layers of the layer analysed (the top one by default).
     """
 
     jacobian_norms: np.ndarray
@@ -281,6 +309,7 @@ class Analysis:
     spectrum: Any = None
     product_bound: np.ndarray | None = None
     overlay_bounds: dict = field(default_factory=dict)
+    layer: int = -1
 
 
 def _go_on() -> None:
@@ -300,18 +329,24 @@ def build_forward(settings: dict[str, Any], model: Any = None) -> Forward:
     """
     s = validate_settings(settings)
     result, cells, x, tokens = _run(s, model)
-    grads = result.top.loss_gradients(truncate=s["truncate"] or None)
-    dh = np.asarray(grads.dh_norms[0], dtype=np.float64)
-    return Forward(s, result, cells, x, tokens, dh, model)
+    from rnnviz.sim.stack_gradients import stack_loss_gradients
+
+    grads = stack_loss_gradients(result, truncate=s["truncate"] or None)
+    per_layer = [np.asarray(n[0], dtype=np.float64) for n in grads.dh_norms]
+    return Forward(s, result, cells, x, tokens, per_layer[-1], model, per_layer)
 
 
-def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
+def analyse(forward: Forward, check: Callable[[], None] = _go_on, layer: int = -1) -> Analysis:
     """The exact Jacobian-norm curve, the theory (σ_max, γ, the bound) and the overlays.
 
     ``check()`` is called between the parts (each curve is one part); it may raise to
-    abandon the analysis (the Explorer does when newer settings arrive).
+    abandon the analysis (the Explorer does when newer settings arrive). ``layer``: index
+    into ``forward.result.layers`` of the layer to analyse (-1 or out of range: the top
+    one) — only that layer's curve is computed, the expensive part.
     """
-    s, top = forward.settings, forward.result.top
+    s = forward.settings
+    index = _layer_index(forward.result, layer)
+    top = forward.result.layers[index]
     check()
     jac = np.asarray(top.jacobian_norms(wrt="state")[0], dtype=np.float64)
     check()
@@ -322,7 +357,7 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
     overlays, overlay_bounds = {}, {}
     for name, other in _overlay_settings(s):
         check()
-        overlays[name], overlay_bounds[name] = _jacobian_curve(other, forward.model)
+        overlays[name], overlay_bounds[name] = _jacobian_curve(other, forward.model, index)
     from rnnviz.sim import spectrum as _spectrum
 
     return Analysis(
@@ -334,6 +369,7 @@ def analyse(forward: Forward, check: Callable[[], None] = _go_on) -> Analysis:
         spectrum=_spectrum.of_cell(top.cell),
         product_bound=product,
         overlay_bounds=overlay_bounds,
+        layer=index,
     )
 
 
@@ -353,7 +389,7 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     shapes["output"] = (s["batch"], *result.output_shape[1:])  # the run holds sample 0 only
     # Also when a drawn value is beyond float32 (the views show it as inf): flag and picture agree.
     overflowed = any(bool(r.overflowed) for r in result.layers) or beyond_float32(
-        *states, *cell_states, outputs, forward.dh_norms
+        *states, *cell_states, outputs, forward.dh_norms, *forward.layer_dh_norms
     )
     return Frame(
         settings=s,
@@ -376,6 +412,32 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         result=result,
         product_bound=None if analysis is None else analysis.product_bound,
         overlay_bounds={} if analysis is None else dict(analysis.overlay_bounds),
+        layer_dh_norms=list(forward.layer_dh_norms),
+        gradient_layer=-1 if analysis is None else analysis.layer,
+    )
+
+
+def reanalyse(frame: Frame, layer: int) -> Frame:
+    """``frame`` with its analysis redone for another layer (index into ``frame.states``;
+    -1: the top one), from the run it holds: no forward pass. Overlay curves re-run their
+    settings with cells built from the settings (as ``build_frame`` does)."""
+    index = _layer_index(frame.result, layer)
+    if index == frame.gradient_layer:
+        return frame
+    forward = Forward(frame.settings, frame.result, [], frame.x[None], frame.tokens,
+                      frame.dh_norms, None, list(frame.layer_dh_norms))  # fmt: skip
+    a = analyse(forward, layer=index)
+    return dataclasses.replace(
+        frame,
+        jacobian_norms=a.jacobian_norms,
+        bound=a.bound,
+        theory=a.theory,
+        overlays=dict(a.overlays),
+        overflowed=frame.overflowed or a.overflowed,
+        spectrum=a.spectrum,
+        product_bound=a.product_bound,
+        overlay_bounds=dict(a.overlay_bounds),
+        gradient_layer=a.layer,
     )
 
 

@@ -182,7 +182,8 @@ class Explorer(widgets.VBox):
         self._scheduler = FrameScheduler(
             read_settings=lambda: self.settings,
             build_forward=lambda settings: build_forward(settings, self._model),
-            analyse=analyse,
+            # the layer the gradient panel asks for (view-local state; -1: the top one)
+            analyse=lambda forward, check: analyse(forward, check, layer=self.gradients.layer),
             compose=compose,
             show_partial=self._show_partial,
             show_full=self._show_full,
@@ -192,6 +193,7 @@ class Explorer(widgets.VBox):
         for name in self.fixed:
             if name in self.controls.by_setting:
                 self.controls.by_setting[name].disabled = True
+        self.gradients.relayer = self._request_update
         self._ready = True
         self._sync_views_extras()
         self._update_status(self._frame)

@@ -23,7 +23,7 @@ import traitlets
 
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json
-from rnnviz.widgets._frame import Frame
+from rnnviz.widgets._frame import Frame, reanalyse
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["GradientFlow"]
@@ -62,7 +62,20 @@ class GradientFlow(PlotlyView):
     log10_overlays, log10_overlay_bounds : dict name -> array (T + 1,)
         log₁₀ of the comparison curves (weight scales or cells) and of their own product
         bounds (same names, same order).
+    layer_names : list of str
+        ``frame.layer_names`` ("layer 1" …, "encoder 1" …, "decoder 1" …): the title names
+        the layer the curves describe ("layer 3 of 3 (top)", "decoder", "encoder").
+    shown_layer : int
+        Index into ``layer_names`` of that layer (``frame.gradient_layer``).
+    layer : int
+        The learner's choice (view-local state, set by the panel's layer menu; -1: the top
+        layer). Alone the view re-analyses its frame for that layer; in an Explorer,
+        ``relayer`` asks the Explorer, which analyses in its worker (only that layer's
+        Jacobian curve is computed; ‖∂L/∂h_t‖ of every layer is in every frame).
     """
+
+    #: Called instead of re-analysing here when ``layer`` changes (the Explorer sets it).
+    relayer: Any = None
 
     _esm = bundle("gradients")
 
@@ -79,24 +92,42 @@ class GradientFlow(PlotlyView):
     log10_product_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_overlays = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
     log10_overlay_bounds = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
+    layer_names = traitlets.List(traitlets.Unicode(), help="Names of the run's layers.").tag(
+        sync=True
+    )
+    shown_layer = traitlets.Int(-1, help="Index of the layer the curves describe.").tag(sync=True)
+    window_reach = traitlets.Int(
+        -1, help="Steps back from that layer's h_T that truncated BPTT reaches (-1: all)."
+    ).tag(sync=True)
+    layer = traitlets.Int(-1, help="Layer chosen in the panel (-1: the top one).").tag(sync=True)
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame`` (one message to the front end)."""
         if not isinstance(frame, Frame):
             raise TypeError(f"show() expects a Frame; got {type(frame).__name__}.")
+        if self.relayer is None and self.layer >= 0 and frame.result is not None:
+            frame = reanalyse(frame, self.layer)  # alone: the layer chosen in the panel
         s = frame.settings
         th = frame.theory
         gamma_sigma = float(th.gamma) * float(th.sigma_max)
+        n = len(frame.layer_names)
+        shown = frame.gradient_layer if 0 <= frame.gradient_layer < n else n - 1
+        per_layer = frame.layer_dh_norms
+        dh = per_layer[shown] if len(per_layer) == n and n else frame.dh_norms
+        reach = _window_reach(frame, shown, len(dh) - 1)
         self.frame = frame
         with self.hold_sync():
             self.units = s["units"]
-            self.timesteps = frame.timesteps
+            self.timesteps = len(dh) - 1  # that layer's T (seq2seq: encoder or decoder)
             self.weight_scale = s["weight_scale"]
             self.cell = s["cell"]
             self.activation = s["activation"]
             self.truncate = s["truncate"]
             self.overlay = s["overlay"]
             self.overflowed = bool(frame.overflowed)
+            self.layer_names = [str(name) for name in frame.layer_names]
+            self.shown_layer = int(shown)
+            self.window_reach = reach
             self.theory = {
                 "matrix": str(th.matrix),
                 "rho": _finite_or_none(th.rho),
@@ -109,13 +140,32 @@ class GradientFlow(PlotlyView):
                 ),
             }
             self.log10_jacobian_norms = log10_f32(frame.jacobian_norms)
-            self.log10_dh_norms = log10_f32(frame.dh_norms)
+            self.log10_dh_norms = log10_f32(dh)
             self.log10_bound = None if frame.bound is None else log10_f32(frame.bound)
             self.log10_product_bound = (
                 None if frame.product_bound is None else log10_f32(frame.product_bound)
             )
             self.log10_overlays = {k: log10_f32(v) for k, v in frame.overlays.items()}
             self.log10_overlay_bounds = {k: log10_f32(v) for k, v in frame.overlay_bounds.items()}
+
+    @traitlets.validate("layer")
+    def _check_layer(self, proposal: Any) -> int:
+        value = proposal["value"]
+        n = len(self.layer_names)
+        if not -1 <= value < max(n, 1):
+            raise traitlets.TraitError(
+                f"layer must be -1 (the top layer) or an index 0 … {n - 1} into "
+                f"{self.layer_names}; got {value}."
+            )
+        return value
+
+    @traitlets.observe("layer")
+    def _relayer(self, change: Any) -> None:
+        """Another layer chosen: the Explorer re-analyses (``relayer``), or this view alone."""
+        if self.relayer is not None:
+            self.relayer()
+        elif self.frame is not None and self.frame.result is not None:
+            self.show(reanalyse(self.frame, self.layer))
 
     def __repr__(self) -> str:
         th = self.theory or {}
@@ -124,6 +174,20 @@ class GradientFlow(PlotlyView):
             f"weight_scale={self.weight_scale:g}, sigma_max={th.get('sigma_max')}, "
             f"vanishing_sufficient={th.get('vanishing_sufficient')})"
         )
+
+
+def _window_reach(frame: Frame, layer: int, steps: int) -> int:
+    """Steps back from layer ``layer``'s h_T that the truncation window reaches, -1 for all
+    (seq2seq: the window runs through the decoder first, so the encoder sees k − S)."""
+    k = frame.settings["truncate"]
+    if not k:
+        return -1
+    if frame.result is None:
+        return k if k < steps else -1
+    from rnnviz.sim.stack_gradients import window_starts
+
+    start = window_starts(frame.result, k)[layer]
+    return -1 if start == 0 else steps - start
 
 
 def log10_f32(a: Any) -> np.ndarray:

@@ -44,7 +44,15 @@ SETTING_TRAITS = (
 )
 PHASES = ("forward", "backward")
 #: Traits drawn from the frame: only ``show(frame)`` sets them.
-FROM_FRAME = ("states", "dh_norms", "tokens", "shapes", "n_params", "overflowed")
+FROM_FRAME = (
+    "states",
+    "dh_norms",
+    "layer_dh_norms",
+    "tokens",
+    "shapes",
+    "n_params",
+    "overflowed",
+)
 
 
 def _arrays_to_json(value: Any, widget: Any = None) -> list | None:
@@ -103,6 +111,27 @@ def _check_frame(frame: Any) -> tuple[list[np.ndarray], np.ndarray]:
     return states, _float32(dh)
 
 
+def _layer_norms(frame: Frame, states: list[np.ndarray]) -> list[np.ndarray]:
+    """‖∂L/∂h_t^(ℓ)‖ (T_layer + 1,) per layer as float32, checked against ``states``."""
+    norms = list(getattr(frame, "layer_dh_norms", None) or [])
+    if not norms:
+        return []
+    if len(norms) != len(states):
+        raise ValueError(
+            f"frame.layer_dh_norms must hold one array per layer ({len(states)}); got {len(norms)}."
+        )
+    out = []
+    for i, (n, st) in enumerate(zip(norms, states, strict=True)):
+        arr = np.asarray(n)
+        if arr.shape != (st.shape[0] + 1,):
+            raise ValueError(
+                f"frame.layer_dh_norms[{i}] must have shape (timesteps + 1,) = "
+                f"({st.shape[0] + 1},); got shape {arr.shape}."
+            )
+        out.append(_float32(arr))
+    return out
+
+
 class _SettingError(traitlets.TraitError, ValueError):
     """A rejected value (a ``ValueError``; a ``TraitError`` so traitlets rolls back)."""
 
@@ -150,6 +179,9 @@ class UnrolledGraph(ViewBase):
         h_1 … h_T of each layer (seq2seq: encoder layers, then decoder layers).
     dh_norms : array (T_top + 1,) float32
         ‖∂L/∂h_t‖₂ for t = 0 … T of the top layer, 0 outside the truncation window.
+    layer_dh_norms : list of arrays (T_layer + 1,) float32
+        The same for every layer (seq2seq: encoder layers, then decoder): the backward lane
+        of each layer and of the encoder.
     shapes : dict name -> list of int
         Array shapes of the bottom layer; ``output`` of the top layer.
     n_params : int
@@ -179,6 +211,9 @@ class UnrolledGraph(ViewBase):
     dh_norms = traitlets.Any(None, allow_none=True, help="(T + 1,) float32.").tag(
         sync=True, **ARRAY_SERIALIZERS
     )
+    layer_dh_norms = traitlets.Any(
+        None, allow_none=True, help="Per layer ‖∂L/∂h_t‖ (T_layer + 1,) float32."
+    ).tag(sync=True, to_json=_arrays_to_json, from_json=_arrays_from_json)
     shapes = traitlets.Dict(help="Array name -> shape (list of int).").tag(sync=True)
     n_params = traitlets.Int(0, help="Parameters of all layers.").tag(sync=True)
     overflowed = traitlets.Bool(False, help="Some value overflowed to inf.").tag(sync=True)
@@ -215,6 +250,7 @@ class UnrolledGraph(ViewBase):
     def show(self, frame: Frame) -> None:
         """Draw ``frame`` (all traits in one sync message). A bad frame changes nothing."""
         states, dh = _check_frame(frame)
+        layer_dh = _layer_norms(frame, states)
         s = frame.settings
         self._showing = True
         try:
@@ -233,6 +269,7 @@ class UnrolledGraph(ViewBase):
                 self.tokens = [str(t) for t in frame.tokens] if frame.tokens else []
                 self.states = states
                 self.dh_norms = dh
+                self.layer_dh_norms = layer_dh
                 self.shapes = {k: [int(n) for n in v] for k, v in frame.shapes.items()}
                 self.n_params = int(frame.n_params)
                 self.overflowed = bool(frame.overflowed)

@@ -249,11 +249,14 @@ def test_one_update_message_with_binary_arrays_on_the_wire(graph, wire):
     state = updates[0]["state"]
     assert sorted(updates[0]["buffer_paths"]) == [
         ["dh_norms", "data"],
+        ["layer_dh_norms", 0, "data"],
+        ["layer_dh_norms", 1, "data"],
         ["states", 0, "data"],
         ["states", 1, "data"],
     ]
-    # Two layers of (50, 32) float32 states and 51 gradient norms, as raw bytes.
-    assert wire.buffer_bytes(graph) == (2 * 50 * 32 + 51) * 4
+    # Two layers of (50, 32) float32 states and 51 gradient norms each (the top layer's
+    # also as dh_norms), as raw bytes.
+    assert wire.buffer_bytes(graph) == (2 * 50 * 32 + 3 * 51) * 4
     assert state["states"][1]["shape"] == [50, 32]
     assert "data" not in state["dh_norms"]  # moved to a buffer, not a JSON list
     assert wire.json_bytes(graph) < 2000

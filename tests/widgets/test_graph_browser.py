@@ -332,3 +332,59 @@ def test_cleanup_removes_the_view(mount):
     page = mount(UnrolledGraph.from_settings(timesteps=3))
     page.evaluate("() => window.graphCleanup()")
     assert page.locator('[data-testid="rnnviz-graph"]').count() == 0
+
+
+# Backward edges by chain and layer: {chain: {layer: [t, ...]}}, plus the BPTT label.
+BWD_JS = """() => {
+  const out = {};
+  for (const g of document.querySelectorAll('.rnnviz-graph g.bwd')) {
+    const c = g.dataset.bwdChain;
+    const l = g.dataset.bwdLayer;
+    ((out[c] ||= {})[l] ||= []).push(Number(g.dataset.t));
+  }
+  const label = document.querySelector('.rnnviz-graph text.band')?.textContent ?? null;
+  const ctx = document.querySelectorAll('.rnnviz-graph g.bwd.context').length;
+  const down = document.querySelectorAll('.rnnviz-graph g.bwd.down:not(.g-zero)').length;
+  return { lanes: out, label, ctx, down };
+}"""
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_backward_edges_in_every_layer_of_a_3_layer_stack(mount, presenter):
+    g = UnrolledGraph.from_settings(units=8, layers=3, timesteps=10, presenter=presenter)
+    page = mount(g, width=1256)
+    got = page.evaluate(BWD_JS)
+    lanes = got["lanes"]["main"]
+    assert sorted(lanes) == ["1", "2", "3"]
+    for layer, ts in lanes.items():
+        assert set(range(10)) <= set(ts), layer  # arrows into h_0 … h_9 (h_10 from the loss)
+    assert got["label"] == "full BPTT: back through every step of every layer"
+    assert got["down"] == 2 * 10  # down from layer 3 to 2 and 2 to 1 at every step
+    assert page.evaluate(OVERLAP_JS)["bad"] == []
+    harness.screenshot(page.locator(".rnnviz-graph"), f"graph_bptt_3_layers_p{int(presenter)}")
+
+
+@pytest.mark.parametrize("truncate", [0, 8])
+def test_seq2seq_gradient_runs_back_through_the_context_into_the_encoder(mount, truncate):
+    g = UnrolledGraph.from_settings(
+        architecture="seq2seq", units=8, layers=2, timesteps=8, decoder_steps=5, truncate=truncate
+    )
+    page = mount(g, width=1256)
+    got = page.evaluate(BWD_JS)
+    for layer in ("1", "2"):
+        assert set(got["lanes"]["encoder"][layer]) == set(
+            range(9)
+        )  # h_0 … h_8, h_8 via the context
+        assert set(got["lanes"]["decoder"][layer]) >= {1, 2, 3, 4}
+    assert got["ctx"] == 2  # one context edge per layer
+    if truncate:  # the 5 decoder steps and 3 encoder steps: gradient edges there, zero before
+        assert got["label"] == "truncated BPTT: 8 steps (the decoder + 3 encoder steps)"
+        zero = page.evaluate(
+            """() => [...document.querySelectorAll('g.bwd[data-bwd-chain="encoder"].g-zero:not(.down)')]
+                   .map((g) => Number(g.dataset.t))"""
+        )
+        assert set(zero) == {0, 1, 2, 3, 4}
+    else:
+        assert "context" in got["label"]
+    assert page.evaluate(OVERLAP_JS)["bad"] == []
+    harness.screenshot(page.locator(".rnnviz-graph"), f"graph_bptt_seq2seq_k{truncate}")

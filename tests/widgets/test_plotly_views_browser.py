@@ -260,3 +260,32 @@ def test_heatmap_one_unit_one_step_and_relu_sequential_scale(mount):
     assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-heatmap"]')["bad"] == []
     page.wait_for_selector(".rnnviz-plot .colorbar")
     harness.screenshot(page.locator('[data-testid="rnnviz-heatmap"]'), "heatmap_relu")
+
+
+def test_gradient_panel_names_the_layer_it_shows(mount):
+    from rnnviz.widgets.gradients import GradientFlow
+
+    for settings, caption in [
+        ({"layers": 3}, "layer 3 of 3 (top)"),
+        ({"architecture": "seq2seq"}, "decoder"),
+        ({"architecture": "seq2seq", "layers": 2}, "decoder, layer 2 of 2 (top)"),
+        ({}, ""),
+    ]:
+        view = GradientFlow.from_settings(timesteps=12, **settings)
+        page = mount(view, "gradients", "rnnviz-gradients")
+        title = page.text_content(".rnnviz-title")
+        assert title.endswith(f"12 steps back — {caption}" if caption else "12 steps back")
+        assert _data(page, "rnnviz-gradients")["layer"] == caption
+        assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-gradients"]')["bad"] == []
+        menu = page.locator('[data-testid="gradients-layer"]')
+        if not caption:
+            assert not menu.is_visible()  # one plain layer: nothing to choose
+            continue
+        options = menu.locator("option").all_text_contents()
+        assert options[-1] == caption  # the shown layer is selected, named as in the title
+        assert menu.input_value() == str(len(options) - 1)
+        if settings.get("layers") == 3:
+            assert options == ["layer 1 of 3", "layer 2 of 3", "layer 3 of 3 (top)"]
+            harness.screenshot(page.locator('[data-testid="rnnviz-gradients"]'), "gradients_layer3")
+            menu.select_option("0")  # the choice goes to the model (Python analyses it)
+            assert page.evaluate("() => window.viewState.layer") == 0

@@ -90,11 +90,16 @@ export function clipToAxis(y, range) {
 /**
  * Steps back that truncated BPTT never reaches: truncate = k keeps k steps (k = 0..k),
  * so (k, T] is cut off. null when BPTT is full (truncate 0 or >= T).
+ * `reach` (optional): the steps back the window reaches in the layer shown, when that
+ * differs from k (a seq2seq encoder: k − S, 0 when only its h_T or nothing is reached;
+ * -1: the whole layer).
  * @returns {[number, number] | null}
  */
-export function truncatedSpan(timesteps, truncate) {
-  if (!truncate || truncate <= 0 || truncate >= timesteps) return null;
-  return [truncate, timesteps];
+export function truncatedSpan(timesteps, truncate, reach = undefined) {
+  if (!truncate || truncate <= 0) return null;
+  const r = Number.isInteger(reach) ? reach : truncate;
+  if (r < 0 || r >= timesteps) return null;
+  return [r, timesteps];
 }
 
 /** Steps back of the scrubber during the backward pass (t -> T - t), or null. */

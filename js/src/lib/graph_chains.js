@@ -115,3 +115,47 @@ export function architectureNotes(s) {
   if (!(s.outputUnits > 0)) notes.push("No output layer: each output is the hidden state itself.");
   return notes;
 }
+
+/**
+ * Which layers of which chains carry a backward lane: per chain, one boolean per layer.
+ *
+ * With per-layer gradient norms (`gradLengths[i]` = length of frame.layer_dh_norms[i], the
+ * gradient reaching the states `i` of frame.states), every layer whose norms cover its
+ * h_0..h_T; without them (an older frame) only the top layer of the gradient chain `gc`.
+ *
+ * @param {ReturnType<typeof chainsFor>} chains
+ * @param {number[] | null} gradLengths
+ * @param {number} gc index of the chain the loss is on (-1: none)
+ * @returns {boolean[][]}
+ */
+export function laneLayers(chains, gradLengths, gc) {
+  const perLayer = Array.isArray(gradLengths) && gradLengths.length > 0;
+  return chains.map((c, ci) =>
+    Array.from({ length: c.layers }, (_, l) =>
+      perLayer ? gradLengths[c.states[l]] === c.T + 1 : ci === gc && l === c.layers - 1,
+    ),
+  );
+}
+
+/**
+ * First state of the truncated-BPTT window in each chain, walking back from the loss chain
+ * `gc` along one timeline (seq2seq: decoder steps, then the context, then encoder steps —
+ * rnnviz.sim.stack_gradients): `null` where the window does not reach the chain, 0 for a
+ * chain differentiated to its h_0, T for an encoder of which only h_T (the context) is.
+ *
+ * @param {ReturnType<typeof chainsFor>} chains
+ * @param {number} gc
+ * @param {number} k window (0: full BPTT)
+ * @returns {Array<number | null>}
+ */
+export function windowStarts(chains, gc, k) {
+  const out = chains.map(() => null);
+  if (gc < 0) return out;
+  let left = k > 0 ? k : Number.POSITIVE_INFINITY;
+  for (let c = gc; c >= 0; c--) {
+    out[c] = Math.max(0, chains[c].T - left);
+    left -= chains[c].T;
+    if (left < 0 || (c > 0 && chains[c].h0)) break; // cut here, or a chain with its own h_0
+  }
+  return out;
+}

@@ -85,10 +85,19 @@ function drawEdge(parent, e, m, extraClass = "") {
   return g;
 }
 
-function drawGradEdge(parent, e, style, m) {
+function drawGradEdge(parent, e, style, m, where) {
   const cls = ["edge", "bwd", `g-${style.state}`];
   if (e.dashed) cls.push("dashed");
-  const g = svgEl("g", { class: cls.join(" "), "data-t": e.t }, parent);
+  if (e.context) cls.push("context");
+  if (e.down) cls.push("down");
+  const attrs = {
+    class: cls.join(" "),
+    "data-t": e.t,
+    "data-bwd-layer": e.layer === undefined ? undefined : e.layer + 1,
+    "data-bwd-chain": where.chain,
+    "data-bwd-down": e.down ? "true" : undefined,
+  };
+  const g = svgEl("g", attrs, parent);
   const w = style.state === "zero" ? m.line * 0.7 : m.line * (0.8 + 3.2 * style.level);
   const opacity = style.state === "active" ? 0.35 + 0.65 * style.level : 1;
   svgEl(
@@ -97,11 +106,47 @@ function drawGradEdge(parent, e, style, m) {
     g,
   );
   arrowHead(g, e, (4 + 2 * style.level) * m.k);
+  if (e.down) {
+    const into = `h_${e.t}^(${e.layer + 1})`;
+    const via = (e.via ?? "").replace("^", " ");
+    title(
+      g,
+      style.state === "zero"
+        ? `no gradient flows down into ${into} here (outside the truncation window)`
+        : `the gradient flows down from layer ${e.from + 1} through ${via} into ${into}`,
+    );
+    return g;
+  }
   title(
     g,
-    `‖∂L/∂h_${e.t}‖ = ${formatNumber(style.value)}${style.state === "zero" ? " (outside the truncation window)" : ""}`,
+    `‖∂L/∂h_${e.t}${where.of}‖ = ${formatNumber(style.value)}${style.state === "zero" ? " (outside the truncation window)" : ""}`,
   );
   return g;
+}
+
+/** Downward gradient edges (layer ℓ+1 → ℓ): drawn thin, at a fixed strength. */
+const DOWN_STYLE = { state: "active", level: 0.15, value: Number.NaN };
+
+/**
+ * Styles of the backward edges: per entry of frame.states when per-layer norms are given
+ * (one log scale for all of them, so layers compare), else the top layer's norms alone.
+ *
+ * @param {Float32Array | null} dh top layer's norms
+ * @param {Array<Float32Array | null> | null} dhLayers per-layer norms
+ * @returns {{top: Array | null, layers: Array<Array | null>}}
+ */
+export function laneStyles(dh, dhLayers) {
+  const arrays = (dhLayers ?? []).filter(Boolean);
+  if (!arrays.length) return { top: dh ? gradientStyles(dh) : null, layers: [] };
+  const all = gradientStyles(arrays.flatMap((a) => Array.from(a)));
+  let at = 0;
+  const layers = (dhLayers ?? []).map((a) => {
+    if (!a) return null;
+    const out = all.slice(at, at + a.length);
+    at += a.length;
+    return out;
+  });
+  return { top: layers[layers.length - 1] ?? null, layers };
 }
 
 function valueAt(states, node, p) {
@@ -210,8 +255,9 @@ function drawIo(parent, n, outputLayer) {
  *
  * @param {SVGSVGElement} svg
  * @param {object} L layout
- * @param {{states: Array, dh: Float32Array | null, range: [number, number], units: number,
- *          cursor: number, phase: string, outputLayer: boolean}} d
+ * @param {{states: Array, dh: Float32Array | null, dhLayers?: Array<Float32Array | null>,
+ *          range: [number, number], units: number, cursor: number, phase: string,
+ *          outputLayer: boolean}} d
  */
 export function drawGraph(svg, L, d) {
   svg.replaceChildren();
@@ -240,11 +286,24 @@ export function drawGraph(svg, L, d) {
     );
   }
   const hotNode = (n) => cursorCol && fwdPhase && n.chain === L.primary && n.t === d.cursor;
-  const styles = d.dh ? gradientStyles(d.dh) : null;
+  const lanes = d.dh ? laneStyles(d.dh, d.dhLayers) : null;
   for (const e of L.edges) {
     if (e.kind === "bwd") {
+      const styles = lanes?.layers[e.state] ?? lanes?.top;
       if (!styles || styles[e.t] === undefined) continue;
-      const g = drawGradEdge(layers.bwd, e, styles[e.t], m);
+      if (e.down) {
+        // The path, not a magnitude (the lanes carry the norms): neutral, or cut.
+        const style = e.zero ? { state: "zero", level: 0, value: 0 } : DOWN_STYLE;
+        drawGradEdge(layers.bwd, e, style, m, { chain: L.chains[e.chain].name ?? "main", of: "" });
+        continue;
+      }
+      const chain = L.chains[e.chain];
+      const layerSup = chain.layers > 1 && e.layer !== undefined ? `^(${e.layer + 1})` : "";
+      const where = {
+        chain: chain.name ?? "main",
+        of: `${layerSup}${chain.name ? ` (${chain.name})` : ""}`,
+      };
+      const g = drawGradEdge(layers.bwd, e, styles[e.t], m, where);
       if (cursorCol && !fwdPhase && e.t === d.cursor && e.chain === L.primary)
         g.classList.add("hot");
       continue;

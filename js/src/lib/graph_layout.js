@@ -1,8 +1,8 @@
 // Geometry of the unrolled graph: where every node, edge and label goes. Pure (no DOM);
 // graph_draw.js turns the result into SVG. Tested in js/test/graph_layout.test.js.
 
-import { placeBptt } from "./graph_bptt.js";
-import { chainsFor, gradientChain, matrixOf } from "./graph_chains.js";
+import { bpttText, placeBptt } from "./graph_bptt.js";
+import { chainsFor, gradientChain, laneLayers, matrixOf, windowStarts } from "./graph_chains.js";
 import { chooseSteps, columnsFor } from "./graph_columns.js";
 import { makeLabel, metrics, placeTokens, sym, textWidth } from "./graph_text.js";
 import { unitLayout } from "./graph_units.js";
@@ -52,6 +52,8 @@ function fitPitch(avail, cols, n, lead, m) {
  * @param {number} o.tCursor highlighted step (-1: none)
  * @param {boolean} o.outputLayer whether y_t has its own weights W_hy
  * @param {number} o.gradLength number of gradient norms (T + 1), 0 when none
+ * @param {number[]} [o.gradLengths] per entry of frame.states, the number of its gradient
+ *   norms (frame.layer_dh_norms): every layer they cover gets a backward lane
  */
 export function layoutGraph(o) {
   const chains = chainsFor(o);
@@ -59,6 +61,8 @@ export function layoutGraph(o) {
   const m = metrics(o.presenter);
   const gc = o.gradLength > 0 ? gradientChain(chains, o.gradLength) : -1;
   const primary = Math.max(gc, 0);
+  const lanes = laneLayers(chains, o.gradLengths, gc);
+  const starts = windowStarts(chains, gc, o.truncate | 0);
   const cells = unitLayout(o.units, m, L);
   const nodeH = cells.height;
   const hasY = chains.some((c) => c.y !== "none");
@@ -102,7 +106,7 @@ export function layoutGraph(o) {
     const gapW = gapWidth(c.T);
     const share = chains.length === 1 ? budget : (budget * c.T) / totalT;
     const forced = ci === primary && o.tCursor >= 1 ? [o.tCursor] : [];
-    const pins = ci === gc && o.truncate > 0 ? [c.T - o.truncate] : [];
+    const pins = o.truncate > 0 && starts[ci] > 0 ? [starts[ci]] : [];
     const steps = chooseSteps(c.T, share, pins, gapW / m.colMin, forced);
     return { chain: c, gapW, cols: columnsFor(steps, c.T, c.h0) };
   });
@@ -138,8 +142,8 @@ export function layoutGraph(o) {
   y += 2 * m.ioR;
   const stepRowY = y + m.pad + m.small;
   y = stepRowY + m.small * 0.6;
-  const laneOff = gc >= 0 ? m.laneOffset : 0;
-  const fwdY = (l, chain) => hCy[l] - (l === chain.layers - 1 ? laneOff : 0);
+  const laneOff = lanes.some((ls) => ls.some(Boolean)) ? m.laneOffset : 0;
+  const fwdY = (l, ci) => hCy[l] - (lanes[ci][l] ? laneOff : 0);
 
   // Row labels.
   if (hasY) add(sym("y", "t"), m.pad, yRowCy + m.font * 0.35, m.font, "start", "row");
@@ -254,6 +258,27 @@ export function layoutGraph(o) {
             "end",
             "wlabel",
           ).matrix = w.key;
+        // … and the gradient comes down the same way: ∂L/∂h_t^(l) · ∂h_t^(l)/∂h_t^(l−1).
+        // Outside the truncation window step t of layer l is not differentiated: none flows.
+        if (lanes[ci][l] && lanes[ci][l - 1]) {
+          const dx = m.laneOffset;
+          const cut = o.truncate > 0 && (starts[ci] === null || t <= starts[ci]);
+          edges.push({
+            kind: "bwd",
+            down: true,
+            chain: ci,
+            layer: l - 1,
+            from: l,
+            state: chain.states[l],
+            t,
+            zero: cut,
+            via: w.key,
+            x1: cx + dx,
+            y1: y2,
+            x2: cx + dx,
+            y2: y1,
+          });
+        }
       }
       // Output y_t.
       if (chain.y !== "none") {
@@ -292,7 +317,7 @@ export function layoutGraph(o) {
     // Recurrent edges h_{t-1} -> h_t (dashed across a gap) and the backward lane.
     for (let l = 0; l < chain.layers; l++) {
       const w = matrixOf("hh", chain, l);
-      const fy = fwdY(l, chain);
+      const fy = fwdY(l, ci);
       for (let i = 1; i < anchors.length; i++) {
         const a = anchors[i - 1];
         const b = anchors[i];
@@ -314,9 +339,20 @@ export function layoutGraph(o) {
         });
         if (i === 1 && !dashed)
           add(w.label, (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "wlabel").matrix = w.key;
-        if (ci === gc && l === top) {
+        if (lanes[ci][l]) {
           const by = hCy[l] + laneOff;
-          edges.push({ kind: "bwd", chain: ci, t: a.t, x1: bx, y1: by, x2: ax, y2: by, dashed });
+          edges.push({
+            kind: "bwd",
+            chain: ci,
+            layer: l,
+            state: chain.states[l],
+            t: a.t,
+            x1: bx,
+            y1: by,
+            x2: ax,
+            y2: by,
+            dashed,
+          });
         }
       }
       // Encoder -> decoder: the encoder's last state initialises the decoder.
@@ -338,11 +374,15 @@ export function layoutGraph(o) {
           context: true,
         });
         add("context", (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "wlabel");
-        if (ci - 1 === gc) {
+        // … and the gradient goes back through it into the encoder's h_T.
+        if (lanes[ci][l] && lanes[ci - 1][l]) {
           const by = hCy[l] + laneOff;
           edges.push({
             kind: "bwd",
             chain: ci - 1,
+            layer: l,
+            state: placed[ci - 1].chain.states[l],
+            context: true,
             t: prevChainLast.t,
             x1: bx,
             y1: by,
@@ -358,11 +398,16 @@ export function layoutGraph(o) {
     if (chain.name) add(chain.name, (chainX0 + cursorX) / 2, titleRowY, m.font, "middle", "title");
   }
 
-  // Loss box and the gradient entering h_T; truncated-BPTT band.
+  // Loss box and the gradient entering h_T; truncated-BPTT band (from the chain and step
+  // where the window begins, which in seq2seq may be the encoder).
+  const first = starts.findIndex((st) => st !== null);
+  const bandStart = first >= 0 ? { cols: placed[first].cols, t: starts[first] } : null;
   const bptt =
     gc >= 0
       ? placeBptt({
           ...placed[gc],
+          bandStart,
+          text: bpttText(chains, lanes, o.truncate | 0, starts),
           gc,
           loss,
           boxW,
@@ -392,6 +437,7 @@ export function layoutGraph(o) {
     chains,
     gc,
     primary,
+    lanes,
     slots: cells.slots,
     unitsDrawn: cells.drawn,
     nodeH,
