@@ -8,7 +8,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from rnnviz.widgets._controls_settings import unknown_keywords
+from rnnviz.settings import unknown_keywords
 
 STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
 

@@ -1,6 +1,6 @@
 """The Explorer's ipywidgets controls: one per setting, with its full name always visible.
 
-Ranges and choices come from ``_controls_settings.SPECS``, so a slider can never offer a
+Ranges and choices come from ``rnnviz.settings.SPECS``, so a slider can never offer a
 value that Python would reject. The time scrubber (``Play`` + ``time`` slider) steps
 through the forward pass (t = 1 … T) and then the backward pass (t = T … 0).
 """
@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from rnnviz.widgets._controls_settings import SPECS, check_setting
+from rnnviz.settings import SPECS, check_setting
 from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS
 from rnnviz.widgets._typed import typed_box
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.settings import validate_settings
 from rnnviz.widgets._buffers import beyond_float32
-from rnnviz.widgets._controls_settings import validate_settings
 
 __all__ = [
     "CELL_SWEEP",
@@ -40,7 +40,7 @@ class Frame:
     Attributes
     ----------
     settings : dict
-        Every setting, validated (see ``_controls_settings.SPECS``).
+        Every setting, validated (see ``rnnviz.settings.SPECS``).
     tokens : list of str or None
         Labels of x_1 … x_T for the sentence input, else None.
     x : ndarray, shape (T, features)
@@ -380,7 +380,7 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
 
 
 def build_frame(**settings: Any) -> Frame:
-    """Validate ``settings`` (any of ``_controls_settings.SPECS``), run the simulator, collect.
+    """Validate ``settings`` (any of ``rnnviz.settings.SPECS``), run the simulator, collect.
 
     The whole frame at once: ``compose(f, analyse(f))`` with ``f = build_forward(settings)``
     (the Explorer runs the two parts apart, the analysis in a worker thread).

@@ -1,6 +1,6 @@
 """How each setting is named and offered on screen (one table for every kind of control).
 
-The values a setting accepts live in ``_controls_settings.SPECS``; this module holds only
+The values a setting accepts live in ``rnnviz.settings.SPECS``; this module holds only
 what a person reads: the label beside each control, the text of each choice, slider steps.
 Both the ipywidgets controls (``_controls.py``) and the anywidget ``ControlPanel`` read it.
 """

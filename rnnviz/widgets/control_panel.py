@@ -21,8 +21,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from rnnviz.settings import SPECS
 from rnnviz.widgets._base import bundle
-from rnnviz.widgets._controls_settings import SPECS
 from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS, ONLY_FOR
 
 __all__ = ["ControlPanel", "bind_panel", "control_specs"]

@@ -26,19 +26,19 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from rnnviz.settings import (
+    SPECS,
+    check_setting,
+    non_default,
+    unknown_attribute,
+    validate_settings,
+)
 from rnnviz.widgets._controls import (
     CSS,
     TimeTrait,
     build_controls,
     set_presenter,
     time_to_cursor,
-)
-from rnnviz.widgets._controls_settings import (
-    SPECS,
-    check_setting,
-    non_default,
-    unknown_attribute,
-    validate_settings,
 )
 from rnnviz.widgets._frame import Frame, analyse, build_forward, compose
 from rnnviz.widgets._scheduler import FrameScheduler

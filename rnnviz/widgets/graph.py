@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from rnnviz.settings import DEFAULTS, SPECS, check_setting, validate_settings
 from rnnviz.widgets._base import ViewBase, bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json, json_to_array
-from rnnviz.widgets._controls_settings import DEFAULTS, SPECS, check_setting, validate_settings
 from rnnviz.widgets._frame import Frame, build_frame
 from rnnviz.widgets.heatmap import read_only
 
@@ -112,7 +112,7 @@ class _SettingTypeError(traitlets.TraitError, TypeError):
 
 
 class _Setting(traitlets.TraitType):
-    """A simulator setting as a trait, checked by ``_controls_settings.check_setting``.
+    """A simulator setting as a trait, checked by ``rnnviz.settings.check_setting``.
 
     Wrong types raise ``TypeError`` and out-of-range values ``ValueError``, with the
     setting's meaning and accepted values in the message.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import rnnviz
-from rnnviz.widgets._controls_settings import SPECS
+from rnnviz.settings import SPECS
 from rnnviz.widgets._labels import LABELS
 from rnnviz.widgets.control_panel import bind_panel, control_specs
 

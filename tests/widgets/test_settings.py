@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnviz.widgets._controls_settings import (
+from rnnviz.settings import (
     DEFAULTS,
     SPECS,
     check_setting,
