@@ -1,15 +1,25 @@
-"""The settings every view is built from: names, defaults, allowed values, validation.
+"""The settings every view is built from: one ``Spec`` per setting says everything about it.
 
-One table (``SPECS``) serves the frame builder (``_frame.py``), the Explorer's traits and
-its controls, so a slider's range and the values Python accepts can never disagree.
-Messages use the learner's vocabulary (units, timesteps, features, batch).
+A ``Spec`` holds a setting's default, kind, range or choices, meaning (used in every error
+message), and how it is offered on screen: the label beside its control (no label: no
+control), the text of each choice, a slider's step and shown decimals, and the cells it
+applies to. One table (``SPECS``) serves the frame builder (``rnnviz.frame``), the
+Explorer's traits, both control sets (the ipywidgets ``widgets/_controls.py`` and the
+anywidget ``widgets/control_panel.py``) and the exported page, so a slider's range, its
+label and the values Python accepts can never disagree.
+
+The rules linking settings (architecture ⇔ return_sequences, decoder_steps for seq2seq
+only, truncate ≤ timesteps) live in one function, :func:`implied_changes`.
+
+Imports no widget library (checked by ``tests/widgets/test_layering.py``). Messages use
+the learner's vocabulary (units, timesteps, features, batch).
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,12 +30,14 @@ from rnnviz.sim.inputs import PRESETS
 from rnnviz.sim.lstm import DEFAULT_FORGET_BIAS
 
 __all__ = [
+    "CONTROLS",
     "DEFAULTS",
     "OVERLAYS",
     "SPECS",
     "Spec",
     "check_setting",
     "did_you_mean",
+    "implied_changes",
     "non_default",
     "unknown_attribute",
     "unknown_keywords",
@@ -38,7 +50,25 @@ OVERLAYS = ("none", "weight_scale", "cell")
 
 @dataclass(frozen=True)
 class Spec:
-    """One setting: its default, its kind and the values it accepts."""
+    """One setting: its default, its kind, the values it accepts and how it is shown.
+
+    Attributes
+    ----------
+    default, kind, meaning
+        The default value; "int", "float", "bool" or "choice"; what the setting means
+        (every error message about it quotes this).
+    low, high, choices
+        The accepted range (int, float) or values (choice).
+    label : str or None
+        The text beside the setting's control; None: the setting has no control.
+    choice_labels : dict
+        Text shown for a choice where it differs from the value.
+    step, decimals
+        A slider's step and the decimals its value is shown with.
+    only_for : tuple of str
+        The cells the setting applies to (empty: every cell); ``off_because`` says why
+        its control is disabled for the others.
+    """
 
     default: Any
     kind: str  # "int", "float", "bool" or "choice"
@@ -46,6 +76,20 @@ class Spec:
     low: float | None = None
     high: float | None = None
     choices: tuple = ()
+    label: str | None = None
+    choice_labels: dict[str, str] = field(default_factory=dict)
+    step: float = 1
+    decimals: int = 0
+    only_for: tuple[str, ...] = ()
+    off_because: str = ""
+
+    def choice_label(self, value: str) -> str:
+        """The text shown for the choice ``value``."""
+        return self.choice_labels.get(value, value)
+
+    def applies_to(self, cell: str) -> bool:
+        """Whether the setting means something for ``cell``."""
+        return not self.only_for or cell in self.only_for
 
     def describe(self) -> str:
         """What values are accepted, as a phrase ('an integer from 1 to 256')."""
@@ -59,10 +103,28 @@ class Spec:
 
 
 SPECS: dict[str, Spec] = {
-    "units": Spec(16, "int", "hidden units p, the size of every h_t", 1, 256),
-    "timesteps": Spec(20, "int", "timesteps T, how many steps are unrolled", 1, 200),
-    "weight_scale": Spec(1.0, "float", "scale s of W_hh (its spectral radius)", 0.05, 3.0),
-    "cell": Spec("rnn", "choice", "the recurrent cell", choices=CELLS),
+    "units": Spec(16, "int", "hidden units p, the size of every h_t", 1, 256, label="units"),
+    "timesteps": Spec(
+        20, "int", "timesteps T, how many steps are unrolled", 1, 200, label="timesteps"
+    ),
+    "weight_scale": Spec(
+        1.0,
+        "float",
+        "scale s of W_hh (its spectral radius)",
+        0.05,
+        3.0,
+        label="weight scale",
+        step=0.05,
+        decimals=2,
+    ),
+    "cell": Spec(
+        "rnn",
+        "choice",
+        "the recurrent cell",
+        choices=CELLS,
+        label="cell",
+        choice_labels={"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"},
+    ),
     "forget_bias": Spec(
         DEFAULT_FORGET_BIAS,
         "float",
@@ -70,23 +132,70 @@ SPECS: dict[str, Spec] = {
         "used by LSTM cells only",
         0.0,
         5.0,
+        label="forget bias b_f",
+        step=0.1,
+        decimals=1,
+        only_for=("lstm",),
+        off_because="LSTM only: RNN and GRU cells have no forget gate",
     ),
-    "activation": Spec("tanh", "choice", "the activation f", choices=ACTIVATIONS),
-    "input": Spec("sine", "choice", "the input sequence x_1 … x_T", choices=PRESETS),
+    "activation": Spec(
+        "tanh", "choice", "the activation f", choices=ACTIVATIONS, label="activation"
+    ),
+    "input": Spec(
+        "sine",
+        "choice",
+        "the input sequence x_1 … x_T",
+        choices=PRESETS,
+        label="input",
+        choice_labels={
+            "sine": "sine waves",
+            "noise": "noise",
+            "impulse": "impulse at t = 1",
+            "zeros": "zeros",
+            "sentence": "sentence (the cat sat on the mat)",
+        },
+    ),
     "architecture": Spec(
-        "many-to-many", "choice", "how inputs and outputs line up", choices=ARCHITECTURES
+        "many-to-many",
+        "choice",
+        "how inputs and outputs line up",
+        choices=ARCHITECTURES,
+        label="architecture",
     ),
-    "return_sequences": Spec(True, "bool", "output every h_t (True) or only h_T (False)"),
-    "layers": Spec(1, "int", "stacked recurrent layers", 1, 3),
-    "truncate": Spec(0, "int", "truncated BPTT window in steps (0 = full BPTT)", 0, 200),
+    "return_sequences": Spec(
+        True, "bool", "output every h_t (True) or only h_T (False)", label="return_sequences"
+    ),
+    "truncate": Spec(
+        0,
+        "int",
+        "truncated BPTT window in steps (0 = full BPTT)",
+        0,
+        200,
+        label="truncate BPTT (0 = off)",
+    ),
+    "layers": Spec(1, "int", "stacked recurrent layers", 1, 3, label="layers"),
     "features": Spec(3, "int", "features per input x_t", 1, 64),
     "batch": Spec(1, "int", "sequences in the batch", 1, 64),
     "seed": Spec(0, "int", "random seed of the weights and inputs", 0, 2**31 - 1),
     "init": Spec("orthogonal", "choice", "initialisation of W_hh", choices=INITS),
     "output_units": Spec(0, "int", "units of an output layer y_t (0 = none)", 0, 64),
     "decoder_steps": Spec(0, "int", "seq2seq decoder timesteps (0 = same as timesteps)", 0, 200),
-    "overlay": Spec("none", "choice", "comparison curves in the gradient view", choices=OVERLAYS),
+    "overlay": Spec(
+        "none",
+        "choice",
+        "comparison curves in the gradient view",
+        choices=OVERLAYS,
+        label="compare gradients with",
+        choice_labels={
+            "none": "nothing",
+            "weight_scale": "weight scales",
+            "cell": "RNN / LSTM / GRU",
+        },
+    ),
 }
+
+#: Settings that get a control, in the order they are laid out (those with a label).
+CONTROLS: tuple[str, ...] = tuple(name for name, spec in SPECS.items() if spec.label)
 
 DEFAULTS: dict[str, Any] = {name: spec.default for name, spec in SPECS.items()}
 
@@ -179,8 +288,87 @@ def _architecture_wants(architecture: str) -> bool:
     return architecture != "many-to-one"
 
 
+def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """Every change that ``changed`` implies, given the ``current`` settings.
+
+    The one place where settings are linked. Returns ``changed`` together with the other
+    settings that must change with it (only those whose value differs from ``current``):
+
+    * ``architecture`` and ``return_sequences`` describe the same choice for the top
+      layer: given one, the other follows (``"many-to-one"`` ⇔ ``return_sequences=False``);
+      given both, they must agree;
+    * ``decoder_steps`` applies to ``architecture="seq2seq"`` only: leaving seq2seq sets
+      it back to 0;
+    * ``truncate`` ≤ ``timesteps``: lowering ``timesteps`` below ``truncate`` lowers it too.
+
+    Parameters
+    ----------
+    changed : dict
+        The new values, each already valid on its own (see :func:`check_setting`).
+    current : dict
+        Every setting before the change.
+
+    Raises
+    ------
+    ValueError
+        When ``changed`` contradicts itself or a rule (e.g. ``truncate`` > ``timesteps``
+        asked for explicitly); the message says which setting to change instead.
+    """
+    out = dict(changed)
+    state = {**current, **changed}
+
+    if "architecture" in changed and "return_sequences" in changed:
+        wants = _architecture_wants(changed["architecture"])
+        if changed["return_sequences"] != wants:
+            other = "many-to-one" if wants else "many-to-many"
+            raise ValueError(
+                f"architecture {changed['architecture']!r} means return_sequences={wants} "
+                f"(the top layer returns {'every h_t' if wants else 'only h_T'}); got "
+                f"return_sequences={changed['return_sequences']}. Use architecture={other!r} "
+                "for the other choice."
+            )
+    elif "architecture" in changed:
+        state["return_sequences"] = _architecture_wants(changed["architecture"])
+    elif "return_sequences" in changed:
+        arch = state["architecture"]
+        if arch in ("many-to-many", "many-to-one"):
+            state["architecture"] = "many-to-many" if changed["return_sequences"] else "many-to-one"
+        elif not changed["return_sequences"]:
+            raise ValueError(
+                f"return_sequences=False (only h_T) is the many-to-one architecture; the "
+                f"current architecture {arch!r} returns every h_t. Set "
+                "architecture='many-to-one' instead."
+            )
+
+    if state["decoder_steps"] and state["architecture"] != "seq2seq":
+        if "decoder_steps" in changed:
+            raise ValueError(
+                f"decoder_steps ({SPECS['decoder_steps'].meaning}) applies to "
+                f"architecture='seq2seq' only; got decoder_steps={state['decoder_steps']} with "
+                f"architecture={state['architecture']!r}. Set architecture='seq2seq' as well, "
+                "or leave decoder_steps at 0."
+            )
+        state["decoder_steps"] = 0  # the architecture changed away from seq2seq
+
+    if state["truncate"] > state["timesteps"]:
+        if "truncate" in changed:
+            raise ValueError(
+                f"truncate (steps of truncated BPTT) must be from 0 to timesteps="
+                f"{state['timesteps']} (0 = full BPTT); got {state['truncate']}."
+            )
+        state["truncate"] = state["timesteps"]
+
+    for name, value in state.items():
+        if name not in out and value != current.get(name):
+            out[name] = value
+    return out
+
+
 def validate_settings(given: dict[str, Any], base: dict[str, Any] | None = None) -> dict[str, Any]:
     """Complete and check a set of settings; the result is a new dict of every setting.
+
+    Each value is checked on its own (:func:`check_setting`), then together with the
+    others (:func:`implied_changes`: the settings it implies change too).
 
     Parameters
     ----------
@@ -189,66 +377,17 @@ def validate_settings(given: dict[str, Any], base: dict[str, Any] | None = None)
     base : dict, optional
         Settings to start from (default: ``DEFAULTS``), e.g. an Explorer's current ones.
 
-    Notes
-    -----
-    ``architecture`` and ``return_sequences`` describe the same choice for the top layer:
-    given one, the other follows (``"many-to-one"`` ⇔ ``return_sequences=False``); given
-    both, they must agree. ``truncate`` larger than ``timesteps`` is full BPTT and is
-    lowered to ``timesteps`` when ``timesteps`` itself changes.
-
     Raises
     ------
     TypeError, ValueError
-        See :func:`check_setting`; nothing is modified.
+        See :func:`check_setting` and :func:`implied_changes`; nothing is modified.
     """
     unknown = [k for k in given if k not in SPECS]
     if unknown:
         raise _unknown(unknown)
-    out = dict(DEFAULTS if base is None else base)
+    current = dict(DEFAULTS if base is None else base)
     checked = {name: check_setting(name, value) for name, value in given.items()}
-    out.update(checked)
-
-    if "architecture" in checked and "return_sequences" in checked:
-        wants = _architecture_wants(checked["architecture"])
-        if checked["return_sequences"] != wants:
-            other = "many-to-one" if wants else "many-to-many"
-            raise ValueError(
-                f"architecture {checked['architecture']!r} means return_sequences={wants} "
-                f"(the top layer returns {'every h_t' if wants else 'only h_T'}); got "
-                f"return_sequences={checked['return_sequences']}. Use architecture={other!r} "
-                "for the other choice."
-            )
-    elif "architecture" in checked:
-        out["return_sequences"] = _architecture_wants(checked["architecture"])
-    elif "return_sequences" in checked:
-        arch = out["architecture"]
-        if arch in ("many-to-many", "many-to-one"):
-            out["architecture"] = "many-to-many" if checked["return_sequences"] else "many-to-one"
-        elif not checked["return_sequences"]:
-            raise ValueError(
-                f"return_sequences=False (only h_T) is the many-to-one architecture; the "
-                f"current architecture {arch!r} returns every h_t. Set "
-                "architecture='many-to-one' instead."
-            )
-
-    if out["decoder_steps"] and out["architecture"] != "seq2seq":
-        if "decoder_steps" in checked:
-            raise ValueError(
-                f"decoder_steps ({SPECS['decoder_steps'].meaning}) applies to "
-                f"architecture='seq2seq' only; got decoder_steps={out['decoder_steps']} with "
-                f"architecture={out['architecture']!r}. Set architecture='seq2seq' as well, "
-                "or leave decoder_steps at 0."
-            )
-        out["decoder_steps"] = 0  # the architecture changed away from seq2seq
-
-    if out["truncate"] > out["timesteps"]:
-        if "truncate" in checked:
-            raise ValueError(
-                f"truncate (steps of truncated BPTT) must be from 0 to timesteps="
-                f"{out['timesteps']} (0 = full BPTT); got {out['truncate']}."
-            )
-        out["truncate"] = out["timesteps"]
-    return out
+    return {**current, **implied_changes(checked, current)}
 
 
 def non_default(settings: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ import traitlets
 from rnnviz.settings import (
     SPECS,
     check_setting,
+    implied_changes,
     non_default,
     unknown_attribute,
     validate_settings,
@@ -264,13 +265,7 @@ class Explorer(widgets.VBox):
             raise ValueError(
                 f"{name} is {self.fixed[name]} ({name}={getattr(self, name)!r}); got {value!r}."
             )
-        if name == "truncate" and value > self.timesteps:
-            raise ValueError(
-                f"truncate (steps of truncated BPTT) must be from 0 to timesteps="
-                f"{self.timesteps} (0 = full BPTT); got {value}."
-            )
-        if (name == "return_sequences" and not value) or (name == "decoder_steps" and value):
-            validate_settings({name: value}, base=self.settings)
+        implied_changes({name: value}, self.settings)  # raises when a rule forbids it
 
     @traitlets.observe(*SPECS)
     def _setting_changed(self, change: dict) -> None:
@@ -279,18 +274,11 @@ class Explorer(widgets.VBox):
         name, new = change["name"], change["new"]
         self._local.depth = self._depth + 1  # derived settings are folded into this update
         try:
-            if name == "architecture":
-                self.return_sequences = new != "many-to-one"
-                if new != "seq2seq":
-                    self.decoder_steps = 0  # the decoder's steps mean nothing elsewhere
-            elif name == "return_sequences" and self.architecture in (
-                "many-to-many",
-                "many-to-one",
-            ):
-                self.architecture = "many-to-many" if new else "many-to-one"
-            elif name == "timesteps":
-                if self.truncate > new:
-                    self.truncate = new
+            # the other settings this one implies (rnnviz.settings.implied_changes)
+            for other, value in implied_changes({name: new}, self.settings).items():
+                if other != name:
+                    setattr(self, other, value)
+            if name == "timesteps":
                 self.controls.by_setting["truncate"].max = new
                 self.controls.time.max = self.controls.play.max = 2 * new + 1
         finally:
