@@ -17,8 +17,8 @@ import pytest
 pytest.importorskip("anywidget")
 
 from rnnviz.export import DEFAULT_SWEEPS, graph_svg, page_html, to_figures, to_html
+from rnnviz.frame import build_frame
 from rnnviz.widgets import explore
-from rnnviz.widgets._frame import build_frame
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -419,7 +419,7 @@ def test_figures_relu_heatmap_is_sequential_from_zero():
     frame = build_frame(units=6, timesteps=9, activation="relu", weight_scale=1.5)
     heat = to_figures(frame)["heatmap"].data[0]
     h = frame.states[-1]
-    assert (heat.zmin, heat.zmax) == (0.0, float(np.max(h)))  # not ±max: no unused half
+    assert (heat.zmin, heat.zmax) == (0.0, float(np.max(h.astype(np.float32))))  # as the views
     assert heat.colorscale[0][1] == "#f7f7f7"  # 0 is the neutral colour, no blue half
     tanh = to_figures(build_frame(units=6, timesteps=9))["heatmap"].data[0]
     assert tanh.colorscale[0][1] == "#2166ac"  # tanh stays diverging

@@ -3,7 +3,7 @@
 
 import { decodeArray } from "./lib/buffers.js";
 import { planeExtent, planeShapes, singularLines, singularTop, verdict } from "./lib/eigen_data.js";
-import { formatNumber } from "./lib/gradient_data.js";
+import { formatNumber } from "./lib/format.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {

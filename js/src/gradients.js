@@ -5,11 +5,11 @@
 
 import { count, integerTicks, logTicks, overlayColour } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
+import { formatNumber } from "./lib/format.js";
 import {
   boundNames,
   clipToAxis,
   cursorStepsBack,
-  formatNumber,
   fromLog10,
   logRange,
   readoutItems,

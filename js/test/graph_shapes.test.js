@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import {
   divergingColor,
-  formatNumber,
   gradientExtent,
   gradientStyles,
   hasInfinity,
@@ -182,11 +181,4 @@ test("gradient styles are log-scaled; zero, inf and NaN are told apart", () => {
   );
   assert.deepEqual(gradientExtent([0, 1e-6, 1, Number.POSITIVE_INFINITY]), [1e-6, 1]);
   assert.equal(gradientExtent([0, 0]), null);
-});
-
-test("numbers are formatted compactly", () => {
-  assert.deepEqual(
-    [1.23456, 0.000012345, 123456, 0, Number.POSITIVE_INFINITY, 0.5].map(formatNumber),
-    ["1.23", "1.23e-5", "1.23e5", "0", "inf", "0.5"],
-  );
 });

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP
+from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP
 
 #: Most labels on a log axis.
 MAX_LOG_TICKS = 8

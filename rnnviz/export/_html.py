@@ -279,7 +279,7 @@ def page_html(
         frames = _render_frames(views, [(settings.get("weight_scale"), frame)])
         initial = 0
     else:
-        from rnnviz.widgets._frame import build_frame
+        from rnnviz.frame import build_frame
 
         # An Explorer of a user's model builds its frames from that model, not from
         # rnnviz's own cells (``frame_for``); views alone use the settings.

@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 from typing import Any, ClassVar
 
+from rnnviz.frame import Frame, build_frame
 from rnnviz.widgets._base import ViewBase, bundle
-from rnnviz.widgets._frame import Frame, build_frame
 
 __all__ = ["PlotlyView", "plotly_source"]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import traitlets
 
+from rnnviz.frame import Frame
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS
-from rnnviz.widgets._frame import Frame
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["EigenView"]

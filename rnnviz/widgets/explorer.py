@@ -26,6 +26,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from rnnviz.frame import Frame, analyse, build_forward, compose
 from rnnviz.settings import (
     SPECS,
     check_setting,
@@ -41,7 +42,6 @@ from rnnviz.widgets._controls import (
     set_presenter,
     time_to_cursor,
 )
-from rnnviz.widgets._frame import Frame, analyse, build_forward, compose
 from rnnviz.widgets._scheduler import FrameScheduler
 from rnnviz.widgets._user_model import UserModel
 from rnnviz.widgets.gradients import GradientFlow

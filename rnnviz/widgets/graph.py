@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from rnnviz.frame import Frame, build_frame
 from rnnviz.settings import DEFAULTS, SPECS, check_setting, validate_settings
 from rnnviz.widgets._base import ViewBase, bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json, json_to_array
-from rnnviz.widgets._frame import Frame, build_frame
 from rnnviz.widgets.heatmap import read_only
 
 __all__ = ["UnrolledGraph"]

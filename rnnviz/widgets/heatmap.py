@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from rnnviz.frame import Frame
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS
-from rnnviz.widgets._frame import Frame
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["StateHeatmap"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from ipywidgets.widgets.widget import _remove_buffers
 
-from rnnviz.widgets._frame import build_frame
+from rnnviz.frame import build_frame
 from rnnviz.widgets.graph import UnrolledGraph
 
 

@@ -91,15 +91,3 @@ export function gradientExtent(norms) {
   }
   return hi > 0 ? [lo, hi] : null;
 }
-
-/** Compact number for labels: 3 significant digits, exponent form outside [1e-3, 1e4). */
-export function formatNumber(v) {
-  if (v === Number.POSITIVE_INFINITY) return "inf";
-  if (v === Number.NEGATIVE_INFINITY) return "-inf";
-  if (Number.isNaN(v)) return "NaN";
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
-  const [m, e] = v.toExponential(2).split("e");
-  return `${Number(m)}e${Number(e)}`;
-}

@@ -1,7 +1,7 @@
 """One simulator run → one ``Frame`` of plain NumPy data that every view draws from.
 
-This is the only widget module that calls ``rnnviz.sim``: the views never do RNN maths,
-so the graph, the heatmap and the gradient plot always show the same run.
+The only module outside ``rnnviz.sim`` that runs the simulator: the views never do RNN
+maths, so the graph, the heatmap and the gradient plot always show the same run.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.frame.draw import beyond_float32, colour_range
 from rnnviz.settings import validate_settings
-from rnnviz.widgets._buffers import beyond_float32
 
 __all__ = [
     "CELL_SWEEP",
@@ -116,6 +116,20 @@ class Frame:
     def timesteps(self) -> int:
         """T of the top layer: the length of ``dh_norms`` (t = 0 … T) minus one."""
         return len(self.dh_norms) - 1
+
+    def colour_range(self, quantity: str = "h", layer: int | None = None) -> tuple[float, float]:
+        """[lo, hi] of the colour scale of ``quantity`` ("h", "c" or "gate_<name>") in
+        ``layer`` (None: every layer, as the graph draws them with one scale); see
+        :func:`rnnviz.frame.draw.colour_range`, the one rule of every view and export."""
+        layers = range(len(self.states)) if layer is None else [layer]
+        if quantity == "h":
+            arrays = [self.states[i] for i in layers]
+        elif quantity == "c":
+            arrays = [self.cell_states[i] for i in layers]
+        else:
+            gate = quantity.removeprefix("gate_")
+            arrays = [self.gates[i].get(gate) for i in layers]
+        return colour_range(quantity, self.settings["activation"], arrays)
 
     @property
     def analysed(self) -> bool:
