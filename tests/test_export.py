@@ -392,7 +392,9 @@ def test_heatmap_selector_works_without_a_kernel(lstm_page, ui_browser):
         tab.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
         tab.goto(url)
         tab.wait_for_selector('[data-testid="rnnviz-heatmap"][data-quantity="h"]', timeout=60_000)
-        heat = tab.evaluate("window.rnnvizExport.models.findIndex(m => m.get('frame_info').quantities)")
+        heat = tab.evaluate(
+            "window.rnnvizExport.models.findIndex(m => m.get('frame_info').quantities)"
+        )
         first = "(i) => { const v = window.rnnvizExport.models[i].get('values'); return v.data.getFloat32(0, true); }"
         tab.select_option('[data-testid="heatmap-quantity"]', "c")
         tab.wait_for_selector('[data-testid="rnnviz-heatmap"][data-quantity="c"]', timeout=30_000)
