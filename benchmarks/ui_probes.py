@@ -118,8 +118,8 @@ KERNEL_TIMING = """
 import json, statistics as _st, time as _time
 from ipywidgets.widgets.widget import _remove_buffers
 from rnnviz.widgets import explorer as _explorer
-from rnnviz.widgets._frame import analyse as _analyse, build_forward as _build_forward
-from rnnviz.widgets._frame import compose as _compose
+from rnnviz.frame import analyse as _analyse, build_forward as _build_forward
+from rnnviz.frame import compose as _compose
 _s = dict(ex.settings)
 _t = {{"forward": [], "analysis": [], "show_partial": [], "show_full": []}}
 for _ in range({n}):

@@ -16,8 +16,8 @@ import pytest
 pytest.importorskip("anywidget")
 
 from rnnviz.export import page_html, to_figures, to_html
+from rnnviz.frame import build_frame
 from rnnviz.widgets import GradientFlow, StateHeatmap
-from rnnviz.widgets._frame import build_frame
 
 MARKUP = [
     "<b>bold</b>",

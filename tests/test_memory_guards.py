@@ -113,7 +113,7 @@ def test_the_largest_explorer_frame_fits_a_small_memory_allowance():
     the exact Jacobian chain of all 64 sequences needed several hundred MB more."""
     result = _run(
         """
-        from rnnviz.widgets._frame import build_frame
+        from rnnviz.frame import build_frame
         build_frame(units=8, timesteps=3, cell="lstm")   # BLAS and caches warmed up
         limit_to(160 * 1024**2)
         try:
@@ -132,8 +132,8 @@ def test_the_largest_explorer_frame_fits_a_small_memory_allowance():
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("input_", ["sine", "noise", "sentence"])
 def test_the_frame_of_a_batch_is_its_sample_0(cell, input_):
+    from rnnviz.frame import build_frame
     from rnnviz.sim import make_cell
-    from rnnviz.widgets._frame import build_frame
 
     frame = build_frame(cell=cell, input=input_, batch=5, units=6, timesteps=7)
     x = inputs.make(input_, 7, 3, batch=5)

@@ -3,30 +3,10 @@
 
 import { decodeArray } from "./lib/buffers.js";
 import { planeExtent, planeShapes, singularLines, singularTop, verdict } from "./lib/eigen_data.js";
-import { formatNumber } from "./lib/gradient_data.js";
-import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
+import { formatNumber } from "./lib/format.js";
+import { axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
-import {
-  createShell,
-  onChanges,
-  scheduleDraws,
-  setCommonData,
-  setPlotHeight,
-} from "./lib/view_shell.js";
-
-const TRAITS = [
-  "eigenvalues",
-  "singular_values",
-  "rho",
-  "sigma_max",
-  "gamma",
-  "matrix",
-  "init",
-  "cell",
-  "units",
-  "weight_scale",
-  "presenter",
-];
+import { frameInfo, mountPlotlyView, setCommonData, setPlotHeight } from "./lib/view_shell.js";
 
 const CANDIDATE = { U_c: " (LSTM candidate block)", U_h: " (GRU candidate block)" };
 
@@ -36,12 +16,12 @@ function html(name) {
   return sub ? `${base}<sub>${sub}</sub>` : base;
 }
 
-function fillReadout(node, model, v) {
-  const matrix = model.get("matrix");
+function fillReadout(node, info, v) {
+  const { matrix, settings } = info;
   const chips = [
-    [`ρ(${matrix}) = max |λ| = `, formatNumber(model.get("rho")), "rho"],
-    [`σ_max(${matrix}) = `, formatNumber(model.get("sigma_max")), "sigma-max"],
-    ["init: ", `${model.get("init")}, s = ${formatNumber(model.get("weight_scale"))}`, "init"],
+    [`ρ(${matrix}) = max |λ| = `, formatNumber(info.rho), "rho"],
+    [`σ_max(${matrix}) = `, formatNumber(info.sigma_max), "sigma-max"],
+    ["init: ", `${settings.init}, s = ${formatNumber(settings.weight_scale)}`, "init"],
   ];
   const spans = chips.map(([label, value, id]) => {
     const s = document.createElement("span");
@@ -59,30 +39,26 @@ function fillReadout(node, model, v) {
   node.replaceChildren(...spans, line);
 }
 
-function render({ model, el }) {
-  const shell = createShell(el, "rnnviz-eigen");
-  shell.status.textContent = "loading plotly.js …";
-  const slow = setTimeout(() => {
-    shell.status.textContent = "waiting for the kernel to send plotly.js (is it running?)";
-  }, 8000);
-  let Plotly = null;
-  const loader = loadPlotly(model);
-
-  const draw = async () => {
+/** The view's draw() (the complex plane and the singular values) for mountPlotlyView. */
+function setup(ctx) {
+  const { model, shell } = ctx;
+  return async () => {
     const presenter = Boolean(model.get("presenter"));
     const size = sizes(presenter);
-    const theme = views.theme();
+    const theme = ctx.views.theme();
     shell.root.classList.toggle("rnnviz-presenter", presenter);
-    const matrix = model.get("matrix") ?? "W_hh";
-    const units = model.get("units");
-    const rho = Number(model.get("rho"));
-    const sigmaMax = Number(model.get("sigma_max"));
-    const gamma = Number(model.get("gamma"));
+    const info = frameInfo(model);
+    const { matrix } = info;
+    const units = info.settings.units;
+    const rho = Number(info.rho);
+    const sigmaMax = Number(info.sigma_max);
+    const gamma = Number(info.gamma);
     shell.title.textContent = `Spectrum of ${matrix}${CANDIDATE[matrix] ?? ""}, ${units} × ${units}: eigenvalues and singular values`;
     const v = verdict(rho, sigmaMax);
-    fillReadout(shell.readout, model, v);
+    fillReadout(shell.readout, info, v);
     const eig = decodeArray(model.get("eigenvalues"));
     const sv = decodeArray(model.get("singular_values"));
+    const { Plotly } = ctx;
     if (!Plotly || !eig || !sv) return;
 
     const n = sv.values.length;
@@ -125,9 +101,9 @@ function render({ model, el }) {
     ];
     const h = html(matrix);
     // The plane is square: give it about its plot height in width, the rest to σ_i.
-    const planeW = Math.min(0.46, Math.max(0.3, (plotPx + 4 * size.font) / views.width()));
+    const planeW = Math.min(0.46, Math.max(0.3, (plotPx + 4 * size.font) / ctx.views.width()));
     const layout = {
-      ...baseLayout(theme, size, `${n}:${r}:${top}`, views.width(), height),
+      ...baseLayout(theme, size, `${n}:${r}:${top}`, ctx.views.width(), height),
       margin: { l: 10, r: 10 + 3 * size.font, t: 34 + size.title, b: 10 },
       showlegend: false,
       xaxis: {
@@ -197,29 +173,15 @@ function render({ model, el }) {
       matrix,
       rho: String(rho),
       sigmaMax: String(sigmaMax),
-      init: String(model.get("init")),
+      init: String(info.settings.init),
       points: String(n),
       drawn: String(Number(shell.root.dataset.drawn ?? 0) + 1),
     });
   };
+}
 
-  const views = scheduleDraws(el, shell.plot, draw);
-  loader.promise.then((P) => {
-    clearTimeout(slow);
-    Plotly = P;
-    shell.status.textContent = "";
-    views.schedule();
-  });
-  const stopWatching = onChanges(model, TRAITS, views.schedule);
-  views.schedule();
-
-  return () => {
-    clearTimeout(slow);
-    loader.cleanup();
-    views.cleanup();
-    stopWatching();
-    if (Plotly) Plotly.purge(shell.plot);
-  };
+function render({ model, el }) {
+  return mountPlotlyView({ model, el, testid: "rnnviz-eigen", setup });
 }
 
 export default { render };

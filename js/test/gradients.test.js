@@ -4,7 +4,6 @@ import {
   boundNames,
   clipToAxis,
   cursorStepsBack,
-  formatNumber,
   fromLog10,
   logRange,
   readoutItems,
@@ -64,13 +63,6 @@ test("widenRange shows the bound by at most maxExtra decades each side", () => {
   assert.deepEqual(widenRange([-3, 1], [1, 1e95], 4), [-3, 5]);
   assert.deepEqual(widenRange([-3, 1], [1, 10, 100]), [-3, 2]);
   assert.deepEqual(widenRange([-3, 1], [1e-5]), [-5, 1]);
-});
-
-test("formatNumber: 3 significant digits, inf spelled out", () => {
-  assert.equal(formatNumber(0.98765), "0.988");
-  assert.equal(formatNumber(1), "1");
-  assert.equal(formatNumber(Number.POSITIVE_INFINITY), "inf");
-  assert.equal(formatNumber(25000), "2.50e+4");
 });
 
 test("fromLog10 restores values beyond float32: 1e95, 1e-105, and 0 / inf", () => {

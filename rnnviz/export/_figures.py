@@ -10,7 +10,6 @@ import numpy as np
 from rnnviz.export._axes import count, integer_ticks, log_ticks, overlay_colour
 from rnnviz.export._interfaces import Exportable, Frame, is_view
 
-_ACTIVATION_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 #: Most timesteps that still get one word label each (as the heatmap view).
 _MAX_TOKEN_TICKS = 40
 _PLOTLY_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;"}
@@ -27,15 +26,10 @@ def plotly_text(value: object) -> str:
 
 
 def _value_range(states: np.ndarray, activation: str) -> tuple[float, float]:
-    """Colour range of h_t, as the views (js/src/lib/colorscale.js dataRange): the
-    activation's range if bounded, else [0, max] for relu (never negative), else ±max|h|."""
-    if activation in _ACTIVATION_RANGE:
-        return _ACTIVATION_RANGE[activation]
-    finite = states[np.isfinite(states)]
-    m = float(np.max(np.abs(finite))) if finite.size else 0.0
-    if activation == "relu":
-        return (0.0, m or 1.0)
-    return (-m, m) if m > 0 else (-1.0, 1.0)
+    """Colour range of h_t: the views' one rule (``rnnviz.frame.draw.colour_range``)."""
+    from rnnviz.frame.draw import colour_range
+
+    return colour_range("h", activation, [states])
 
 
 #: The views' state scale (light theme): diverging around 0, or its upper half from 0 up

@@ -24,8 +24,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import anywidget
 
+from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
 from rnnviz.widgets._base import bundle
-from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
 
 __all__ = [
     "CELL_SWEEP",

@@ -9,7 +9,7 @@ run. ``ControlPanel`` is the Explorer's anywidget controls (what marimo shows).
 
 from __future__ import annotations
 
-from rnnviz.widgets._frame import Frame, build_frame
+from rnnviz.frame import Frame, build_frame
 from rnnviz.widgets.control_panel import ControlPanel
 from rnnviz.widgets.eigen import EigenView
 from rnnviz.widgets.explorer import Explorer, explore

@@ -11,19 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.frame.draw import FLOAT32_MAX, beyond_float32
+
 __all__ = ["ARRAY_SERIALIZERS", "FLOAT32_MAX", "array_to_json", "beyond_float32", "json_to_array"]
-
-#: The largest float32 (≈ 3.4e38): beyond it a value reaches the views as ±inf.
-FLOAT32_MAX = float(np.finfo(np.float32).max)
-
-
-def beyond_float32(*arrays: Any) -> bool:
-    """True when any value of the arrays (None skipped) would reach the views as ±inf:
-    already infinite, or finite in float64 but beyond ±``FLOAT32_MAX``."""
-    for a in arrays:
-        if a is not None and not (np.abs(np.asarray(a, dtype=np.float64)) <= FLOAT32_MAX).all():
-            return True
-    return False
 
 
 def array_to_json(value: Any, widget: Any = None) -> dict | None:

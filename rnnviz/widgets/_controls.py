@@ -1,8 +1,9 @@
 """The Explorer's ipywidgets controls: one per setting, with its full name always visible.
 
-Ranges and choices come from ``_controls_settings.SPECS``, so a slider can never offer a
-value that Python would reject. The time scrubber (``Play`` + ``time`` slider) steps
-through the forward pass (t = 1 … T) and then the backward pass (t = T … 0).
+Ranges, choices, labels, steps and the cells a setting applies to all come from its
+``rnnviz.settings.Spec``, so a slider can never offer a value that Python would reject.
+The time scrubber (``Play`` + ``time`` slider) steps through the forward pass
+(t = 1 … T) and then the backward pass (t = T … 0).
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from rnnviz.widgets._controls_settings import SPECS, check_setting
-from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS
+from rnnviz.settings import CONTROLS, SPECS, check_setting
 from rnnviz.widgets._typed import typed_box
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Controls",
     "TimeTrait",
     "build_controls",
+    "only_for_label",
     "set_presenter",
     "time_to_cursor",
 ]
@@ -58,8 +59,8 @@ CSS = """<style>
 
 
 def _options(name: str) -> list[tuple[str, str]]:
-    labels = CHOICE_LABELS.get(name, {})
-    return [(labels.get(c, c), c) for c in SPECS[name].choices]
+    spec = SPECS[name]
+    return [(spec.choice_label(c), c) for c in spec.choices]
 
 
 def time_to_cursor(time: int, timesteps: int) -> tuple[int, str]:
@@ -134,102 +135,86 @@ class Controls:
     message: widgets.HTML  # why a typed value was refused ("" otherwise)
 
 
-def _int_slider(name: str) -> widgets.IntSlider:
+def _slider(name: str) -> widgets.Widget:
+    """The slider of an int or float setting: range, step and decimals from its Spec."""
     spec = SPECS[name]
-    description = LABELS[name]
-    return CheckedIntSlider(
+    kwargs: dict[str, Any] = {}
+    if spec.kind == "float":
+        kwargs = {"step": spec.step, "readout_format": f".{spec.decimals}f"}
+    if spec.only_for:
+        kwargs["disabled"] = not spec.applies_to(SPECS["cell"].default)
+        kwargs["description"] = only_for_label(name, not kwargs["disabled"])
+    klass = CheckedFloatSlider if spec.kind == "float" else CheckedIntSlider
+    return klass(
         name,
         value=spec.default,
         min=spec.low,
         max=spec.high,
-        description=description,
+        description=kwargs.pop("description", spec.label),
+        tooltip=f"{spec.meaning} ({spec.describe()})",
         style=_FULL,
         continuous_update=True,
         layout=widgets.Layout(width="auto", min_width="260px"),
+        **kwargs,
     )
+
+
+def only_for_label(name: str, on: bool) -> str:
+    """The label of a setting's control, with the cells it is for when it is disabled
+    ("forget bias b_f (LSTM only)")."""
+    spec = SPECS[name]
+    if on or not spec.only_for:
+        return spec.label
+    cells = " / ".join(SPECS["cell"].choice_label(c) for c in spec.only_for)
+    return f"{spec.label} ({cells} only)"
 
 
 #: The forget-bias slider's label; it is greyed out (disabled) unless the cell is an LSTM.
-FORGET_BIAS_LABEL = {True: LABELS["forget_bias"], False: f"{LABELS['forget_bias']} (LSTM only)"}
+FORGET_BIAS_LABEL = {on: only_for_label("forget_bias", on) for on in (True, False)}
 
 
-def _forget_bias_slider() -> widgets.FloatSlider:
-    spec = SPECS["forget_bias"]
-    on = SPECS["cell"].default == "lstm"
-    return CheckedFloatSlider(
-        "forget_bias",
-        value=spec.default,
-        min=spec.low,
-        max=spec.high,
-        step=FLOAT_STEP["forget_bias"][0],
-        description=FORGET_BIAS_LABEL[on],
-        disabled=not on,
-        tooltip="initial forget-gate bias b_f of the LSTM: f_t = σ(W_xf x_t + W_hf h_{t−1} + b_f)",
-        readout_format=f".{FLOAT_STEP['forget_bias'][1]}f",
-        style=_FULL,
-        continuous_update=True,
-        layout=widgets.Layout(width="auto", min_width="260px"),
-    )
-
-
-def _follow_cell(cell: widgets.Widget, forget_bias: widgets.FloatSlider) -> None:
-    """Enable the forget-bias slider for the LSTM only (RNN and GRU have no forget gate)."""
+def _follow_cell(cell: widgets.Widget, by_setting: dict[str, widgets.Widget]) -> None:
+    """Enable the controls of cell-specific settings (forget_bias: LSTM) for their cells."""
+    only = [name for name in by_setting if SPECS[name].only_for]
 
     def update(change: dict) -> None:
-        on = change["new"] == "lstm"
-        forget_bias.disabled = not on
-        forget_bias.description = FORGET_BIAS_LABEL[on]
+        for name in only:
+            on = SPECS[name].applies_to(change["new"])
+            by_setting[name].disabled = not on
+            by_setting[name].description = only_for_label(name, on)
 
     cell.observe(update, names="value")
 
 
+def _control(name: str) -> widgets.Widget:
+    """The control of one setting, by its kind."""
+    spec = SPECS[name]
+    if spec.kind in ("int", "float"):
+        return _slider(name)
+    if spec.kind == "bool":
+        return widgets.Checkbox(
+            value=spec.default, description=spec.label, indent=False, style=_FULL
+        )
+    if name == "cell":  # three short choices: buttons
+        return widgets.ToggleButtons(
+            options=_options(name),
+            description=spec.label,
+            style={**_FULL, "button_width": BUTTON_WIDTH[False]},
+        )
+    return widgets.Dropdown(
+        options=_options(name),
+        value=spec.default,
+        description=spec.label,
+        style=_FULL,
+        layout=widgets.Layout(width="auto"),
+    )
+
+
 def build_controls() -> Controls:
     """Create the controls at the default settings (the Explorer links and sets them)."""
-    spec = SPECS["weight_scale"]
-    dropdown = {"style": _FULL, "layout": widgets.Layout(width="auto")}
-    by_setting: dict[str, widgets.Widget] = {
-        "units": _int_slider("units"),
-        "timesteps": _int_slider("timesteps"),
-        "weight_scale": CheckedFloatSlider(
-            "weight_scale",
-            value=spec.default,
-            min=spec.low,
-            max=spec.high,
-            step=FLOAT_STEP["weight_scale"][0],
-            description=LABELS["weight_scale"],
-            readout_format=f".{FLOAT_STEP['weight_scale'][1]}f",
-            style=_FULL,
-            continuous_update=True,
-            layout=widgets.Layout(width="auto", min_width="260px"),
-        ),
-        "cell": widgets.ToggleButtons(
-            options=_options("cell"),
-            description=LABELS["cell"],
-            style={**_FULL, "button_width": BUTTON_WIDTH[False]},
-        ),
-        "forget_bias": _forget_bias_slider(),
-        "activation": widgets.Dropdown(
-            options=_options("activation"), description=LABELS["activation"], **dropdown
-        ),
-        "input": widgets.Dropdown(
-            options=_options("input"), description=LABELS["input"], **dropdown
-        ),
-        "architecture": widgets.Dropdown(
-            options=_options("architecture"), description=LABELS["architecture"], **dropdown
-        ),
-        "return_sequences": widgets.Checkbox(
-            value=True, description=LABELS["return_sequences"], indent=False, style=_FULL
-        ),
-        "truncate": _int_slider("truncate"),
-        "layers": _int_slider("layers"),
-        "overlay": widgets.Dropdown(
-            options=_options("overlay"),
-            description=LABELS["overlay"],
-            **dropdown,
-        ),
-    }
+    by_setting: dict[str, widgets.Widget] = {name: _control(name) for name in CONTROLS}
     by_setting["truncate"].max = SPECS["timesteps"].default
-    _follow_cell(by_setting["cell"], by_setting["forget_bias"])
+    _follow_cell(by_setting["cell"], by_setting)
     timesteps = SPECS["timesteps"].default
     play = widgets.Play(value=0, min=0, max=2 * timesteps + 1, interval=250, description="play")
     time = widgets.IntSlider(
@@ -251,7 +236,8 @@ def build_controls() -> Controls:
     for name, control in by_setting.items():
         if isinstance(control, _Checked):
             control.readout = False
-            fmt = f".{FLOAT_STEP[name][1]}f" if name in FLOAT_STEP else "d"
+            spec = SPECS[name]
+            fmt = f".{spec.decimals}f" if spec.kind == "float" else "d"
             typed = typed_box(name, control, message, fmt)
             control.layout.flex = "1 1 auto"
             control = widgets.HBox([control, typed], layout=widgets.Layout(align_items="center"))

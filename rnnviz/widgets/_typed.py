@@ -4,7 +4,7 @@ ipywidgets' own slider readout parses what is typed in the browser with ``parseI
 ``parseFloat``: "1e3" becomes 1 and "12.7" becomes 12 without a word, and Python never
 sees the text. The Explorer's sliders therefore show their value in a text box whose
 *text* is sent to Python and checked here with the setting's own rule
-(``_controls_settings.check_setting``): a value the setting accepts moves the slider; any
+(``rnnviz.settings.check_setting``): a value the setting accepts moves the slider; any
 other text is refused with a visible message naming the setting, what it accepts and
 what was typed, and the box shows the slider's value again.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from rnnviz.widgets._controls_settings import SPECS, check_setting
+from rnnviz.settings import SPECS, check_setting
 
 __all__ = ["parse_typed", "typed_box"]
 

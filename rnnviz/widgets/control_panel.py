@@ -9,7 +9,7 @@ input (range, select, checkbox), so it works from the keyboard.
 The panel holds no setting of its own: ``bind_panel(explorer)`` mirrors the Explorer's
 settings into ``values`` and sends every change made in the page back through the
 Explorer's validated attributes, so a rejected value shows its error and is put back.
-Ranges, choices and labels come from ``SPECS`` and ``_labels`` (one copy of each fact).
+Ranges, choices, labels and steps come from each setting's ``Spec`` (one copy of each fact).
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from rnnviz.settings import CONTROLS, SPECS
 from rnnviz.widgets._base import bundle
-from rnnviz.widgets._controls_settings import SPECS
-from rnnviz.widgets._labels import CHOICE_LABELS, FLOAT_STEP, LABELS, ONLY_FOR
 
 __all__ = ["ControlPanel", "bind_panel", "control_specs"]
 
@@ -31,16 +30,14 @@ __all__ = ["ControlPanel", "bind_panel", "control_specs"]
 def control_specs() -> list[dict[str, Any]]:
     """What the page needs to draw each control: name, label, kind, range or options, help."""
     out = []
-    for name, label in LABELS.items():
+    for name in CONTROLS:
         spec = SPECS[name]
-        item: dict[str, Any] = {"name": name, "label": label, "kind": spec.kind}
+        item: dict[str, Any] = {"name": name, "label": spec.label, "kind": spec.kind}
         item["help"] = f"{name}: {spec.meaning} ({spec.describe()})"
         if spec.kind in ("int", "float"):
-            step, decimals = FLOAT_STEP.get(name, (1, 0))
-            item.update(min=spec.low, max=spec.high, step=step, decimals=decimals)
+            item.update(min=spec.low, max=spec.high, step=spec.step, decimals=spec.decimals)
         elif spec.kind == "choice":
-            labels = CHOICE_LABELS.get(name, {})
-            item["options"] = [[c, labels.get(c, c)] for c in spec.choices]
+            item["options"] = [[c, spec.choice_label(c)] for c in spec.choices]
         out.append(item)
     return out
 
@@ -72,7 +69,7 @@ def _plain(markup: str) -> str:
 def bind_panel(explorer: Any) -> ControlPanel:
     """A ControlPanel that shows ``explorer``'s settings and changes them (both ways)."""
     panel = ControlPanel()
-    names = list(LABELS)
+    names = list(CONTROLS)
     quiet = False  # True while the panel is being set from the Explorer, or the reverse
 
     def mirror(_change: Any = None) -> None:
@@ -88,7 +85,9 @@ def bind_panel(explorer: Any) -> ControlPanel:
             panel.values = {n: getattr(explorer, n) for n in names}
             panel.limits = {"truncate": explorer.timesteps}
             panel.disabled = {
-                **{n: why for n, (cells, why) in ONLY_FOR.items() if explorer.cell not in cells},
+                **{
+                    n: SPECS[n].off_because for n in names if not SPECS[n].applies_to(explorer.cell)
+                },
                 **{n: why for n, why in explorer.fixed.items() if n in names},
             }
             panel.time_max = 2 * explorer.timesteps + 1

@@ -26,6 +26,15 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from rnnviz.frame import Frame, analyse, build_forward, compose
+from rnnviz.settings import (
+    SPECS,
+    check_setting,
+    implied_changes,
+    non_default,
+    unknown_attribute,
+    validate_settings,
+)
 from rnnviz.widgets._controls import (
     CSS,
     TimeTrait,
@@ -33,14 +42,6 @@ from rnnviz.widgets._controls import (
     set_presenter,
     time_to_cursor,
 )
-from rnnviz.widgets._controls_settings import (
-    SPECS,
-    check_setting,
-    non_default,
-    unknown_attribute,
-    validate_settings,
-)
-from rnnviz.widgets._frame import Frame, analyse, build_forward, compose
 from rnnviz.widgets._scheduler import FrameScheduler
 from rnnviz.widgets._user_model import UserModel
 from rnnviz.widgets.gradients import GradientFlow
@@ -105,24 +106,11 @@ class Explorer(widgets.VBox):
     recurrent matrices (1 = as trained); ``result`` is the simulator run the views show.
     """
 
-    units = Setting("units").tag(setting=True)
-    timesteps = Setting("timesteps").tag(setting=True)
-    weight_scale = Setting("weight_scale").tag(setting=True)
-    cell = Setting("cell").tag(setting=True)
-    forget_bias = Setting("forget_bias").tag(setting=True)
-    activation = Setting("activation").tag(setting=True)
-    input = Setting("input").tag(setting=True)
-    architecture = Setting("architecture").tag(setting=True)
-    return_sequences = Setting("return_sequences").tag(setting=True)
-    layers = Setting("layers").tag(setting=True)
-    truncate = Setting("truncate").tag(setting=True)
-    features = Setting("features").tag(setting=True)
-    batch = Setting("batch").tag(setting=True)
-    seed = Setting("seed").tag(setting=True)
-    init = Setting("init").tag(setting=True)
-    output_units = Setting("output_units").tag(setting=True)
-    decoder_steps = Setting("decoder_steps").tag(setting=True)
-    overlay = Setting("overlay").tag(setting=True)
+    # One validated trait per setting, all from rnnviz.settings.SPECS (a new setting needs
+    # no line here): units, timesteps, weight_scale, cell, forget_bias, activation, input,
+    # architecture, return_sequences, truncate, layers, features, batch, seed, init,
+    # output_units, decoder_steps, overlay.
+    locals().update({name: Setting(name).tag(setting=True) for name in SPECS})
     presenter = _Flag(False, help="Large fonts, thick lines and big controls.")
     time = TimeTrait(help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
 
@@ -266,13 +254,7 @@ class Explorer(widgets.VBox):
             raise ValueError(
                 f"{name} is {self.fixed[name]} ({name}={getattr(self, name)!r}); got {value!r}."
             )
-        if name == "truncate" and value > self.timesteps:
-            raise ValueError(
-                f"truncate (steps of truncated BPTT) must be from 0 to timesteps="
-                f"{self.timesteps} (0 = full BPTT); got {value}."
-            )
-        if (name == "return_sequences" and not value) or (name == "decoder_steps" and value):
-            validate_settings({name: value}, base=self.settings)
+        implied_changes({name: value}, self.settings)  # raises when a rule forbids it
 
     @traitlets.observe(*SPECS)
     def _setting_changed(self, change: dict) -> None:
@@ -281,18 +263,11 @@ class Explorer(widgets.VBox):
         name, new = change["name"], change["new"]
         self._local.depth = self._depth + 1  # derived settings are folded into this update
         try:
-            if name == "architecture":
-                self.return_sequences = new != "many-to-one"
-                if new != "seq2seq":
-                    self.decoder_steps = 0  # the decoder's steps mean nothing elsewhere
-            elif name == "return_sequences" and self.architecture in (
-                "many-to-many",
-                "many-to-one",
-            ):
-                self.architecture = "many-to-many" if new else "many-to-one"
-            elif name == "timesteps":
-                if self.truncate > new:
-                    self.truncate = new
+            # the other settings this one implies (rnnviz.settings.implied_changes)
+            for other, value in implied_changes({name: new}, self.settings).items():
+                if other != name:
+                    setattr(self, other, value)
+            if name == "timesteps":
                 self.controls.by_setting["truncate"].max = new
                 self.controls.time.max = self.controls.play.max = 2 * new + 1
         finally:

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from rnnviz.frame import Frame, reanalyse
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json
-from rnnviz.widgets._frame import Frame, reanalyse
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["GradientFlow"]
@@ -44,7 +44,7 @@ class GradientFlow(PlotlyView):
     """‖∂h_T/∂h_t‖₂ against steps back T − t (log axis), its bounds and the theory readout.
 
     Build it with ``GradientFlow.from_settings(weight_scale=0.5, ...)`` or
-    ``GradientFlow(frame=frame)``; ``show(frame)`` redraws it.
+    ``GradientFlow(frame)``; ``show(frame)`` redraws it.
 
     Synced traits
     -------------
@@ -56,122 +56,117 @@ class GradientFlow(PlotlyView):
         with ▲ / ▼.
     log10_bound : array (T + 1,) float32 or None
         log₁₀ of the Pascanu bound (γ σ_max)^(T−t); None for LSTM and GRU.
-    theory : dict
-        matrix, rho, sigma_max, gamma, gamma_sigma (γ σ_max), pascanu_holds (rnn only),
-        vanishing_sufficient (None when not pascanu_holds).
     log10_overlays, log10_overlay_bounds : dict name -> array (T + 1,)
         log₁₀ of the comparison curves (weight scales or cells) and of their own product
         bounds (same names, same order).
-    layer_names : list of str
-        ``frame.layer_names`` ("layer 1" …, "encoder 1" …, "decoder 1" …): the title names
-        the layer the curves describe ("layer 3 of 3 (top)", "decoder", "encoder").
-    shown_layer : int
-        Index into ``layer_names`` of that layer (``frame.gradient_layer``).
     layer : int
         The learner's choice (view-local state, set by the panel's layer menu; -1: the top
         layer). Alone the view re-analyses its frame for that layer; in an Explorer,
         ``relayer`` asks the Explorer, which analyses in its worker (only that layer's
         Jacobian curve is computed; ‖∂L/∂h_t‖ of every layer is in every frame).
+    frame_info : dict
+        settings, timesteps (T of the layer shown), overflowed, theory (matrix, rho,
+        sigma_max, gamma, gamma_sigma (γ σ_max), pascanu_holds (rnn only),
+        vanishing_sufficient (None when not pascanu_holds)); layer_names
+        (``frame.layer_names``: the title names the layer the curves describe), shown_layer
+        (index of that layer, ``frame.gradient_layer``), window_reach (steps back from that
+        layer's h_T that truncated BPTT reaches, -1: all).
     """
 
     #: Called instead of re-analysing here when ``layer`` changes (the Explorer sets it).
     relayer: Any = None
 
     _esm = bundle("gradients")
+    NAME = "gradients"
+    VIEW_OPTIONS = ("presenter", "layer")
+    AFTER_FRAME = ("layer",)
 
-    activation = traitlets.Unicode("tanh").tag(sync=True)
-    truncate = traitlets.Int(0, help="Truncated BPTT window in steps (0 = full).").tag(sync=True)
-    overlay = traitlets.Unicode("none", help='"none", "weight_scale" or "cell".').tag(sync=True)
-    overflowed = traitlets.Bool(False, help="True when a value overflowed to inf.").tag(sync=True)
-    theory = traitlets.Dict(
-        help="matrix, rho, sigma_max, gamma, gamma_sigma, pascanu_holds, vanishing_sufficient."
-    ).tag(sync=True)
     log10_jacobian_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_dh_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_product_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_overlays = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
     log10_overlay_bounds = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
-    layer_names = traitlets.List(traitlets.Unicode(), help="Names of the run's layers.").tag(
-        sync=True
-    )
-    shown_layer = traitlets.Int(-1, help="Index of the layer the curves describe.").tag(sync=True)
-    window_reach = traitlets.Int(
-        -1, help="Steps back from that layer's h_T that truncated BPTT reaches (-1: all)."
-    ).tag(sync=True)
     layer = traitlets.Int(-1, help="Layer chosen in the panel (-1: the top one).").tag(sync=True)
 
     def show(self, frame: Frame) -> None:
-        """Draw ``frame`` (one message to the front end)."""
-        if not isinstance(frame, Frame):
-            raise TypeError(f"show() expects a Frame; got {type(frame).__name__}.")
-        if self.relayer is None and self.layer >= 0 and frame.result is not None:
-            frame = reanalyse(frame, self.layer)  # alone: the layer chosen in the panel
-        s = frame.settings
+        """Draw ``frame`` (one message); alone, for the layer chosen in the panel."""
+        alone = self.relayer is None and self.layer >= 0
+        if isinstance(frame, Frame) and alone and frame.result is not None:
+            frame = reanalyse(frame, self.layer)
+        super().show(frame)
+
+    def _payload(self, frame: Frame) -> dict[str, Any]:
+        if not frame.analysed:
+            raise ValueError(
+                "show() needs a complete Frame (with its gradient analysis); build it with "
+                "rnnviz.frame.build_frame()."
+            )
         th = frame.theory
         gamma_sigma = float(th.gamma) * float(th.sigma_max)
         n = len(frame.layer_names)
         shown = frame.gradient_layer if 0 <= frame.gradient_layer < n else n - 1
         per_layer = frame.layer_dh_norms
         dh = per_layer[shown] if len(per_layer) == n and n else frame.dh_norms
-        reach = _window_reach(frame, shown, len(dh) - 1)
-        self.frame = frame
-        with self.hold_sync():
-            self.units = s["units"]
-            self.timesteps = len(dh) - 1  # that layer's T (seq2seq: encoder or decoder)
-            self.weight_scale = s["weight_scale"]
-            self.cell = s["cell"]
-            self.activation = s["activation"]
-            self.truncate = s["truncate"]
-            self.overlay = s["overlay"]
-            self.overflowed = bool(frame.overflowed)
-            self.layer_names = [str(name) for name in frame.layer_names]
-            self.shown_layer = int(shown)
-            self.window_reach = reach
-            self.theory = {
-                "matrix": str(th.matrix),
-                "rho": _finite_or_none(th.rho),
-                "sigma_max": _finite_or_none(th.sigma_max),
-                "gamma": _finite_or_none(th.gamma),
-                "gamma_sigma": _finite_or_none(gamma_sigma),
-                "pascanu_holds": bool(th.pascanu_holds),
-                "vanishing_sufficient": (
-                    None if th.vanishing_sufficient is None else bool(th.vanishing_sufficient)
-                ),
-            }
-            self.log10_jacobian_norms = log10_f32(frame.jacobian_norms)
-            self.log10_dh_norms = log10_f32(dh)
-            self.log10_bound = None if frame.bound is None else log10_f32(frame.bound)
-            self.log10_product_bound = (
+        theory = {
+            "matrix": str(th.matrix),
+            "rho": _finite_or_none(th.rho),
+            "sigma_max": _finite_or_none(th.sigma_max),
+            "gamma": _finite_or_none(th.gamma),
+            "gamma_sigma": _finite_or_none(gamma_sigma),
+            "pascanu_holds": bool(th.pascanu_holds),
+            "vanishing_sufficient": (
+                None if th.vanishing_sufficient is None else bool(th.vanishing_sufficient)
+            ),
+        }
+        return {
+            "frame_info": self._info(
+                frame,
+                timesteps=len(dh) - 1,  # that layer's T (seq2seq: encoder or decoder)
+                overflowed=bool(frame.overflowed),
+                theory=theory,
+                layer_names=[str(name) for name in frame.layer_names],
+                shown_layer=int(shown),
+                window_reach=_window_reach(frame, shown, len(dh) - 1),
+            ),
+            "log10_jacobian_norms": log10_f32(frame.jacobian_norms),
+            "log10_dh_norms": log10_f32(dh),
+            "log10_bound": None if frame.bound is None else log10_f32(frame.bound),
+            "log10_product_bound": (
                 None if frame.product_bound is None else log10_f32(frame.product_bound)
-            )
-            self.log10_overlays = {k: log10_f32(v) for k, v in frame.overlays.items()}
-            self.log10_overlay_bounds = {k: log10_f32(v) for k, v in frame.overlay_bounds.items()}
+            ),
+            "log10_overlays": {k: log10_f32(v) for k, v in frame.overlays.items()},
+            "log10_overlay_bounds": {k: log10_f32(v) for k, v in frame.overlay_bounds.items()},
+        }
 
     @traitlets.validate("layer")
     def _check_layer(self, proposal: Any) -> int:
         value = proposal["value"]
-        n = len(self.layer_names)
+        names = self.frame_info.get("layer_names") or []
+        n = len(names)
         if not -1 <= value < max(n, 1):
             raise traitlets.TraitError(
                 f"layer must be -1 (the top layer) or an index 0 … {n - 1} into "
-                f"{self.layer_names}; got {value}."
+                f"{names}; got {value}."
             )
         return value
 
     @traitlets.observe("layer")
     def _relayer(self, change: Any) -> None:
         """Another layer chosen: the Explorer re-analyses (``relayer``), or this view alone."""
+        if self._showing:
+            return
         if self.relayer is not None:
             self.relayer()
         elif self.frame is not None and self.frame.result is not None:
-            self.show(reanalyse(self.frame, self.layer))
+            super().show(reanalyse(self.frame, self.layer))
 
     def __repr__(self) -> str:
-        th = self.theory or {}
+        s, th = self.frame.settings, self.frame_info.get("theory", {})
         return (
-            f"GradientFlow(units={self.units}, timesteps={self.timesteps}, cell={self.cell!r}, "
-            f"weight_scale={self.weight_scale:g}, sigma_max={th.get('sigma_max')}, "
+            f"GradientFlow(units={s['units']}, timesteps={self.frame.timesteps}, "
+            f"cell={s['cell']!r}, weight_scale={s['weight_scale']:g}, "
+            f"sigma_max={th.get('sigma_max')}, "
             f"vanishing_sufficient={th.get('vanishing_sufficient')})"
         )
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 
 import rnnviz
-from rnnviz.widgets._controls_settings import SPECS
-from rnnviz.widgets._labels import LABELS
+from rnnviz.settings import CONTROLS, SPECS
 from rnnviz.widgets.control_panel import bind_panel, control_specs
 
 
 def test_every_control_reads_its_range_and_choices_from_the_settings_table():
     specs = {c["name"]: c for c in control_specs()}
-    assert list(specs) == list(LABELS)
+    assert list(specs) == list(CONTROLS)
     for name, c in specs.items():
         spec = SPECS[name]
         assert c["kind"] == spec.kind
@@ -32,7 +31,7 @@ def bound():
 
 def test_panel_shows_the_explorer_settings(bound):
     ex, panel = bound
-    assert panel.values == {n: getattr(ex, n) for n in LABELS}
+    assert panel.values == {n: getattr(ex, n) for n in CONTROLS}
     assert panel.limits == {"truncate": 10}
     assert panel.time_max == 21
     assert "W_hh (8, 8)" in panel.status

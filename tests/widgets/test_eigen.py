@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rnnviz.frame import build_frame
 from rnnviz.sim import make_cell, spectrum
-from rnnviz.widgets._frame import build_frame
 from rnnviz.widgets.eigen import EigenView
 
 
@@ -16,7 +16,7 @@ def test_frame_carries_the_spectrum_of_the_theory_matrix():
     assert sp.matrix == frame.theory.matrix == "W_hh"
     assert sp.rho == pytest.approx(frame.theory.rho, rel=1e-12)
     assert sp.sigma_max == pytest.approx(frame.theory.sigma_max, rel=1e-12)
-    # the top layer's W_hh (seed + layer index, as _frame._cells draws it)
+    # the top layer's W_hh (seed + layer index, as rnnviz.frame.build._cells draws it)
     s = frame.settings
     top = make_cell(
         "rnn", units=12, features=12, weight_scale=0.9, init="gaussian", seed=s["seed"] + 1
@@ -47,10 +47,11 @@ def test_view_sends_eigenvalues_and_singular_values_as_float32(wire, split_state
     updates = wire.updates(view)
     assert len(updates) == 1
     sent = updates[0]["state"]
-    assert {"eigenvalues", "singular_values", "rho", "sigma_max", "init"} <= set(sent)
-    assert sent["init"] == "orthogonal"
-    assert sent["rho"] == pytest.approx(1.5)
-    assert sent["sigma_max"] == pytest.approx(1.5)
+    assert {"eigenvalues", "singular_values", "frame_info"} <= set(sent)
+    assert {"rho", "sigma_max", "matrix", "gamma"} <= set(sent["frame_info"])
+    assert sent["frame_info"]["settings"]["init"] == "orthogonal"
+    assert sent["frame_info"]["rho"] == pytest.approx(1.5)
+    assert sent["frame_info"]["sigma_max"] == pytest.approx(1.5)
     assert wire.buffer_bytes(view) == 8 * 2 * 4 + 8 * 4
 
 

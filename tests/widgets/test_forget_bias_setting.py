@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 import rnnviz
+from rnnviz.frame import build_frame
+from rnnviz.settings import SPECS
 from rnnviz.sim import LSTM, inputs, make_cell
 from rnnviz.sim.lstm import DEFAULT_FORGET_BIAS
 from rnnviz.widgets._controls import FORGET_BIAS_LABEL
-from rnnviz.widgets._controls_settings import SPECS
-from rnnviz.widgets._frame import build_frame
 
 
 def _spy_cells(monkeypatch) -> list:

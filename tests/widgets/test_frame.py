@@ -7,9 +7,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
 from rnnviz.sim import inputs, make_cell
 from rnnviz.sim.architectures import run_architecture
-from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +152,7 @@ def test_underflow_is_zero_never_nan():
     [({"units": 0}, ValueError), ({"colour": "red"}, TypeError), ({"cell": None}, TypeError)],
 )
 def test_bad_settings_raise_before_running(settings, error, monkeypatch):
-    import rnnviz.widgets._frame as frame_module
+    import rnnviz.frame.build as frame_module
 
     def boom(*args, **kwargs):
         raise AssertionError("the simulator must not run for rejected settings")

@@ -14,7 +14,7 @@ from rnnviz.widgets.gradients import GradientFlow
 def test_analysis_of_a_chosen_layer_is_that_layers_curve_and_theory():
     frame = build_frame(layers=3, units=6, timesteps=10, weight_scale=1.3, overlay="weight_scale")
     assert frame.gradient_layer == 2  # the top one by default
-    from rnnviz.widgets._frame import analyse, build_forward, compose
+    from rnnviz.frame import analyse, build_forward, compose
 
     forward = build_forward(frame.settings)
     low = compose(forward, analyse(forward, layer=0))

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from rnnviz.frame import build_frame
 from rnnviz.widgets._base import bundle
-from rnnviz.widgets._frame import build_frame
 from rnnviz.widgets._plotly import plotly_source
 from rnnviz.widgets.gradients import GradientFlow, log10_f32
 
@@ -148,7 +148,7 @@ def test_js_overlay_colour_slots_follow_the_sweeps_of_the_frame():
     import pathlib
     import re
 
-    from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP
+    from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP
 
     src = (pathlib.Path(__file__).parents[2] / "js/src/lib/axes.js").read_text()
     scales = re.search(r"SCALE_SWEEP = \[([^\]]*)\]", src).group(1)

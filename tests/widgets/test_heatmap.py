@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnviz.widgets._frame import build_frame
+from rnnviz.frame import build_frame
 from rnnviz.widgets.heatmap import StateHeatmap, quantities
 
 

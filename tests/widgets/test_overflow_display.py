@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rnnviz.frame import build_frame
 from rnnviz.widgets._buffers import FLOAT32_MAX, beyond_float32
-from rnnviz.widgets._frame import build_frame
 from rnnviz.widgets.graph import UnrolledGraph
 from rnnviz.widgets.heatmap import StateHeatmap
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
+from rnnviz.frame import build_frame
 from rnnviz.sim import from_torch
-from rnnviz.widgets._frame import build_frame
 from rnnviz.widgets.graph import UnrolledGraph
 
 torch = pytest.importorskip("torch")

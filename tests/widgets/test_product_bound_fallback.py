@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnviz.frame import build_frame
 from rnnviz.sim import bounds
-from rnnviz.widgets._frame import build_frame
 
 
 def test_fast_bound_matches_the_exact_one_and_holds():

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnviz.widgets._controls_settings import (
+from rnnviz.settings import (
+    CONTROLS,
     DEFAULTS,
     SPECS,
     check_setting,
+    implied_changes,
     non_default,
     validate_settings,
 )
@@ -125,3 +127,103 @@ def test_non_default_keeps_only_what_differs_and_drops_implied_settings():
     assert non_default(s) == {"units": 32, "architecture": "many-to-one", "cell": "gru"}
     assert validate_settings(non_default(s)) == s
     assert non_default(DEFAULTS) == {}
+
+
+# -- implied_changes: the one place where settings are linked ------------------------------
+@pytest.mark.parametrize(
+    ("change", "current", "implied"),
+    [
+        ({"architecture": "many-to-one"}, {}, {"return_sequences": False}),
+        ({"return_sequences": False}, {}, {"architecture": "many-to-one"}),
+        (
+            {"architecture": "many-to-many"},
+            {"architecture": "seq2seq", "decoder_steps": 7},
+            {"decoder_steps": 0},
+        ),
+        ({"timesteps": 5}, {"truncate": 12}, {"truncate": 5}),
+        ({"units": 32}, {}, {}),
+    ],
+)
+def test_implied_changes_returns_the_change_and_everything_it_implies(change, current, implied):
+    before = {**DEFAULTS, **current}
+    assert implied_changes(change, before) == {**change, **implied}
+
+
+@pytest.mark.parametrize(
+    ("change", "current", "words"),
+    [
+        ({"truncate": 30}, {}, "truncate"),
+        ({"decoder_steps": 4}, {}, "seq2seq"),
+        ({"return_sequences": False}, {"architecture": "seq2seq"}, "many-to-one"),
+        ({"architecture": "many-to-one", "return_sequences": True}, {}, "return_sequences"),
+    ],
+)
+def test_implied_changes_refuses_what_a_rule_forbids(change, current, words):
+    with pytest.raises(ValueError, match=words):
+        implied_changes(change, {**DEFAULTS, **current})
+
+
+SEQ2SEQ = {"architecture": "seq2seq", "decoder_steps": 3}
+
+
+@pytest.mark.parametrize(
+    ("start", "change"),
+    [
+        ({}, {"architecture": "many-to-one"}),
+        ({}, {"return_sequences": False}),
+        (SEQ2SEQ, {"architecture": "many-to-many"}),
+        ({}, {"timesteps": 4}),
+    ],
+)
+def test_the_explorer_follows_implied_changes(start, change):
+    import rnnviz
+
+    ex = rnnviz.explore(units=4, timesteps=8, truncate=6, **start)
+    before = ex.settings
+    for name, value in change.items():
+        setattr(ex, name, value)
+    assert ex.settings == {**before, **implied_changes(change, before)}
+
+
+def test_one_spec_describes_a_setting_on_every_control(monkeypatch):
+    """A label, a step or a choice text changed in the Spec shows in both control sets."""
+    import dataclasses
+
+    from rnnviz.widgets._controls import build_controls
+    from rnnviz.widgets.control_panel import control_specs
+
+    changed = {
+        "units": dataclasses.replace(SPECS["units"], label="hidden units p"),
+        "weight_scale": dataclasses.replace(SPECS["weight_scale"], step=0.25, decimals=3),
+        "cell": dataclasses.replace(
+            SPECS["cell"], choice_labels={"rnn": "Elman", "lstm": "LSTM", "gru": "GRU"}
+        ),
+    }
+    for name, spec in changed.items():
+        monkeypatch.setitem(SPECS, name, spec)
+    controls = build_controls().by_setting
+    panel = {c["name"]: c for c in control_specs()}
+    assert controls["units"].description == panel["units"]["label"] == "hidden units p"
+    assert controls["weight_scale"].step == panel["weight_scale"]["step"] == 0.25
+    assert controls["weight_scale"].readout_format == ".3f"
+    assert panel["weight_scale"]["decimals"] == 3
+    assert controls["cell"].options[0] == ("Elman", "rnn")
+    assert panel["cell"]["options"][0] == ["rnn", "Elman"]
+
+
+def test_controls_are_the_labelled_settings_in_table_order():
+    assert list(CONTROLS) == [n for n, spec in SPECS.items() if spec.label]
+    assert CONTROLS[:4] == ("units", "timesteps", "weight_scale", "cell")
+    assert SPECS["forget_bias"].only_for == ("lstm",)
+    assert not SPECS["forget_bias"].applies_to("gru")
+
+
+def test_every_setting_is_an_explorer_trait_and_every_labelled_one_a_control():
+    """A new setting is one Spec: the Explorer's traits and both control sets follow it."""
+    from rnnviz.widgets._controls import build_controls
+    from rnnviz.widgets.control_panel import control_specs
+    from rnnviz.widgets.explorer import Explorer
+
+    assert set(Explorer.class_trait_names(setting=True)) == set(SPECS)
+    assert list(build_controls().by_setting) == list(CONTROLS)
+    assert [c["name"] for c in control_specs()] == list(CONTROLS)

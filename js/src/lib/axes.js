@@ -77,7 +77,7 @@ export function count(n, one, many = `${one}s`) {
 }
 
 /**
- * The values the Explorer's overlays sweep (rnnviz/widgets/_frame.py: SCALE_SWEEP and
+ * The values the Explorer's overlays sweep (rnnviz/frame/build.py: SCALE_SWEEP and
  * CELL_SWEEP), each with a fixed slot in the theme's overlay palette, so that s = 2 (or
  * LSTM) has the same colour in every Explorer whatever else is overlaid.
  */

@@ -1,6 +1,8 @@
 // Pure logic of the gradient-flow plot: the steps-back axis, the log axis range, and
 // values that underflowed to 0 or overflowed to inf clipped to the axis edges.
 
+import { formatNumber } from "./format.js";
+
 /**
  * Undo the log10 the kernel applied for transport (float32 keeps log10 of any float64):
  * -inf -> 0 (underflow), inf -> inf (overflow), NaN -> NaN.
@@ -106,15 +108,6 @@ export function truncatedSpan(timesteps, truncate, reach = undefined) {
 export function cursorStepsBack(timesteps, tCursor, phase) {
   if (phase !== "backward" || tCursor < 0 || tCursor > timesteps) return null;
   return timesteps - tCursor;
-}
-
-/** A number for the readout line: 3 significant digits, "inf" for overflow. */
-export function formatNumber(v) {
-  if (v === Number.POSITIVE_INFINITY) return "inf";
-  if (Number.isNaN(v)) return "nan";
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return v.toExponential(2);
-  return Number(v.toPrecision(3)).toString();
 }
 
 /**

@@ -1,21 +1,7 @@
 // Colour scales of the graph: hidden-state values (diverging) and gradient norms (log).
 // Pure functions, unit-tested in js/test/graph_shapes.test.js.
 
-import { dataRange, stateColor } from "./colorscale.js";
-
-/**
- * Value range of h_t for an activation: tanh (-1, 1), sigmoid (0, 1); relu and linear are
- * unbounded, so their range comes from the data (symmetric for linear).
- *
- * @param {string} activation
- * @param {ArrayLike<number>[]} arrays the state values (non-finite values are ignored)
- * @returns {[number, number]}
- */
-export function stateRange(activation, arrays) {
-  if (activation === "tanh" || activation === "" || activation == null) return [-1, 1];
-  if (activation === "sigmoid") return [0, 1];
-  return dataRange(arrays, activation === "relu");
-}
+import { stateColor } from "./colorscale.js";
 
 /** Whether any value is +inf or -inf (an overflow the views show as inf). */
 export function hasInfinity(arrays) {
@@ -90,16 +76,4 @@ export function gradientExtent(norms) {
     }
   }
   return hi > 0 ? [lo, hi] : null;
-}
-
-/** Compact number for labels: 3 significant digits, exponent form outside [1e-3, 1e4). */
-export function formatNumber(v) {
-  if (v === Number.POSITIVE_INFINITY) return "inf";
-  if (v === Number.NEGATIVE_INFINITY) return "-inf";
-  if (Number.isNaN(v)) return "NaN";
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(3)));
-  const [m, e] = v.toExponential(2).split("e");
-  return `${Number(m)}e${Number(e)}`;
 }

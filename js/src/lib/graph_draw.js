@@ -1,7 +1,8 @@
 // Turn a graph layout (graph_layout.js / graph_rolled.js) plus the frame's numbers into SVG.
 // Text is always set with textContent: tokens and labels are never parsed as markup.
 
-import { divergingColor, formatNumber, gradientStyles } from "./graph_color.js";
+import { formatNumber } from "./format.js";
+import { divergingColor, gradientStyles } from "./graph_color.js";
 
 const NS = "http://www.w3.org/2000/svg";
 

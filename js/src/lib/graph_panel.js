@@ -2,7 +2,8 @@
 // textContent only (tokens and other user text are never parsed as HTML).
 
 import { scaleGradient } from "./colorscale.js";
-import { formatNumber, gradientExtent } from "./graph_color.js";
+import { formatNumber } from "./format.js";
+import { gradientExtent } from "./graph_color.js";
 import { paramsText, shapeRows, shapesCaption } from "./graph_shapes.js";
 
 function h(tag, cls, parent, text) {

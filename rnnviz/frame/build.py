@@ -1,7 +1,7 @@
 """One simulator run → one ``Frame`` of plain NumPy data that every view draws from.
 
-This is the only widget module that calls ``rnnviz.sim``: the views never do RNN maths,
-so the graph, the heatmap and the gradient plot always show the same run.
+The only module outside ``rnnviz.sim`` that runs the simulator: the views never do RNN
+maths, so the graph, the heatmap and the gradient plot always show the same run.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from rnnviz.widgets._buffers import beyond_float32
-from rnnviz.widgets._controls_settings import validate_settings
+from rnnviz.frame.draw import beyond_float32, colour_range
+from rnnviz.settings import validate_settings
 
 __all__ = [
     "CELL_SWEEP",
@@ -42,7 +42,7 @@ class Frame:
     Attributes
     ----------
     settings : dict
-        Every setting, validated (see ``_controls_settings.SPECS``).
+        Every setting, validated (see ``rnnviz.settings.SPECS``).
     tokens : list of str or None
         Labels of x_1 … x_T for the sentence input, else None.
     x : ndarray, shape (T, features)
@@ -129,6 +129,20 @@ class Frame:
     def timesteps(self) -> int:
         """T of the top layer: the length of ``dh_norms`` (t = 0 … T) minus one."""
         return len(self.dh_norms) - 1
+
+    def colour_range(self, quantity: str = "h", layer: int | None = None) -> tuple[float, float]:
+        """[lo, hi] of the colour scale of ``quantity`` ("h", "c" or "gate_<name>") in
+        ``layer`` (None: every layer, as the graph draws them with one scale); see
+        :func:`rnnviz.frame.draw.colour_range`, the one rule of every view and export."""
+        layers = range(len(self.states)) if layer is None else [layer]
+        if quantity == "h":
+            arrays = [self.states[i] for i in layers]
+        elif quantity == "c":
+            arrays = [self.cell_states[i] for i in layers]
+        else:
+            gate = quantity.removeprefix("gate_")
+            arrays = [self.gates[i].get(gate) for i in layers]
+        return colour_range(quantity, self.settings["activation"], arrays)
 
     @property
     def analysed(self) -> bool:
@@ -442,7 +456,7 @@ def reanalyse(frame: Frame, layer: int) -> Frame:
 
 
 def build_frame(**settings: Any) -> Frame:
-    """Validate ``settings`` (any of ``_controls_settings.SPECS``), run the simulator, collect.
+    """Validate ``settings`` (any of ``rnnviz.settings.SPECS``), run the simulator, collect.
 
     The whole frame at once: ``compose(f, analyse(f))`` with ``f = build_forward(settings)``
     (the Explorer runs the two parts apart, the analysis in a worker thread).
