@@ -7,6 +7,7 @@ import {
   colourRange,
   cursorShapes,
   heatmapRows,
+  plotAreaWidth,
   plotHeight,
   symbol,
   tokenTicks,
@@ -125,8 +126,12 @@ function render({ model, el }) {
       // The top axis takes the space above the plot: the cursor label goes inside it.
       for (const a of cursor.annotations) Object.assign(a, { yanchor: "top", bgcolor: theme.bg });
     }
-    const ticks = tokenTicks(tokens, timesteps);
-    if (ticks) Object.assign(xaxis, { tickmode: "array" }, ticks);
+    const plotWidth = plotAreaWidth(views.width(), units, size);
+    const ticks = tokenTicks(tokens, timesteps, plotWidth, size.font);
+    if (ticks)
+      Object.assign(xaxis, ticks, {
+        title: { ...xaxis.title, text: "timestep t: input word x<sub>t</sub>" },
+      });
     const height = fit.height;
     const revision = `${units}x${timesteps}:${quantity}:${range.join(",")}`;
     const layout = {
