@@ -14,8 +14,8 @@ export const GAP_EM = 0.5;
 /**
  * Which labels are drawn, each centred on its column, so that no two boxes in one row come
  * closer than GAP_EM·size: the words first, left to right, each kept in the first of the
- * `rows` rows where it clears every label kept there so far; then the padding labels the
- * same way in the room left. Columns far enough apart keep every label; equal labels on
+ * `rows` rows where it clears every label kept there so far; then the padding labels, in
+ * the first row only, the same way in the room left. Columns far enough apart keep every label; equal labels on
  * equally spaced columns keep every k-th (one row: k = ⌈(width + gap) / spacing⌉); the
  * words are never hidden behind padding. Two rows (staggered) hold twice as many.
  *
@@ -36,7 +36,7 @@ export function thinLabels(texts, centres, size, rows = 1) {
       const w = textWidth(String(texts[i]), size);
       const x0 = centres[i] - w / 2;
       const x1 = centres[i] + w / 2;
-      const row = kept.findIndex((_, r) => clears(r, x0, x1));
+      const row = kept.findIndex((_, r) => (r === 0 || !pass) && clears(r, x0, x1));
       if (row >= 0) {
         kept[row].push([x0, x1]);
         out.push({ i, row });
