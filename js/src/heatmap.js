@@ -10,6 +10,7 @@ import {
   plotAreaWidth,
   plotHeight,
   symbol,
+  tokenHover,
   tokenTicks,
 } from "./lib/heatmap_data.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
@@ -96,12 +97,14 @@ function render({ model, el }) {
       x,
       y,
       text: text ?? undefined,
+      customdata: tokenHover(tokens, units, timesteps) ?? undefined,
       zmin: range[0],
       zmax: range[1],
       colorscale: stateScale(theme.dark, range[0]),
       xgap: timesteps <= 60 && units <= 64 ? 1 : 0,
       ygap: timesteps <= 60 && units <= 64 ? 1 : 0,
-      hovertemplate: `unit %{y}, t = %{x}, ${sym} = ${value}<extra></extra>`,
+      // with words, %{x} would read the tick text: customdata holds "t (word)"
+      hovertemplate: `unit %{y}, t = ${tokens.length === timesteps ? "%{customdata}" : "%{x}"}, ${sym} = ${value}<extra></extra>`,
       colorbar: {
         // Scrolled: a colour bar of the visible box's height at the top, always in view.
         ...(fit.scroll

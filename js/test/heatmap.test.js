@@ -12,6 +12,7 @@ import {
   plotAreaWidth,
   plotHeight,
   symbol,
+  tokenHover,
   tokenTicks,
 } from "../src/lib/heatmap_data.js";
 
@@ -194,4 +195,12 @@ test("plotAreaWidth leaves room for the unit axis and the colour bar", () => {
 test("the quantity symbol in the hover text is escaped too", () => {
   assert.equal(symbol("gate_<b>"), "&lt;b&gt;");
   assert.equal(symbol("h"), "h");
+});
+
+test("hover text names t and the word of every cell, escaped; none without matching tokens", () => {
+  const hover = tokenHover(["the", "<pad>"], 3, 2);
+  assert.equal(hover.length, 3);
+  assert.deepEqual(hover[2], ["1 (the)", "2 (&lt;pad&gt;)"]);
+  assert.equal(tokenHover(["the"], 3, 2), null);
+  assert.equal(tokenHover([], 3, 0), null);
 });

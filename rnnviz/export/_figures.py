@@ -82,6 +82,11 @@ def _heatmap_figure(frame: Any):
             ticktext=[("<br>" if row else "") + plotly_text(w) for _, w, row in ticks],
             tickangle=0,
         )
+        # %{x} would read the tick text: the hover names t and its word from customdata
+        fig.update_traces(
+            customdata=[[f"{t} ({plotly_text(w)})" for t, w in enumerate(tokens, 1)]] * units,
+            hovertemplate="unit %{y}, t = %{customdata}, h = %{z:.3f}<extra></extra>",
+        )
     fig.update_layout(
         title=f"hidden state h_t: {count(units, 'unit')} × {count(steps, 'timestep')}",
         xaxis_title="timestep t: input word x<sub>t</sub>" if words else "timestep t",

@@ -109,6 +109,12 @@ def test_sentence_heatmap_word_ticks_never_overlap(page, timesteps):
             assert texts[0] == "the", what
             if timesteps == 6 or (timesteps == 20 and width == 1000):
                 assert texts[:6] == WORDS, what  # one labelled column per word
+            if timesteps == 6 and width == 1000 and not presenter:
+                # hovering the column of t = 2 names its word
+                box = p.locator(".rnnviz-plot .nsewdrag").bounding_box()
+                p.mouse.move(box["x"] + box["width"] * 1.5 / 6, box["y"] + box["height"] / 2)
+                p.wait_for_selector(".rnnviz-plot .hovertext", timeout=10_000)
+                assert "t = 2 (cat)" in p.text_content(".rnnviz-plot .hovertext")
             if not presenter and width == 1000:
                 harness.screenshot(
                     p.locator('[data-testid="rnnviz-heatmap"]'), f"sentence_heatmap_T{timesteps}"

@@ -68,3 +68,8 @@ def test_sentence_figure_labels_words_only_horizontal_and_apart(timesteps):
     if timesteps <= 20:
         assert words[:6] == WORDS  # every word of the sentence is labelled
     assert words[0] == "the"
+    trace = to_figures(build_frame(input="sentence", timesteps=timesteps, units=4))["heatmap"]
+    trace = trace.data[0]
+    assert "t = %{customdata}" in trace.hovertemplate  # not %{x}: that reads the tick text
+    assert list(trace.customdata[3][:2]) == ["1 (the)", "2 (cat)"]
+    assert trace.customdata[3][-1] == (f"{timesteps} (&lt;pad&gt;)" if timesteps > 6 else "6 (mat)")

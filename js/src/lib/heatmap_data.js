@@ -132,6 +132,21 @@ export function tokenTicks(tokens, timesteps, plotWidth, font) {
   };
 }
 
+/**
+ * "t (word)" of each cell for the hover text (sentence input; plotly's %{x} would read the
+ * tick text instead of t): one row per unit (the same array each time), words escaped, or
+ * null when the tokens do not match the columns.
+ * @param {string[]} tokens labels of x_1 … x_T
+ * @param {number} units
+ * @param {number} timesteps
+ * @returns {string[][] | null}
+ */
+export function tokenHover(tokens, units, timesteps) {
+  if (!tokens?.length || tokens.length !== timesteps) return null;
+  const row = tokens.map((token, i) => `${i + 1} (${plotlyText(token)})`);
+  return Array.from({ length: units }, () => row);
+}
+
 /** Rows of word labels under the heatmap (staggered: twice as many fit). */
 export const WORD_ROWS = 2;
 
