@@ -115,10 +115,10 @@ def test_sentence_heatmap_word_ticks_never_overlap(page, timesteps):
                 p.mouse.move(box["x"] + box["width"] * 1.5 / 6, box["y"] + box["height"] / 2)
                 p.wait_for_selector(".rnnviz-plot .hovertext", timeout=10_000)
                 assert "t = 2 (cat)" in p.text_content(".rnnviz-plot .hovertext")
-            if not presenter and width == 1000:
-                harness.screenshot(
-                    p.locator('[data-testid="rnnviz-heatmap"]'), f"sentence_heatmap_T{timesteps}"
-                )
+            if width == 1000 or timesteps == 20:
+                name = f"sentence_heatmap_T{timesteps}" + ("_presenter" if presenter else "")
+                name += "" if width == 1000 else f"_{width}px"
+                harness.screenshot(p.locator('[data-testid="rnnviz-heatmap"]'), name)
 
 
 @pytest.mark.parametrize("timesteps", [6, 20, 200])
