@@ -111,7 +111,7 @@ def test_sweep_frames_carry_the_simulator_numbers(page):
     for frame in (payload["frames"][0], payload["frames"][-1]):
         expected = build_frame(units=6, timesteps=8, weight_scale=frame["value"])
         state = frame["views"][heat]
-        assert state["weight_scale"] == frame["value"]
+        assert state["frame_info"]["settings"]["weight_scale"] == frame["value"]
         assert frame["timesteps"] == 8
         values_ = _array(payload, state["values"])
         assert values_.shape == (6, 8)
@@ -131,7 +131,9 @@ def test_every_sweep_frame_of_the_page_carries_its_own_bounds(page):
         expected = build_frame(units=6, timesteps=8, weight_scale=frame["value"])
         np.testing.assert_array_equal(bound, np.log10(expected.product_bound).astype(np.float32))
         assert np.all(curve <= bound + 1e-6)
-        assert state["theory"]["pascanu_holds"] is True  # the Elman RNN keeps its bound
+        assert (
+            state["frame_info"]["theory"]["pascanu_holds"] is True
+        )  # the Elman RNN keeps its bound
 
 
 def test_gated_cell_page_states_no_pascanu_bound():
@@ -139,7 +141,7 @@ def test_gated_cell_page_states_no_pascanu_bound():
     grad = [v["name"] for v in payload["views"]].index("gradients")
     state = payload["frames"][0]["views"][grad]
     assert state["log10_bound"] is None
-    assert state["theory"]["vanishing_sufficient"] is None
+    assert state["frame_info"]["theory"]["vanishing_sufficient"] is None
     assert state["log10_product_bound"]["shape"] == [7]
 
 
@@ -152,10 +154,10 @@ def test_current_value_is_added_and_opened(tmp_path):
 
 def test_sweep_over_units_and_no_sweep(explorer):
     payload = _payload(page_html(explorer, sweep="units", sweep_values=[2, 6]))
-    assert [f["views"][0]["units"] for f in payload["frames"]] == [2, 6]
+    assert [f["views"][0]["frame_info"]["settings"]["units"] for f in payload["frames"]] == [2, 6]
     single = _payload(page_html(explorer, sweep=None))
     assert len(single["frames"]) == 1
-    assert single["frames"][0]["views"][0]["units"] == 6
+    assert single["frames"][0]["views"][0]["frame_info"]["settings"]["units"] == 6
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +187,11 @@ def test_heatmap_choices_are_precomputed_for_every_frame(lstm_page):
 def test_sweep_over_cells_keeps_their_order(explorer):
     payload = _payload(page_html(explorer, sweep="cell", sweep_values=["rnn", "lstm", "gru"]))
     assert [f["value"] for f in payload["frames"]] == ["rnn", "lstm", "gru"]
-    assert [f["views"][0]["cell"] for f in payload["frames"]] == ["rnn", "lstm", "gru"]
+    assert [f["views"][0]["frame_info"]["settings"]["cell"] for f in payload["frames"]] == [
+        "rnn",
+        "lstm",
+        "gru",
+    ]
     assert payload["initial"] == 0
 
 
@@ -386,7 +392,9 @@ def test_heatmap_selector_works_without_a_kernel(lstm_page, ui_browser):
         tab.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
         tab.goto(url)
         tab.wait_for_selector('[data-testid="rnnviz-heatmap"][data-quantity="h"]', timeout=60_000)
-        heat = tab.evaluate("window.rnnvizExport.models.findIndex(m => m.get('quantities'))")
+        heat = tab.evaluate(
+            "window.rnnvizExport.models.findIndex(m => m.get('frame_info').quantities)"
+        )
         first = "(i) => { const v = window.rnnvizExport.models[i].get('values'); return v.data.getFloat32(0, true); }"
         tab.select_option('[data-testid="heatmap-quantity"]', "c")
         tab.wait_for_selector('[data-testid="rnnviz-heatmap"][data-quantity="c"]', timeout=30_000)

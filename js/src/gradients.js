@@ -17,42 +17,24 @@ import {
   truncatedSpan,
   widenRange,
 } from "./lib/gradient_data.js";
-import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawScatterY } from "./lib/plotly.js";
+import { axisStyle, baseLayout, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
 import {
-  createShell,
-  onChanges,
-  scheduleDraws,
+  frameInfo,
+  mountPlotlyView,
   setCommonData,
   setPlotHeight,
   showUpdating,
 } from "./lib/view_shell.js";
-
-const TRAITS = [
-  "log10_jacobian_norms",
-  "log10_dh_norms",
-  "log10_bound",
-  "log10_product_bound",
-  "log10_overlays",
-  "log10_overlay_bounds",
-  "theory",
-  "truncate",
-  "t_cursor",
-  "phase",
-  "presenter",
-  "overflowed",
-  "overlay",
-  "weight_scale",
-];
 
 const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
 const NORM = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖<sub>2</sub>";
 
 /** The readout line: rho, sigma_max, gamma and, for the Elman RNN, the vanishing
  * condition; returns "yes" / "no" for that condition, "n/a" for LSTM and GRU. */
-function fillReadout(node, model) {
-  const th = model.get("theory") ?? {};
+function fillReadout(node, info) {
+  const th = info.theory ?? {};
   const spans = readoutItems(th).map(({ label, value, className, testid }) => {
     const s = document.createElement("span");
     s.className = "rnnviz-chip";
@@ -75,13 +57,13 @@ function byStepsBack(array) {
 
 /** Series drawn with clipping: the main curve and the overlays, as
  * [name, y-by-k, colour, its product bound by k (or null), short name]. */
-function curves(model, theme) {
+function curves(model, settings, theme) {
   const out = [];
   const main = decodeArray(model.get("log10_jacobian_norms"));
-  const cell = model.get("cell");
+  const cell = settings.cell;
   const which =
-    model.get("overlay") === "weight_scale"
-      ? `s = ${Number(model.get("weight_scale"))
+    settings.overlay === "weight_scale"
+      ? `s = ${Number(settings.weight_scale)
           .toPrecision(3)
           .replace(/\.?0+$/, "")}`
       : (CELL_NAMES[cell] ?? plotlyText(cell));
@@ -120,27 +102,31 @@ function boundTrace(name, s, line, hoverName) {
   };
 }
 
-function render({ model, el }) {
-  const shell = createShell(el, "rnnviz-gradients");
-  shell.status.textContent = "loading plotly.js …";
-  const slow = setTimeout(() => {
-    shell.status.textContent = "waiting for the kernel to send plotly.js (is it running?)";
-  }, 8000);
-  let Plotly = null;
+/** The view's draw() (the plot, its legend and readout) for `ctx` (mountPlotlyView). */
+function setup(ctx) {
+  const { model, shell } = ctx;
   let drawnKey = null; // everything but the y values of the last full draw (JSON)
-  const loader = loadPlotly(model);
+  // Newer settings are being analysed: say so at once, over the last curve; the new curve
+  // (drawn when it arrives) clears it.
+  const onUpdating = () =>
+    model.get("updating") ? showUpdating(shell, true) : ctx.views.schedule();
+  model.on("change:updating", onUpdating);
+  ctx.cleanups.push(() => model.off("change:updating", onUpdating));
 
-  const draw = async () => {
+  return async () => {
     const presenter = Boolean(model.get("presenter"));
     const size = sizes(presenter);
-    const theme = views.theme();
+    const theme = ctx.views.theme();
     shell.root.classList.toggle("rnnviz-presenter", presenter);
-    const T = model.get("timesteps");
+    const info = frameInfo(model);
+    const { settings } = info;
+    const T = info.timesteps;
     shell.title.textContent = `How much of h_t reaches h_T: ${count(T, "step")} back`;
-    const vanishing = fillReadout(shell.readout, model);
+    const vanishing = fillReadout(shell.readout, info);
+    const { Plotly } = ctx;
     if (!Plotly) return;
 
-    const series = curves(model, theme);
+    const series = curves(model, settings, theme);
     const bound = decodeArray(model.get("log10_bound"));
     const boundK = bound ? byStepsBack(bound) : null;
     let range = logRange(series.map(([, s]) => s.y));
@@ -212,7 +198,7 @@ function render({ model, el }) {
       });
     });
     const dh = decodeArray(model.get("log10_dh_norms"));
-    const span = truncatedSpan(T, model.get("truncate"));
+    const span = truncatedSpan(T, settings.truncate);
     if (dh) {
       const d = byStepsBack(dh);
       const y = clipToAxis(d.y, range).y.map((v, k) => (span && k > span[0] ? Number.NaN : v));
@@ -291,7 +277,7 @@ function render({ model, el }) {
     const yTicks = logTicks(range);
     yTicks.minor = { ...yTicks.minor, gridcolor: theme.grid, griddash: "dot" };
     const layout = {
-      ...baseLayout(theme, size, `${T}:${range.join(",")}`, views.width(), height),
+      ...baseLayout(theme, size, `${T}:${range.join(",")}`, ctx.views.width(), height),
       margin: { l: 10, r: 10, t: 10, b: 10 },
       showlegend: true,
       legend: {
@@ -338,35 +324,16 @@ function render({ model, el }) {
     shell.root.dataset.productBounds = String(series.filter(([, , , b]) => b).length);
     shell.root.dataset.overflow = String(over.x.length);
     shell.root.dataset.underflow = String(under.x.length);
-    shell.root.dataset.truncate = String(model.get("truncate"));
+    shell.root.dataset.truncate = String(settings.truncate);
     shell.root.dataset.yrange = range.join(",");
     shell.root.dataset.curves = String(series.length);
     shell.root.dataset.fastDraws = String(Number(shell.root.dataset.fastDraws ?? 0) + fast);
     shell.root.dataset.drawn = String(Number(shell.root.dataset.drawn ?? 0) + 1);
   };
+}
 
-  const views = scheduleDraws(el, shell.plot, draw);
-  loader.promise.then((P) => {
-    clearTimeout(slow);
-    Plotly = P;
-    shell.status.textContent = "";
-    views.schedule();
-  });
-  const stopWatching = onChanges(model, TRAITS, views.schedule);
-  // Newer settings are being analysed: say so at once, over the last curve; the new curve
-  // (drawn when it arrives) clears it.
-  const onUpdating = () => (model.get("updating") ? showUpdating(shell, true) : views.schedule());
-  model.on("change:updating", onUpdating);
-  views.schedule();
-
-  return () => {
-    clearTimeout(slow);
-    loader.cleanup();
-    views.cleanup();
-    stopWatching();
-    model.off("change:updating", onUpdating);
-    if (Plotly) Plotly.purge(shell.plot);
-  };
+function render({ model, el }) {
+  return mountPlotlyView({ model, el, testid: "rnnviz-gradients", setup, ignore: ["updating"] });
 }
 
 export default { render };

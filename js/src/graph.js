@@ -4,67 +4,44 @@
 
 import { decodeArray } from "./lib/buffers.js";
 import { architectureNotes, chainsFor, matricesOf } from "./lib/graph_chains.js";
-import { hasInfinity, stateRange } from "./lib/graph_color.js";
+import { hasInfinity } from "./lib/graph_color.js";
 import { GRAPH_CSS } from "./lib/graph_css.js";
 import { drawGraph } from "./lib/graph_draw.js";
 import { layoutGraph } from "./lib/graph_layout.js";
 import { fillLegend, fillNotes, fillShapes } from "./lib/graph_panel.js";
 import { layoutRolled } from "./lib/graph_rolled.js";
 import { isDark, watchTheme } from "./lib/theme.js";
+import { frameInfo, watchModel } from "./lib/view_shell.js";
 
-const TRAITS = [
-  "units",
-  "timesteps",
-  "weight_scale",
-  "cell",
-  "presenter",
-  "t_cursor",
-  "phase",
-  "rolled",
-  "architecture",
-  "layers",
-  "return_sequences",
-  "truncate",
-  "activation",
-  "output_units",
-  "decoder_steps",
-  "tokens",
-  "states",
-  "dh_norms",
-  "shapes",
-  "n_params",
-  "overflowed",
-];
-
+/** What the graph draws: the frame's settings and facts (frame_info, no defaults: only
+ * what a frame holds), its float32 buffers and the view's own state. */
 function readState(model) {
-  const get = (k, d) => {
-    const v = model.get(k);
-    return v === undefined || v === null ? d : v;
-  };
-  const states = (get("states", []) ?? []).map((a) => decodeArray(a));
-  const dh = decodeArray(get("dh_norms", null));
+  const info = frameInfo(model);
+  const s = info.settings;
+  const dh = decodeArray(model.get("dh_norms"));
   return {
-    units: Math.max(1, get("units", 16) | 0),
-    timesteps: Math.max(1, get("timesteps", 20) | 0),
-    weightScale: get("weight_scale", 1),
-    cell: get("cell", "rnn"),
-    presenter: !!get("presenter", false),
-    tCursor: get("t_cursor", -1) | 0,
-    phase: get("phase", "forward"),
-    rolled: !!get("rolled", false),
-    architecture: get("architecture", "many-to-many"),
-    layers: get("layers", 1) | 0,
-    returnSequences: !!get("return_sequences", true),
-    truncate: get("truncate", 0) | 0,
-    activation: get("activation", "tanh"),
-    outputUnits: get("output_units", 0) | 0,
-    decoderSteps: get("decoder_steps", 0) | 0,
-    tokens: get("tokens", null),
-    states,
+    units: s.units,
+    timesteps: info.timesteps,
+    weightScale: s.weight_scale,
+    cell: s.cell,
+    presenter: Boolean(model.get("presenter")),
+    tCursor: model.get("t_cursor"),
+    phase: model.get("phase"),
+    rolled: Boolean(model.get("rolled")),
+    architecture: s.architecture,
+    layers: s.layers,
+    returnSequences: s.return_sequences,
+    truncate: s.truncate,
+    activation: s.activation,
+    outputUnits: s.output_units,
+    decoderSteps: info.decoder_steps,
+    tokens: info.tokens,
+    states: (model.get("states") ?? []).map((a) => decodeArray(a)),
     dh: dh ? dh.values : null,
-    shapes: get("shapes", {}),
-    nParams: get("n_params", 0),
-    overflowed: !!get("overflowed", false),
+    shapes: info.shapes,
+    nParams: info.n_params,
+    overflowed: info.overflowed,
+    range: info.state_range, // Frame.colour_range("h"): the one rule of every view
   };
 }
 
@@ -101,7 +78,7 @@ function render({ model, el }) {
 
   let draws = 0;
   let lastWidth = 0;
-  let cache = { states: undefined, activation: undefined, range: [-1, 1], inf: false };
+  let cache = { states: undefined, inf: false };
   const draw = () => {
     const s = readState(model);
     const width = Math.round(figure.clientWidth || el.clientWidth || 800);
@@ -123,18 +100,12 @@ function render({ model, el }) {
       gradLength: s.dh ? s.dh.length : 0,
     };
     const L = s.rolled ? layoutRolled(opts) : layoutGraph(opts);
-    // Range and overflow scans read every value: only redo them for new arrays.
+    // The overflow scan reads every value: only redo it for new arrays.
     const rawStates = model.get("states");
-    if (rawStates !== cache.states || s.activation !== cache.activation) {
-      const arrays = s.states.map((a) => a?.values);
-      cache = {
-        states: rawStates,
-        activation: s.activation,
-        range: stateRange(s.activation, arrays),
-        inf: hasInfinity(arrays),
-      };
+    if (rawStates !== cache.states) {
+      cache = { states: rawStates, inf: hasInfinity(s.states.map((a) => a?.values)) };
     }
-    const range = cache.range;
+    const range = s.range;
     const dark = pageIsDark(el);
     drawGraph(svg, L, {
       dark,
@@ -198,7 +169,7 @@ function render({ model, el }) {
       });
     }
   };
-  for (const name of TRAITS) model.on(`change:${name}`, schedule);
+  const stopWatching = watchModel(model, schedule);
 
   // Hovering an edge or its legend entry highlights every copy of that shared matrix.
   const highlight = (key) => {
@@ -236,7 +207,7 @@ function render({ model, el }) {
 
   return () => {
     unwatch();
-    for (const name of TRAITS) model.off(`change:${name}`, schedule);
+    stopWatching();
     if (pending !== null) caf(pending);
     observer?.disconnect();
     root.removeEventListener("pointerover", onOver);

@@ -4,7 +4,6 @@ import { count, integerTicks } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
 import {
-  colourRange,
   cursorShapes,
   heatmapRows,
   plotAreaWidth,
@@ -13,32 +12,19 @@ import {
   tokenHover,
   tokenTicks,
 } from "./lib/heatmap_data.js";
-import { axisStyle, baseLayout, loadPlotly, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
+import { axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {
   createSelect,
-  createShell,
-  onChanges,
-  scheduleDraws,
+  frameInfo,
+  mountPlotlyView,
   setCommonData,
   setPlotHeight,
 } from "./lib/view_shell.js";
 
-const TRAITS = [
-  "values",
-  "quantity",
-  "quantities",
-  "layer",
-  "layer_names",
-  "activation",
-  "t_cursor",
-  "phase",
-  "presenter",
-  "tokens",
-];
-
-function render({ model, el }) {
-  const shell = createShell(el, "rnnviz-heatmap");
+/** The view's DOM (selectors, scroll box) inside `ctx.shell`; returns its draw(). */
+function setup(ctx) {
+  const { model, shell } = ctx;
   const quantitySelect = createSelect("show", "heatmap-quantity", (v) => {
     model.set("quantity", v);
     model.save_changes();
@@ -53,23 +39,17 @@ function render({ model, el }) {
   scroller.dataset.testid = "heatmap-scroll";
   shell.plot.replaceWith(scroller);
   scroller.appendChild(shell.plot);
-  shell.status.textContent = "loading plotly.js …";
-  const slow = setTimeout(() => {
-    shell.status.textContent = "waiting for the kernel to send plotly.js (is it running?)";
-  }, 8000);
-
-  let Plotly = null;
   let drawnKey = null; // everything but z of the last full draw (JSON)
-  const loader = loadPlotly(model);
 
-  const draw = async () => {
+  return async () => {
     const size = sizes(model.get("presenter"));
-    const theme = views.theme();
+    const theme = ctx.views.theme();
+    const info = frameInfo(model);
     const array = decodeArray(model.get("values"));
     const quantity = model.get("quantity");
-    const options = model.get("quantities") ?? [];
+    const options = info.quantities ?? [];
     const label = options.find(([k]) => k === quantity)?.[1] ?? quantity;
-    const layerNames = model.get("layer_names") ?? [];
+    const layerNames = info.layer_names ?? [];
     shell.root.classList.toggle("rnnviz-presenter", Boolean(model.get("presenter")));
     quantitySelect.update(options, quantity);
     layerSelect.update(
@@ -81,15 +61,16 @@ function render({ model, el }) {
     const fit = plotHeight(units, model.get("presenter"), size.font);
     const scrollNote = fit.scroll ? ` (${fit.minRow} px per unit: scroll for all ${units})` : "";
     shell.title.textContent = `${label}: ${count(units, "unit")} × ${count(timesteps, "timestep")}${scrollNote}`;
+    const { Plotly } = ctx;
     if (!Plotly) return;
 
-    const activation = model.get("activation");
-    const range = colourRange(quantity, activation, array.values);
+    const activation = info.settings.activation;
+    const range = info.range; // Frame.colour_range: the one rule of every view
     const { z, clipped, text } = heatmapRows(array.values, array.shape, range);
     const sym = symbol(quantity);
     const x = Float64Array.from({ length: timesteps }, (_, i) => i + 1);
     const y = Float64Array.from({ length: units }, (_, i) => i + 1);
-    const tokens = model.get("tokens") ?? [];
+    const tokens = info.tokens ?? [];
     const value = text ? "%{text}" : "%{z:.3f}";
     const trace = {
       type: "heatmap",
@@ -123,13 +104,13 @@ function render({ model, el }) {
       showgrid: false,
       zeroline: false,
       side: fit.scroll ? "top" : "bottom", // scrolled: the time axis stays in view
-      ...integerTicks(1, timesteps, Math.floor(views.width() / 60)),
+      ...integerTicks(1, timesteps, Math.floor(ctx.views.width() / 60)),
     };
     if (fit.scroll) {
       // The top axis takes the space above the plot: the cursor label goes inside it.
       for (const a of cursor.annotations) Object.assign(a, { yanchor: "top", bgcolor: theme.bg });
     }
-    const plotWidth = plotAreaWidth(views.width(), units, size);
+    const plotWidth = plotAreaWidth(ctx.views.width(), units, size);
     const ticks = tokenTicks(tokens, timesteps, plotWidth, size.font);
     if (ticks)
       Object.assign(xaxis, ticks, {
@@ -138,7 +119,7 @@ function render({ model, el }) {
     const height = fit.height;
     const revision = `${units}x${timesteps}:${quantity}:${range.join(",")}`;
     const layout = {
-      ...baseLayout(theme, size, revision, views.width(), height),
+      ...baseLayout(theme, size, revision, ctx.views.width(), height),
       margin: { l: 10, r: 10, t: 28, b: 10 },
       xaxis,
       yaxis: {
@@ -173,24 +154,10 @@ function render({ model, el }) {
     shell.root.dataset.drawn = String(Number(shell.root.dataset.drawn ?? 0) + 1);
     shell.root.dataset.fastDraws = String(Number(shell.root.dataset.fastDraws ?? 0) + fast);
   };
+}
 
-  const views = scheduleDraws(el, shell.plot, draw);
-  loader.promise.then((P) => {
-    clearTimeout(slow);
-    Plotly = P;
-    shell.status.textContent = "";
-    views.schedule();
-  });
-  const stopWatching = onChanges(model, TRAITS, views.schedule);
-  views.schedule();
-
-  return () => {
-    clearTimeout(slow);
-    loader.cleanup();
-    views.cleanup();
-    stopWatching();
-    if (Plotly) Plotly.purge(shell.plot);
-  };
+function render({ model, el }) {
+  return mountPlotlyView({ model, el, testid: "rnnviz-heatmap", setup });
 }
 
 export default { render };

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import test from "node:test";
 import { stateScale } from "../src/lib/colorscale.js";
-import { stateRange } from "../src/lib/graph_color.js";
 import {
   MIN_ROW_PX,
-  boundedRange,
-  colourRange,
   cursorShapes,
   formatValue,
   heatmapRows,
@@ -16,53 +14,16 @@ import {
   tokenTicks,
 } from "../src/lib/heatmap_data.js";
 
-test("h_t takes the activation's range: tanh -1..1, sigmoid 0..1", () => {
-  const values = new Float32Array([0.2, -0.5]);
-  assert.deepEqual(colourRange("h", "tanh", values), [-1, 1]);
-  assert.deepEqual(colourRange("h", "sigmoid", values), [0, 1]);
+test("the colour range comes from the frame (Frame.colour_range), never from the page", () => {
+  const lib = readFileSync(new URL("../src/lib/heatmap_data.js", import.meta.url), "utf8");
+  const view = readFileSync(new URL("../src/heatmap.js", import.meta.url), "utf8");
+  assert.doesNotMatch(lib, /colourRange|dataRange|boundedRange/);
+  assert.match(view, /info\.range/);
 });
 
-test("linear h_t: symmetric by the largest finite |value|, inf ignored", () => {
-  const values = new Float32Array([0.5, -2.5, Number.POSITIVE_INFINITY, 1]);
-  assert.deepEqual(colourRange("h", "linear", values), [-2.5, 2.5]);
-});
-
-test("relu h_t and candidate are never negative: a sequential 0..max scale, all used", () => {
-  const values = new Float32Array([0, 2.5, Number.POSITIVE_INFINITY, 1]);
-  for (const q of ["h", "gate_c", "gate_h"]) {
-    const range = colourRange(q, "relu", values);
-    assert.deepEqual(range, [0, 2.5], q);
-    // the heatmap's scale for it is the sequential one: neutral at 0, no blue half
-    assert.equal(stateScale(false, range[0])[0][1], "#f7f7f7");
-  }
-  assert.deepEqual(colourRange("h", "relu", new Float32Array(3)), [0, 1]);
-  // the LSTM cell state stays signed under relu: diverging
-  assert.deepEqual(colourRange("c", "relu", new Float32Array([3, -1])), [-3, 3]);
-});
-
-test("graph and heatmap share one range rule for relu and linear", () => {
-  const values = new Float32Array([0, 0.7, 3.25]);
-  assert.deepEqual(colourRange("h", "relu", values), stateRange("relu", [values]));
-  const signed = new Float32Array([-4, 0.7]);
-  assert.deepEqual(colourRange("h", "linear", signed), stateRange("linear", [signed]));
-});
-
-test("all-zero unbounded values fall back to -1..1 (never an empty range)", () => {
-  assert.deepEqual(colourRange("h", "linear", new Float32Array(4)), [-1, 1]);
-});
-
-test("sigmoid gates are 0..1 whatever the activation; LSTM c_t is unbounded", () => {
-  for (const g of ["gate_i", "gate_f", "gate_o", "gate_z", "gate_r"]) {
-    assert.deepEqual(boundedRange(g, "relu"), [0, 1]);
-  }
-  assert.equal(boundedRange("c", "tanh"), null);
-  assert.deepEqual(colourRange("c", "tanh", new Float32Array([3, -1])), [-3, 3]);
-});
-
-test("candidates (LSTM gate c, GRU gate h) follow the activation", () => {
-  assert.deepEqual(boundedRange("gate_c", "tanh"), [-1, 1]);
-  assert.deepEqual(boundedRange("gate_h", "sigmoid"), [0, 1]);
-  assert.equal(boundedRange("gate_h", "relu"), null);
+test("relu ranges start at 0: the heatmap's scale for them is the sequential half", () => {
+  assert.equal(stateScale(false, 0)[0][1], "#f7f7f7");
+  assert.equal(stateScale(false, -1)[0][1], "#2166ac");
 });
 
 test("heatmapRows: one row per unit, views without copying when nothing is clipped", () => {

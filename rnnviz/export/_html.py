@@ -183,7 +183,7 @@ def _variants(view: Any, base: dict) -> list[dict]:
     """
     axes = []
     for selector, options_trait in _SELECTORS.items():
-        if view.has_trait(selector) and view.has_trait(options_trait):
+        if view.has_trait(selector) and hasattr(view, options_trait):
             options = list(getattr(view, options_trait))
             values = [o[0] if isinstance(o, (list, tuple)) else i for i, o in enumerate(options)]
             if len(values) > 1:

@@ -1,16 +1,44 @@
-"""Traits every rnnviz view shares (the state its test hooks report)."""
+"""The one base of every rnnviz view: a pure renderer of a ``Frame``.
+
+A view has no settings of its own. It is made from a frame (``View(frame)``) or from
+settings (``View.from_settings(units=32)``, which builds the frame and shows exactly those
+settings), and ``view.show(frame)`` redraws it. What it draws crosses to the front end as
+one JSON-able ``frame_info`` trait (the frame's settings and the small facts the view
+needs: shapes, colour ranges, readouts) plus float32 buffers (``_buffers.py``); only the
+state of the view itself (presenter, the scrubber's ``t_cursor`` and ``phase``,
+``updating``, and per-view choices such as the heatmap's quantity) are traits of their own.
+
+Reading a setting (``view.units``) reads the frame's; assigning one raises an
+``AttributeError`` that says what to do instead (``ex.units = 64`` on the Explorer, or
+``View.from_settings(units=64)``), and changes nothing: a view can never disagree with the
+Explorer it is part of.
+"""
 
 from __future__ import annotations
 
 import pathlib
-from typing import Any
+from typing import Any, ClassVar
 
 import anywidget
+import numpy as np
 import traitlets
 
-from rnnviz.settings import unknown_keywords
+from rnnviz.frame import Frame, build_frame
+from rnnviz.settings import SPECS, did_you_mean
+
+__all__ = [
+    "PHASES",
+    "ReadOnlyError",
+    "ViewBase",
+    "ViewValueError",
+    "bundle",
+    "read_only",
+    "setting_error",
+]
 
 STATIC = pathlib.Path(__file__).resolve().parent.parent / "static"
+
+PHASES = ("forward", "backward")
 
 
 def bundle(name: str) -> pathlib.Path:
@@ -25,27 +53,57 @@ def bundle(name: str) -> pathlib.Path:
 
 
 #: Traits of every widget that are no option of a view (left out of suggestions).
-_INTERNAL = {"comm", "keys", "log", "tabbable", "tooltip"}
+_INTERNAL = {"comm", "keys", "log", "tabbable", "tooltip", "layout", "frame_info"}
+
+
+class ReadOnlyError(traitlets.TraitError, AttributeError):
+    """Something drawn from the frame was assigned (an ``AttributeError``)."""
+
+
+class ViewValueError(traitlets.TraitError, ValueError):
+    """A rejected value of a view's own state (a ``ValueError``; a ``TraitError`` so
+    traitlets rolls back)."""
+
+
+def _given(value: Any) -> str:
+    return f"an array of shape {value.shape}" if isinstance(value, np.ndarray) else repr(value)
+
+
+def read_only(view: str, name: str, value: Any, settable: str) -> ReadOnlyError:
+    """The error for assigning ``name`` of ``view``, which is drawn from the frame."""
+    return ReadOnlyError(
+        f"{view}.{name} is drawn from the simulator's frame and cannot be set directly "
+        f"(that would show data no run produced); got {_given(value)}. Expected: {settable}."
+    )
+
+
+def setting_error(view: str, name: str, value: Any) -> ReadOnlyError:
+    """The error for assigning the setting ``name`` on a view (or giving it as a keyword)."""
+    return ReadOnlyError(
+        f"{view}.{name} is a setting of the frame the view draws, not of the view: a view has "
+        f"no settings of its own, so it never disagrees with the Explorer it is part of; got "
+        f"{_given(value)}. Expected: change it on the Explorer (ex.{name} = {value!r}), or "
+        f"build a view of other settings with {view}.from_settings({name}=...)."
+    )
 
 
 class ViewBase(anywidget.AnyWidget):
-    """Common state of the views; the JS root mirrors it in ``data-*`` attributes after drawing."""
+    """A view of one frame (see the module doc). Subclasses define ``_payload(frame)``."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        # traitlets would drop an unknown keyword with a warning: a typo must not pass.
-        unknown = [k for k in kwargs if not k.startswith("_") and not self.has_trait(k)]
-        if unknown:
-            known = [n for n in self.trait_names() if not n.startswith("_")]
-            options = ["frame", *sorted(n for n in known if n not in _INTERNAL)]
-            raise unknown_keywords(type(self).__name__, unknown, options)
-        super().__init__(**kwargs)
+    #: Short name used in messages ("graph.show(frame)").
+    NAME: ClassVar[str] = "view"
+    #: Keywords of the constructor and ``from_settings`` that are options of the view.
+    VIEW_OPTIONS: ClassVar[tuple[str, ...]] = ("presenter",)
+    #: Options applied after the first frame (they are checked against it).
+    AFTER_FRAME: ClassVar[tuple[str, ...]] = ()
 
-    units = traitlets.Int(16, help="Hidden units p: the size of every h_t.").tag(sync=True)
-    timesteps = traitlets.Int(20, help="Timesteps T: the number of unrolled steps.").tag(sync=True)
-    weight_scale = traitlets.Float(1.0, help="Scale s of W_hh (its spectral radius).").tag(
-        sync=True
-    )
-    cell = traitlets.Unicode("rnn", help='Cell type: "rnn", "lstm" or "gru".').tag(sync=True)
+    frame_info = traitlets.Dict(
+        help="What the view draws besides its float32 buffers (JSON): the frame's settings, "
+        "shapes, colour ranges, readouts."
+    ).tag(sync=True)
+    _drawn_traits = traitlets.List(
+        help="Every trait the front end draws from (its listeners watch these); set once."
+    ).tag(sync=True)
     presenter = traitlets.Bool(False, help="Large fonts and thick lines for projectors.").tag(
         sync=True
     )
@@ -58,3 +116,138 @@ class ViewBase(anywidget.AnyWidget):
     updating = traitlets.Bool(
         False, help="True while newer settings are being analysed (the view shows the last result)."
     ).tag(sync=True)
+
+    def __init__(self, frame: Frame | None = None, **options: Any) -> None:
+        name = type(self).__name__
+        settings = [k for k in options if k in SPECS and k not in self.VIEW_OPTIONS]
+        if settings:
+            raise setting_error(name, settings[0], options[settings[0]])
+        # traitlets would drop an unknown keyword with a warning: a typo must not pass.
+        unknown = [k for k in options if not k.startswith("_") and not self._is_option(k)]
+        if unknown:
+            takes = ["frame", *self._options()]
+            plural = "arguments" if len(unknown) > 1 else "argument"
+            raise TypeError(
+                f"{name}() got unknown keyword {plural} {', '.join(map(repr, unknown))}"
+                f"{did_you_mean(unknown, [*takes, *SPECS])}; it takes {', '.join(takes)}. "
+                f"Settings go to {name}.from_settings(...)."
+            )
+        for key in self.VIEW_OPTIONS:
+            value = options.get(key)
+            if key in ("presenter", "rolled") and key in options:
+                if not isinstance(value, (bool, np.bool_)):
+                    raise TypeError(f"{key} must be True or False; got {value!r}.")
+                options[key] = bool(value)
+        after = {k: options.pop(k) for k in self.AFTER_FRAME if k in options}
+        self.frame: Frame | None = None
+        self._showing = False
+        super().__init__(_drawn_traits=self.drawn_traits(), **options)
+        self.show(frame if frame is not None else build_frame())
+        for key, value in after.items():
+            setattr(self, key, value)
+        self._ready = True
+
+    @classmethod
+    def from_settings(cls, **settings: Any) -> ViewBase:
+        """The view of the frame built from ``settings`` (any of ``rnnviz.settings.SPECS``,
+        see ``rnnviz.explore``); the view's own options (``VIEW_OPTIONS``, e.g.
+        ``presenter``) may be given too. It shows exactly these settings."""
+        options = {k: settings.pop(k) for k in cls.VIEW_OPTIONS if k in settings}
+        return cls(build_frame(**settings), **options)
+
+    # -- drawing -------------------------------------------------------------------------
+    def show(self, frame: Frame) -> None:
+        """Draw ``frame``: every trait that changes in one message. A bad frame changes
+        nothing."""
+        if not isinstance(frame, Frame):
+            raise TypeError(
+                f"show() expects a Frame; got {type(frame).__name__} (build frames with "
+                "rnnviz.frame.build_frame(**settings))."
+            )
+        payload = self._payload(frame)  # checks the frame before anything changes
+        self._assign(payload)
+        self.frame = frame
+
+    def _payload(self, frame: Frame) -> dict[str, Any]:
+        """Trait name -> value for ``frame``, ``frame_info`` included (subclasses)."""
+        raise NotImplementedError
+
+    def _info(self, frame: Frame, **extra: Any) -> dict[str, Any]:
+        """The ``frame_info`` every view sends: the frame's settings, T of what it shows and
+        the view's own facts (``extra``)."""
+        return {"settings": dict(frame.settings), "timesteps": frame.timesteps, **extra}
+
+    def _assign(self, payload: dict[str, Any]) -> None:
+        self._showing = True
+        try:
+            with self.hold_sync(), self.hold_trait_notifications():
+                for name, value in payload.items():
+                    setattr(self, name, value)
+        finally:
+            self._showing = False
+
+    @classmethod
+    def drawn_traits(cls) -> list[str]:
+        """Every synced trait the front end draws from (what its listeners watch)."""
+        base = set(anywidget.AnyWidget.class_trait_names(sync=True))
+        names = cls.class_trait_names(sync=True)
+        return sorted(n for n in names if n not in base and not n.startswith("_"))
+
+    # -- settings are the frame's ----------------------------------------------------------
+    def _is_option(self, name: str) -> bool:
+        return self.has_trait(name) and name not in _INTERNAL and name not in self._data_traits()
+
+    def _options(self) -> list[str]:
+        return sorted(n for n in self.trait_names(sync=True) if self._is_option(n))
+
+    @classmethod
+    def _data_traits(cls) -> set[str]:
+        """Traits drawn from the frame: everything synced but the view's own state."""
+        own = {"presenter", "t_cursor", "phase", "updating", *cls.VIEW_OPTIONS}
+        return {n for n in cls.drawn_traits() if n not in own}
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: a setting or a fact of the frame shown.
+        state = self.__dict__
+        frame = state.get("frame")
+        info = state.get("_trait_values", {}).get("frame_info") or {}
+        if not name.startswith("_") and frame is not None:
+            if name in info:
+                return info[name]
+            if name in frame.settings:
+                return frame.settings[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_ready") and not self.__dict__.get("_showing"):
+            view = type(self).__name__
+            if name in SPECS and name not in self.VIEW_OPTIONS:
+                raise setting_error(view, name, value)
+            info = self.__dict__.get("_trait_values", {}).get("frame_info") or {}
+            if name in self._data_traits() or (name in info and not self.has_trait(name)):
+                raise read_only(
+                    view,
+                    name,
+                    value,
+                    f"change a setting (ex.units = 32 on the Explorer, or "
+                    f"{view}.from_settings(...)) or draw another frame with "
+                    f"{self.NAME}.show(frame)",
+                )
+        super().__setattr__(name, value)
+
+    @traitlets.validate("phase")
+    def _check_phase(self, proposal: Any) -> str:
+        value = proposal["value"]
+        if value not in PHASES:
+            raise ViewValueError(f"phase must be 'forward' or 'backward'; got {value!r}.")
+        return value
+
+    @traitlets.validate("t_cursor")
+    def _check_t_cursor(self, proposal: Any) -> int:
+        value = proposal["value"]
+        if value < -1:
+            raise ViewValueError(
+                f"t_cursor must be a timestep t ≥ 0 (forward: 1 … timesteps, backward: "
+                f"0 … timesteps) or -1 for none; got {value}."
+            )
+        return value

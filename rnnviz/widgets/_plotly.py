@@ -10,9 +10,9 @@ binary buffer. Every later view on that page reuses the loaded copy.
 from __future__ import annotations
 
 import functools
-from typing import Any, ClassVar
+from typing import Any
 
-from rnnviz.frame import Frame, build_frame
+from rnnviz.frame import Frame
 from rnnviz.widgets._base import ViewBase, bundle
 
 __all__ = ["PlotlyView", "plotly_source"]
@@ -25,24 +25,12 @@ def plotly_source() -> bytes:
 
 
 class PlotlyView(ViewBase):
-    """A view of one frame drawn with plotly.js; answers the front end's request for the
-    library. Built from a frame (``View(frame=frame)``, default: the default settings' frame)
-    or from settings (``View.from_settings(units=32, ...)``); ``show(frame)`` redraws it."""
+    """A view of one frame drawn with plotly.js (``js/src/lib/view_shell.js``
+    ``mountPlotlyView``); answers the front end's request for the library."""
 
-    #: Keywords of ``from_settings`` that are options of the view, not settings.
-    VIEW_OPTIONS: ClassVar[tuple[str, ...]] = ("presenter",)
-
-    def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
-        self.frame: Frame | None = None
-        super().__init__(**kwargs)
+    def __init__(self, frame: Frame | None = None, **options: Any) -> None:
+        super().__init__(frame, **options)
         self.on_msg(self._on_plotly_request)
-        self.show(frame if frame is not None else build_frame())
-
-    @classmethod
-    def from_settings(cls, **settings: Any) -> PlotlyView:
-        """The view of the frame built from ``settings`` (see ``rnnviz.explore``)."""
-        view_options = {k: settings.pop(k) for k in cls.VIEW_OPTIONS if k in settings}
-        return cls(frame=build_frame(**settings), **view_options)
 
     def _on_plotly_request(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "plotly:request":

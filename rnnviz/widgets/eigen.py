@@ -10,6 +10,8 @@ disc of radius s while σ_max > s, so ρ < 1 < σ_max is possible.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import traitlets
 
@@ -29,28 +31,20 @@ class EigenView(PlotlyView):
 
     Synced traits
     -------------
-    matrix : str
-        The matrix shown: "W_hh" (rnn), "U_c" (LSTM candidate block), "U_h" (GRU).
     eigenvalues : array (units, 2) float32
         Row i = (Re λ_i, Im λ_i), sorted by |λ| from the largest.
     singular_values : array (units,) float32
         σ_1 ≥ … ≥ σ_p.
-    rho, sigma_max : float
-        ρ = max |λ_i| and σ_max = σ_1 (computed in float64).
-    gamma : float
-        γ = max f′ of the activation (the view marks σ = 1/γ when γ ≠ 1).
-    init : str
-        "orthogonal" or "gaussian": how W_hh was drawn.
+    frame_info : dict
+        settings (``init``: "orthogonal" or "gaussian", how W_hh was drawn), timesteps,
+        matrix ("W_hh" (rnn), "U_c" (LSTM candidate block), "U_h" (GRU)), rho = max |λ_i|
+        and sigma_max = σ_1 (computed in float64), gamma = max f′ of the activation (the
+        view marks σ = 1/γ when γ ≠ 1).
     """
 
     _esm = bundle("eigen")
+    NAME = "eigen"
 
-    activation = traitlets.Unicode("tanh").tag(sync=True)
-    init = traitlets.Unicode("orthogonal", help='"orthogonal" or "gaussian".').tag(sync=True)
-    matrix = traitlets.Unicode("W_hh", help='"W_hh", "U_c" (LSTM) or "U_h" (GRU).').tag(sync=True)
-    rho = traitlets.Float(1.0, help="Spectral radius ρ = max |λ|.").tag(sync=True)
-    sigma_max = traitlets.Float(1.0, help="Largest singular value σ_max.").tag(sync=True)
-    gamma = traitlets.Float(1.0, help="γ = max f′ of the activation.").tag(sync=True)
     eigenvalues = traitlets.Any(None, allow_none=True, help="(units, 2) float32: Re, Im.").tag(
         sync=True, **ARRAY_SERIALIZERS
     )
@@ -58,33 +52,28 @@ class EigenView(PlotlyView):
         sync=True, **ARRAY_SERIALIZERS
     )
 
-    def show(self, frame: Frame) -> None:
-        """Draw ``frame``'s spectrum (one message to the front end)."""
-        if not isinstance(frame, Frame):
-            raise TypeError(f"show() expects a Frame; got {type(frame).__name__}.")
+    def _payload(self, frame: Frame) -> dict[str, Any]:
         sp = frame.spectrum
         if sp is None:
             raise ValueError("show() needs a Frame with its spectrum; build it with build_frame().")
-        s = frame.settings
         lam = np.asarray(sp.eigenvalues)
-        self.frame = frame
-        with self.hold_sync():
-            self.units = s["units"]
-            self.timesteps = frame.timesteps
-            self.weight_scale = s["weight_scale"]
-            self.cell = s["cell"]
-            self.activation = s["activation"]
-            self.init = s["init"]
-            self.matrix = sp.matrix
-            self.rho = sp.rho
-            self.sigma_max = sp.sigma_max
-            self.gamma = float(frame.theory.gamma)
-            self.eigenvalues = np.stack([lam.real, lam.imag], axis=1).astype(np.float32)
-            self.singular_values = np.asarray(sp.singular_values, dtype=np.float32)
+        info = self._info(
+            frame,
+            matrix=str(sp.matrix),
+            rho=float(sp.rho),
+            sigma_max=float(sp.sigma_max),
+            gamma=float(frame.theory.gamma),
+        )
+        return {
+            "frame_info": info,
+            "eigenvalues": np.stack([lam.real, lam.imag], axis=1).astype(np.float32),
+            "singular_values": np.asarray(sp.singular_values, dtype=np.float32),
+        }
 
     def __repr__(self) -> str:
+        s, i = self.frame.settings, self.frame_info
         return (
-            f"EigenView(matrix={self.matrix!r}, units={self.units}, init={self.init!r}, "
-            f"weight_scale={self.weight_scale:g}, rho={self.rho:.4g}, "
-            f"sigma_max={self.sigma_max:.4g})"
+            f"EigenView(matrix={i['matrix']!r}, units={s['units']}, init={s['init']!r}, "
+            f"weight_scale={s['weight_scale']:g}, rho={i['rho']:.4g}, "
+            f"sigma_max={i['sigma_max']:.4g})"
         )

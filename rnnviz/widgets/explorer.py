@@ -106,24 +106,11 @@ class Explorer(widgets.VBox):
     recurrent matrices (1 = as trained); ``result`` is the simulator run the views show.
     """
 
-    units = Setting("units").tag(setting=True)
-    timesteps = Setting("timesteps").tag(setting=True)
-    weight_scale = Setting("weight_scale").tag(setting=True)
-    cell = Setting("cell").tag(setting=True)
-    forget_bias = Setting("forget_bias").tag(setting=True)
-    activation = Setting("activation").tag(setting=True)
-    input = Setting("input").tag(setting=True)
-    architecture = Setting("architecture").tag(setting=True)
-    return_sequences = Setting("return_sequences").tag(setting=True)
-    layers = Setting("layers").tag(setting=True)
-    truncate = Setting("truncate").tag(setting=True)
-    features = Setting("features").tag(setting=True)
-    batch = Setting("batch").tag(setting=True)
-    seed = Setting("seed").tag(setting=True)
-    init = Setting("init").tag(setting=True)
-    output_units = Setting("output_units").tag(setting=True)
-    decoder_steps = Setting("decoder_steps").tag(setting=True)
-    overlay = Setting("overlay").tag(setting=True)
+    # One validated trait per setting, all from rnnviz.settings.SPECS (a new setting needs
+    # no line here): units, timesteps, weight_scale, cell, forget_bias, activation, input,
+    # architecture, return_sequences, truncate, layers, features, batch, seed, init,
+    # output_units, decoder_steps, overlay.
+    locals().update({name: Setting(name).tag(setting=True) for name in SPECS})
     presenter = _Flag(False, help="Large fonts, thick lines and big controls.")
     time = TimeTrait(help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
 

@@ -44,7 +44,7 @@ class GradientFlow(PlotlyView):
     """‖∂h_T/∂h_t‖₂ against steps back T − t (log axis), its bounds and the theory readout.
 
     Build it with ``GradientFlow.from_settings(weight_scale=0.5, ...)`` or
-    ``GradientFlow(frame=frame)``; ``show(frame)`` redraws it.
+    ``GradientFlow(frame)``; ``show(frame)`` redraws it.
 
     Synced traits
     -------------
@@ -56,23 +56,18 @@ class GradientFlow(PlotlyView):
         with ▲ / ▼.
     log10_bound : array (T + 1,) float32 or None
         log₁₀ of the Pascanu bound (γ σ_max)^(T−t); None for LSTM and GRU.
-    theory : dict
-        matrix, rho, sigma_max, gamma, gamma_sigma (γ σ_max), pascanu_holds (rnn only),
-        vanishing_sufficient (None when not pascanu_holds).
     log10_overlays, log10_overlay_bounds : dict name -> array (T + 1,)
         log₁₀ of the comparison curves (weight scales or cells) and of their own product
         bounds (same names, same order).
+    frame_info : dict
+        settings, timesteps, overflowed, theory (matrix, rho, sigma_max, gamma,
+        gamma_sigma (γ σ_max), pascanu_holds (rnn only), vanishing_sufficient (None when
+        not pascanu_holds)).
     """
 
     _esm = bundle("gradients")
+    NAME = "gradients"
 
-    activation = traitlets.Unicode("tanh").tag(sync=True)
-    truncate = traitlets.Int(0, help="Truncated BPTT window in steps (0 = full).").tag(sync=True)
-    overlay = traitlets.Unicode("none", help='"none", "weight_scale" or "cell".').tag(sync=True)
-    overflowed = traitlets.Bool(False, help="True when a value overflowed to inf.").tag(sync=True)
-    theory = traitlets.Dict(
-        help="matrix, rho, sigma_max, gamma, gamma_sigma, pascanu_holds, vanishing_sufficient."
-    ).tag(sync=True)
     log10_jacobian_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_dh_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
     log10_bound = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)
@@ -80,48 +75,43 @@ class GradientFlow(PlotlyView):
     log10_overlays = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
     log10_overlay_bounds = traitlets.Dict().tag(sync=True, to_json=_overlays_to_json)
 
-    def show(self, frame: Frame) -> None:
-        """Draw ``frame`` (one message to the front end)."""
-        if not isinstance(frame, Frame):
-            raise TypeError(f"show() expects a Frame; got {type(frame).__name__}.")
-        s = frame.settings
+    def _payload(self, frame: Frame) -> dict[str, Any]:
+        if not frame.analysed:
+            raise ValueError(
+                "show() needs a complete Frame (with its gradient analysis); build it with "
+                "rnnviz.frame.build_frame()."
+            )
         th = frame.theory
         gamma_sigma = float(th.gamma) * float(th.sigma_max)
-        self.frame = frame
-        with self.hold_sync():
-            self.units = s["units"]
-            self.timesteps = frame.timesteps
-            self.weight_scale = s["weight_scale"]
-            self.cell = s["cell"]
-            self.activation = s["activation"]
-            self.truncate = s["truncate"]
-            self.overlay = s["overlay"]
-            self.overflowed = bool(frame.overflowed)
-            self.theory = {
-                "matrix": str(th.matrix),
-                "rho": _finite_or_none(th.rho),
-                "sigma_max": _finite_or_none(th.sigma_max),
-                "gamma": _finite_or_none(th.gamma),
-                "gamma_sigma": _finite_or_none(gamma_sigma),
-                "pascanu_holds": bool(th.pascanu_holds),
-                "vanishing_sufficient": (
-                    None if th.vanishing_sufficient is None else bool(th.vanishing_sufficient)
-                ),
-            }
-            self.log10_jacobian_norms = log10_f32(frame.jacobian_norms)
-            self.log10_dh_norms = log10_f32(frame.dh_norms)
-            self.log10_bound = None if frame.bound is None else log10_f32(frame.bound)
-            self.log10_product_bound = (
+        theory = {
+            "matrix": str(th.matrix),
+            "rho": _finite_or_none(th.rho),
+            "sigma_max": _finite_or_none(th.sigma_max),
+            "gamma": _finite_or_none(th.gamma),
+            "gamma_sigma": _finite_or_none(gamma_sigma),
+            "pascanu_holds": bool(th.pascanu_holds),
+            "vanishing_sufficient": (
+                None if th.vanishing_sufficient is None else bool(th.vanishing_sufficient)
+            ),
+        }
+        return {
+            "frame_info": self._info(frame, overflowed=bool(frame.overflowed), theory=theory),
+            "log10_jacobian_norms": log10_f32(frame.jacobian_norms),
+            "log10_dh_norms": log10_f32(frame.dh_norms),
+            "log10_bound": None if frame.bound is None else log10_f32(frame.bound),
+            "log10_product_bound": (
                 None if frame.product_bound is None else log10_f32(frame.product_bound)
-            )
-            self.log10_overlays = {k: log10_f32(v) for k, v in frame.overlays.items()}
-            self.log10_overlay_bounds = {k: log10_f32(v) for k, v in frame.overlay_bounds.items()}
+            ),
+            "log10_overlays": {k: log10_f32(v) for k, v in frame.overlays.items()},
+            "log10_overlay_bounds": {k: log10_f32(v) for k, v in frame.overlay_bounds.items()},
+        }
 
     def __repr__(self) -> str:
-        th = self.theory or {}
+        s, th = self.frame.settings, self.frame_info.get("theory", {})
         return (
-            f"GradientFlow(units={self.units}, timesteps={self.timesteps}, cell={self.cell!r}, "
-            f"weight_scale={self.weight_scale:g}, sigma_max={th.get('sigma_max')}, "
+            f"GradientFlow(units={s['units']}, timesteps={self.frame.timesteps}, "
+            f"cell={s['cell']!r}, weight_scale={s['weight_scale']:g}, "
+            f"sigma_max={th.get('sigma_max')}, "
             f"vanishing_sufficient={th.get('vanishing_sufficient')})"
         )
 

@@ -13,11 +13,12 @@ import numpy as np
 import traitlets
 
 from rnnviz.frame import Frame
-from rnnviz.widgets._base import bundle
+from rnnviz.frame.draw import to_float32
+from rnnviz.widgets._base import ReadOnlyError, bundle, read_only
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS
 from rnnviz.widgets._plotly import PlotlyView
 
-__all__ = ["StateHeatmap"]
+__all__ = ["ReadOnlyError", "StateHeatmap", "read_only"]
 
 _GATE_LABELS = {
     "i": "i_t (input gate)",
@@ -53,40 +54,14 @@ def _tokens(frame: Frame, layer: int) -> list[str]:
     return list(frame.tokens)
 
 
-#: Traits drawn from the frame: only ``show(frame)`` sets them.
-FROM_FRAME = (
-    "values",
-    "tokens",
-    "quantities",
-    "layer_names",
-    "units",
-    "timesteps",
-    "weight_scale",
-    "cell",
-    "activation",
-)
-
-
-class ReadOnlyError(traitlets.TraitError, AttributeError):
-    """A trait that is drawn from the frame was assigned (an ``AttributeError``)."""
-
-
-def read_only(view: str, name: str, value: Any, settable: str) -> ReadOnlyError:
-    """The error for assigning a frame-derived trait ``name`` of ``view``."""
-    given = f"an array of shape {value.shape}" if isinstance(value, np.ndarray) else repr(value)
-    return ReadOnlyError(
-        f"{view}.{name} is drawn from the simulator's frame and cannot be set directly "
-        f"(that would show data no run produced); got {given}. Expected: {settable}."
-    )
-
-
 class StateHeatmap(PlotlyView):
     """Heatmap of h_t (units × timesteps), or of c_t / a gate for LSTM and GRU.
 
     Build it from settings with ``StateHeatmap.from_settings(units=32, ...)`` or from a
-    frame with ``StateHeatmap(frame=frame)``; ``show(frame)`` redraws it.
+    frame with ``StateHeatmap(frame)``; ``show(frame)`` redraws it.
     The colour scale is fixed to the activation's range (−1 … 1 for tanh, 0 … 1 for
-    sigmoid and gates) so that a colour means the same value at every setting.
+    sigmoid and gates) so that a colour means the same value at every setting; unbounded
+    quantities take theirs from the data (``Frame.colour_range``, sent as ``range``).
 
     Synced traits
     -------------
@@ -96,65 +71,44 @@ class StateHeatmap(PlotlyView):
         ``"h"``, ``"c"`` (LSTM cell state) or ``"gate_<name>"``; see ``quantities``.
     layer : int
         Index into ``layer_names`` of the layer shown (default: the top layer).
+    frame_info : dict
+        settings, timesteps (of the layer shown), quantities ([key, label]), layer_names,
+        tokens (column labels, or []), range ([lo, hi] of the colour scale).
     """
 
     _esm = bundle("heatmap")
+    NAME = "heatmap"
+    VIEW_OPTIONS = ("quantity", "layer", "presenter")
+    AFTER_FRAME = ("quantity", "layer")
 
-    activation = traitlets.Unicode("tanh").tag(sync=True)
     quantity = traitlets.Unicode("h", help='"h", "c" (LSTM) or "gate_<name>".').tag(sync=True)
-    quantities = traitlets.List(help="[key, label] of the quantities available.").tag(sync=True)
     layer = traitlets.Int(0, help="Index of the layer shown (into layer_names).").tag(sync=True)
-    layer_names = traitlets.List(help='"layer 1", … or "encoder 1", "decoder 1".').tag(sync=True)
-    tokens = traitlets.List(help="Column labels x_1 … x_T (sentence input), else [].").tag(
-        sync=True
-    )
     values = traitlets.Any(None, allow_none=True, help="(units, T) float32.").tag(
         sync=True, **ARRAY_SERIALIZERS
     )
 
-    VIEW_OPTIONS = ("quantity", "layer", "presenter")
-
-    def __init__(self, frame: Frame | None = None, **kwargs: Any) -> None:
-        self._showing = False
-        # quantity and layer are checked against the frame, so they are applied after it
-        choice = {k: kwargs.pop(k) for k in ("quantity", "layer") if k in kwargs}
-        super().__init__(frame, **kwargs)
-        for name, value in choice.items():
-            setattr(self, name, value)
-
-    def show(self, frame: Frame) -> None:
-        """Draw ``frame``: keeps the chosen quantity and layer when the new frame has them."""
-        if not isinstance(frame, Frame):
-            raise TypeError(f"show() expects a Frame; got {type(frame).__name__}.")
+    def _payload(self, frame: Frame) -> dict[str, Any]:
+        """Keeps the chosen quantity and layer when the new frame has them."""
         available = quantities(frame)
         keys = [k for k, _ in available]
         quantity = self.quantity if self.quantity in keys else "h"
         n_layers = len(frame.states)
         same_stack = self.frame is not None and len(self.frame.states) == n_layers
         layer = self.layer if same_stack and 0 <= self.layer < n_layers else n_layers - 1
-        self.frame = frame
-        self._showing = True
-        try:
-            self._assign(frame, available, quantity, layer)
-        finally:
-            self._showing = False
+        return {**self._drawing(frame, quantity, layer), "quantity": quantity, "layer": layer}
 
-    def _assign(self, frame: Frame, available: list, quantity: str, layer: int) -> None:
-        s = frame.settings
-        n_layers = len(frame.states)
-        with self.hold_sync(), self.hold_trait_notifications():
-            self.units = s["units"]
-            self.timesteps = int(frame.states[layer].shape[0])
-            self.weight_scale = s["weight_scale"]
-            self.cell = s["cell"]
-            self.activation = s["activation"]
-            self.quantities = available
-            names = list(frame.layer_names) or [f"layer {i + 1}" for i in range(n_layers)]
-            self.layer_names = names
-            self.tokens = _tokens(frame, layer)
-            self.quantity = quantity
-            self.layer = layer
-            self.values = self._values(frame, quantity, layer)
+    def _drawing(self, frame: Frame, quantity: str, layer: int) -> dict[str, Any]:
+        """``values`` and ``frame_info`` of one quantity of one layer."""
+        names = list(frame.layer_names) or [f"layer {i + 1}" for i in range(len(frame.states))]
+        info = self._info(
+            frame,
+            timesteps=int(frame.states[layer].shape[0]),
+            quantities=quantities(frame),
+            layer_names=names,
+            tokens=_tokens(frame, layer),
+            range=list(frame.colour_range(quantity, layer)),
+        )
+        return {"frame_info": info, "values": self._values(frame, quantity, layer)}
 
     @staticmethod
     def _values(frame: Frame, quantity: str, layer: int) -> np.ndarray:
@@ -164,58 +118,38 @@ class StateHeatmap(PlotlyView):
             data = frame.cell_states[layer]
         else:
             data = frame.gates[layer][quantity.removeprefix("gate_")]
-        with np.errstate(over="ignore"):  # overflow stays inf; the view clips it visibly
-            return np.ascontiguousarray(np.asarray(data, dtype=np.float32).T)
-
-    @traitlets.validate(*FROM_FRAME)
-    def _read_only(self, proposal: Any) -> Any:
-        if not self._showing:
-            name = proposal["trait"].name
-            raise read_only(
-                "StateHeatmap",
-                name,
-                proposal["value"],
-                f"change the settings (StateHeatmap.from_settings({name}=...) or the "
-                "Explorer's), or draw another frame with heatmap.show(frame)"
-                if name in ("units", "timesteps", "weight_scale", "cell", "activation")
-                else "heatmap.show(frame), or choose heatmap.quantity / heatmap.layer",
-            )
-        return proposal["value"]
+        # overflow stays inf (the view clips it visibly)
+        return np.ascontiguousarray(to_float32(data).T)
 
     @traitlets.validate("quantity")
     def _check_quantity(self, proposal: Any) -> str:
         value = proposal["value"]
-        keys = [k for k, _ in self.quantities] or ["h"]
+        keys = [k for k, _ in (self.frame_info.get("quantities") or [])] or ["h"]
         if value not in keys:
+            cell = self.frame.settings["cell"] if self.frame is not None else "rnn"
             raise ValueError(
                 f"quantity must be one of {', '.join(map(repr, keys))} for the "
-                f"{self.cell} cell; got {value!r}."
+                f"{cell} cell; got {value!r}."
             )
         return value
 
     @traitlets.validate("layer")
     def _check_layer(self, proposal: Any) -> int:
         value = proposal["value"]
-        n = len(self.layer_names) or 1
+        n = len(self.frame_info.get("layer_names") or []) or 1
         if not 0 <= value < n:
             raise ValueError(f"layer must be an index from 0 to {n - 1}; got {value!r}.")
         return value
 
     @traitlets.observe("quantity", "layer")
     def _redraw(self, _change: Any) -> None:
-        frame = self.frame
-        if frame is None or self._showing:
+        if self.frame is None or self._showing:
             return
-        self._showing = True
-        try:
-            self.timesteps = int(frame.states[self.layer].shape[0])
-            self.tokens = _tokens(frame, self.layer)
-            self.values = self._values(frame, self.quantity, self.layer)
-        finally:
-            self._showing = False
+        self._assign(self._drawing(self.frame, self.quantity, self.layer))
 
     def __repr__(self) -> str:
+        s = self.frame.settings
         return (
-            f"StateHeatmap(units={self.units}, timesteps={self.timesteps}, cell={self.cell!r}, "
-            f"quantity={self.quantity!r}, layer={self.layer})"
+            f"StateHeatmap(units={s['units']}, timesteps={self.frame_info['timesteps']}, "
+            f"cell={s['cell']!r}, quantity={self.quantity!r}, layer={self.layer})"
         )

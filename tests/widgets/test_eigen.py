@@ -47,10 +47,11 @@ def test_view_sends_eigenvalues_and_singular_values_as_float32(wire, split_state
     updates = wire.updates(view)
     assert len(updates) == 1
     sent = updates[0]["state"]
-    assert {"eigenvalues", "singular_values", "rho", "sigma_max", "init"} <= set(sent)
-    assert sent["init"] == "orthogonal"
-    assert sent["rho"] == pytest.approx(1.5)
-    assert sent["sigma_max"] == pytest.approx(1.5)
+    assert {"eigenvalues", "singular_values", "frame_info"} <= set(sent)
+    assert {"rho", "sigma_max", "matrix", "gamma"} <= set(sent["frame_info"])
+    assert sent["frame_info"]["settings"]["init"] == "orthogonal"
+    assert sent["frame_info"]["rho"] == pytest.approx(1.5)
+    assert sent["frame_info"]["sigma_max"] == pytest.approx(1.5)
     assert wire.buffer_bytes(view) == 8 * 2 * 4 + 8 * 4
 
 

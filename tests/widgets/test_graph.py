@@ -1,4 +1,4 @@
-"""UnrolledGraph: traits after show(), binary float32 transport, validation, re-runs."""
+"""UnrolledGraph: what it draws after show(), binary float32 transport, validation."""
 
 from __future__ import annotations
 
@@ -91,8 +91,9 @@ def test_arrays_cross_as_binary_float32_buffers(graph, frame):
     # Truncated BPTT (k = 5): ∂L/∂h_t is zero for t < T − k = 15, nonzero from there on.
     assert np.count_nonzero(dh[:15]) == 0
     assert np.all(dh[15:] > 0)
-    # Small settings travel as JSON, not as buffers.
-    assert state["shapes"]["W_hh"] == [16, 16]
+    # Small settings travel as JSON (the frame's info), not as buffers.
+    assert state["frame_info"]["shapes"]["W_hh"] == [16, 16]
+    assert state["frame_info"]["settings"]["truncate"] == 5
 
 
 def test_stacked_layers_and_seq2seq_send_one_array_per_layer():
@@ -124,25 +125,22 @@ def test_show_sends_everything_in_one_message(graph):
     graph.send_state = spy
     graph.show(build_frame(units=32, features=4, timesteps=9))
     assert len(sent) == 1
-    assert {"units", "timesteps", "states", "dh_norms", "shapes", "n_params"} <= set(sent[0])
-    # A setting assigned on the view re-runs the simulator: still one message.
-    sent.clear()
-    graph.timesteps = 12
-    assert len(sent) == 1
-    assert {"timesteps", "states", "dh_norms", "shapes"} <= set(sent[0])
-    assert graph.states[0].shape == (12, 32)
-    assert graph.frame.settings["timesteps"] == 12
+    assert {"frame_info", "states", "dh_norms"} <= set(sent[0])
 
 
-def test_setting_a_trait_reruns_the_simulator(graph):
-    graph.units = 64
-    assert graph.states[0].shape == (20, 64)
-    assert graph.shapes["W_hh"] == [64, 64]
-    assert graph.n_params == 4 * 64 + 64 * 64 + 64
-    assert graph.frame.settings["units"] == 64
-    graph.architecture = "many-to-one"
-    assert graph.return_sequences is False
-    assert graph.shapes["output"] == [1, 64]
+def test_a_setting_assigned_on_the_view_raises_and_changes_nothing(graph):
+    before = _snapshot(graph)
+    with pytest.raises(AttributeError) as info:
+        graph.units = 64
+    message = str(info.value)
+    assert "UnrolledGraph.units" in message
+    assert "ex.units = 64" in message
+    assert "UnrolledGraph.from_settings(units=...)" in message
+    _assert_unchanged(graph, before)
+    for name, value in [("architecture", "many-to-one"), ("timesteps", 12), ("cell", "lstm")]:
+        with pytest.raises(AttributeError, match=f"ex.{name} = "):
+            setattr(graph, name, value)
+    _assert_unchanged(graph, before)
 
 
 @pytest.mark.parametrize(
@@ -176,16 +174,25 @@ def test_setting_a_trait_reruns_the_simulator(graph):
     ],
 )
 def test_bad_values_are_rejected_and_change_nothing(graph, name, value, error, message):
+    """Settings are the Explorer's (a view refuses them, any value); the view's own state
+    refuses bad values with the setting's message."""
     before = _snapshot(graph)
-    with pytest.raises(error) as info:
-        setattr(graph, name, value)
+    if name not in ("phase", "t_cursor"):
+        with pytest.raises(AttributeError, match=f"UnrolledGraph.{name} is a setting"):
+            setattr(graph, name, value)
+        _assert_unchanged(graph, before)
+        with pytest.raises(error) as info:
+            UnrolledGraph.from_settings(**{name: value})
+    else:
+        with pytest.raises(error) as info:
+            setattr(graph, name, value)
     assert message in str(info.value)
     _assert_unchanged(graph, before)
 
 
 def test_bad_frames_are_rejected_and_change_nothing(graph, frame):
     before = _snapshot(graph)
-    with pytest.raises(TypeError, match=r"show\(\) expects a Frame .*; got dict"):
+    with pytest.raises(TypeError, match=r"show\(\) expects a Frame; got dict"):
         graph.show({"units": 3})
     wrong_units = dataclasses.replace(frame, states=[np.zeros((20, 5))])
     with pytest.raises(
@@ -198,9 +205,6 @@ def test_bad_frames_are_rejected_and_change_nothing(graph, frame):
         ValueError, match=r"one \(timesteps, units\) array per layer \(1 for many-to-many"
     ):
         graph.show(two_layers)
-    partial = dataclasses.replace(frame, settings={"units": 16})
-    with pytest.raises(ValueError, match=r"frame.settings lacks timesteps, weight_scale, cell"):
-        graph.show(partial)
     short_dh = dataclasses.replace(frame, dh_norms=frame.dh_norms[:-1])
     with pytest.raises(ValueError, match=r"dh_norms must have shape \(timesteps \+ 1,\) = \(21,\)"):
         graph.show(short_dh)
@@ -259,12 +263,12 @@ def test_one_update_message_with_binary_arrays_on_the_wire(graph, wire):
     assert wire.json_bytes(graph) < 2000
 
 
-def test_settings_as_keywords_build_the_frame(frame):
-    g = UnrolledGraph(units=32, timesteps=7, presenter=True)
+def test_settings_as_keywords_are_refused_with_the_way_to_give_them(frame):
+    with pytest.raises(AttributeError, match=r"UnrolledGraph.from_settings\(units=\.\.\.\)"):
+        UnrolledGraph(units=32, timesteps=7, presenter=True)
+    g = UnrolledGraph.from_settings(units=32, timesteps=7, presenter=True)
     assert (g.units, g.timesteps, g.presenter) == (32, 7, True)
     assert g.states[0].shape == (7, 32)
     assert g.frame.settings["units"] == 32
-    with pytest.raises(TypeError, match=r"give either frame= or settings \(units\), not both"):
-        UnrolledGraph(frame=frame, units=8)
     with pytest.raises(ValueError, match=r"units .* must be an integer from 1 to 256; got 0"):
-        UnrolledGraph(units=0)
+        UnrolledGraph.from_settings(units=0)

@@ -226,7 +226,13 @@ def test_drawn_columns_grow_with_timesteps_until_the_width_is_used(mount, figure
     counts = {}
     for T in [*range(10, 41), 60, 100, 150, 200]:
         before = int(_attrs(page)["data-draws"])
-        page.evaluate(f"() => window.graphModel.set('timesteps', {T})")
+        # layout only: a frame of T steps as the kernel would send it (frame_info)
+        page.evaluate(
+            """(T) => { const m = window.graphModel; const info = m.get('frame_info');
+                        m.set('frame_info', { ...info, timesteps: T, decoder_steps: T,
+                                              settings: { ...info.settings, timesteps: T } }); }""",
+            T,
+        )
         page.wait_for_function(
             f"""() => Number(document.querySelector('[data-testid="rnnviz-graph"]')
                   .dataset.draws) > {before}"""
@@ -308,7 +314,8 @@ def test_one_draw_per_batch_of_changes(mount):
     before = int(_attrs(page)["data-draws"])
     page.evaluate(
         """() => { const m = window.graphModel; m.set('t_cursor', 4); m.set('phase', 'backward');
-                   m.set('truncate', 3); }"""
+                   const info = m.get('frame_info');
+                   m.set('frame_info', { ...info, settings: { ...info.settings, truncate: 3 } }); }"""
     )
     page.wait_for_timeout(200)
     assert int(_attrs(page)["data-draws"]) == before + 1

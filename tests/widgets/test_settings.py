@@ -225,3 +225,14 @@ def test_controls_are_the_labelled_settings_in_table_order():
     assert CONTROLS[:4] == ("units", "timesteps", "weight_scale", "cell")
     assert SPECS["forget_bias"].only_for == ("lstm",)
     assert not SPECS["forget_bias"].applies_to("gru")
+
+
+def test_every_setting_is_an_explorer_trait_and_every_labelled_one_a_control():
+    """A new setting is one Spec: the Explorer's traits and both control sets follow it."""
+    from rnnviz.widgets._controls import build_controls
+    from rnnviz.widgets.control_panel import control_specs
+    from rnnviz.widgets.explorer import Explorer
+
+    assert set(Explorer.class_trait_names(setting=True)) == set(SPECS)
+    assert list(build_controls().by_setting) == list(CONTROLS)
+    assert [c["name"] for c in control_specs()] == list(CONTROLS)

@@ -70,26 +70,3 @@ export function scaleGradient(dark, lo = -1) {
   const parts = stateScale(dark, lo).map(([f, c]) => `${c} ${Math.round(f * 100)}%`);
   return `linear-gradient(90deg, ${parts.join(", ")})`;
 }
-
-/**
- * Colour range of values that have no fixed range (relu, linear, the LSTM cell state):
- * [0, largest finite value] when they cannot be negative (relu h_t and candidate:
- * a sequential scale, all of it used), else symmetric [-m, m] around 0 by the largest
- * finite |value| (a diverging scale with 0 neutral). [0, 1] / [-1, 1] when there is no
- * finite non-zero value. The one rule for the graph and the heatmap.
- *
- * @param {Iterable<ArrayLike<number>>} arrays the values (non-finite ones are ignored)
- * @param {boolean} nonNegative whether the quantity is >= 0 by construction
- * @returns {[number, number]}
- */
-export function dataRange(arrays, nonNegative) {
-  let m = 0;
-  for (const values of arrays ?? []) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
-    }
-  }
-  if (nonNegative) return [0, m || 1];
-  return [-(m || 1), m || 1];
-}

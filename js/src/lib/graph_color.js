@@ -1,21 +1,7 @@
 // Colour scales of the graph: hidden-state values (diverging) and gradient norms (log).
 // Pure functions, unit-tested in js/test/graph_shapes.test.js.
 
-import { dataRange, stateColor } from "./colorscale.js";
-
-/**
- * Value range of h_t for an activation: tanh (-1, 1), sigmoid (0, 1); relu and linear are
- * unbounded, so their range comes from the data (symmetric for linear).
- *
- * @param {string} activation
- * @param {ArrayLike<number>[]} arrays the state values (non-finite values are ignored)
- * @returns {[number, number]}
- */
-export function stateRange(activation, arrays) {
-  if (activation === "tanh" || activation === "" || activation == null) return [-1, 1];
-  if (activation === "sigmoid") return [0, 1];
-  return dataRange(arrays, activation === "relu");
-}
+import { stateColor } from "./colorscale.js";
 
 /** Whether any value is +inf or -inf (an overflow the views show as inf). */
 export function hasInfinity(arrays) {

@@ -1,46 +1,8 @@
-// Pure logic of the state heatmap: which value range a quantity has, and the z matrix
-// plotly draws (rows = units, columns = timesteps), with overflowed values clipped.
+// Pure logic of the state heatmap: the z matrix plotly draws (rows = units, columns = timesteps), with overflowed values clipped.
 
-import { dataRange } from "./colorscale.js";
 import { plotlyText } from "./plotly_text.js";
 import { textWidth } from "./text_width.js";
 import { wordTicks } from "./word_ticks.js";
-
-const BOUNDED = {
-  tanh: [-1, 1],
-  sigmoid: [0, 1],
-};
-
-/** Gates squashed by a sigmoid: LSTM i, f, o and GRU z, r. */
-const SIGMOID_GATES = new Set(["gate_i", "gate_f", "gate_o", "gate_z", "gate_r"]);
-
-/**
- * The range a quantity can take, or null when it is unbounded.
- * h_t and the candidate (LSTM gate c, GRU gate h) take the activation's range
- * (LSTM h_t = o_t * f(c_t) with o_t in (0, 1) stays inside it too); sigmoid gates lie in
- * 0..1; the LSTM cell state c_t is a running sum and has no bound.
- * @param {string} quantity "h", "c" or "gate_<name>"
- * @param {string} activation "tanh" | "sigmoid" | "relu" | "linear"
- * @returns {[number, number] | null}
- */
-export function boundedRange(quantity, activation) {
-  if (SIGMOID_GATES.has(quantity)) return [0, 1];
-  if (quantity === "c") return null;
-  return BOUNDED[activation] ?? null;
-}
-
-/**
- * Colour range [zmin, zmax] for a quantity: fixed to the activation's range when it has
- * one (so colours mean the same thing at every setting); else from the data by the rule
- * the graph uses too (colorscale.js dataRange): [0, max] for relu h_t and the relu
- * candidate, which are never negative (a sequential scale, all of it used), symmetric
- * around 0 for linear and the LSTM cell state c_t (so 0 stays the neutral colour).
- */
-export function colourRange(quantity, activation, values) {
-  const fixed = boundedRange(quantity, activation);
-  if (fixed) return fixed;
-  return dataRange([values], activation === "relu" && quantity !== "c");
-}
 
 /**
  * Rows of the heatmap (one Float32Array per unit) with non-finite values clipped to the

@@ -1,6 +1,10 @@
-// DOM scaffolding shared by the plotly views: root with data-testid, header (title +
-// selectors + readout), the plot area, a status line; theme/resize watching; coalesced draws.
+// What every view shares: the frame it draws (`frame_info` + buffers, sent by the kernel's
+// rnnviz/widgets/_base.py ViewBase), one listener per trait it draws, the data-* attributes
+// the tests read; and for the plotly views the DOM scaffolding (root with data-testid,
+// header (title + selectors + readout), the plot area, a status line), theme/resize
+// watching, coalesced draws and the plotly.js loader: mountPlotlyView.
 
+import { loadPlotly } from "./plotly.js";
 import { readTheme, watchTheme } from "./theme.js";
 
 const CSS = `
@@ -106,12 +110,24 @@ export function createSelect(labelText, testid, onChange) {
   return { wrap, select, update };
 }
 
+/**
+ * The frame a view draws, as the kernel sent it: `settings` (every setting of the frame),
+ * `timesteps` (T of what the view shows) and the view's own facts (colour ranges, shapes,
+ * readouts). Never defaults: a view draws only what a frame holds.
+ * @returns {{settings: object, timesteps: number} & object}
+ */
+export function frameInfo(model) {
+  return model.get("frame_info") ?? { settings: {} };
+}
+
 /** Copy the shared model state into data-* attributes (called after each draw). */
 export function setCommonData(root, model) {
-  root.dataset.units = String(model.get("units"));
-  root.dataset.timesteps = String(model.get("timesteps"));
-  root.dataset.weightScale = String(model.get("weight_scale"));
-  root.dataset.cell = String(model.get("cell"));
+  const info = frameInfo(model);
+  const s = info.settings;
+  root.dataset.units = String(s.units);
+  root.dataset.timesteps = String(info.timesteps);
+  root.dataset.weightScale = String(s.weight_scale);
+  root.dataset.cell = String(s.cell);
   root.dataset.tCursor = String(model.get("t_cursor"));
   root.dataset.phase = String(model.get("phase"));
   root.dataset.presenter = String(Boolean(model.get("presenter")));
@@ -224,5 +240,59 @@ export function onChanges(model, traits, callback) {
   for (const event of events) model.on(event, callback);
   return () => {
     for (const event of events) model.off(event, callback);
+  };
+}
+
+/**
+ * Call `callback` on a change of any trait the view draws from: the ones the kernel lists
+ * in `_drawn_traits` (ViewBase.drawn_traits(): no hand-kept list in JS) but those in
+ * `ignore` (a view that handles one itself), one listener per trait (see onChanges).
+ * Returns the function that stops.
+ */
+export function watchModel(model, callback, ignore = []) {
+  const traits = (model.get("_drawn_traits") ?? []).filter((t) => !ignore.includes(t));
+  return onChanges(model, traits, callback);
+}
+
+const LOADING = "loading plotly.js …";
+const WAITING = "waiting for the kernel to send plotly.js (is it running?)";
+/** After this long without plotly.js the status line says the kernel may be gone. */
+export const SLOW_PLOTLY_MS = 8000;
+
+/**
+ * Mount a plotly view: the shell, the plotly.js loader, coalesced draws on every change of
+ * a trait the view draws from (watchModel), theme and width watching, and the cleanup.
+ *
+ * `setup(ctx)` builds the view's own DOM inside `ctx.shell` and returns its `draw()`
+ * (async); `draw` reads `ctx.Plotly` (null until loaded), `ctx.views.theme()` and
+ * `ctx.views.width()`. It may push extra cleanups to `ctx.cleanups`. Traits in `ignore`
+ * do not trigger a draw (the view listens to them itself).
+ * @returns {() => void} the cleanup anywidget calls when the view is removed
+ */
+export function mountPlotlyView({ model, el, testid, setup, ignore = [] }) {
+  const shell = createShell(el, testid);
+  const ctx = { model, el, shell, Plotly: null, views: null, cleanups: [] };
+  const draw = setup(ctx);
+  shell.status.textContent = LOADING;
+  const slow = setTimeout(() => {
+    shell.status.textContent = WAITING;
+  }, SLOW_PLOTLY_MS);
+  const loader = loadPlotly(model);
+  ctx.views = scheduleDraws(el, shell.plot, draw);
+  loader.promise.then((P) => {
+    clearTimeout(slow);
+    ctx.Plotly = P;
+    shell.status.textContent = "";
+    ctx.views.schedule();
+  });
+  const stopWatching = watchModel(model, ctx.views.schedule, ignore);
+  ctx.views.schedule();
+  return () => {
+    clearTimeout(slow);
+    loader.cleanup();
+    ctx.views.cleanup();
+    stopWatching();
+    for (const c of ctx.cleanups) c();
+    if (ctx.Plotly) ctx.Plotly.purge(shell.plot);
   };
 }

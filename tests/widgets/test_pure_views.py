@@ -1,0 +1,96 @@
+"""Views are pure renderers of a frame: no settings of their own, never out of step.
+
+A view alone shows exactly the settings it was made from; a view of an Explorer cannot
+diverge from it (assigning a setting on the view raises and changes nothing, and the
+Explorer's views always share one frame); what is drawn is decided once, in the frame.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import rnnviz
+from rnnviz.frame import build_frame
+from rnnviz.settings import SPECS
+from rnnviz.widgets import EigenView, GradientFlow, StateHeatmap, UnrolledGraph
+
+VIEWS = [UnrolledGraph, StateHeatmap, GradientFlow, EigenView]
+GIVEN = {"units": 32, "timesteps": 9, "cell": "gru", "weight_scale": 0.7, "activation": "relu"}
+
+
+@pytest.mark.parametrize("view_class", VIEWS, ids=lambda c: c.__name__)
+def test_a_view_alone_shows_exactly_the_settings_it_was_given(view_class):
+    view = view_class.from_settings(**GIVEN)
+    info = view.frame_info
+    assert {k: info["settings"][k] for k in GIVEN} == GIVEN
+    assert {k: getattr(view, k) for k in GIVEN} == GIVEN
+    if view_class is StateHeatmap:
+        assert view.values.shape == (32, 9)  # 32 rows: one per unit
+    if view_class is UnrolledGraph:
+        assert [s.shape for s in view.states] == [(9, 32)]
+    if view_class is GradientFlow:
+        assert view.log10_jacobian_norms.shape == (10,)
+    if view_class is EigenView:
+        assert view.singular_values.shape == (32,)
+
+
+@pytest.mark.parametrize("view_class", VIEWS, ids=lambda c: c.__name__)
+def test_settings_as_keywords_are_refused_not_ignored(view_class):
+    with pytest.raises(
+        AttributeError, match=rf"{view_class.__name__}.from_settings\(units=\.\.\.\)"
+    ):
+        view_class(units=32)
+
+
+@pytest.mark.parametrize("view_class", VIEWS, ids=lambda c: c.__name__)
+def test_views_have_no_settings_traits(view_class):
+    synced = set(view_class.class_trait_names(sync=True))
+    assert synced & set(SPECS) == set()
+    assert "frame_info" in synced
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return rnnviz.explore(units=8, timesteps=6)
+
+
+def test_a_setting_assigned_on_any_view_raises_and_changes_nothing(explorer):
+    ex = explorer
+    for view in ex.views:
+        name = type(view).__name__
+        before = (view.frame, dict(view.frame_info))
+        with pytest.raises(AttributeError) as info:
+            view.units = 64
+        assert f"{name}.units" in str(info.value)
+        assert "ex.units = 64" in str(info.value)
+        assert f"{name}.from_settings(units=...)" in str(info.value)
+        assert (view.frame, view.frame_info) == before
+        assert view.units == ex.units == 8
+
+
+def test_the_explorer_views_always_share_one_frame(explorer):
+    ex = explorer
+    for change in ({"units": 12}, {"cell": "lstm"}, {"timesteps": 4}, {"architecture": "seq2seq"}):
+        for name, value in change.items():
+            setattr(ex, name, value)
+        frame = ex.frame
+        for view in ex.views:
+            assert view.frame is frame, type(view).__name__
+            assert view.frame_info["settings"] == ex.settings
+
+
+def test_colour_ranges_are_the_frame_s(explorer):
+    """The heatmap and the graph send Frame.colour_range; the export figure uses it too."""
+    frame = build_frame(activation="linear", layers=2, units=6, timesteps=7, weight_scale=1.4)
+    heatmap = StateHeatmap(frame)
+    graph = UnrolledGraph(frame)
+    assert heatmap.frame_info["range"] == list(frame.colour_range("h", layer=1))
+    assert graph.frame_info["state_range"] == list(frame.colour_range("h"))
+    heatmap.layer = 0
+    assert heatmap.frame_info["range"] == list(frame.colour_range("h", layer=0))
+    lstm = StateHeatmap(build_frame(cell="lstm", units=5, timesteps=6), quantity="c")
+    assert lstm.frame_info["range"] == list(lstm.frame.colour_range("c", layer=0))
+    from rnnviz.export import to_figures
+
+    figure = to_figures(frame)["heatmap"].data[0]
+    assert [figure.zmin, figure.zmax] == list(frame.colour_range("h", layer=1))
