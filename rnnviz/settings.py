@@ -9,7 +9,8 @@ anywidget ``widgets/control_panel.py``) and the exported page, so a slider's ran
 label and the values Python accepts can never disagree.
 
 The rules linking settings (architecture ⇔ return_sequences, decoder_steps for seq2seq
-only, truncate ≤ timesteps) live in one function, :func:`implied_changes`.
+only, the sentence's features and timesteps, truncate ≤ timesteps) live in one function,
+:func:`implied_changes`.
 
 Imports no widget library (checked by ``tests/widgets/test_layering.py``). Messages use
 the learner's vocabulary (units, timesteps, features, batch).
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnviz.sim import ACTIVATIONS, CELLS, INITS
+from rnnviz.sim import ACTIVATIONS, CELLS, INITS, inputs
 from rnnviz.sim.architectures import ARCHITECTURES
 from rnnviz.sim.inputs import PRESETS
 from rnnviz.sim.lstm import DEFAULT_FORGET_BIAS
@@ -299,6 +300,11 @@ def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[st
       given both, they must agree;
     * ``decoder_steps`` applies to ``architecture="seq2seq"`` only: leaving seq2seq sets
       it back to 0;
+    * ``input="sentence"`` feeds one-hot words: ``features`` is the sentence's vocabulary
+      size (5 for "the cat sat on the mat") and any other value is refused. Choosing the
+      sentence sets ``features`` to it and ``timesteps`` to the number of words (one
+      column per word), unless the same change gives ``timesteps``: more steps than words
+      are padding (zero vectors), fewer cut the sentence (``rnnviz.sim.inputs``);
     * ``truncate`` ≤ ``timesteps``: lowering ``timesteps`` below ``truncate`` lowers it too.
 
     Parameters
@@ -349,6 +355,20 @@ def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[st
                 "or leave decoder_steps at 0."
             )
         state["decoder_steps"] = 0  # the architecture changed away from seq2seq
+
+    if changed.get("input") == "sentence":
+        if "features" not in changed:
+            state["features"] = len(inputs.vocabulary())
+        if "timesteps" not in changed:
+            state["timesteps"] = len(inputs.sentence()[1])  # one column per word
+    if state["input"] == "sentence" and ("input" in changed or "features" in changed):
+        try:
+            inputs.sentence_features(state["features"])
+        except ValueError as err:
+            raise ValueError(
+                f"{err} Leave features out (choosing input='sentence' sets it), or choose "
+                "another input."
+            ) from None
 
     if state["truncate"] > state["timesteps"]:
         if "truncate" in changed:

@@ -42,17 +42,24 @@ def _markup_frame():
 def test_figure_token_labels_are_escaped_for_plotly():
     fig = to_figures(_markup_frame())["heatmap"]
     ticktext = list(fig.layout.xaxis.ticktext)
-    assert ticktext == [
-        "&lt;b&gt;bold&lt;/b&gt;<br>1",
-        '&lt;a href="https://example.com/"&gt;link&lt;/a&gt;<br>2',
-        '&lt;span style="font-size:80px;color:red"&gt;huge&lt;/span&gt;<br>3',
-        "&lt;i&gt;it&lt;/i&gt;&amp;amp;<br>4",
-        "&#37;{y}<br>5",
-        "&lt;br&gt;<br>6",
+    steps = list(fig.layout.xaxis.tickvals)
+    shown = [text.removeprefix("<br>") for text in ticktext]  # 2nd row: one line lower
+    assert steps[0] == 1  # long words are thinned, never all dropped
+    assert len(steps) >= 3
+    assert shown == [
+        [
+            "&lt;b&gt;bold&lt;/b&gt;",
+            '&lt;a href="https://example.com/"&gt;link&lt;/a&gt;',
+            '&lt;span style="font-size:80px;color:red"&gt;huge&lt;/span&gt;',
+            "&lt;i&gt;it&lt;/i&gt;&amp;amp;",
+            "&#37;{y}",
+            "&lt;br&gt;",
+        ][t - 1]
+        for t in steps
     ]
-    # the only tag plotly sees in a label is the line break rnnviz puts there itself
+    # the only tag plotly sees in a label is the line break rnnviz puts before a 2nd row
     for text in ticktext:
-        assert re.findall(r"<[^>]*>", text) == ["<br>"]
+        assert re.findall(r"<[^>]*>", text) in ([], ["<br>"])
     figs = to_figures(_markup_frame())
     everything = figs["heatmap"].to_json() + figs["gradients"].to_json()
     for raw in MARKUP[:3]:

@@ -3,7 +3,15 @@
 import { count, integerTicks } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
-import { cursorShapes, heatmapRows, plotHeight, symbol, tokenTicks } from "./lib/heatmap_data.js";
+import {
+  cursorShapes,
+  heatmapRows,
+  plotAreaWidth,
+  plotHeight,
+  symbol,
+  tokenHover,
+  tokenTicks,
+} from "./lib/heatmap_data.js";
 import { axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {
@@ -70,12 +78,14 @@ function setup(ctx) {
       x,
       y,
       text: text ?? undefined,
+      customdata: tokenHover(tokens, units, timesteps) ?? undefined,
       zmin: range[0],
       zmax: range[1],
       colorscale: stateScale(theme.dark, range[0]),
       xgap: timesteps <= 60 && units <= 64 ? 1 : 0,
       ygap: timesteps <= 60 && units <= 64 ? 1 : 0,
-      hovertemplate: `unit %{y}, t = %{x}, ${sym} = ${value}<extra></extra>`,
+      // with words, %{x} would read the tick text: customdata holds "t (word)"
+      hovertemplate: `unit %{y}, t = ${tokens.length === timesteps ? "%{customdata}" : "%{x}"}, ${sym} = ${value}<extra></extra>`,
       colorbar: {
         // Scrolled: a colour bar of the visible box's height at the top, always in view.
         ...(fit.scroll
@@ -100,8 +110,12 @@ function setup(ctx) {
       // The top axis takes the space above the plot: the cursor label goes inside it.
       for (const a of cursor.annotations) Object.assign(a, { yanchor: "top", bgcolor: theme.bg });
     }
-    const ticks = tokenTicks(tokens, timesteps);
-    if (ticks) Object.assign(xaxis, { tickmode: "array" }, ticks);
+    const plotWidth = plotAreaWidth(ctx.views.width(), units, size);
+    const ticks = tokenTicks(tokens, timesteps, plotWidth, size.font);
+    if (ticks)
+      Object.assign(xaxis, ticks, {
+        title: { ...xaxis.title, text: "timestep t: input word x<sub>t</sub>" },
+      });
     const height = fit.height;
     const revision = `${units}x${timesteps}:${quantity}:${range.join(",")}`;
     const layout = {

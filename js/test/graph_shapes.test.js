@@ -7,7 +7,7 @@ import {
   hasInfinity,
   inkOn,
 } from "../src/lib/graph_color.js";
-import { paramsText, shapeRows, shapesCaption } from "../src/lib/graph_shapes.js";
+import { inputNote, paramsText, shapeRows, shapesCaption } from "../src/lib/graph_shapes.js";
 
 const rnnShapes = {
   x: [1, 20, 4],
@@ -172,4 +172,17 @@ test("gradient styles are log-scaled; zero, inf and NaN are told apart", () => {
   );
   assert.deepEqual(gradientExtent([0, 1e-6, 1, Number.POSITIVE_INFINITY]), [1e-6, 1]);
   assert.equal(gradientExtent([0, 0]), null);
+});
+
+test("the shapes panel states the sentence's encoding: one-hot over its vocabulary", () => {
+  const s = { cell: "rnn", returnSequences: true, architecture: "many-to-many" };
+  const words = ["the", "cat", "sat", "on", "the", "mat"];
+  const shapes = { x: [1, 6, 5], h_t: [1, 16], output: [1, 6, 16] };
+  const x = shapeRows(shapes, { ...s, tokens: words }).find((r) => r.name === "x");
+  assert.equal(x.note, "x_t: one-hot over 5 words, one word per timestep");
+  const padded = [...words, "<pad>", "<pad>"];
+  assert.match(inputNote(padded, [1, 8, 5]), /one-hot over 5 words.*<pad> = a zero vector/);
+  for (const tokens of [null, []]) {
+    assert.equal(shapeRows(shapes, { ...s, tokens }).find((r) => r.name === "x").note, "");
+  }
 });

@@ -7,8 +7,10 @@ import {
   cursorShapes,
   formatValue,
   heatmapRows,
+  plotAreaWidth,
   plotHeight,
   symbol,
+  tokenHover,
   tokenTicks,
 } from "../src/lib/heatmap_data.js";
 
@@ -113,24 +115,53 @@ test("plot height: the usual box while rows get the minimum height, then taller 
 
 test("token labels are drawn as text: markup in a word is escaped for plotly", () => {
   const tokens = ["<b>bold</b>", '<a href="https://example.com/">x</a>', "a & b", "%{y}"];
-  const ticks = tokenTicks(tokens, 4);
+  const ticks = tokenTicks(tokens, 4, 2000, 12);
   assert.deepEqual(ticks.tickvals, [1, 2, 3, 4]);
   assert.deepEqual(ticks.ticktext, [
-    "&lt;b&gt;bold&lt;/b&gt;<br>1",
-    '&lt;a href="https://example.com/"&gt;x&lt;/a&gt;<br>2',
-    "a &amp; b<br>3",
-    "&#37;{y}<br>4",
+    "&lt;b&gt;bold&lt;/b&gt;",
+    '&lt;a href="https://example.com/"&gt;x&lt;/a&gt;',
+    "a &amp; b",
+    "&#37;{y}",
   ]);
-  for (const text of ticks.ticktext) assert.doesNotMatch(text, /<(?!br>)/);
+  for (const text of ticks.ticktext) assert.doesNotMatch(text.replace(/^<br>/, ""), /</);
 });
 
-test("no token labels when they do not match the columns or are too many", () => {
-  assert.equal(tokenTicks(["a", "b"], 3), null);
-  assert.equal(tokenTicks([], 0), null);
-  assert.equal(tokenTicks(Array(41).fill("w"), 41), null);
+test("word ticks: only words, horizontal, thinned at many timesteps; none without tokens", () => {
+  assert.equal(tokenTicks(["a", "b"], 3, 500, 12), null);
+  assert.equal(tokenTicks([], 0, 500, 12), null);
+  const words = ["the", "cat", "sat", "on", "the", "mat"];
+  const six = tokenTicks(words, 6, 440, 12);
+  assert.deepEqual(six.ticktext, words); // no numbers under or over the words
+  assert.equal(six.tickangle, 0);
+  const long = [...words, ...Array(194).fill("<pad>")];
+  const many = tokenTicks(long, 200, 440, 12);
+  assert.equal(many.tickvals[0], 1);
+  assert.ok(many.tickvals.length < 80, `${many.tickvals.length} labels on 440 px`);
+  // two staggered rows: the second starts with a line break; words first, then padding
+  const shown = many.ticktext.map((t) => t.replace(/^<br>/, ""));
+  const firstPad = shown.indexOf("&lt;pad&gt;");
+  assert.ok(firstPad >= 1 && shown.slice(firstPad).every((t) => t === "&lt;pad&gt;"));
+  assert.ok(shown.slice(0, firstPad).every((t) => words.includes(t)));
+  assert.ok(many.ticktext.some((t) => t.startsWith("<br>")));
+  for (const text of many.ticktext) assert.doesNotMatch(text.replace(/^<br>/, ""), /</);
+});
+
+test("plotAreaWidth leaves room for the unit axis and the colour bar", () => {
+  const normal = plotAreaWidth(600, 16, { font: 12, title: 13 });
+  assert.ok(normal > 350 && normal < 500, `${normal}`);
+  assert.ok(plotAreaWidth(600, 256, { font: 20, title: 22 }) < normal);
+  assert.equal(plotAreaWidth(10, 16, { font: 12, title: 13 }), 40);
 });
 
 test("the quantity symbol in the hover text is escaped too", () => {
   assert.equal(symbol("gate_<b>"), "&lt;b&gt;");
   assert.equal(symbol("h"), "h");
+});
+
+test("hover text names t and the word of every cell, escaped; none without matching tokens", () => {
+  const hover = tokenHover(["the", "<pad>"], 3, 2);
+  assert.equal(hover.length, 3);
+  assert.deepEqual(hover[2], ["1 (the)", "2 (&lt;pad&gt;)"]);
+  assert.equal(tokenHover(["the"], 3, 2), null);
+  assert.equal(tokenHover([], 3, 0), null);
 });

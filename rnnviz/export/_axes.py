@@ -2,7 +2,9 @@
 
 Log axes are labelled at powers of ten only, whole-number axes (units, timesteps, steps
 back) get whole-number ticks at every size, counts have the right singular / plural, and
-each overlay value (a weight scale or a cell) has one fixed colour in every figure.
+each overlay value (a weight scale or a cell) has one fixed colour in every figure; the
+words of the sentence input are thinned by the views' rule (js/src/lib/word_ticks.js,
+checked against this copy by tests/widgets/test_sentence_ticks.py) so that none collide.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 import re
 
 from rnnviz.export._interfaces import CELL_SWEEP, SCALE_SWEEP
+from rnnviz.sim.inputs import PAD
 
 #: Most labels on a log axis.
 MAX_LOG_TICKS = 8
@@ -76,3 +79,52 @@ def overlay_colour(name: str, position: int = 0) -> str:
             near = [i for i, v in enumerate(SCALE_SWEEP) if abs(v - s) < 1e-9]
             slot = near[0] if near else len(SCALE_SWEEP) + abs(round(s * 10))
     return OVERLAY_COLOURS[(position if slot is None else slot) % len(OVERLAY_COLOURS)]
+
+
+#: Free space kept between two neighbouring word labels, in units of the font size.
+GAP_EM = 0.5
+
+
+def _char_em(ch: str) -> float:
+    """Width of a character in font sizes: generous, as js/src/lib/text_width.js."""
+    if ord(ch) >= 0x2E80:
+        return 1.0
+    if ch in "ilj.,:;'!|":
+        return 0.36
+    if ch in "MWmw@%":
+        return 0.9
+    return 0.62
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in px of ``text`` at font ``size`` px (never less than drawn)."""
+    return sum(_char_em(ch) for ch in str(text)) * size
+
+
+def word_ticks(
+    tokens: list[str], plot_width: float, size: float, rows: int = 1
+) -> list[tuple[int, str, int]]:
+    """(step, word, row) of the word labels drawn on a time axis of ``plot_width`` px.
+
+    Column t is centred at (t − ½)·plot_width/T. The words first, left to right, each kept
+    in the first of ``rows`` rows where its box clears every label kept there by
+    GAP_EM·size; then the ``<pad>`` labels, in the first row only, the same way in the
+    room left. The rule of
+    ``js/src/lib/word_ticks.js`` (thinLabels), so a figure labels as the view does.
+    """
+    gap = GAP_EM * size
+    pitch = plot_width / max(1, len(tokens))
+    kept: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
+    out = []
+    for pad_pass in (False, True):
+        for i, token in enumerate(tokens):
+            if (token == PAD) != pad_pass:
+                continue
+            half = text_width(token, size) / 2
+            x0, x1 = (i + 0.5) * pitch - half, (i + 0.5) * pitch + half
+            for row in range(1 if pad_pass else rows):  # padding: the first row only
+                if all(x1 + gap <= a or x0 >= b + gap for a, b in kept[row]):
+                    kept[row].append((x0, x1))
+                    out.append((i + 1, str(token), row))
+                    break
+    return sorted(out)

@@ -7,11 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from rnnviz.export._axes import count, integer_ticks, log_ticks, overlay_colour
+from rnnviz.export._axes import count, integer_ticks, log_ticks, overlay_colour, word_ticks
 from rnnviz.export._interfaces import Exportable, Frame, is_view
 
-#: Most timesteps that still get one word label each (as the heatmap view).
-_MAX_TOKEN_TICKS = 40
+#: Width in px of the heatmap's plot area that the word labels are thinned for: a figure
+#: of plotly's default 700 px (margins 80 + 80, colour bar ~70); wider only spreads them.
+WORD_PLOT_WIDTH = 460
+#: Font size of the tick labels in px (plotly's default).
+TICK_FONT = 12
+#: Rows of word labels (staggered, as the heatmap view: js/src/lib/heatmap_data.js).
+WORD_ROWS = 2
 _PLOTLY_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;"}
 
 
@@ -69,15 +74,23 @@ def _heatmap_figure(frame: Any):
     fig.update_xaxes(**integer_ticks(1, steps, 12))
     fig.update_yaxes(**integer_ticks(0, units - 1, 10))
     tokens = list(getattr(frame, "tokens", None) or [])
-    if len(tokens) == steps and steps <= _MAX_TOKEN_TICKS:  # the words of a sentence input
+    words = len(tokens) == steps  # the sentence input: its words, then <pad>
+    if words:
+        ticks = word_ticks(tokens, WORD_PLOT_WIDTH, TICK_FONT, WORD_ROWS)
         fig.update_xaxes(
             tickmode="array",
-            tickvals=list(range(1, steps + 1)),
-            ticktext=[f"{plotly_text(tok)}<br>{t}" for t, tok in enumerate(tokens, start=1)],
+            tickvals=[t for t, _, _ in ticks],
+            ticktext=[("<br>" if row else "") + plotly_text(w) for _, w, row in ticks],
+            tickangle=0,
+        )
+        # %{x} would read the tick text: the hover names t and its word from customdata
+        fig.update_traces(
+            customdata=[[f"{t} ({plotly_text(w)})" for t, w in enumerate(tokens, 1)]] * units,
+            hovertemplate="unit %{y}, t = %{customdata}, h = %{z:.3f}<extra></extra>",
         )
     fig.update_layout(
         title=f"hidden state h_t: {count(units, 'unit')} × {count(steps, 'timestep')}",
-        xaxis_title="timestep t",
+        xaxis_title="timestep t: input word x<sub>t</sub>" if words else "timestep t",
         yaxis_title="unit",
         template="plotly_white",
     )

@@ -8,16 +8,17 @@ preset         x[b, t−1, :] for t = 1..T
                sequences of the batch get seeded random phases φ_b
 ``impulse``    1 in every feature at t = 1, zeros after: the memory of one event
 ``zeros``      all zeros: only h_0 and the bias drive the cell
-``sentence``   the words of a sentence ("the cat sat on the mat"), one token per timestep
+``sentence``   the words of a sentence ("the cat sat on the mat"), one-hot, one word per
+               timestep, then zero vectors (padding)
 =============  ==============================================================================
 
 Sentence encoding: the vocabulary is the distinct words in order of first appearance
-("the", "cat", "sat", "on", "mat"). When ``features`` equals the vocabulary size each x_t
-is the one-hot vector of its word. Otherwise each word gets a fixed embedding vector (row
-w of an N(0, 1) matrix of shape (vocab, features) drawn with a fixed seed, so a word
-always has the same vector), which lets any preset feed any cell. A sentence shorter than
-``timesteps`` is repeated; a longer one is cut. ``shuffle=True`` permutes the words
-(sequence b of the batch uses seed + b): same words, different order — a recurrent cell
+("the", "cat", "sat", "on", "mat": V = 5), and x_t is the one-hot vector of word t, so
+``features`` must equal V (anything else is refused, naming V). With ``timesteps`` larger
+than the number of words n the steps n + 1 … T are padding: zero vectors, labelled
+``PAD`` ("<pad>") in :func:`tokens`; a smaller ``timesteps`` cuts the sentence after word
+T. Nothing is repeated. ``shuffle=True`` permutes the words (sequence b of the batch uses
+seed + b; the padding stays at the end): same words, different order — a recurrent cell
 sees the difference, a bag of words would not.
 """
 
@@ -29,13 +30,24 @@ import numpy as np
 
 from rnnviz.sim import _validate
 
-__all__ = ["PRESETS", "SENTENCE", "as_sequences", "make", "sentence", "tokens", "vocabulary"]
+__all__ = [
+    "PAD",
+    "PRESETS",
+    "SENTENCE",
+    "as_sequences",
+    "make",
+    "sentence",
+    "sentence_features",
+    "tokens",
+    "vocabulary",
+]
 
 #: Names accepted by :func:`make`.
 PRESETS: tuple[str, ...] = ("noise", "sine", "impulse", "zeros", "sentence")
 #: The default sentence.
 SENTENCE = "the cat sat on the mat"
-_EMBEDDING_SEED = 1990  # Elman's year: fixed, so a word's vector never changes
+#: The token of a padding step (a zero vector after the last word).
+PAD = "<pad>"
 
 
 def _words(text: object) -> list[str]:
@@ -52,42 +64,68 @@ def vocabulary(text: str = SENTENCE) -> list[str]:
     return list(dict.fromkeys(_words(text)))
 
 
-def _token_sequence(words, timesteps, shuffle, seed):
+def sentence_features(features: int, text: str = SENTENCE) -> int:
+    """Check that ``features`` is the vocabulary size of ``text`` (one-hot words); return it.
+
+    Raises
+    ------
+    ValueError
+        ``features`` ≠ the vocabulary size; the message names the vocabulary.
+    """
+    vocab = vocabulary(text)
+    if features != len(vocab):
+        raise ValueError(
+            f"the sentence input is one-hot over its vocabulary of {len(vocab)} words "
+            f"({', '.join(vocab)}), so features must be {len(vocab)}; got features={features}."
+        )
+    return features
+
+
+def _token_sequence(words: list[str], timesteps: int, shuffle: bool, seed: int) -> list[str]:
+    """The words (permuted when ``shuffle``), cut to ``timesteps`` or padded with PAD."""
     if shuffle:
         words = [words[i] for i in np.random.default_rng(seed).permutation(len(words))]
-    reps = -(-timesteps // len(words))
-    return (words * reps)[:timesteps]
+    return (words + [PAD] * max(0, timesteps - len(words)))[:timesteps]
+
+
+def _one_hot(toks: list[str], vocab: list[str]) -> np.ndarray:
+    """(len(toks), len(vocab)): row t is the one-hot vector of word t, zeros for PAD."""
+    x = np.zeros((len(toks), len(vocab)))
+    for t, word in enumerate(toks):
+        if word != PAD:
+            x[t, vocab.index(word)] = 1.0
+    return x
 
 
 def sentence(
-    text: str = SENTENCE, shuffle: bool = False, seed: int = 0
+    text: str = SENTENCE, shuffle: bool = False, seed: int = 0, timesteps: int | None = None
 ) -> tuple[np.ndarray, list[str]]:
-    """The sentence as one-hot tokens over its own vocabulary.
+    """The sentence as one-hot words over its own vocabulary.
+
+    Parameters
+    ----------
+    text : str
+        The sentence; its distinct words, in order of first appearance, are the vocabulary.
+    shuffle, seed
+        Permute the words with this seed (same words, other order).
+    timesteps : int, optional
+        T: default the number of words n. T > n appends T − n zero vectors (padding, token
+        ``PAD``); T < n keeps the first T words.
 
     Returns
     -------
-    x : ndarray, shape (1, n_words, vocab)
-        x[0, t−1] is the one-hot vector of word t.
+    x : ndarray, shape (1, T, vocab)
+        x[0, t−1] is the one-hot vector of word t (zeros for a padding step).
     tokens : list of str
-        The words in the order fed, length n_words.
+        The words in the order fed, then ``PAD`` for each padding step; length T.
     """
     words = _words(text)
     seed = _validate.seed(seed)
     shuffle = _validate.flag(shuffle, "shuffle")
-    toks = _token_sequence(words, len(words), shuffle, seed)
-    vocab = vocabulary(text)
-    x = np.zeros((1, len(toks), len(vocab)))
-    x[0, np.arange(len(toks)), [vocab.index(w) for w in toks]] = 1.0
-    return x, toks
-
-
-def _encode(toks: list[str], vocab: list[str], features: int) -> np.ndarray:
-    onehot = np.zeros((len(toks), len(vocab)))
-    onehot[np.arange(len(toks)), [vocab.index(w) for w in toks]] = 1.0
-    if features == len(vocab):
-        return onehot
-    emb = np.random.default_rng(_EMBEDDING_SEED).standard_normal((len(vocab), features))
-    return onehot @ emb
+    T = len(words) if timesteps is None else _validate.positive_int(timesteps, "timesteps")
+    _validate.check_memory(8 * T * len(vocabulary(text)), f"inputs.sentence(timesteps={T})")
+    toks = _token_sequence(words, T, shuffle, seed)
+    return _one_hot(toks, vocabulary(text))[None], toks
 
 
 def make(
@@ -104,7 +142,9 @@ def make(
         Seed for the random presets (noise, sine phases, sentence shuffles).
     **kw
         ``sine``: ``period`` (timesteps per cycle, default 12). ``sentence``: ``text``
-        (default "the cat sat on the mat") and ``shuffle`` (default False).
+        (default "the cat sat on the mat") and ``shuffle`` (default False); its
+        ``features`` must be the vocabulary size (one-hot words), and ``timesteps`` beyond
+        the number of words are padding (zero vectors).
 
     Returns
     -------
@@ -123,6 +163,8 @@ def make(
             f"it accepts {sorted(allowed) if allowed else 'none'}"
         )
     shuffle = _validate.flag(kw.get("shuffle", False), "shuffle")
+    if name == "sentence":
+        sentence_features(F, kw.get("text", SENTENCE))
     # the result, and one work array as large (sine's phases, a sentence's encodings)
     _validate.check_memory(
         8 * 2 * B * T * F,
@@ -153,12 +195,13 @@ def make(
     text = kw.get("text", SENTENCE)
     words, vocab = _words(text), vocabulary(text)
     return np.stack(
-        [_encode(_token_sequence(words, T, shuffle, seed + b), vocab, F) for b in range(B)]
+        [_one_hot(_token_sequence(words, T, shuffle, seed + b), vocab) for b in range(B)]
     )
 
 
 def tokens(name: str, timesteps: int, seed: int = 0, **kw) -> list[str] | None:
-    """Labels of x_1..x_T of sequence 0 for the ``sentence`` preset, else None."""
+    """Labels of x_1..x_T of sequence 0 for the ``sentence`` preset (its words, then
+    ``PAD`` for each padding step), else None."""
     name = _validate.choice(name, PRESETS, "input preset")
     if name != "sentence":
         return None

@@ -254,7 +254,13 @@ class Explorer(widgets.VBox):
             raise ValueError(
                 f"{name} is {self.fixed[name]} ({name}={getattr(self, name)!r}); got {value!r}."
             )
-        implied_changes({name: value}, self.settings)  # raises when a rule forbids it
+        # raises when a rule forbids it, or when it would change what the user's model fixes
+        for other, implied in implied_changes({name: value}, self.settings).items():
+            if other != name and other in self.fixed and implied != getattr(self, other):
+                raise ValueError(
+                    f"{name}={value!r} needs {other}={implied!r}, but {other} is "
+                    f"{self.fixed[other]} ({other}={getattr(self, other)!r})."
+                )
 
     @traitlets.observe(*SPECS)
     def _setting_changed(self, change: dict) -> None:

@@ -10,11 +10,12 @@ from rnnviz.sim import SimpleRNN, inputs
 
 @pytest.mark.parametrize("name", inputs.PRESETS)
 def test_every_preset_has_the_requested_shape(name):
-    x = inputs.make(name, timesteps=7, features=4, batch=3, seed=1)
-    assert x.shape == (3, 7, 4)
+    features = 5 if name == "sentence" else 4  # the sentence: its vocabulary size
+    x = inputs.make(name, timesteps=7, features=features, batch=3, seed=1)
+    assert x.shape == (3, 7, features)
     assert x.dtype == np.float64
     assert np.isfinite(x).all()
-    SimpleRNN(units=2, features=4).run(x)  # any preset feeds any cell
+    SimpleRNN(units=2, features=features).run(x)
 
 
 def test_noise_is_seeded():
@@ -57,15 +58,44 @@ def test_sentence_shuffle_keeps_the_words():
     assert inputs.tokens("sentence", 6, seed=1, shuffle=True) == tokens
 
 
-def test_sentence_embedding_for_other_feature_counts_and_lengths():
-    x = inputs.make("sentence", 8, 3)
-    toks = inputs.tokens("sentence", 8)
-    assert toks == ["the", "cat", "sat", "on", "the", "mat", "the", "cat"]
-    np.testing.assert_array_equal(x[0, 0], x[0, 4])  # same word, same vector
-    np.testing.assert_array_equal(x[0, 1], x[0, 7])
-    assert not np.array_equal(x[0, 0], x[0, 1])
-    np.testing.assert_array_equal(inputs.make("sentence", 8, 3, seed=5), x)  # fixed embedding
+def test_sentence_pads_with_zero_vectors_and_never_repeats():
+    x = inputs.make("sentence", 9, 5)
+    toks = inputs.tokens("sentence", 9)
+    assert toks == ["the", "cat", "sat", "on", "the", "mat", "<pad>", "<pad>", "<pad>"]
+    assert inputs.PAD == "<pad>"
+    np.testing.assert_array_equal(x[0, :6], inputs.sentence()[0][0])  # the six words
+    np.testing.assert_array_equal(x[0, 6:], 0.0)  # then zero vectors, no repetition
+    np.testing.assert_array_equal(inputs.sentence(timesteps=9)[0], x)
+    assert inputs.sentence(timesteps=9)[1] == toks
     assert inputs.tokens("noise", 8) is None
+
+
+def test_sentence_shorter_timesteps_cut_it():
+    x = inputs.make("sentence", 3, 5)
+    assert inputs.tokens("sentence", 3) == ["the", "cat", "sat"]
+    np.testing.assert_array_equal(x, inputs.sentence()[0][:, :3])
+    np.testing.assert_array_equal(inputs.sentence(timesteps=3)[0], x)
+
+
+def test_shuffled_sentence_keeps_its_padding_at_the_end():
+    toks = inputs.tokens("sentence", 8, seed=1, shuffle=True)
+    assert toks[:6] == inputs.sentence(shuffle=True, seed=1)[1]
+    assert toks[6:] == ["<pad>", "<pad>"]
+    x = inputs.make("sentence", 8, 5, batch=2, seed=1, shuffle=True)
+    np.testing.assert_array_equal(x[:, 6:], 0.0)
+    np.testing.assert_array_equal(x[0].sum(axis=0), x[1].sum(axis=0))  # same words
+
+
+@pytest.mark.parametrize("features", [1, 3, 4, 6, 64])
+def test_sentence_refuses_features_other_than_its_vocabulary_size(features):
+    msg = (
+        r"one-hot over its vocabulary of 5 words \(the, cat, sat, on, mat\), so features must "
+        rf"be 5; got features={features}\."
+    )
+    with pytest.raises(ValueError, match=msg):
+        inputs.make("sentence", 6, features)
+    with pytest.raises(ValueError, match="features must be 3; got features=5"):
+        inputs.make("sentence", 6, 5, text="a b a c")
 
 
 def test_preset_errors():

@@ -124,3 +124,16 @@ def test_an_export_sweeps_the_users_model_not_random_cells(sine, tmp_path):
     assert "rnnviz-payload" in page
     with pytest.raises(ValueError, match="units is fixed by your model"):
         page_html(ex, sweep="units", sweep_values=(8, 16))
+
+
+def test_the_sentence_is_refused_when_the_model_fixes_other_features(sine):
+    """input='sentence' needs features = 5 (one-hot words); the model reads 1 feature."""
+    ex = rnnviz.explore(sine)
+    before = ex.settings
+    with pytest.raises(
+        ValueError, match=r"input='sentence' needs features=5, but features is fixed"
+    ):
+        ex.input = "sentence"
+    assert ex.settings == before
+    with pytest.raises(ValueError, match="features must be 5; got features=1"):
+        rnnviz.explore(sine, input="sentence")

@@ -86,11 +86,20 @@ def test_seq2seq_has_encoder_and_decoder_of_their_own_lengths():
 
 
 def test_sentence_input_labels_every_timestep():
-    f = build_frame(input="sentence", timesteps=8, features=5)
-    assert f.tokens == ["the", "cat", "sat", "on", "the", "mat", "the", "cat"]
-    # one-hot: features == vocabulary size (5 distinct words)
-    np.testing.assert_array_equal(f.x.sum(axis=1), np.ones(8))
+    f = build_frame(input="sentence", timesteps=8)
+    assert f.tokens == ["the", "cat", "sat", "on", "the", "mat", "<pad>", "<pad>"]
+    # one-hot: features == vocabulary size (5 distinct words); padding is zero vectors
+    assert f.x.shape == (8, 5)
+    np.testing.assert_array_equal(f.x.sum(axis=1), [1, 1, 1, 1, 1, 1, 0, 0])
     np.testing.assert_array_equal(f.x[0], f.x[4])  # "the" twice
+
+
+def test_sentence_input_is_one_column_per_word_by_default():
+    f = build_frame(input="sentence")
+    assert f.tokens == ["the", "cat", "sat", "on", "the", "mat"]
+    assert f.shapes["x"] == (1, 6, 5)
+    with pytest.raises(ValueError, match="features must be 5; got features=3"):
+        build_frame(input="sentence", features=3)
 
 
 def test_output_layer_for_every_cell():

@@ -142,6 +142,12 @@ def test_non_default_keeps_only_what_differs_and_drops_implied_settings():
         ),
         ({"timesteps": 5}, {"truncate": 12}, {"truncate": 5}),
         ({"units": 32}, {}, {}),
+        # the sentence: one-hot over its 5 words, one column per word unless T is given
+        ({"input": "sentence"}, {}, {"features": 5, "timesteps": 6}),
+        ({"input": "sentence", "timesteps": 20}, {}, {"features": 5}),
+        ({"input": "sentence"}, {"truncate": 12}, {"features": 5, "timesteps": 6, "truncate": 6}),
+        ({"timesteps": 200}, {"input": "sentence", "features": 5}, {}),
+        ({"input": "sine"}, {"input": "sentence", "features": 5}, {}),
     ],
 )
 def test_implied_changes_returns_the_change_and_everything_it_implies(change, current, implied):
@@ -156,6 +162,8 @@ def test_implied_changes_returns_the_change_and_everything_it_implies(change, cu
         ({"decoder_steps": 4}, {}, "seq2seq"),
         ({"return_sequences": False}, {"architecture": "seq2seq"}, "many-to-one"),
         ({"architecture": "many-to-one", "return_sequences": True}, {}, "return_sequences"),
+        ({"input": "sentence", "features": 3}, {}, r"features must be 5; got features=3"),
+        ({"features": 4}, {"input": "sentence", "features": 5}, r"one-hot over its vocabulary"),
     ],
 )
 def test_implied_changes_refuses_what_a_rule_forbids(change, current, words):
@@ -173,6 +181,7 @@ SEQ2SEQ = {"architecture": "seq2seq", "decoder_steps": 3}
         ({}, {"return_sequences": False}),
         (SEQ2SEQ, {"architecture": "many-to-many"}),
         ({}, {"timesteps": 4}),
+        ({}, {"input": "sentence"}),
     ],
 )
 def test_the_explorer_follows_implied_changes(start, change):

@@ -62,7 +62,7 @@ export const GRAPH_CSS = `
 .rnnviz-graph .rg-shapes .params { margin: 0.4em 0 0; font-weight: 600; }
 .rnnviz-graph .rg-notes { margin: 0.3em 0 0; padding-left: 1.2em; color: var(--rg-muted); }
 .rnnviz-graph .lbl { fill: var(--rg-fg); font-family: var(--rg-font); }
-.rnnviz-graph .lbl.units, .rnnviz-graph .lbl.step, .rnnviz-graph .lbl.gap, .rnnviz-graph .lbl.caption { fill: var(--rg-muted); }
+.rnnviz-graph .lbl.units, .rnnviz-graph .lbl.step, .rnnviz-graph .lbl.token.pad, .rnnviz-graph .lbl.gap, .rnnviz-graph .lbl.caption { fill: var(--rg-muted); }
 .rnnviz-graph .lbl.title, .rnnviz-graph .lbl.loss { font-weight: 700; }
 .rnnviz-graph .lbl.band { fill: var(--rg-grad-ink); font-weight: 600; }
 .rnnviz-graph .lbl.dots { fill: var(--rg-muted); }

@@ -1,6 +1,8 @@
 // Rows of the shapes panel: every array of one run with its dimensions named in Keras
 // vocabulary. Pure (the panel DOM is built in graph.js with textContent only).
 
+import { PAD } from "./word_ticks.js";
+
 const GATES = { lstm: 4, gru: 3 };
 const GATE_NAMES = { lstm: "i, f, c, o", gru: "z, r, h" };
 /** PyTorch's two biases of nn.RNN / nn.LSTM (a from_torch cell); the cell uses their sum. */
@@ -40,6 +42,18 @@ function dimsOf(name, cell, returnSequences, seq2seq) {
   }
 }
 
+/**
+ * How x_t encodes the sentence input (its tokens given): "x_t: one-hot over 5 words", and
+ * what a padding step is. "" for the other inputs.
+ */
+export function inputNote(tokens, shape) {
+  if (!Array.isArray(tokens) || !tokens.length) return "";
+  const vocab = shape?.[2];
+  const words = vocab === 1 ? "1 word" : `${vocab} words`;
+  const pad = tokens.includes(PAD) ? `; ${PAD} = a zero vector (padding)` : "";
+  return `x_t: one-hot over ${words}, one word per timestep${pad}`;
+}
+
 function tuple(items) {
   return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
 }
@@ -73,6 +87,7 @@ export function shapeRows(shapes, s) {
       row.note = `gates ${GATE_NAMES[s.cell]} side by side`;
     }
     if (name in TORCH_BIAS_NOTES) row.note = TORCH_BIAS_NOTES[name];
+    if (name === "x") row.note = inputNote(s.tokens, shape);
     rows.push(row);
   }
   if ("output" in shapes) {

@@ -1,31 +1,10 @@
 // Text measurement without a DOM, and the size constants of the graph (normal / presenter).
 // Widths are deliberately generous estimates so that labels placed with them never collide.
 
-/** Width factor of a character relative to the font size (wide scripts count as 1 em). */
-function charEm(ch) {
-  const code = ch.codePointAt(0);
-  if (code >= 0x2e80) return 1.0; // CJK, emoji and other wide glyphs
-  if (/[ilj.,:;'!|]/.test(ch)) return 0.36;
-  if (/[MWmw@%]/.test(ch)) return 0.9;
-  return 0.62;
-}
+import { textWidth } from "./text_width.js";
+import { PAD, thinLabels } from "./word_ticks.js";
 
-/**
- * Estimated width in px of a label made of parts (`{text, sub?, sup?}`); sub/superscripts
- * are drawn at 70 % size.
- *
- * @param {string | Array<{text: string, sub?: boolean, sup?: boolean}>} label
- * @param {number} size font size in px
- */
-export function textWidth(label, size) {
-  const parts = typeof label === "string" ? [{ text: label }] : label;
-  let em = 0;
-  for (const part of parts) {
-    const k = part.sub || part.sup ? 0.7 : 1;
-    for (const ch of part.text) em += charEm(ch) * k;
-  }
-  return em * size;
-}
+export { textWidth };
 
 /** "h" with subscript "t" and optional superscript layer, as label parts. */
 export function sym(base, sub, sup) {
@@ -81,32 +60,26 @@ export function makeLabel(parts, x, y, size, anchor, cls) {
 }
 
 /**
- * Token labels under x_t: horizontal when they fit the pitch, else rotated 45° (their
- * perpendicular spacing is then pitch·sin 45°). Returns the labels and the extent used.
+ * Token labels under x_t, always horizontal: the words (and "<pad>" for padding steps) of
+ * the shown step columns, thinned by word_ticks.js so that no two collide (every label
+ * while they fit, else every k-th, the words before the padding). Returns the labels and
+ * the extent used; `rotate` is always false (kept for the drawing code).
  */
 export function placeTokens(tokens, cols, pitch, m, y) {
   if (!Array.isArray(tokens)) return { labels: [], rotate: false, right: 0, bottom: y };
   const shown = cols.filter((c) => c.kind === "step" && tokens[c.t - 1] != null);
-  const maxW = Math.max(0, ...shown.map((c) => textWidth(String(tokens[c.t - 1]), m.small)));
-  const rotate = maxW > pitch - 8 * m.k;
-  const ty = y + m.small * (rotate ? 0.4 : 1.1);
-  const labels = [];
-  let right = 0;
-  for (const c of shown) {
-    const cx = c.x + c.w / 2;
-    const lab = makeLabel(
-      String(tokens[c.t - 1]),
-      cx,
-      ty,
-      m.small,
-      rotate ? "start" : "middle",
-      "token",
-    );
-    lab.rotate = rotate ? 45 : 0;
-    labels.push(lab);
-    const w = textWidth(String(tokens[c.t - 1]), m.small);
-    if (rotate) right = Math.max(right, cx + w * 0.72 + m.small + m.pad);
-  }
-  const bottom = rotate ? ty + maxW * 0.72 + m.small : ty + m.small * 0.6;
-  return { labels, rotate, right, bottom };
+  const texts = shown.map((c) => String(tokens[c.t - 1]));
+  const keep = thinLabels(
+    texts,
+    shown.map((c) => c.x + c.w / 2),
+    m.small,
+  );
+  const ty = y + m.small * 1.1;
+  const labels = keep.map(({ i }) => {
+    const c = shown[i];
+    const pad = texts[i] === PAD;
+    return makeLabel(texts[i], c.x + c.w / 2, ty, m.small, "middle", pad ? "token pad" : "token");
+  });
+  const right = Math.max(0, ...labels.map((l) => l.box.x1 + m.pad / 2));
+  return { labels, rotate: false, right, bottom: ty + m.small * 0.6 };
 }

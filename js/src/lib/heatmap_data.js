@@ -1,6 +1,8 @@
 // Pure logic of the state heatmap: the z matrix plotly draws (rows = units, columns = timesteps), with overflowed values clipped.
 
 import { plotlyText } from "./plotly_text.js";
+import { textWidth } from "./text_width.js";
+import { wordTicks } from "./word_ticks.js";
 
 /**
  * Rows of the heatmap (one Float32Array per unit) with non-finite values clipped to the
@@ -55,23 +57,60 @@ export function symbol(quantity) {
   return plotlyText(quantity.startsWith("gate_") ? quantity.slice(5) : quantity);
 }
 
-/** Most timesteps that still get one word label each on the heatmap's time axis. */
-export const MAX_TOKEN_TICKS = 40;
+/**
+ * Width in px of the heatmap's plot area in a view `width` px wide: the view minus the
+ * margins, the unit axis (labels up to `units`, its title) and the colour bar (its ticks
+ * and title). Deliberately small: an underestimate only thins the word labels more.
+ * @param {number} width
+ * @param {number} units
+ * @param {{font: number, title: number}} size
+ */
+export function plotAreaWidth(width, units, size) {
+  const unitAxis = textWidth(String(units), size.font) + 1.5 * size.title + 14;
+  const colourBar = size.font + 4 + textWidth("-0.00", size.font) + 40;
+  return Math.max(40, width - 20 - unitAxis - colourBar);
+}
 
 /**
- * Word labels under the columns (sentence input): "word<br>t" for t = 1 … T, the word
- * escaped so that it is drawn as text (a token "<b>" shows as <b>, not as bold).
+ * Word labels on the time axis (sentence input): the words and "<pad>" of x_1 … x_T,
+ * horizontal, in two staggered rows (the second one line lower), thinned (word_ticks.js)
+ * so that no two collide at any timesteps; each escaped so that it is drawn as text (a
+ * token "<b>" shows as <b>, not as bold).
  * @param {string[]} tokens labels of x_1 … x_T
  * @param {number} timesteps T
- * @returns {{tickvals: number[], ticktext: string[]} | null} null when there are none
+ * @param {number} plotWidth width of the plot area in px (plotAreaWidth)
+ * @param {number} font tick font size in px
+ * @returns {{tickmode: "array", tickvals: number[], ticktext: string[], tickangle: 0} | null}
+ *   null when there are no tokens for these columns
  */
-export function tokenTicks(tokens, timesteps) {
-  if (!tokens?.length || tokens.length !== timesteps || timesteps > MAX_TOKEN_TICKS) return null;
+export function tokenTicks(tokens, timesteps, plotWidth, font) {
+  if (!tokens?.length || tokens.length !== timesteps) return null;
+  const { steps, texts, rows } = wordTicks(tokens, plotWidth, font, WORD_ROWS);
   return {
-    tickvals: tokens.map((_, i) => i + 1),
-    ticktext: tokens.map((token, i) => `${plotlyText(token)}<br>${i + 1}`),
+    tickmode: "array",
+    tickvals: steps,
+    ticktext: texts.map((t, i) => (rows[i] ? "<br>" : "") + plotlyText(t)),
+    tickangle: 0,
   };
 }
+
+/**
+ * "t (word)" of each cell for the hover text (sentence input; plotly's %{x} would read the
+ * tick text instead of t): one row per unit (the same array each time), words escaped, or
+ * null when the tokens do not match the columns.
+ * @param {string[]} tokens labels of x_1 … x_T
+ * @param {number} units
+ * @param {number} timesteps
+ * @returns {string[][] | null}
+ */
+export function tokenHover(tokens, units, timesteps) {
+  if (!tokens?.length || tokens.length !== timesteps) return null;
+  const row = tokens.map((token, i) => `${i + 1} (${plotlyText(token)})`);
+  return Array.from({ length: units }, () => row);
+}
+
+/** Rows of word labels under the heatmap (staggered: twice as many fit). */
+export const WORD_ROWS = 2;
 
 /**
  * The scrubber on the heatmap: a line at t, a veil over the steps not computed yet (forward)
