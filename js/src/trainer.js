@@ -2,7 +2,9 @@
 // loss, metric, ‖∂L/∂θ‖ with the clipping threshold, and the gradient-signal map
 // (‖∂L/∂h_t‖ relative to its largest, over training step × timestep, one panel per run).
 // The kernel sends the newest state at most every ~150 ms; drawing is coalesced to one
-// per animation frame and always draws the newest state (latest wins).
+// per animation frame and always draws the newest state (latest wins). Below them, per
+// current run, the heatmap and gradient-flow views of the current weights
+// (lib/trainer_views.js).
 
 import { decodeArray } from "./lib/buffers.js";
 import { axisStyle, baseLayout, loadPlotly, plotConfig } from "./lib/plotly.js";
@@ -18,6 +20,7 @@ import {
   onChanges,
   styledRuns,
 } from "./lib/trainer_data.js";
+import { createViewPanels } from "./lib/trainer_views.js";
 import { createShell, scheduleDraws, setPlotHeight } from "./lib/view_shell.js";
 
 const TRAITS = [
@@ -238,6 +241,10 @@ function render({ model, el }) {
     grid.append(div);
   }
   shell.plot.append(grid);
+  const viewsBox = document.createElement("div");
+  viewsBox.className = "rnnviz-trainer-views";
+  shell.root.append(viewsBox);
+  const panels = createViewPanels(model, viewsBox);
   shell.status.textContent = "loading plotly.js …";
   let Plotly = null;
   const loader = loadPlotly(model);
@@ -334,11 +341,15 @@ function render({ model, el }) {
   });
   const off = onChanges(model, TRAITS, views.schedule);
   views.schedule();
+  model.on("change:views", panels.update);
+  panels.update();
 
   return () => {
     loader.cleanup();
     views.cleanup();
     off();
+    model.off("change:views", panels.update);
+    panels.cleanup();
     if (Plotly) for (const div of Object.values(plots)) Plotly.purge(div);
   };
 }

@@ -11,7 +11,10 @@ draws
 * ‖∂L/∂θ‖ (grad_norm, before clipping) per step with the clipping threshold,
 * the gradient-signal map: how much of ∂L/∂h_T still reaches each timestep t, over the
   training steps — the RNN's signal fades out before the early steps, the LSTM's reaches
-  them.
+  them;
+* for every current run, the Explorer's heatmap of h_t and its gradient-flow curve
+  ‖∂h_T/∂h_t‖₂ (with the task's ‖∂L/∂h_t‖) of the *current* weights on one sequence of the
+  task, redrawn as training goes (:mod:`rnnviz.widgets._trainer_views`).
 
 Several runs overlay, each cell in its own fixed colour: ``trainer.compare(["rnn",
 "lstm"])`` trains both side by side on the same task and seed, "Keep run" freezes the
@@ -43,6 +46,7 @@ from rnnviz.widgets._plotly import plotly_source
 from rnnviz.widgets._trainer_runs import Entry, runs_to_json
 from rnnviz.widgets._trainer_send import PUBLISH_SECONDS, LatestWins
 from rnnviz.widgets._trainer_thread import TrainingThread
+from rnnviz.widgets._trainer_views import CurrentViews
 
 __all__ = ["PUBLISH_SECONDS", "Trainer", "train"]
 
@@ -73,6 +77,10 @@ class Trainer(LatestWins, anywidget.AnyWidget):
     info : dict
         The task (name, timesteps, loss and metric names, baseline), batch, seed,
         optimizer, max_steps, map_decades.
+    views : list of dict
+        Per current run: label, step (of the weights drawn), and the front-end states of
+        its ``heatmap`` (StateHeatmap) and ``gradients`` (GradientFlow) views of the
+        current weights; [] until the first analysis of the runs is done.
     revision : int
         Increases with every state sent.
     """
@@ -95,6 +103,7 @@ class Trainer(LatestWins, anywidget.AnyWidget):
     choices = traitlets.Dict().tag(sync=True)
     live_runs = traitlets.List().tag(sync=True, to_json=runs_to_json)
     kept_runs = traitlets.List().tag(sync=True, to_json=runs_to_json)
+    views = traitlets.List().tag(sync=True)
 
     def __init__(self, settings: R.Settings | None = None, cells: list | None = None,
                  presenter: bool = False) -> None:  # fmt: skip
@@ -115,6 +124,7 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         )  # fmt: skip
         self._quiet = False
         self.on_msg(self._on_message)
+        self._views = CurrentViews(self)
         for other in list(_TRAINERS):  # a new Trainer (a re-run cell) ends the others' runs
             other.pause()
         _TRAINERS.add(self)
@@ -231,6 +241,9 @@ class Trainer(LatestWins, anywidget.AnyWidget):
     def close(self) -> None:
         """End the training thread, then close the widget."""
         self._stop_thread()
+        views = getattr(self, "_views", None)  # None: the constructor refused its arguments
+        if views is not None:
+            views.close()
         _TRAINERS.discard(self)
         super().close()
 
@@ -238,7 +251,7 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         loop = getattr(self, "_loop", None)
         if loop is not None:
             loop.stop(join=False)
-        super().__del__()
+        super().__del__()  # ipywidgets' __del__ calls close()
 
     # -- settings from the view or from Python ------------------------------------------
     @staticmethod
@@ -299,6 +312,11 @@ class Trainer(LatestWins, anywidget.AnyWidget):
                    "clear": self.clear_kept}  # fmt: skip
         if kind in actions:
             actions[kind]()
+        if kind == "view":  # a choice in an embedded view (the heatmap's quantity or layer)
+            index = content.get("index")
+            if isinstance(index, int) and not isinstance(index, bool):
+                self._views.set_option(index, str(content.get("view")),
+                                       str(content.get("name")), content.get("value"))  # fmt: skip
 
     # -- training ----------------------------------------------------------------------
     def _rebuild(self, cells: list[str]) -> None:
@@ -321,7 +339,31 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         }  # fmt: skip
         with self._send_lock:
             self.info = info
+            self.views = []
+            self._views.rebuilt()
         self._publish(force=True)
+
+    def _publish(self, force: bool = False) -> bool:
+        """Send the newest state (throttled unless forced); the views of the current weights
+        follow when their worker is free."""
+        sent = super()._publish(force)
+        if sent:
+            self._views.poke()
+        return sent
+
+    def _deliver_views(self, generation: int, views: list) -> bool:
+        """Send the views of the current weights unless the runs were replaced meanwhile."""
+        with self._send_lock:
+            if generation != self._views.generation:
+                return False
+            self.views = views
+            return True
+
+    def _views_failed(self, exc: Exception) -> None:
+        """Drawing the current weights raised in the views' worker: say so in the view."""
+        with self._lock:
+            self._status = f"drawing the current weights failed: {type(exc).__name__}: {exc}"
+        super()._publish(force=True)
 
     def _advance(self, stop: threading.Event) -> bool:
         """One step of every current run that can still train; False when none can.
