@@ -58,6 +58,10 @@ class TrainingThread:
         )  # fmt: skip
         self.thread.start()
 
+    def in_thread(self) -> bool:
+        """True when called from the training thread."""
+        return self.thread is not None and self.thread is threading.current_thread()
+
     def stop(self, join: bool = True) -> None:
         """Ask the thread to end after its current step; wait for it unless called from it."""
         self.stop_event.set()

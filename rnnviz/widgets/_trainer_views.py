@@ -1,11 +1,13 @@
 """The Trainer's views of the *current* weights: the hidden-state heatmap and the gradient flow.
 
-While a run trains, a worker thread takes the newest weights of every current run, builds
-a :class:`~rnnviz.widgets._frame.Frame` from them the way the Explorer does for a user's
+While a run trains, the training thread itself (between two training steps, when due)
+takes the newest weights of every current run, builds a
+:class:`~rnnviz.widgets._frame.Frame` from them the way the Explorer does for a user's
 model (``UserModel.of(run.cell, x)`` on sample 0 of the task's first batch — the same
 sequence at every step, so the pictures change only because the weights do) and draws it
 with the Explorer's own views, :class:`~rnnviz.widgets.heatmap.StateHeatmap` (h_t) and
-:class:`~rnnviz.widgets.gradients.GradientFlow` (‖∂h_T/∂h_t‖₂). Their states go to the
+:class:`~rnnviz.widgets.gradients.GradientFlow` (‖∂h_T/∂h_t‖₂, and for the Elman cell the
+Pascanu bound; not the product bound, see :func:`_curve`). Their states go to the
 Trainer's front end, which renders them with the views' own JS modules.
 
 The ‖∂L/∂h_t‖ curve of the gradient view is the *task's* loss (MSE or cross-entropy on that
@@ -13,10 +15,13 @@ sample, as training computes it), not the Explorer's ½‖y_T‖²: it is taken 
 training step of a throwaway :class:`rnnviz.sim.training.Run` on that single sample
 (recorded before its update; the run is discarded).
 
-Cost is bounded: one sample is analysed, latest wins (the worker always takes the newest
-weights when it starts, nothing queues), and after an analysis that took d seconds it waits
-until ``max(VIEWS_SECONDS, d / VIEWS_SHARE)`` seconds have passed since it started, so it
-uses at most ``VIEWS_SHARE`` of the time beside the training thread.
+Cost is bounded: one sample is analysed; latest wins (an analysis always takes the newest
+weights, nothing queues); after an analysis that took d seconds the next one is due
+``max(VIEWS_SECONDS, d / VIEWS_SHARE)`` seconds after it started, so the views take at
+most ``VIEWS_SHARE`` of the training thread's time. (Analysing in a thread of its own was
+measured slower: two Python-heavy threads fight over the GIL and training lost a third of
+its steps, see ``benchmarks/bench_trainer.py``.) When nothing trains — a Step, a Reset,
+the end of training — a worker thread draws the newest weights once.
 """
 
 from __future__ import annotations
@@ -27,22 +32,37 @@ import weakref
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from rnnviz.sim import tasks, training
-from rnnviz.widgets._frame import analyse, build_forward, compose  # the one import of frames
+from rnnviz.widgets._frame import Analysis, build_forward, compose  # the one import of frames
 from rnnviz.widgets._user_model import UserModel
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
 
 __all__ = ["VIEWS", "VIEWS_SECONDS", "VIEWS_SHARE", "CurrentViews", "current_frame"]
 
-#: Shortest wait between two analyses of the current weights (seconds).
-VIEWS_SECONDS = 0.3
-#: Largest share of the time the analysis may take (the training thread gets the rest).
-VIEWS_SHARE = 0.25
+#: Shortest time between the starts of two analyses while training (seconds).
+VIEWS_SECONDS = 0.5
+#: Largest share of the training thread's time the analyses may take.
+VIEWS_SHARE = 0.1
 #: The views drawn per run: name → class (their JS modules have the same names).
 VIEWS = {"heatmap": StateHeatmap, "gradients": GradientFlow}
 #: Widget traits that are no part of what a view draws.
 _SKIP = {"layout", "tabbable", "tooltip"}
+
+
+def _curve(forward: Any) -> Analysis:
+    """The part of the Explorer's analysis the gradient view draws here: the exact
+    ‖∂h_T/∂h_t‖₂ curve, the theory and (Elman cell) the Pascanu bound. Not the product of
+    per-step norms (its exact norms take ~0.4 s for an LSTM at T = 100, three times the
+    rest) nor the spectrum (no eigenvalue view here)."""
+    top = forward.result.top
+    jac = np.asarray(top.jacobian_norms(wrt="state")[0], dtype=np.float64)
+    theory = top.theory
+    bound = None if theory.bound is None else np.asarray(theory.bound, dtype=np.float64)
+    return Analysis(jacobian_norms=jac, bound=bound, theory=theory, overlays={},
+                    overflowed=bool(np.isinf(jac).any()))  # fmt: skip
 
 
 def current_frame(cell: Any, task: tasks.Task):
@@ -52,7 +72,7 @@ def current_frame(cell: Any, task: tasks.Task):
     model = UserModel.of(cell, x[:1])
     settings = {k: v for k, v in model.fixed().items() if v is not None}
     forward = build_forward(settings, model)
-    frame = compose(forward, analyse(forward))
+    frame = compose(forward, _curve(forward))
     x0, target0 = x[:1].copy(), target[:1].copy()
     one = tasks.Task(task.name, task.kind, task.features, task.outputs, task.timesteps,
                      task.every_step, 1, task.seed, lambda _step: (x0, target0),
@@ -105,13 +125,32 @@ class CurrentViews:
         self.generation = 0  # increases when the runs are replaced
         self.analyses = 0  # analyses done (for tests and benchmarks)
         self.seconds = 0.0  # time they took
+        self._due = 0.0  # time.perf_counter() when the next analysis while training is due
         self._thread = threading.Thread(target=self._loop, daemon=True,
                                         name=f"rnnviz-trainer-views-{id(owner):x}")  # fmt: skip
         self._thread.start()
 
     def poke(self) -> None:
-        """Newer weights exist: analyse them when the worker is next free."""
+        """Newer weights exist and nothing trains: the worker analyses them when free."""
         self._wake.set()
+
+    def maybe_refresh(self) -> bool:
+        """Called by the training thread between steps: analyse the newest weights if an
+        analysis is due (and none is running); returns whether one was delivered."""
+        now = time.perf_counter()
+        if now < self._due or not self._busy.acquire(blocking=False):
+            return False
+        self._busy.release()
+        try:
+            return self.refresh()
+        except Exception as exc:  # shown in the view; training goes on
+            owner = self._owner()
+            if owner is not None:
+                owner._views_failed(exc)
+            return False
+        finally:
+            took = time.perf_counter() - now
+            self._due = now + max(VIEWS_SECONDS, took / VIEWS_SHARE)
 
     def rebuilt(self) -> None:
         """The runs were replaced (the owner calls this holding its send lock, so that no
@@ -180,14 +219,9 @@ class CurrentViews:
             self._wake.clear()
             if self._closed:
                 return
-            started = time.perf_counter()
             try:
                 self.refresh()
             except Exception as exc:  # shown in the view; the next poke tries again
                 owner = self._owner()
                 if owner is not None:
                     owner._views_failed(exc)
-            took = time.perf_counter() - started
-            rest = max(VIEWS_SECONDS, took / VIEWS_SHARE) - took
-            if rest > 0 and not self._closed:
-                time.sleep(rest)

@@ -347,8 +347,8 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         """Send the newest state (throttled unless forced); the views of the current weights
         follow when their worker is free."""
         sent = super()._publish(force)
-        if sent:
-            self._views.poke()
+        if sent and not (self.running and self._loop.in_thread()):
+            self._views.poke()  # while training, the training thread draws them when due
         return sent
 
     def _deliver_views(self, generation: int, views: list) -> bool:
@@ -382,6 +382,8 @@ class Trainer(LatestWins, anywidget.AnyWidget):
                 r.train(1)
             stepped = True
             self._publish()
+        if stepped and self.running:
+            self._views.maybe_refresh()  # in this thread, when due (see _trainer_views)
         with self._lock:
             done = [e for e in self._live if e.run.overflowed]
             if done:
