@@ -19,12 +19,14 @@ import {
   mapRows,
   onChanges,
   styledRuns,
+  withMaps,
 } from "./lib/trainer_data.js";
 import { createViewPanels } from "./lib/trainer_views.js";
 import { createShell, scheduleDraws, setPlotHeight } from "./lib/view_shell.js";
 
 const TRAITS = [
   "live_runs",
+  "live_maps",
   "kept_runs",
   "running",
   "step_count",
@@ -248,6 +250,7 @@ function render({ model, el }) {
   shell.status.textContent = "loading plotly.js …";
   let Plotly = null;
   const loader = loadPlotly(model);
+  let mapDrawn = [];
 
   const draw = async () => {
     const presenter = Boolean(model.get("presenter"));
@@ -258,6 +261,11 @@ function render({ model, el }) {
     const info = model.get("info") ?? {};
     const live = model.get("live_runs") ?? [];
     const runs = styledRuns(model.get("kept_runs"), live, theme.dark);
+    const mapRuns = styledRuns(
+      model.get("kept_runs"),
+      withMaps(live, model.get("live_maps")),
+      theme.dark,
+    );
     const cells = live.map((r) => r.label).join(" vs ");
     shell.title.textContent =
       `Training ${cells} on the ${info.task} task — T = ${info.timesteps}, ` +
@@ -271,7 +279,7 @@ function render({ model, el }) {
     const two = width >= (presenter ? 1200 : 760); // big type needs the whole width
     const w = two ? Math.floor((width - 12) / 2) : width;
     const h = presenter ? 380 : 260;
-    const mapH = Math.max(h, mapPanels(runs).runs.length * (presenter ? 170 : 120));
+    const mapH = Math.max(h, mapPanels(mapRuns).runs.length * (presenter ? 170 : 120));
     grid.style.gridTemplateColumns = two ? `${w}px ${w}px` : `${w}px`;
     setPlotHeight(shell.plot, two ? h + mapH + 8 : 3 * h + mapH + 24);
     const refs = references(model, theme, size);
@@ -317,10 +325,19 @@ function render({ model, el }) {
     const metricAxis = figures[1][2].yaxis;
     if (metricName === "accuracy") metricAxis.range = [0, 1.02];
     else metricAxis.range = [-0.5, 1.02];
-    const map = mapFigure(model, runs, theme, size, w, mapH);
-    figures.push(["signal-map", map.traces, map.layout]);
+    // The map is drawn only when its data (sent less often than the curves), the kept
+    // runs or the plot's size or style changed.
+    const mapKey = [model.get("live_maps"), model.get("kept_runs"), w, mapH, presenter, theme];
+    if (mapKey.some((v, i) => v !== mapDrawn[i])) {
+      const map = mapFigure(model, mapRuns, theme, size, w, mapH);
+      figures.push(["signal-map", map.traces, map.layout]);
+      mapDrawn = mapKey;
+    }
+    const parts = [];
     for (const [name, traces, layout] of figures) {
+      const t0 = performance.now();
       await Plotly.react(plots[name], traces, layout, plotConfig(`rnnviz-trainer-${name}`));
+      parts.push(`${name}:${Math.round(performance.now() - t0)}`);
     }
     const d = shell.root.dataset;
     d.step = String(model.get("step_count"));
@@ -332,6 +349,7 @@ function render({ model, el }) {
     d.task = String(model.get("task"));
     d.drawn = String(Number(d.drawn ?? 0) + 1);
     d.drawMs = String(Math.round(performance.now() - started));
+    d.drawParts = parts.join(",");
   };
 
   const views = scheduleDraws(el, shell.plot, draw);

@@ -72,8 +72,11 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         Steps done by the current run(s) (the most among them).
     live_runs, kept_runs : list of dict
         Per run: label, cell, kept, steps, overflowed, clipped_fraction and the float32
-        arrays x, loss, metric, grad_norm (per sent step), map_x and map (T + 1, columns),
-        the gradient-signal map (see :mod:`rnnviz.widgets._trainer_runs`).
+        arrays x, loss, metric, grad_norm (per sent step); kept runs also map_x and map
+        (T + 1, columns), the gradient-signal map (see :mod:`rnnviz.widgets._trainer_runs`).
+    live_maps : list of dict
+        label, map_x and map of each current run (sent less often while training, see
+        :mod:`rnnviz.widgets._trainer_send`).
     info : dict
         The task (name, timesteps, loss and metric names, baseline), batch, seed,
         optimizer, max_steps, map_decades.
@@ -102,6 +105,7 @@ class Trainer(LatestWins, anywidget.AnyWidget):
     info = traitlets.Dict().tag(sync=True)
     choices = traitlets.Dict().tag(sync=True)
     live_runs = traitlets.List().tag(sync=True, to_json=runs_to_json)
+    live_maps = traitlets.List().tag(sync=True, to_json=runs_to_json)
     kept_runs = traitlets.List().tag(sync=True, to_json=runs_to_json)
     views = traitlets.List().tag(sync=True)
 

@@ -49,6 +49,20 @@ export function styledRuns(kept, live, dark = false) {
 }
 
 /**
+ * The current runs with their gradient-signal maps (sent in the trait `live_maps`, matched
+ * by label); a run whose map has not arrived yet gets an empty one (drawn as no panel).
+ * @param {object[]} live the model's live_runs
+ * @param {object[]} maps the model's live_maps
+ */
+export function withMaps(live, maps) {
+  const byLabel = new Map((maps ?? []).map((m) => [m.label, m]));
+  return (live ?? []).map((run) => {
+    const m = byLabel.get(run.label);
+    return m ? { ...run, map: m.map, map_x: m.map_x } : { ...run, steps: 0 };
+  });
+}
+
+/**
  * Values for a plotly axis: non-finite (and, on a log axis, values ≤ 0) become NaN, a gap.
  * @param {ArrayLike<number> | null} values
  * @param {boolean} log
