@@ -33,29 +33,30 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 
 import anywidget
 import traitlets
 
-from rnnviz.sim import CELLS, training
+from rnnviz.sim import training
 from rnnviz.widgets import _trainer_runs as R
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._plotly import plotly_source
+from rnnviz.widgets._trainer_loop import TrainingLoop
 from rnnviz.widgets._trainer_runs import Entry, runs_to_json
 from rnnviz.widgets._trainer_send import PUBLISH_SECONDS, LatestWins
+from rnnviz.widgets._trainer_settings import SettingsMixin
 from rnnviz.widgets._trainer_thread import TrainingThread
 from rnnviz.widgets._trainer_views import CurrentViews
 
 __all__ = ["PUBLISH_SECONDS", "Trainer", "train"]
 
 MAX_KEPT = 6
-_SETTINGS = ("cell_type", "task", "units", "delay", "lr", "clip", "clip_norm")
 _TRAINERS: weakref.WeakSet = weakref.WeakSet()
 
 
-class Trainer(LatestWins, anywidget.AnyWidget):
+class Trainer(SettingsMixin, TrainingLoop, LatestWins, anywidget.AnyWidget):
     """Train RNN / LSTM / GRU cells live on a sequence task (see the module docstring).
 
     Build it with :func:`train`. Methods: :meth:`play`, :meth:`pause`, :meth:`step`,
@@ -257,45 +258,6 @@ class Trainer(LatestWins, anywidget.AnyWidget):
             loop.stop(join=False)
         super().__del__()  # ipywidgets' __del__ calls close()
 
-    # -- settings from the view or from Python ------------------------------------------
-    @staticmethod
-    def _check_cells(cells: Any) -> list[str]:
-        if isinstance(cells, str) or not isinstance(cells, (list, tuple)):
-            raise TypeError(f"cells must be a list such as ['rnn', 'lstm']; got {cells!r}")
-        if not 1 <= len(cells) <= len(CELLS):
-            raise ValueError(f"give 1 to {len(CELLS)} cells; got {len(cells)}")
-        out = [R.Settings(cell=c).checked().cell for c in cells]
-        if len(set(out)) != len(out):
-            raise ValueError(f"each cell may appear once; got {list(cells)}")
-        return out
-
-    @traitlets.validate(*_SETTINGS)
-    def _validate_setting(self, proposal: Any) -> Any:
-        name = proposal["trait"].name
-        key = "cell" if name == "cell_type" else name
-        checked = replace(self._settings, **{key: proposal["value"]}).checked()
-        R.make_task(checked)  # the task must accept it too
-        return getattr(checked, key)
-
-    @traitlets.observe(*_SETTINGS)
-    def _setting_changed(self, change: Any) -> None:
-        if self._quiet:
-            return
-        name = change["name"]
-        key = "cell" if name == "cell_type" else name
-        was_running = self.running
-        self.pause()
-        self._settings = replace(self._settings, **{key: change["new"]})
-        with self._lock:
-            if name in ("task", "delay"):
-                self._kept = []
-        cells = [e.cell for e in self._live]
-        if name == "cell_type":
-            cells = [change["new"]]
-        self._rebuild(cells)
-        if was_running:
-            self.play()
-
     @traitlets.observe("running")
     def _running_changed(self, change: Any) -> None:
         if change["new"]:
@@ -321,95 +283,6 @@ class Trainer(LatestWins, anywidget.AnyWidget):
             if isinstance(index, int) and not isinstance(index, bool):
                 self._views.set_option(index, str(content.get("view")),
                                        str(content.get("name")), content.get("value"))  # fmt: skip
-
-    # -- training ----------------------------------------------------------------------
-    def _rebuild(self, cells: list[str]) -> None:
-        """New runs of ``cells`` at step 0 from the current settings; sent at once."""
-        s = self._settings
-        task = R.make_task(s)
-        with self._lock:
-            self._live = [Entry(R.make_run(c, s, task), R.CELL_LABELS[c], c) for c in cells]
-            self._status = ""
-        info = {
-            "task": task.name,
-            "timesteps": task.timesteps,
-            "outputs": task.outputs,
-            "loss_name": task.loss_name,
-            "metric_name": task.metric_name,
-            "baseline": task.baseline,
-            "map_decades": R.MAP_DECADES,
-            **{k: v for k, v in asdict(s).items() if k in ("batch", "seed", "optimizer",
-                                                             "max_steps", "forget_bias")},
-        }  # fmt: skip
-        with self._send_lock:
-            self.info = info
-            self.views = []
-            self._views.rebuilt()
-        self._publish(force=True)
-
-    def _publish(self, force: bool = False) -> bool:
-        """Send the newest state (throttled unless forced); the views of the current weights
-        follow when their worker is free."""
-        sent = super()._publish(force)
-        if sent and not (self.running and self._loop.in_thread()):
-            self._views.poke()  # while training, the training thread draws them when due
-        return sent
-
-    def _deliver_views(self, generation: int, views: list) -> bool:
-        """Send the views of the current weights unless the runs were replaced meanwhile."""
-        with self._send_lock:
-            if generation != self._views.generation:
-                return False
-            self.views = views
-            return True
-
-    def _views_failed(self, exc: Exception) -> None:
-        """Drawing the current weights raised in the views' worker: say so in the view."""
-        with self._lock:
-            self._status = f"drawing the current weights failed: {type(exc).__name__}: {exc}"
-        super()._publish(force=True)
-
-    def _advance(self, stop: threading.Event) -> bool:
-        """One step of every current run that can still train; False when none can.
-
-        The newest state may go out after each run's step (throttled), not only after the
-        whole round: with several runs a round can take longer than ``PUBLISH_SECONDS``.
-        """
-        stepped = False
-        for e in list(self._live):  # the runs change only while no thread trains
-            if stop.is_set():
-                return False
-            with self._lock:
-                r = e.run
-                if r.overflowed or r.steps >= self._settings.max_steps:
-                    continue
-                r.train(1)
-            stepped = True
-            self._publish()
-        if stepped and self.running:
-            self._views.maybe_refresh()  # in this thread, when due (see _trainer_views)
-        with self._lock:
-            done = [e for e in self._live if e.run.overflowed]
-            if done:
-                names = ", ".join(f"{e.label} at step {e.run.steps}" for e in done)
-                self._status = f"overflow ({names}): lower the learning rate or clip, then reset"
-            if not stepped and not done:
-                self._status = f"reached max_steps = {self._settings.max_steps}: reset to run again"
-        if not stepped and self.running:
-            self.running = False  # from the worker: _stop_thread only sets the event
-        return stepped
-
-    def _failed(self, exc: Exception) -> None:
-        """Training raised in the background thread: say so in the view and stop."""
-        with self._lock:
-            self._status = f"training stopped: {type(exc).__name__}: {exc}"
-        self.running = False
-
-    def _start_thread(self) -> None:
-        self._loop.start(self)
-
-    def _stop_thread(self) -> None:
-        self._loop.stop()
 
     def __repr__(self) -> str:
         runs = ", ".join(f"{e.label}: {e.run.steps} steps" for e in self._live)

@@ -3,6 +3,9 @@
 
 import { decodeArray } from "./buffers.js";
 
+/** The name of the total gradient norm in titles and readouts. */
+export const GRAD = "‖∂L/∂θ‖";
+
 /** One colour per cell (Okabe-Ito, colour-blind safe), the same in every plot and run. */
 export const CELL_COLORS = {
   light: { rnn: "#d55e00", lstm: "#0072b2", gru: "#009e73" },
