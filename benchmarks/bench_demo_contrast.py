@@ -10,7 +10,9 @@ optimizer, learning rate, clipping and forget-gate bias, but T = 30 and 800 step
 *different configuration*: it checks that the machinery (tasks, BPTT, Adam, clipping, the
 initialisation) still produces the contrast, not the notebook's claim at T = 100, which
 this script verifies with ``--full``. The RNN of the scaled configuration is also trained
-three times longer (``--long-rnn``) to show that it is not merely slower there.
+three times longer (``--long-rnn``): measured, at T = 30 the RNN is slower rather than
+unable (seed 2 reached a 50-step mean of 0.067 by step 2,400), so the scaled check is the
+contrast within 800 steps, and the notebook's claim stays the full-size one.
 
 Usage::
 
