@@ -162,6 +162,7 @@ function render({ model, el }) {
     d.step = String(model.get("step_count"));
     d.points = String(livePoints(live));
     d.runs = String(runs.length);
+    d.mapPanels = String(mapPanels(mapRuns).runs.length);
     d.cells = live.map((r) => r.cell).join(",");
     d.running = String(Boolean(model.get("running")));
     d.revision = String(model.get("revision"));

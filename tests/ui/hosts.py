@@ -48,11 +48,13 @@ if __name__ == "__main__":
 """
 
 
-def start_marimo(root: Path, home: Path, timeout: float = 90.0) -> harness.Server:
-    """``marimo run`` of an app with ``rnnviz.explore()`` and a marimo slider linked to it."""
-    app = root / "explore_app.py"
+def start_marimo(root: Path, home: Path, timeout: float = 90.0, source: str = MARIMO_APP,
+                 name: str = "explore_app.py") -> harness.Server:  # fmt: skip
+    """``marimo run`` of an app (default: ``rnnviz.explore()`` and a marimo slider linked
+    to it; ``source`` gives another app's code, saved as ``name``)."""
+    app = root / name
     app.parent.mkdir(parents=True, exist_ok=True)
-    app.write_text(textwrap.dedent(MARIMO_APP).lstrip())
+    app.write_text(textwrap.dedent(source).lstrip())
     env = harness.jupyter_env(home)
     env["MARIMO_SKIP_UPDATE_CHECK"] = "1"
     port = harness.free_port()
