@@ -48,11 +48,11 @@ if __name__ == "__main__":
 """
 
 
-def start_marimo(root: Path, home: Path, timeout: float = 90.0, source: str = MARIMO_APP,
-                 name: str = "explore_app.py") -> harness.Server:  # fmt: skip
-    """``marimo run`` of an app (default: ``rnnviz.explore()`` and a marimo slider linked
-    to it; ``source`` gives another app's code, saved as ``name``)."""
-    app = root / name
+def start_marimo(
+    root: Path, home: Path, timeout: float = 90.0, source: str = MARIMO_APP
+) -> harness.Server:
+    """``marimo run`` of an app (default: ``rnnviz.explore()`` and a marimo slider linked to it)."""
+    app = root / "explore_app.py"
     app.parent.mkdir(parents=True, exist_ok=True)
     app.write_text(textwrap.dedent(source).lstrip())
     env = harness.jupyter_env(home)

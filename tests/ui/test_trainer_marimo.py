@@ -38,7 +38,7 @@ if __name__ == "__main__":
 @pytest.fixture(scope="module")
 def marimo_trainer(ui_browser, ui_dir):
     server = hosts.start_marimo(ui_dir / "marimo-trainer-root", ui_dir / "marimo-trainer-home",
-                               source=APP, name="trainer_app.py")  # fmt: skip
+                               source=APP)  # fmt: skip
     guard = harness.NetworkGuard()
     context = harness.new_context(ui_browser, guard)
     page = context.new_page()
