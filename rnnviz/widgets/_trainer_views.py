@@ -79,7 +79,12 @@ def current_frame(cell: Any, task: tasks.Task):
                      baseline=task.baseline)  # fmt: skip
     probe = training.Run(cell, one, optimizer="sgd", lr=1e-12)  # dropped after its step
     probe.train(1)
-    return replace(frame, dh_norms=probe.dh_norms[0].copy())
+    dh = probe.dh_norms[0].copy()
+    fields = {"dh_norms": dh}
+    per_layer = getattr(frame, "layer_dh_norms", None)
+    if per_layer:  # frames that carry ‖∂L/∂h_t‖ per layer: the top (here: only) one's
+        fields["layer_dh_norms"] = [*per_layer[:-1], dh]
+    return replace(frame, **fields)
 
 
 def view_state(view: Any) -> dict:
