@@ -34,7 +34,6 @@ import numpy as np
 
 from rnnviz.sim import _validate, bptt, optim, tasks
 from rnnviz.sim import init as _init
-from rnnviz.sim.activations import sigmoid_slope
 from rnnviz.sim.cell import Cell, matmul_rows
 
 __all__ = ["DEMOS", "TRUNCATE_MODES", "Run", "demo", "fit", "with_output_layer"]
@@ -93,33 +92,6 @@ def _scratch(cell: Cell, params: dict) -> Cell:
     work._W_hy = params["W_hy"]
     work._b_y = params["b_y"]
     return work
-
-
-def _lstm_derivatives(res: object) -> None:
-    """Speed (trainerviews): fill an LSTM run's cached derivatives from what its forward pass
-    already holds, bit for bit what ``LSTM._derive`` would compute, with less work.
-
-    For the tanh activation, f′(z_c) = 1 − g_t² from the stored candidate g_t = tanh(z_c)
-    (``_dtanh`` is ``1 − tanh(a)²``, the same operations), f′(c_t) = 1 − tanh(c_t)² from
-    one tanh(c_t) shared with f(c_t), and σ′(z) only on the i, f and o blocks (the backward
-    step never reads the c block's slope; it is left 0). After an overflow (the extended
-    forward pass) or for another activation nothing is filled: ``_derive`` does it all.
-    """
-    cell = res.cell
-    if cell.name != "lstm" or cell.activation != "tanh" or "states_ext" in res._cache:
-        return
-    u = cell.units
-    z = res._cache["z"]
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        g = res.gates["c"]
-        tc = np.tanh(res.cell_states)
-        slope = np.zeros_like(z)
-        for block in (slice(0, 2 * u), slice(3 * u, 4 * u)):  # i and f, then o
-            slope[..., block] = sigmoid_slope(z[..., block])
-        res._derivs.setdefault("dg", 1.0 - g * g)
-        res._derivs.setdefault("tc", tc)
-        res._derivs.setdefault("dtc", 1.0 - tc * tc)
-        res._derivs.setdefault("slope", slope)
 
 
 def _truncation(truncate: object, mode: object, timesteps: int) -> tuple[int | None, str]:
@@ -275,7 +247,6 @@ class Run:
                 b_grad = dy.sum(axis=0)
                 dh_out = dy @ work._W_hy.T  # ∂L/∂h_T
             chunk = self.truncate if self.truncate_mode == "chunks" else None
-            _lstm_derivatives(res)
             back = bptt.backward(res, dh_out, start=start, chunk=chunk, buffers=self._buffers)
             grads = {**back.params, "W_hy": W_grad, "b_y": b_grad}
             norm = optim.total_norm(grads)
