@@ -174,3 +174,17 @@ test("onChanges registers one listener per trait (marimo takes one event per cal
     ],
   );
 });
+
+test("withMaps joins each current run with its map by label; a run without one has no panel", async () => {
+  const { withMaps } = await import("../src/lib/trainer_data.js");
+  const live = [
+    { label: "RNN", steps: 5 },
+    { label: "LSTM", steps: 5 },
+  ];
+  const maps = [{ label: "LSTM", map: "m", map_x: "x" }];
+  const out = withMaps(live, maps);
+  assert.deepEqual(out[1], { label: "LSTM", steps: 5, map: "m", map_x: "x" });
+  assert.equal(out[0].steps, 0);
+  assert.equal(live[0].steps, 5); // the model's runs are not changed
+  assert.deepEqual(withMaps(undefined, undefined), []);
+});

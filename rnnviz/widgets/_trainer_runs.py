@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
-MAX_POINTS = 600
+MAX_POINTS = 300  # about one per 2 px of a plot: more cost redraw time, show nothing more
 MAP_COLUMNS = 160
 #: Decades of the gradient-signal map's colour scale: 10⁰ (all of it) down to 10⁻⁶.
 MAP_DECADES = 6

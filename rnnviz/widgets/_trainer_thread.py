@@ -2,7 +2,8 @@
 
 The thread holds its Trainer only through a weak reference, so that deleting the Trainer
 ends it; it checks a :class:`threading.Event` between training steps, so that stopping
-takes at most one step. The owner provides ``_advance(stop) -> bool`` (one step of every
+takes at most one step. While it trains, OpenBLAS uses one thread (``_trainer_blas``).
+The owner provides ``_advance(stop) -> bool`` (one step of every
 run; False when nothing can train any more) and ``_publish(force=False)`` (send the newest
 state to the view, throttled unless forced) and ``_failed(exc)`` (training raised).
 """
@@ -13,11 +14,22 @@ import threading
 import weakref
 from typing import Any
 
+from rnnviz.widgets._trainer_blas import one_blas_thread
+
 __all__ = ["TrainingThread"]
 
 
 def _worker(ref: weakref.ref, stop: threading.Event) -> None:
-    """Train until stopped; the final state is always sent."""
+    """Train until stopped (with one BLAS thread, see ``_trainer_blas``); the final state
+    is always sent."""
+    with one_blas_thread():
+        _train(ref, stop)
+    owner = ref()
+    if owner is not None:
+        owner._publish(force=True)
+
+
+def _train(ref: weakref.ref, stop: threading.Event) -> None:
     while not stop.is_set():
         owner = ref()
         if owner is None:
@@ -31,9 +43,6 @@ def _worker(ref: weakref.ref, stop: threading.Event) -> None:
         del owner  # between steps only the weak reference remains
         if not more:
             break
-    owner = ref()
-    if owner is not None:
-        owner._publish(force=True)
 
 
 class TrainingThread:
@@ -57,6 +66,10 @@ class TrainingThread:
             name=f"rnnviz-trainer-{id(owner):x}",
         )  # fmt: skip
         self.thread.start()
+
+    def in_thread(self) -> bool:
+        """True when called from the training thread."""
+        return self.thread is not None and self.thread is threading.current_thread()
 
     def stop(self, join: bool = True) -> None:
         """Ask the thread to end after its current step; wait for it unless called from it."""

@@ -11,7 +11,10 @@ draws
 * ‖∂L/∂θ‖ (grad_norm, before clipping) per step with the clipping threshold,
 * the gradient-signal map: how much of ∂L/∂h_T still reaches each timestep t, over the
   training steps — the RNN's signal fades out before the early steps, the LSTM's reaches
-  them.
+  them;
+* for every current run, the Explorer's heatmap of h_t and its gradient-flow curve
+  ‖∂h_T/∂h_t‖₂ (with the task's ‖∂L/∂h_t‖) of the *current* weights on one sequence of the
+  task, redrawn as training goes (:mod:`rnnviz.widgets._trainer_views`).
 
 Several runs overlay, each cell in its own fixed colour: ``trainer.compare(["rnn",
 "lstm"])`` trains both side by side on the same task and seed, "Keep run" freezes the
@@ -30,28 +33,30 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 
 import anywidget
 import traitlets
 
-from rnnviz.sim import CELLS, training
+from rnnviz.sim import training
 from rnnviz.widgets import _trainer_runs as R
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._plotly import plotly_source
+from rnnviz.widgets._trainer_loop import TrainingLoop
 from rnnviz.widgets._trainer_runs import Entry, runs_to_json
 from rnnviz.widgets._trainer_send import PUBLISH_SECONDS, LatestWins
+from rnnviz.widgets._trainer_settings import SettingsMixin
 from rnnviz.widgets._trainer_thread import TrainingThread
+from rnnviz.widgets._trainer_views import CurrentViews
 
 __all__ = ["PUBLISH_SECONDS", "Trainer", "train"]
 
 MAX_KEPT = 6
-_SETTINGS = ("cell_type", "task", "units", "delay", "lr", "clip", "clip_norm")
 _TRAINERS: weakref.WeakSet = weakref.WeakSet()
 
 
-class Trainer(LatestWins, anywidget.AnyWidget):
+class Trainer(SettingsMixin, TrainingLoop, LatestWins, anywidget.AnyWidget):
     """Train RNN / LSTM / GRU cells live on a sequence task (see the module docstring).
 
     Build it with :func:`train`. Methods: :meth:`play`, :meth:`pause`, :meth:`step`,
@@ -68,11 +73,18 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         Steps done by the current run(s) (the most among them).
     live_runs, kept_runs : list of dict
         Per run: label, cell, kept, steps, overflowed, clipped_fraction and the float32
-        arrays x, loss, metric, grad_norm (per sent step), map_x and map (T + 1, columns),
-        the gradient-signal map (see :mod:`rnnviz.widgets._trainer_runs`).
+        arrays x, loss, metric, grad_norm (per sent step); kept runs also map_x and map
+        (T + 1, columns), the gradient-signal map (see :mod:`rnnviz.widgets._trainer_runs`).
+    live_maps : list of dict
+        label, map_x and map of each current run (sent less often while training, see
+        :mod:`rnnviz.widgets._trainer_send`).
     info : dict
         The task (name, timesteps, loss and metric names, baseline), batch, seed,
         optimizer, max_steps, map_decades.
+    views : list of dict
+        Per current run: label, step (of the weights drawn), and the front-end states of
+        its ``heatmap`` (StateHeatmap) and ``gradients`` (GradientFlow) views of the
+        current weights; [] until the first analysis of the runs is done.
     revision : int
         Increases with every state sent.
     """
@@ -94,7 +106,9 @@ class Trainer(LatestWins, anywidget.AnyWidget):
     info = traitlets.Dict().tag(sync=True)
     choices = traitlets.Dict().tag(sync=True)
     live_runs = traitlets.List().tag(sync=True, to_json=runs_to_json)
+    live_maps = traitlets.List().tag(sync=True, to_json=runs_to_json)
     kept_runs = traitlets.List().tag(sync=True, to_json=runs_to_json)
+    views = traitlets.List().tag(sync=True)
 
     def __init__(self, settings: R.Settings | None = None, cells: list | None = None,
                  presenter: bool = False) -> None:  # fmt: skip
@@ -115,6 +129,7 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         )  # fmt: skip
         self._quiet = False
         self.on_msg(self._on_message)
+        self._views = CurrentViews(self)
         for other in list(_TRAINERS):  # a new Trainer (a re-run cell) ends the others' runs
             other.pause()
         _TRAINERS.add(self)
@@ -231,6 +246,9 @@ class Trainer(LatestWins, anywidget.AnyWidget):
     def close(self) -> None:
         """End the training thread, then close the widget."""
         self._stop_thread()
+        views = getattr(self, "_views", None)  # None: the constructor refused its arguments
+        if views is not None:
+            views.close()
         _TRAINERS.discard(self)
         super().close()
 
@@ -238,46 +256,7 @@ class Trainer(LatestWins, anywidget.AnyWidget):
         loop = getattr(self, "_loop", None)
         if loop is not None:
             loop.stop(join=False)
-        super().__del__()
-
-    # -- settings from the view or from Python ------------------------------------------
-    @staticmethod
-    def _check_cells(cells: Any) -> list[str]:
-        if isinstance(cells, str) or not isinstance(cells, (list, tuple)):
-            raise TypeError(f"cells must be a list such as ['rnn', 'lstm']; got {cells!r}")
-        if not 1 <= len(cells) <= len(CELLS):
-            raise ValueError(f"give 1 to {len(CELLS)} cells; got {len(cells)}")
-        out = [R.Settings(cell=c).checked().cell for c in cells]
-        if len(set(out)) != len(out):
-            raise ValueError(f"each cell may appear once; got {list(cells)}")
-        return out
-
-    @traitlets.validate(*_SETTINGS)
-    def _validate_setting(self, proposal: Any) -> Any:
-        name = proposal["trait"].name
-        key = "cell" if name == "cell_type" else name
-        checked = replace(self._settings, **{key: proposal["value"]}).checked()
-        R.make_task(checked)  # the task must accept it too
-        return getattr(checked, key)
-
-    @traitlets.observe(*_SETTINGS)
-    def _setting_changed(self, change: Any) -> None:
-        if self._quiet:
-            return
-        name = change["name"]
-        key = "cell" if name == "cell_type" else name
-        was_running = self.running
-        self.pause()
-        self._settings = replace(self._settings, **{key: change["new"]})
-        with self._lock:
-            if name in ("task", "delay"):
-                self._kept = []
-        cells = [e.cell for e in self._live]
-        if name == "cell_type":
-            cells = [change["new"]]
-        self._rebuild(cells)
-        if was_running:
-            self.play()
+        super().__del__()  # ipywidgets' __del__ calls close()
 
     @traitlets.observe("running")
     def _running_changed(self, change: Any) -> None:
@@ -299,69 +278,11 @@ class Trainer(LatestWins, anywidget.AnyWidget):
                    "clear": self.clear_kept}  # fmt: skip
         if kind in actions:
             actions[kind]()
-
-    # -- training ----------------------------------------------------------------------
-    def _rebuild(self, cells: list[str]) -> None:
-        """New runs of ``cells`` at step 0 from the current settings; sent at once."""
-        s = self._settings
-        task = R.make_task(s)
-        with self._lock:
-            self._live = [Entry(R.make_run(c, s, task), R.CELL_LABELS[c], c) for c in cells]
-            self._status = ""
-        info = {
-            "task": task.name,
-            "timesteps": task.timesteps,
-            "outputs": task.outputs,
-            "loss_name": task.loss_name,
-            "metric_name": task.metric_name,
-            "baseline": task.baseline,
-            "map_decades": R.MAP_DECADES,
-            **{k: v for k, v in asdict(s).items() if k in ("batch", "seed", "optimizer",
-                                                             "max_steps", "forget_bias")},
-        }  # fmt: skip
-        with self._send_lock:
-            self.info = info
-        self._publish(force=True)
-
-    def _advance(self, stop: threading.Event) -> bool:
-        """One step of every current run that can still train; False when none can.
-
-        The newest state may go out after each run's step (throttled), not only after the
-        whole round: with several runs a round can take longer than ``PUBLISH_SECONDS``.
-        """
-        stepped = False
-        for e in list(self._live):  # the runs change only while no thread trains
-            if stop.is_set():
-                return False
-            with self._lock:
-                r = e.run
-                if r.overflowed or r.steps >= self._settings.max_steps:
-                    continue
-                r.train(1)
-            stepped = True
-            self._publish()
-        with self._lock:
-            done = [e for e in self._live if e.run.overflowed]
-            if done:
-                names = ", ".join(f"{e.label} at step {e.run.steps}" for e in done)
-                self._status = f"overflow ({names}): lower the learning rate or clip, then reset"
-            if not stepped and not done:
-                self._status = f"reached max_steps = {self._settings.max_steps}: reset to run again"
-        if not stepped and self.running:
-            self.running = False  # from the worker: _stop_thread only sets the event
-        return stepped
-
-    def _failed(self, exc: Exception) -> None:
-        """Training raised in the background thread: say so in the view and stop."""
-        with self._lock:
-            self._status = f"training stopped: {type(exc).__name__}: {exc}"
-        self.running = False
-
-    def _start_thread(self) -> None:
-        self._loop.start(self)
-
-    def _stop_thread(self) -> None:
-        self._loop.stop()
+        if kind == "view":  # a choice in an embedded view (the heatmap's quantity or layer)
+            index = content.get("index")
+            if isinstance(index, int) and not isinstance(index, bool):
+                self._views.set_option(index, str(content.get("view")),
+                                       str(content.get("name")), content.get("value"))  # fmt: skip
 
     def __repr__(self) -> str:
         runs = ", ".join(f"{e.label}: {e.run.steps} steps" for e in self._live)

@@ -203,6 +203,28 @@ def test_states_are_sent_at_most_every_publish_interval(tiny, monkeypatch):
     assert t.revision > revision
 
 
+def test_maps_go_out_at_most_every_map_interval_while_training(tiny, monkeypatch):
+    """The signal maps (the bulk of a state) travel less often than the curves; a forced
+    state (a step, a reset, the end of training) always carries them."""
+    clock = [1000.0]
+    monkeypatch.setattr(_trainer_send.time, "monotonic", lambda: clock[0])
+    t = tiny()
+    t.step()
+    maps = t.live_maps
+    assert maps[0]["label"] == "RNN"
+    assert maps[0]["map"].shape == (TINY["delay"] + 1, 1)
+    assert "map" not in t.live_runs[0]
+    t._advance(threading.Event())  # step 2 ...
+    clock[0] += 2 * trainer_module.PUBLISH_SECONDS
+    assert t._publish()  # ... its curves go out, not its map
+    assert t.live_runs[0]["steps"] == 2
+    assert t.live_maps is maps
+    clock[0] += _trainer_send.MAP_SECONDS
+    t._advance(threading.Event())  # step 3 goes out MAP_SECONDS later: with the maps
+    assert t.live_runs[0]["steps"] == 3
+    assert t.live_maps[0]["map"].shape == (TINY["delay"] + 1, 3)
+
+
 def test_with_several_runs_a_state_can_go_out_after_each_runs_step(tiny, monkeypatch):
     clock = [1000.0]
 
@@ -372,11 +394,14 @@ def test_arrays_cross_as_float32_buffers(tiny, wire, split_state):
     assert updates, "no update was sent"
     assert wire.buffer_bytes(t) > 0
     state, buffers = split_state(t)
-    run = state["live_runs"][0]
-    for key in ("x", "loss", "metric", "grad_norm", "map_x", "map"):
+    run, maps = state["live_runs"][0], state["live_maps"][0]
+    for key in ("x", "loss", "metric", "grad_norm"):
         assert run[key]["dtype"] == "float32"
         assert "data" not in run[key]  # moved out of the JSON into a binary buffer
-    assert run["map"]["shape"] == [TINY["delay"] + 1, 2]
+    for key in ("map_x", "map"):
+        assert maps[key]["dtype"] == "float32"
+        assert "data" not in maps[key]
+    assert maps["map"]["shape"] == [TINY["delay"] + 1, 2]
     assert len(buffers) >= 6
 
 

@@ -15,6 +15,11 @@ const CSS = `
   color: var(--jp-ui-font-color1, inherit); background: var(--jp-layout-color1, transparent);
   border: 1px solid var(--jp-border-color1, #8c959f); border-radius: 3px; padding: 1px 3px; }
 .rnnviz-trainer .rnnviz-grid { display: grid; gap: 4px 12px; }
+.rnnviz-trainer-views { margin-top: 8px; }
+.rnnviz-trainer-caption { margin: 6px 4px 2px; font-weight: 600; }
+.rnnviz-trainer-view-row { display: grid; gap: 4px 12px;
+  grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); }
+.rnnviz-trainer-view { min-width: 0; }
 .rnnviz-trainer.rnnviz-presenter button, .rnnviz-trainer.rnnviz-presenter input[type=number]
   { font-size: 20px; }
 `;

@@ -3,6 +3,9 @@
 
 import { decodeArray } from "./buffers.js";
 
+/** The name of the total gradient norm in titles and readouts. */
+export const GRAD = "‖∂L/∂θ‖";
+
 /** One colour per cell (Okabe-Ito, colour-blind safe), the same in every plot and run. */
 export const CELL_COLORS = {
   light: { rnn: "#d55e00", lstm: "#0072b2", gru: "#009e73" },
@@ -46,6 +49,20 @@ export function styledRuns(kept, live, dark = false) {
     out.push({ run, color: cellColor(run.cell, dark), dash: "solid", live: true });
   }
   return out;
+}
+
+/**
+ * The current runs with their gradient-signal maps (sent in the trait `live_maps`, matched
+ * by label); a run whose map has not arrived yet gets an empty one (drawn as no panel).
+ * @param {object[]} live the model's live_runs
+ * @param {object[]} maps the model's live_maps
+ */
+export function withMaps(live, maps) {
+  const byLabel = new Map((maps ?? []).map((m) => [m.label, m]));
+  return (live ?? []).map((run) => {
+    const m = byLabel.get(run.label);
+    return m ? { ...run, map: m.map, map_x: m.map_x } : { ...run, steps: 0 };
+  });
 }
 
 /**
