@@ -2,7 +2,7 @@
 
 While a run trains, the training thread itself (between two training steps, when due)
 takes the newest weights of every current run, builds a
-:class:`~rnnviz.widgets._frame.Frame` from them the way the Explorer does for a user's
+:class:`~rnnviz.frame.Frame` from them the way the Explorer does for a user's
 model (``UserModel.of(run.cell, x)`` on sample 0 of the task's first batch — the same
 sequence at every step, so the pictures change only because the weights do) and draws it
 with the Explorer's own views, :class:`~rnnviz.widgets.heatmap.StateHeatmap` (h_t) and
@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.frame import Analysis, build_forward, compose  # the one import of frames
 from rnnviz.sim import tasks, training
-from rnnviz.widgets._frame import Analysis, build_forward, compose  # the one import of frames
 from rnnviz.widgets._user_model import UserModel
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
@@ -88,8 +88,11 @@ def current_frame(cell: Any, task: tasks.Task):
 
 
 def view_state(view: Any) -> dict:
-    """The synced traits a view draws from (its front-end state), arrays as buffers."""
-    keys = [k for k in view.keys if not k.startswith("_") and k not in _SKIP]
+    """The synced traits a view draws from (its front-end state), arrays as buffers.
+
+    ``_drawn_traits`` goes too: the view's JS listens to exactly the traits it lists."""
+    keys = [k for k in view.keys if (k == "_drawn_traits" or not k.startswith("_"))]
+    keys = [k for k in keys if k not in _SKIP]
     return view.get_state(key=keys)
 
 

@@ -73,7 +73,8 @@ def test_the_views_show_the_current_weights_on_the_tasks_loss(trainer):
         dh = 2 * res.loss_gradients(target=target[:1]).dh_norms[0]
         np.testing.assert_allclose(decoded(grads["log10_dh_norms"]), np.log10(dh), rtol=1e-5,
                                    atol=1e-6)  # fmt: skip
-        assert grads["cell"] == run.cell.name
+        assert grads["frame_info"]["settings"]["cell"] == run.cell.name
+        assert "log10_dh_norms" in grads["_drawn_traits"]  # what the view's JS listens to
 
 
 def test_the_views_follow_training_while_it_plays(trainer):
