@@ -1,0 +1,105 @@
+// The lecture stage's rules: which key shows which view, and how large each view is drawn
+// so that the control strip, the large view and the small ones fit one screen.
+
+/** Keyboard shortcuts: key -> view ("d" for ∂, the gradients). */
+export const KEYS = {
+  1: "graph",
+  2: "heatmap",
+  3: "gradients",
+  4: "eigen",
+  g: "graph",
+  h: "heatmap",
+  d: "gradients",
+  e: "eigen",
+};
+
+/** Room kept above the Explorer (a one-line heading, the page's padding) and below it. */
+export const HEADROOM = 64;
+export const FOOTROOM = 10;
+/** Zoom limits: the large view may grow on a big screen; the small ones stay previews. */
+export const MAIN_ZOOM = [0.35, 1.5];
+export const THUMB_ZOOM = [0.12, 0.8];
+/** Gap between the small views (px, as in the stage's CSS). */
+export const GAP = 4;
+
+const EDITABLE = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+
+/**
+ * The view a key press asks for, or null: no modifier keys, not typed into a text box.
+ * @param {{key: string, ctrlKey?: boolean, metaKey?: boolean, altKey?: boolean,
+ *   defaultPrevented?: boolean, target?: {tagName?: string, isContentEditable?: boolean}}} event
+ * @returns {string | null}
+ */
+export function stageKey(event) {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return null;
+  const t = event.target ?? {};
+  if (EDITABLE.has(String(t.tagName).toUpperCase()) || t.isContentEditable) return null;
+  return KEYS[String(event.key).toLowerCase()] ?? null;
+}
+
+const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
+
+/**
+ * Zoom of every view for a stage of `available` px height: the large view fills it,
+ * the small ones share it (with GAP between them).
+ * @param {number} available height for the stage, px
+ * @param {number} main natural height of the large view (at zoom 1), px
+ * @param {number[]} thumbs natural heights of the small views, px
+ * @returns {{main: number, thumbs: number[]}}
+ */
+export function stageZooms(available, main, thumbs) {
+  const each = (available - GAP * Math.max(thumbs.length - 1, 0)) / Math.max(thumbs.length, 1);
+  return {
+    main: main > 0 ? clamp(available / main, MAIN_ZOOM) : 1,
+    thumbs: thumbs.map((h) => (h > 0 ? clamp(each / h, THUMB_ZOOM) : THUMB_ZOOM[0])),
+  };
+}
+
+const zoomOf = (node) => Number(node.style.zoom) || 1;
+
+/**
+ * Keep the views of `stage` zoomed to fit the window (on resizes, redraws, a new large view).
+ * @param {HTMLElement} explorer the Explorer's root
+ * @param {HTMLElement} stage its stage box (one child per view, class rnnviz-slot-<name>)
+ * @param {() => string} currentView name of the view shown large
+ * @returns {{refit: () => void, stop: () => void}}
+ */
+export function fitStage(explorer, stage, currentView) {
+  let queued = false;
+  const fit = () => {
+    queued = false;
+    const slots = [...stage.children].filter((n) => n.getBoundingClientRect().height > 0);
+    const main = slots.find((n) => n.classList.contains(`rnnviz-slot-${currentView()}`));
+    if (!main) return;
+    const thumbs = slots.filter((n) => n !== main);
+    const top = stage.getBoundingClientRect().top - explorer.getBoundingClientRect().top;
+    const available = Math.max(200, window.innerHeight - HEADROOM - FOOTROOM - top);
+    const natural = (n) => n.getBoundingClientRect().height / zoomOf(n);
+    const z = stageZooms(available, natural(main), thumbs.map(natural));
+    const set = (node, zoom) => {
+      // a small change is left alone: a redraw at the new width must not start a loop
+      if (Math.abs(zoom - zoomOf(node)) / zoomOf(node) > 0.02) node.style.zoom = zoom.toFixed(3);
+    };
+    set(main, z.main);
+    thumbs.forEach((n, i) => set(n, z.thumbs[i]));
+    stage.dataset.available = String(Math.round(available));
+    stage.dataset.main = currentView();
+  };
+  const refit = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(fit);
+  };
+  const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(refit);
+  observer?.observe(explorer);
+  for (const n of stage.children) observer?.observe(n);
+  window.addEventListener("resize", refit);
+  refit();
+  return {
+    refit,
+    stop: () => {
+      observer?.disconnect();
+      window.removeEventListener("resize", refit);
+    },
+  };
+}
