@@ -98,11 +98,15 @@ function render({ model, el }) {
     if (best !== mine || visibleArea(mine) === 0) return;
     onKey(event);
   };
-  // A click on a small view shows it large.
+  // A click on a small view shows it large (and nothing else: the click is taken before
+  // it reaches the view's own buttons, such as the graph's "Roll up").
   const onClick = (event) => {
     const thumb = event.target.closest?.(".rnnviz-thumb");
     const name = thumb && [...thumb.classList].find((c) => c.startsWith("rnnviz-slot-"));
-    if (name) choose(name.slice("rnnviz-slot-".length));
+    if (!name) return;
+    event.preventDefault();
+    event.stopPropagation();
+    choose(name.slice("rnnviz-slot-".length));
   };
 
   let explorer = null;
@@ -115,7 +119,7 @@ function render({ model, el }) {
       return;
     }
     explorer.addEventListener("keydown", onKey);
-    stage.addEventListener("click", onClick);
+    stage.addEventListener("click", onClick, true);
     fitted = fitStage(explorer, stage, () => model.get("view"));
     apply();
   };
@@ -129,7 +133,7 @@ function render({ model, el }) {
     document.removeEventListener("keydown", onPageKey);
     model.off("change:view", apply);
     if (explorer) explorer.removeEventListener("keydown", onKey);
-    explorer?.querySelector(".rnnviz-stage")?.removeEventListener("click", onClick);
+    explorer?.querySelector(".rnnviz-stage")?.removeEventListener("click", onClick, true);
     fitted?.stop();
     root.remove();
   };

@@ -50,7 +50,8 @@ STAGE_CSS = """<style>
 .rnnviz-explorer .rnnviz-more { border-top: 1px solid var(--jp-border-color2, #d0d7de);
   padding-top: 4px; }
 .rnnviz-explorer .rnnviz-stage { display: grid; width: 100%; align-items: start;
-  grid-template-columns: minmax(0, 7fr) minmax(0, 3fr); gap: 4px 16px; }
+  grid-template-columns: minmax(0, 7fr) minmax(0, 3fr); gap: 4px 16px;
+  grid-template-rows: auto auto 1fr; }
 .rnnviz-explorer .rnnviz-stage > * { grid-column: 2; min-width: 0; width: auto;
   margin: 0; overflow: hidden; }
 .rnnviz-explorer .rnnviz-stage > .rnnviz-main { grid-column: 1; grid-row: 1 / span 3; }
@@ -123,10 +124,8 @@ class Stage:
         self.stage = widgets.Box(list(self.views.values()), layout=widgets.Layout(width="100%"))
         self.stage.add_class("rnnviz-stage")
         for name, view in self.views.items():
-            view.add_class(f"rnnviz-slot-{name}")
+            view.add_class(f"rnnviz-slot-{name}")  # the page code marks one rnnviz-main
         self.more_button.observe(self._toggle_more, names="value")
-        self.switch.observe(self._place, names="view")
-        self._place()
 
     def children(self, css: widgets.Widget) -> list[widgets.Widget]:
         """The Explorer's children in presenter mode (``css``: its style element)."""
@@ -139,9 +138,3 @@ class Stage:
 
     def _toggle_more(self, change: dict) -> None:
         self.more.layout.display = "flex" if change["new"] else "none"
-
-    def _place(self, _change: dict | None = None) -> None:
-        main = self.switch.view
-        for name, view in self.views.items():
-            view.remove_class("rnnviz-main" if name != main else "rnnviz-thumb")
-            view.add_class("rnnviz-main" if name == main else "rnnviz-thumb")

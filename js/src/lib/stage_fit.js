@@ -58,7 +58,9 @@ export function stageZooms(available, main, thumbs) {
 const zoomOf = (node) => Number(node.style.zoom) || 1;
 
 /**
- * Keep the views of `stage` zoomed to fit the window (on resizes, redraws, a new large view).
+ * Mark the large view (class rnnviz-main; the others rnnviz-thumb, placed by the stage's
+ * CSS) and keep the views of `stage` zoomed to fit the window (on resizes, redraws, a new
+ * large view).
  * @param {HTMLElement} explorer the Explorer's root
  * @param {HTMLElement} stage its stage box (one child per view, class rnnviz-slot-<name>)
  * @param {() => string} currentView name of the view shown large
@@ -68,8 +70,14 @@ export function fitStage(explorer, stage, currentView) {
   let queued = false;
   const fit = () => {
     queued = false;
+    const view = currentView();
+    for (const n of stage.children) {
+      const large = n.classList.contains(`rnnviz-slot-${view}`);
+      n.classList.toggle("rnnviz-main", large);
+      n.classList.toggle("rnnviz-thumb", !large);
+    }
     const slots = [...stage.children].filter((n) => n.getBoundingClientRect().height > 0);
-    const main = slots.find((n) => n.classList.contains(`rnnviz-slot-${currentView()}`));
+    const main = slots.find((n) => n.classList.contains("rnnviz-main"));
     if (!main) return;
     const thumbs = slots.filter((n) => n !== main);
     const top = stage.getBoundingClientRect().top - explorer.getBoundingClientRect().top;
@@ -83,7 +91,7 @@ export function fitStage(explorer, stage, currentView) {
     set(main, z.main);
     thumbs.forEach((n, i) => set(n, z.thumbs[i]));
     stage.dataset.available = String(Math.round(available));
-    stage.dataset.main = currentView();
+    stage.dataset.main = view;
   };
   const refit = () => {
     if (queued) return;
