@@ -42,8 +42,13 @@ STAGE_CSS = """<style>
 .rnnviz-explorer.rnnviz-presenter { row-gap: 2px; }
 .rnnviz-explorer .rnnviz-strip { display: flex; flex-wrap: wrap; align-items: center;
   gap: 0 18px; }
-.rnnviz-explorer .rnnviz-strip > .widget-hbox { flex: 1 1 330px; min-width: 0; }
-.rnnviz-explorer .rnnviz-strip > .widget-hbox .widget-slider { min-width: 150px !important; }
+.rnnviz-explorer .rnnviz-strip > .widget-hbox { flex: 1 1 270px; min-width: 0; }
+.rnnviz-explorer .rnnviz-strip > .widget-hbox .widget-slider { min-width: 190px !important; }
+.rnnviz-explorer .rnnviz-strip > .widget-toggle-buttons { display: flex; align-items: center;
+  flex: 0 0 auto; width: auto; gap: 8px; }
+.rnnviz-explorer .rnnviz-strip > .widget-toggle-buttons > .widget-label { width: auto;
+  margin: 0; }
+.rnnviz-explorer .rnnviz-strip > .widget-toggle-buttons .widget-toggle-button { width: 76px !important; }
 .rnnviz-explorer .rnnviz-strip .rnnviz-scrub { flex: 1 1 330px; }
 .rnnviz-explorer .rnnviz-strip .rnnviz-scrub .widget-play { width: auto; }
 .rnnviz-explorer .rnnviz-strip .rnnviz-scrub .widget-play button { width: 56px; }
@@ -135,6 +140,10 @@ class Stage:
     def main(self) -> str:
         """The view shown large."""
         return self.switch.view
+
+    def show(self, name: str) -> None:
+        """Show view ``name`` ("graph", "heatmap", "gradients" or "eigen") large."""
+        self.switch.view = name
 
     def _toggle_more(self, change: dict) -> None:
         self.more.layout.display = "flex" if change["new"] else "none"

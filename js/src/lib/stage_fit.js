@@ -13,8 +13,9 @@ export const KEYS = {
   e: "eigen",
 };
 
-/** Room kept above the Explorer (a one-line heading, the page's padding) and below it. */
-export const HEADROOM = 64;
+/** Room kept above the Explorer (a heading and one line of text: notebooks/lecture.ipynb
+ * shows one idea per screen) and below it. */
+export const HEADROOM = 100;
 export const FOOTROOM = 10;
 /** Zoom limits: the large view may grow on a big screen; the small ones stay previews. */
 export const MAIN_ZOOM = [0.35, 1.5];
