@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { GAP, KEYS, MAIN_ZOOM, THUMB_ZOOM, stageKey, stageZooms } from "../src/lib/stage_fit.js";
+import {
+  GAP,
+  GROW_STEP,
+  KEYS,
+  MAIN_ZOOM,
+  THUMB_ZOOM,
+  stageKey,
+  stageZooms,
+  zoomChange,
+} from "../src/lib/stage_fit.js";
 
 test("keys 1-4 and g h d e pick the four views", () => {
   const picked = ["1", "2", "3", "4", "g", "h", "d", "e", "G"].map((key) =>
@@ -49,4 +58,12 @@ test("zooms stay within their limits", () => {
   assert.equal(tiny.main, MAIN_ZOOM[0]);
   assert.equal(tiny.thumbs[0], THUMB_ZOOM[0]);
   assert.equal(stageZooms(500, 0, []).main, 1); // not drawn yet: left at 1
+});
+
+test("a zoom shrinks at once but grows only by a clear step (the fit settles)", () => {
+  assert.equal(zoomChange(0.5, 0.49), true); // does not fit: shrink
+  assert.equal(zoomChange(0.5, 0.499), false); // rounding
+  assert.equal(zoomChange(0.473, 0.497), false); // the swing seen with a wrapping legend
+  assert.equal(zoomChange(0.5, 0.5 * (1 + GROW_STEP) + 0.001), true);
+  assert.equal(zoomChange(1, 0.3), true);
 });

@@ -48,8 +48,11 @@ STAGE_CSS = """<style>
   flex: 0 0 auto; width: auto; gap: 8px; }
 .rnnviz-explorer .rnnviz-strip > .widget-toggle-buttons > .widget-label { width: auto;
   margin: 0; }
-.rnnviz-explorer .rnnviz-strip > .widget-toggle-buttons .widget-toggle-button { width: 76px !important; }
-.rnnviz-explorer .rnnviz-strip .rnnviz-scrub { flex: 1 1 330px; }
+.rnnviz-explorer .rnnviz-strip > .widget-toggle-buttons .widget-toggle-button {
+  width: 76px !important; }
+.rnnviz-explorer .rnnviz-strip .rnnviz-scrub { flex: 1 1 380px; min-width: 380px; }
+.rnnviz-explorer .rnnviz-strip .rnnviz-scrub > .widget-label { flex: 0 0 auto; width: auto;
+  overflow: visible; }
 .rnnviz-explorer .rnnviz-strip .rnnviz-scrub .widget-play { width: auto; }
 .rnnviz-explorer .rnnviz-strip .rnnviz-scrub .widget-play button { width: 56px; }
 .rnnviz-explorer .rnnviz-more { border-top: 1px solid var(--jp-border-color2, #d0d7de);

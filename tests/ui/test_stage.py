@@ -120,7 +120,7 @@ def stage_page(request, ui_browser, voila_guard, stage_url):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(stage_url, timeout=120_000)
     wait_views(page, {"units": 16, "presenter": "true"}, timeout=120_000)
-    wait_view(page, "rnnviz-eigen", {"units": 16, "presenter": "true"}, timeout=60_000)
+    wait_view(page, "rnnviz-eigen", {"units": 16, "presenter": "true"}, timeout=120_000)
     settle(page)
     page.page_errors = errors
     page.size = f"{width}x{height}"
@@ -139,6 +139,14 @@ def test_the_stage_fits_the_window(stage_page):
         assert got["views"][id_][0] > graph[2], got
     assert got["main"] == "graph"
     print(f"\n{stage_page.size}: {json.dumps(got)}")
+    # every plot is drawn at its box's width: none is cut off at a small view's edge
+    widths = stage_page.evaluate(
+        """() => [...document.querySelectorAll('.rnnviz-stage .rnnviz-plot')].map((p) =>
+          [p.closest('[data-testid^="rnnviz-"]').dataset.testid, p.clientWidth,
+           Number(p.querySelector('.main-svg')?.getAttribute('width'))])"""
+    )
+    assert widths, "no plot on the stage"
+    assert all(abs(box - drawn) <= 1 for _, box, drawn in widths), widths
 
 
 @pytest.mark.parametrize("label", list(MOVES))
@@ -250,3 +258,59 @@ def test_counts_are_singular_at_one(stage_page):
     _typed(page, "units", "16")
     _typed(page, "timesteps", "20")
     wait_views(page, {"units": 16, "timesteps": 20})
+
+
+# For Explorer number `i` on the page: the heading before it, its strip, its views.
+SCREEN_JS = """
+(i) => {
+  const ex = document.querySelectorAll('.rnnviz-explorer')[i];
+  const before = (a, b) => a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING;
+  const heading = [...document.querySelectorAll('h2')].filter((h) => before(h, ex)).pop();
+  heading.scrollIntoView({ block: 'start' });
+  const box = (e) => { const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom].map((v) => Math.round(v * 10) / 10); };
+  const out = { heading: [heading.textContent.trim(), box(heading)],
+    strip: box(ex.querySelector('.rnnviz-strip')), views: {},
+    window: [window.innerWidth, window.innerHeight],
+    main: ex.querySelector('.rnnviz-stage').dataset.main };
+  for (const v of ex.querySelectorAll('[data-testid^="rnnviz-"][data-units]')) {
+    out.views[v.dataset.testid] = box(v);
+  }
+  return out;
+}
+"""
+
+
+def test_the_lecture_shows_one_idea_per_screen(ui_browser, voila_guard, voila_server):
+    """notebooks/lecture.ipynb: scrolled to each idea's heading, the heading, the strip and
+    every view of its Explorer are on one screen, at both projector sizes."""
+    context = harness.new_context(ui_browser, voila_guard, viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{voila_server.url}/voila/render/notebooks/lecture.ipynb", timeout=180_000)
+        page.wait_for_function(
+            "document.querySelectorAll('[data-testid=rnnviz-eigen][data-units]').length === 6",
+            timeout=180_000,
+        )
+        mains = []
+        for width, height in SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            for i in range(6):
+                last = None
+                for _ in range(40):  # until this screen's fit has settled
+                    got = page.evaluate(SCREEN_JS, i)
+                    if got == last:
+                        break
+                    last = got
+                    page.wait_for_timeout(250)
+                assert set(got["views"]) == set(ALL_VIEWS), got
+                for what, rect in [("heading", got["heading"][1]), ("strip", got["strip"]),
+                                   *got["views"].items()]:  # fmt: skip
+                    assert inside(rect, got["window"]), f"screen {i + 1}: {what} {rect} {got}"
+                if width == 1280:
+                    mains.append(got["main"])
+                if i in (0, 4):
+                    harness.screenshot(page, f"lecture-{width}x{height}-screen{i + 1}")
+        assert mains == ["graph", "graph", "graph", "gradients", "eigen", "gradients"]
+    finally:
+        context.close()

@@ -13,8 +13,9 @@ export const KEYS = {
   e: "eigen",
 };
 
-/** Room kept above the Explorer (a heading and one line of text: notebooks/lecture.ipynb
- * shows one idea per screen) and below it. */
+/** Room kept above the Explorer (for a heading: notebooks/lecture.ipynb shows one idea per
+ * screen) and below it. A page sets its own with the CSS variable --rnnviz-stage-headroom
+ * on the Explorer (e.g. `.rnnviz-explorer { --rnnviz-stage-headroom: 150px; }`). */
 export const HEADROOM = 100;
 export const FOOTROOM = 10;
 /** Zoom limits: the large view may grow on a big screen; the small ones stay previews. */
@@ -58,6 +59,19 @@ export function stageZooms(available, main, thumbs) {
 
 const zoomOf = (node) => Number(node.style.zoom) || 1;
 
+/** Smallest relative growth of a zoom that is applied (shrinking is always applied). */
+export const GROW_STEP = 0.08;
+
+/**
+ * Whether a view at zoom `current` goes to `wanted`: any shrink beyond rounding, a growth
+ * only of at least GROW_STEP (so the fit settles).
+ * @param {number} current
+ * @param {number} wanted
+ */
+export function zoomChange(current, wanted) {
+  return wanted < current * 0.995 || wanted > current * (1 + GROW_STEP);
+}
+
 /**
  * Mark the large view (class rnnviz-main; the others rnnviz-thumb, placed by the stage's
  * CSS) and keep the views of `stage` zoomed to fit the window (on resizes, redraws, a new
@@ -82,12 +96,18 @@ export function fitStage(explorer, stage, currentView) {
     if (!main) return;
     const thumbs = slots.filter((n) => n !== main);
     const top = stage.getBoundingClientRect().top - explorer.getBoundingClientRect().top;
-    const available = Math.max(200, window.innerHeight - HEADROOM - FOOTROOM - top);
+    const own = Number.parseFloat(
+      getComputedStyle(explorer).getPropertyValue("--rnnviz-stage-headroom"),
+    );
+    const headroom = Number.isFinite(own) ? own : HEADROOM;
+    const available = Math.max(200, window.innerHeight - headroom - FOOTROOM - top);
     const natural = (n) => n.getBoundingClientRect().height / zoomOf(n);
     const z = stageZooms(available, natural(main), thumbs.map(natural));
     const set = (node, zoom) => {
-      // a small change is left alone: a redraw at the new width must not start a loop
-      if (Math.abs(zoom - zoomOf(node)) / zoomOf(node) > 0.02) node.style.zoom = zoom.toFixed(3);
+      // Shrink whenever the view does not fit; grow only by a clear step. A view's height
+      // can depend on its width (a legend wraps), and the width on the zoom: growing by
+      // small steps could swing between two zooms forever.
+      if (zoomChange(zoomOf(node), zoom)) node.style.zoom = zoom.toFixed(3);
     };
     set(main, z.main);
     thumbs.forEach((n, i) => set(n, z.thumbs[i]));
