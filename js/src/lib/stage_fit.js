@@ -13,10 +13,11 @@ export const KEYS = {
   e: "eigen",
 };
 
-/** Room kept above the Explorer (for a heading: notebooks/lecture.ipynb shows one idea per
- * screen) and below it. A page sets its own with the CSS variable --rnnviz-stage-headroom
- * on the Explorer (e.g. `.rnnviz-explorer { --rnnviz-stage-headroom: 150px; }`). */
-export const HEADROOM = 100;
+/** Room kept above the Explorer (the page's padding) and below it. A page that wants a
+ * heading above each Explorer on the same screen (notebooks/lecture.ipynb: one idea per
+ * screen) sets the CSS variable --rnnviz-stage-headroom on it, e.g.
+ * `.rnnviz-explorer { --rnnviz-stage-headroom: 140px; }`. */
+export const HEADROOM = 24;
 export const FOOTROOM = 10;
 /** Zoom limits: the large view may grow on a big screen; the small ones stay previews. */
 export const MAIN_ZOOM = [0.35, 1.5];
@@ -59,6 +60,25 @@ export function stageZooms(available, main, thumbs) {
 
 const zoomOf = (node) => Number(node.style.zoom) || 1;
 
+/**
+ * Height of the area the page scrolls `node` in: JupyterLab's notebook panel (below its
+ * menus, tabs and toolbar), else the window (Voila). Boxes that merely could scroll (an
+ * output area as tall as its content) do not count.
+ * @param {HTMLElement} node
+ */
+export function scrollerHeight(node) {
+  const doc = node.ownerDocument;
+  for (let e = node.parentElement; e && e !== doc.body; e = e.parentElement) {
+    const overflow = getComputedStyle(e).overflowY;
+    // a scroller that scrolls: its height is set by the page, not by what it holds
+    const scrolls = e.scrollHeight > e.clientHeight + 1 && e.clientHeight > 0;
+    if ((overflow === "auto" || overflow === "scroll") && scrolls) {
+      return Math.min(e.clientHeight, window.innerHeight);
+    }
+  }
+  return window.innerHeight;
+}
+
 /** Smallest relative growth of a zoom that is applied (shrinking is always applied). */
 export const GROW_STEP = 0.08;
 
@@ -100,7 +120,7 @@ export function fitStage(explorer, stage, currentView) {
       getComputedStyle(explorer).getPropertyValue("--rnnviz-stage-headroom"),
     );
     const headroom = Number.isFinite(own) ? own : HEADROOM;
-    const available = Math.max(200, window.innerHeight - headroom - FOOTROOM - top);
+    const available = Math.max(200, scrollerHeight(explorer) - headroom - FOOTROOM - top);
     const natural = (n) => n.getBoundingClientRect().height / zoomOf(n);
     const z = stageZooms(available, natural(main), thumbs.map(natural));
     const set = (node, zoom) => {
