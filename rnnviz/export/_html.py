@@ -101,9 +101,12 @@ def _settings_of(source: Any, views: Sequence) -> dict:
 
 def _view_name(view: Any) -> str:
     name = type(view).__name__
-    return {"UnrolledGraph": "graph", "StateHeatmap": "heatmap", "GradientFlow": "gradients"}.get(
-        name, name.lower()
-    )
+    return {
+        "UnrolledGraph": "graph",
+        "StateHeatmap": "heatmap",
+        "GradientFlow": "gradients",
+        "EigenView": "eigen",
+    }.get(name, name.lower())
 
 
 def _view_class(view: Any) -> type:
