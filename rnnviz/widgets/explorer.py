@@ -95,7 +95,9 @@ def _load_graph_class():
 
 class Explorer(widgets.VBox):
     """Sliders and dropdowns for every setting above the unrolled graph, the hidden-state
-    heatmap and the gradient-flow plot, all drawn from one frame.
+    heatmap, the gradient-flow plot and W_hh's eigenvalues (``eigen``), all drawn from one
+    frame. With ``presenter=True`` they are laid out as a lecture stage (``stage``, see
+    ``_stage.py``): a control strip above one large view, the others small beside it.
 
     Settings (all also attributes): units, timesteps, weight_scale, cell, forget_bias
     (LSTM only; its slider is disabled for the other cells), activation,
