@@ -198,6 +198,22 @@ def test_keys_and_clicks_choose_the_large_view(stage_page):
     assert page.get_attribute('[data-testid="rnnviz-graph"]', "data-rolled") == "false"
     settle(page)
     assert_on_screen(page, "units", ALL_VIEWS)
+    # "more settings" opens the other settings under the strip: the stage shrinks to fit
+    more = page.locator(".rnnviz-strip button", has_text="more settings")
+    more.click()
+    page.wait_for_selector(".rnnviz-more .rnnviz-controls", state="visible")
+    settle(page)
+    got = assert_on_screen(page, "units", ALL_VIEWS)
+    activation = page.locator(".rnnviz-more .widget-dropdown", has_text="activation")
+    box = activation.bounding_box()
+    assert box is not None
+    rect = [box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"]]
+    assert inside(rect, got["window"]), box
+    print(f"\n{page.size} with more settings open: {json.dumps(got)}")
+    more.click()
+    page.wait_for_selector(".rnnviz-more .rnnviz-controls", state="hidden")
+    settle(page)
+    assert_on_screen(page, "units", ALL_VIEWS)
     assert page.page_errors == []
 
 
