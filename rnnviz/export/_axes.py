@@ -11,7 +11,6 @@ import math
 import re
 
 from rnnviz.widgets._frame import CELL_SWEEP, SCALE_SWEEP
-from rnnviz.widgets._labels import count  # noqa: F401 - one plural rule, used by _figures
 
 #: Most labels on a log axis.
 MAX_LOG_TICKS = 8
@@ -55,6 +54,11 @@ def integer_ticks(lo: int, hi: int, max_ticks: int = 10) -> dict:
     """Whole-number ticks 1, 2, 5, 10 … apart on [lo, hi]: never 0.6 … 1.4 at one unit."""
     dtick = _nice_step(max(math.ceil(hi) - math.floor(lo), 0), max_ticks)
     return {"tickmode": "linear", "tick0": 0, "dtick": dtick, "tickformat": "d"}
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """``1 unit``, ``16 units``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def overlay_colour(name: str, position: int = 0) -> str:

@@ -43,11 +43,3 @@ FLOAT_STEP: dict[str, tuple[float, int]] = {"weight_scale": (0.05, 2), "forget_b
 ONLY_FOR: dict[str, tuple[tuple[str, ...], str]] = {
     "forget_bias": (("lstm",), "LSTM only: RNN and GRU cells have no forget gate"),
 }
-
-
-def count(n: int, one: str, many: str | None = None) -> str:
-    """A count with its noun in the right number: ``1 unit``, ``16 units``, ``1 step``.
-
-    The same rule as ``count`` in ``js/src/lib/axes.js`` (the views' texts).
-    """
-    return f"{n} {one if n == 1 else (many or one + 's')}"

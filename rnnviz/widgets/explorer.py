@@ -41,7 +41,6 @@ from rnnviz.widgets._controls_settings import (
     validate_settings,
 )
 from rnnviz.widgets._frame import Frame, analyse, build_forward, compose
-from rnnviz.widgets._labels import count
 from rnnviz.widgets._scheduler import FrameScheduler
 from rnnviz.widgets._stage import Stage
 from rnnviz.widgets._user_model import UserModel
@@ -471,6 +470,8 @@ class Explorer(widgets.VBox):
         return bundle
 
     def __repr__(self) -> str:
+        from rnnviz.export._axes import count  # "1 unit", "16 units" (one plural rule)
+
         args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
         # the frame of the current settings (a change made just before is built first)
         f = self.frame if hasattr(self, "_scheduler") else self._frame

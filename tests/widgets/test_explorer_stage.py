@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import rnnviz
-from rnnviz.widgets._labels import count
+from rnnviz.export._axes import count
 from rnnviz.widgets._stage import STAGE_VIEWS, STRIP
 
 
@@ -82,22 +82,24 @@ def test_the_stage_controls_still_drive_the_explorer(ex):
     ex.controls.by_setting["units"].value = 5
     ex.wait_settled(60)
     assert ex.units == 5
-    assert {v.units for v in ex.views} == {5}
+    assert {v.frame.settings["units"] for v in ex.views} == {5}
 
 
 def test_eigen_view_follows_weight_scale_init_and_units():
     ex = rnnviz.explore(units=8, timesteps=6)
-    assert ex.eigen.units == 8
-    assert ex.eigen.matrix == "W_hh"
+    assert ex.eigen.eigenvalues.shape == (8, 2)
+    assert ex.eigen.frame.spectrum.matrix == "W_hh"
     ex.weight_scale = 0.5
     ex.wait_settled(60)
     np.testing.assert_allclose(ex.eigen.singular_values, 0.5, rtol=1e-5)  # orthogonal × s
-    assert ex.eigen.rho == pytest.approx(0.5)
+    np.testing.assert_allclose(np.hypot(*ex.eigen.eigenvalues.T), 0.5, rtol=1e-5)
     ex.init = "gaussian"
     ex.wait_settled(60)
-    assert ex.eigen.init == "gaussian"
-    assert ex.eigen.rho == pytest.approx(ex.frame.spectrum.rho)
-    assert ex.eigen.sigma_max > ex.eigen.rho  # non-normal: σ_max above ρ
+    sp = ex.eigen.frame.spectrum
+    assert ex.eigen.frame.settings["init"] == "gaussian"
+    assert np.hypot(*ex.eigen.eigenvalues.T).max() == pytest.approx(0.5, rel=1e-5)  # ρ = s
+    assert ex.eigen.singular_values[0] == pytest.approx(sp.sigma_max, rel=1e-5)
+    assert sp.sigma_max > sp.rho  # non-normal: σ_max above ρ
     ex.units = 12
     ex.wait_settled(60)
     assert ex.eigen.eigenvalues.shape == (12, 2)
@@ -110,7 +112,7 @@ def test_eigen_view_waits_for_the_analysis():
     and says it is updating, as the gradient plot does."""
     ex = rnnviz.explore(units=8, timesteps=6)
     shown = ex.eigen.frame
-    from rnnviz.widgets._frame import build_forward, compose
+    from rnnviz.widgets.explorer import build_forward, compose
 
     partial = compose(build_forward({**ex.settings, "units": 9}))
     ex._show_partial(partial)
