@@ -97,7 +97,7 @@ def test_page_embeds_the_views_bundles_and_plotly_once(page):
         assert modules[name] == (static / f"{name}.js").read_text(encoding="utf-8")
     payload = _payload(page.read_text(encoding="utf-8"))
     assert payload["globals"] == [{"name": "Plotly", "module": "plotly_runtime"}]
-    assert [v["name"] for v in payload["views"]] == ["graph", "heatmap", "gradients"]
+    assert [v["name"] for v in payload["views"]] == ["graph", "heatmap", "gradients", "eigen"]
 
 
 def test_sweep_frames_carry_the_simulator_numbers(page):
@@ -467,7 +467,7 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
         tab.route("**/*", route)
         tab.goto(url)
         tab.wait_for_selector("body[data-rnnviz-ready=true]", timeout=60_000)
-        roots = ["rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients"]
+        roots = ["rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients", "rnnviz-eigen"]
         for testid in roots:
             tab.wait_for_selector(
                 f'[data-testid="{testid}"][data-weight-scale="1"]', timeout=30_000
@@ -487,11 +487,7 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
         tab.focus("#rnnviz-time")
         tab.keyboard.press("ArrowRight")
         tab.keyboard.press("ArrowRight")
-        assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
-            2,
-            2,
-            2,
-        ]
+        assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [2] * 4
         assert tab.text_content("#rnnviz-time-value") == "→ t = 2"
         # A view moving the cursor itself (set + save_changes, as in a notebook) moves the
         # others too; a set that is not saved stays in that view, as with a kernel.
@@ -500,15 +496,12 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
             4,
             2,
             2,
+            2,
         ]
         tab.evaluate(
             "{ const m = window.rnnvizExport.models[0]; m.set('t_cursor', 5); m.save_changes(); }"
         )
-        assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [
-            5,
-            5,
-            5,
-        ]
+        assert tab.evaluate("window.rnnvizExport.models.map(m => m.get('t_cursor'))") == [5] * 4
         assert tab.input_value("#rnnviz-time") == "5"
         # Play steps on from there; pressing again pauses where it is, every view following.
         tab.click("#rnnviz-play")
@@ -519,7 +512,7 @@ def test_page_renders_offline_and_the_sweep_slider_switches_frames(page, ui_brow
             "window.rnnvizExport.models.map(m => [m.get('t_cursor'), m.get('phase')])"
         )
         expected = [position, "forward"] if position <= 8 else [17 - position, "backward"]
-        assert cursors == [expected] * 3
+        assert cursors == [expected] * 4
         assert tab.input_value("#rnnviz-time") == str(position)  # paused
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / "export.png"), full_page=True)

@@ -2,6 +2,7 @@
 // backward (BPTT) lane, a rolled/unrolled toggle and a live shapes panel.
 // Uses only model.get / set / save_changes / on / off, so it also runs in exported pages.
 
+import { count } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import { backwardNotes } from "./lib/graph_bptt.js";
 import { architectureNotes, chainsFor, matricesOf } from "./lib/graph_chains.js";
@@ -122,7 +123,7 @@ function render({ model, el }) {
       phase: s.phase,
       outputLayer: s.outputUnits > 0,
     });
-    const what = `${s.cell.toUpperCase()} with ${s.units} units unrolled over ${s.timesteps} timesteps`;
+    const what = `${s.cell.toUpperCase()} with ${count(s.units, "unit")} unrolled over ${count(s.timesteps, "timestep")}`;
     svg.setAttribute("aria-label", s.rolled ? `${s.cell.toUpperCase()} cell, rolled` : what);
     button.textContent = s.rolled ? "Unroll in time ⇢" : "Roll up ⟲";
     button.setAttribute("aria-pressed", String(s.rolled));

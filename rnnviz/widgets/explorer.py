@@ -43,11 +43,16 @@ from rnnviz.widgets._controls import (
     time_to_cursor,
 )
 from rnnviz.widgets._scheduler import FrameScheduler
+from rnnviz.widgets._stage import Stage
 from rnnviz.widgets._user_model import UserModel
+from rnnviz.widgets.eigen import EigenView
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
 
 __all__ = ["FLUSH_DELAY", "Explorer", "explore"]
+
+#: Name of each view in ``Explorer.views`` order (the stage's names).
+_VIEW_NAMES = ("graph", "heatmap", "gradients", "eigen")
 
 #: Seconds from the end of one frame build to the earliest next one (coalesces bursts); a
 #: change arriving later than that after the last build starts a new one at once.
@@ -90,7 +95,9 @@ def _load_graph_class():
 
 class Explorer(widgets.VBox):
     """Sliders and dropdowns for every setting above the unrolled graph, the hidden-state
-    heatmap and the gradient-flow plot, all drawn from one frame.
+    heatmap, the gradient-flow plot and W_hh's eigenvalues (``eigen``), all drawn from one
+    frame. With ``presenter=True`` they are laid out as a lecture stage (``stage``, see
+    ``_stage.py``): a control strip above one large view, the others small beside it.
 
     Settings (all also attributes): units, timesteps, weight_scale, cell, forget_bias
     (LSTM only; its slider is disabled for the other cells), activation,
@@ -148,16 +155,23 @@ class Explorer(widgets.VBox):
         self.gradients = GradientFlow(frame=self.heatmap.frame)
         graph_class = _load_graph_class()
         self.graph = None if graph_class is None else graph_class(frame=self.heatmap.frame)
-        views = [v for v in (self.graph, self.heatmap, self.gradients) if v is not None]
-        self.views = tuple(views)
-        pair = widgets.Box(
-            [self.heatmap, self.gradients],
-            layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"),
+        self.eigen = EigenView(frame=self.heatmap.frame)  # W_hh's spectrum: ρ vs σ_max
+        named = dict(
+            zip(_VIEW_NAMES, (self.graph, self.heatmap, self.gradients, self.eigen), strict=True)
         )
-        for view in (self.heatmap, self.gradients):
+        self.views = tuple(v for v in named.values() if v is not None)
+        plots = (self.heatmap, self.gradients, self.eigen)
+        pair = widgets.Box(
+            list(plots), layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%")
+        )
+        for view in plots:
             view.layout = widgets.Layout(flex="1 1 440px", min_width="320px")
-        children = [widgets.HTML(CSS), self.controls.box, self.status]
+        css = widgets.HTML(CSS)
+        children = [css, self.controls.box, self.status]
         children += [v for v in (self.graph,) if v is not None] + [pair]
+        self._layouts = {False: children}  # presenter -> the Explorer's children
+        self.stage = Stage(self.controls, self.status, named)
+        self._layouts[True] = self.stage.children(css)
         super().__init__(children, layout=widgets.Layout(width="100%"))
         self.add_class("rnnviz-explorer")
         with self.hold_trait_notifications():
@@ -285,10 +299,8 @@ class Explorer(widgets.VBox):
         on = bool(change["new"])
         for view in getattr(self, "views", ()):
             view.presenter = on
-        for view in (self.heatmap, self.gradients):
-            # a projector shows the two plots one above the other, each full width
-            view.layout.flex = "1 1 100%" if on else "1 1 440px"
         set_presenter(self.controls, on)
+        self.children = self._layouts[on]  # presenter: the lecture stage (see _stage.py)
         if on:
             self.add_class("rnnviz-presenter")
         else:
@@ -316,20 +328,21 @@ class Explorer(widgets.VBox):
             self._scheduler.request()
 
     def _show_partial(self, frame: Frame) -> None:
-        """The forward pass of newer settings: graph and heatmap now, the gradient plot
-        keeps its curve and says it is being updated."""
+        """The forward pass of newer settings: graph and heatmap now; the gradient plot and
+        the spectrum (drawn from the analysis) keep their picture and say they are updating."""
         for view in self.views:
-            if view is not self.gradients:
+            if view in self._analysed:
+                view.updating = True
+            else:
                 view.show(frame)
-        self.gradients.updating = True
         self._sync_views_extras()
         self._update_status(frame)
 
     def _show_full(self, frame: Frame) -> None:
         """The complete frame of the newest settings on every view."""
         for view in self.views:
-            if view is self.gradients:
-                with view.hold_sync():  # the curve and "updated" in one message
+            if view in self._analysed:
+                with view.hold_sync():  # the picture and "updated" in one message
                     view.show(frame)
                     view.updating = False
             elif _same_drawing(view.frame, frame):
@@ -341,8 +354,14 @@ class Explorer(widgets.VBox):
         self._sync_views_extras()
         self._update_status(frame)
 
+    @property
+    def _analysed(self) -> tuple:
+        """The views drawn from the analysis (not from the forward pass alone)."""
+        return (self.gradients, self.eigen)
+
     def _show_error(self, error: BaseException) -> None:
-        self.gradients.updating = False
+        for view in self._analysed:
+            view.updating = False
         self.status.value = f"<b>cannot show these settings</b>: {_escape(str(error))}"
 
     @property
@@ -434,6 +453,8 @@ class Explorer(widgets.VBox):
         return bundle
 
     def __repr__(self) -> str:
+        from rnnviz.export._axes import count  # "1 unit", "16 units" (one plural rule)
+
         args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
         # the frame of the current settings (a change made just before is built first)
         f = self.frame if hasattr(self, "_scheduler") else self._frame
@@ -443,8 +464,8 @@ class Explorer(widgets.VBox):
         if f is not None:
             th = f.theory
             lines.append(
-                f"  {f.settings['cell']} cell, {f.settings['units']} units × "
-                f"{f.settings['timesteps']} timesteps, {f.n_params} parameters; "
+                f"  {f.settings['cell']} cell, {count(f.settings['units'], 'unit')} × "
+                f"{count(f.settings['timesteps'], 'timestep')}, {f.n_params} parameters; "
                 f"h_t shape {f.states[-1].shape[1:]} per step"
             )
             verdict = (

@@ -94,20 +94,20 @@ def test_lecture_renders_in_presenter_mode_without_network(lecture_url, ui_brows
         page.route("**/*", route)
         page.goto(lecture_url, timeout=180_000)
         page.wait_for_function(
-            "document.querySelectorAll('[data-testid=rnnviz-gradients][data-units]').length === 3",
+            "document.querySelectorAll('[data-testid=rnnviz-gradients][data-units]').length === 6",
             timeout=180_000,
         )
-        for testid in ("rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients"):
+        for testid in ("rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients", "rnnviz-eigen"):
             flags = page.eval_on_selector_all(
                 f'[data-testid="{testid}"]', "els => els.map(e => e.dataset.presenter)"
             )
-            assert flags == ["true", "true", "true"], testid
+            assert flags == ["true"] * 6, testid
         timesteps = page.eval_on_selector_all(
             '[data-testid="rnnviz-graph"]', "els => els.map(e => e.dataset.timesteps)"
         )
-        assert timesteps == ["8", "12", "40"]
+        assert timesteps == ["8", "6", "12", "40", "40", "40"]  # one idea per screen
         text = page.inner_text("body")
-        assert "Units vs timesteps" in text
+        assert "Units: every" in text
         assert "rnnviz.explore(" not in text  # the code is hidden
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "lecture-1280x720.png"))

@@ -48,9 +48,11 @@ def test_explore_returns_a_vbox_with_all_views():
     assert ex.frame_builds == 1
     assert ex.heatmap in ex.children[-1].children
     assert ex.gradients in ex.children[-1].children
+    assert ex.eigen in ex.children[-1].children  # below the gradients
     assert ex.graph is not None
     assert ex.graph in ex.children
-    assert ex.heatmap.frame is ex.gradients.frame is ex.graph.frame is ex.frame
+    assert ex.views == (ex.graph, ex.heatmap, ex.gradients, ex.eigen)
+    assert ex.heatmap.frame is ex.gradients.frame is ex.graph.frame is ex.eigen.frame is ex.frame
 
 
 def test_controls_show_full_descriptions():
@@ -182,12 +184,14 @@ def test_presenter_reaches_every_view_and_the_controls(ex):
     ex.presenter = True
     assert all(v.presenter for v in ex.views)
     assert "rnnviz-presenter" in ex._dom_classes
-    assert ex.heatmap.layout.flex == ex.gradients.layout.flex == "1 1 100%"
+    assert ex.stage.stage in ex.children  # the lecture stage (tests/widgets/test_explorer_stage.py)
     assert ex.controls.by_setting["cell"].style.button_width == "120px"
     assert "440px" in ex.controls.grid.layout.grid_template_columns
     ex.presenter = False
     assert not any(v.presenter for v in ex.views)
     assert "rnnviz-presenter" not in ex._dom_classes
+    assert ex.controls.box in ex.children
+    assert ex.stage.stage not in ex.children
     assert ex.heatmap.layout.flex == "1 1 440px"
     assert ex.controls.by_setting["cell"].style.button_width == "72px"
 

@@ -1,6 +1,7 @@
 // Turn a graph layout (graph_layout.js / graph_rolled.js) plus the frame's numbers into SVG.
 // Text is always set with textContent: tokens and labels are never parsed as markup.
 
+import { count } from "./axes.js";
 import { formatNumber } from "./format.js";
 import { divergingColor, gradientStyles } from "./graph_color.js";
 
@@ -223,7 +224,7 @@ function drawHNode(parent, n, L, d, hot) {
     }
     summary = `: values ${formatNumber(lo)} … ${formatNumber(hi)}`;
   }
-  title(g, `${what}${chain}${layer} — ${d.units} units${summary}`);
+  title(g, `${what}${chain}${layer} — ${count(d.units, "unit")}${summary}`);
 }
 
 function drawIo(parent, n, outputLayer) {

@@ -1,6 +1,7 @@
 // Geometry of the unrolled graph: where every node, edge and label goes. Pure (no DOM);
 // graph_draw.js turns the result into SVG. Tested in js/test/graph_layout.test.js.
 
+import { count } from "./axes.js";
 import { bpttText, placeBptt } from "./graph_bptt.js";
 import { chainsFor, gradientChain, laneLayers, matrixOf, windowStarts } from "./graph_chains.js";
 import { chooseSteps, columnsFor } from "./graph_columns.js";
@@ -174,7 +175,7 @@ export function layoutGraph(o) {
     for (const col of cols) {
       const cx = col.x + col.w / 2;
       if (col.kind === "gap") {
-        add(`${col.count} steps`, cx, stepRowY, m.small, "middle", "gap");
+        add(count(col.count, "step"), cx, stepRowY, m.small, "middle", "gap");
         if (hasY && chain.y !== "none")
           add("⋯", cx, yRowCy + m.font * 0.35, m.font, "middle", "dots");
         add("⋯", cx, xRowCy + m.font * 0.35, m.font, "middle", "dots");
