@@ -54,7 +54,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.sim import jacobians
-from rnnviz.sim.cell import matmul_rows
+from rnnviz.sim._numerics import matmul_rows
 
 __all__ = ["product_bound", "step_norms"]
 

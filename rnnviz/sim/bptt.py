@@ -31,7 +31,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnviz.sim import _validate
-from rnnviz.sim.cell import _nan_to_inf
+from rnnviz.sim._numerics import nan_to_inf
 
 __all__ = [
     "Backward",
@@ -172,20 +172,20 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
             DZH[:, t - 1] = g.dz_h[:, 0]
             dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
             if not np.isfinite(dh).all():
-                _nan_to_inf(dh)
+                nan_to_inf(dh)
             DH[:, t - 1] = dh[:, 0]
             if DC is not None:
                 DC[:, t] = g.dc_total[:, 0]
-                DC[:, t - 1] = _nan_to_inf(dc[:, 0].copy())
+                DC[:, t - 1] = nan_to_inf(dc[:, 0].copy())
         if DC is not None:
-            _nan_to_inf(DC)
-        loss = _nan_to_inf(np.asarray(loss, dtype=np.float64))
+            nan_to_inf(DC)
+        loss = nan_to_inf(np.asarray(loss, dtype=np.float64))
         norms = vector_norms(DH)
 
     def parameter_gradients() -> dict:
         params.update(weight_gradients(res, DZX, DZH, stop))
         order = ("kernel", "recurrent_kernel", "bias", "W_hy", "b_y")
-        out = {name: _nan_to_inf(params[name]) for name in order if name in params}
+        out = {name: nan_to_inf(params[name]) for name in order if name in params}
         for value in out.values():
             value.flags.writeable = False
         return out
@@ -295,7 +295,7 @@ def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None,
             DH, DZX, DZH = _backward_loop(res, dh_out, start, chunk, True, buffers)
         params = weight_gradients(res, DZX, DZX if DZH is None else DZH, start + 1)
         for value in params.values():
-            _nan_to_inf(value)
+            nan_to_inf(value)
     overflowed = not (np.isfinite(DH).all() and all(np.isfinite(v).all() for v in params.values()))
     return Backward(dh=DH, params=params, overflowed=overflowed)
 
@@ -337,9 +337,9 @@ def _backward_loop(res, dh_out, start, chunk, careful, buffers=None):
             DZH[:, t - 1] = g.dz_h[:, 0]
         dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
         if careful:
-            _nan_to_inf(dh)
+            nan_to_inf(dh)
             if dc is not None:
-                _nan_to_inf(dc)
+                nan_to_inf(dc)
         if chunk is not None and (t - 1) % chunk == 0:  # h_{t−1} starts a chunk
             DH[:, t - 1] = dh[:, 0]
             dh = np.zeros((B, 1, u))

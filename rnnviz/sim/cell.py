@@ -24,17 +24,16 @@ layer, available on every cell, computes y_t = g(h_t W_hy + b_y) with g =
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
 from rnnviz.sim import _extended, _validate, activations
 from rnnviz.sim import init as _init
+from rnnviz.sim._numerics import matmul_rows, nan_to_inf, readonly_copy
+from rnnviz.sim.result import RunResult
 
-if TYPE_CHECKING:
-    from rnnviz.sim.result import RunResult
-
-__all__ = ["Cell", "StepGrads", "matmul_rows", "through_sigmoid"]
+__all__ = ["Cell", "StepGrads"]
 
 
 class StepGrads(NamedTuple):
@@ -63,45 +62,6 @@ class StepGrads(NamedTuple):
     dh_prev: np.ndarray
     dc_prev: np.ndarray | None = None
     dc_total: np.ndarray | None = None
-
-
-def matmul_rows(m: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """``m @ w`` for m of shape (..., k) and w of shape (k, n) as a single matrix product."""
-    lead = m.shape[:-1]
-    return (m.reshape(-1, m.shape[-1]) @ w).reshape(*lead, w.shape[1])
-
-
-def _nan_to_inf(a: np.ndarray) -> np.ndarray:
-    """Overflow made inf − inf or 0·inf: report the value as +inf, never NaN."""
-    if np.isnan(a).any():
-        a[np.isnan(a)] = np.inf
-    return a
-
-
-def through_sigmoid(d: np.ndarray, v: np.ndarray, slope: np.ndarray) -> np.ndarray:
-    """d ⊙ v ⊙ σ′(z), slope = σ′(z) (``activations.sigmoid_slope``): a cotangent d pulled back
-    through a product v ⊙ σ(z) to the gate pre-activation z.
-
-    v ⊙ σ′ is formed first (after an overflow v is huge and σ′ tiny). A σ′ that underflowed
-    to 0 (|z| > 745) gives 0 even when v is ±inf — as the true product does: v comes from the
-    same overflowing states as z, so e^(−|z|) is far smaller than 1/|v| — and so does an
-    exact 0 in d, instead of 0 · inf = NaN.
-    """
-    out = d * (v * slope)
-    zero = slope == 0
-    if zero.any():
-        out = np.where(zero, 0.0, out)
-    if not np.isfinite(v).all():
-        out = np.where(d == 0, 0.0, out)
-    return out
-
-
-def _readonly(a: np.ndarray | None) -> np.ndarray | None:
-    if a is None:
-        return None
-    a = np.array(a, dtype=np.float64, copy=True)
-    a.flags.writeable = False
-    return a
 
 
 class Cell(abc.ABC):
@@ -218,11 +178,11 @@ class Cell(abc.ABC):
         self._seed = seed
         self._init = init_name
         self._out_act = out_act
-        self._kernel = _readonly(kernel)
-        self._recurrent = _readonly(recurrent)
-        self._bias = _readonly(bias)
-        self._W_hy = _readonly(W_hy)
-        self._b_y = _readonly(b_y)
+        self._kernel = readonly_copy(kernel)
+        self._recurrent = readonly_copy(recurrent)
+        self._bias = readonly_copy(bias)
+        self._W_hy = readonly_copy(W_hy)
+        self._b_y = readonly_copy(b_y)
 
     def with_weights(
         self,
@@ -359,8 +319,6 @@ class Cell(abc.ABC):
             States h_1..h_T, gates, outputs, and lazily the Jacobian norms, loss gradients
             and theory summary.
         """
-        from rnnviz.sim.result import RunResult
-
         x = _validate.sequence(x, self._features)
         batch, timesteps = x.shape[0], x.shape[1]
         _validate.check_memory(
@@ -387,7 +345,7 @@ class Cell(abc.ABC):
                     y_ext = h_ext.matmul(self._W_hy)
                     b_y = _extended.ext(np.broadcast_to(self._b_y, y_ext.m.shape))
                     y_pre = _extended.value(y_ext + b_y)
-                outputs = _nan_to_inf(self._out_act.f(y_pre))
+                outputs = nan_to_inf(self._out_act.f(y_pre))
                 overflowed = overflowed or not np.isfinite(outputs).all()
         parts["cache"]["y_pre"] = y_pre
         return RunResult(cell=self, x=x, h0=h0, c0=c0, outputs=outputs,

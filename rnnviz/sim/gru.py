@@ -20,8 +20,9 @@ from typing import ClassVar
 import numpy as np
 
 from rnnviz.sim import _extended as X
+from rnnviz.sim._numerics import matmul_rows, through_sigmoid
 from rnnviz.sim.activations import _sigmoid, sigmoid_slope
-from rnnviz.sim.cell import Cell, StepGrads, matmul_rows, through_sigmoid
+from rnnviz.sim.cell import Cell, StepGrads
 
 __all__ = ["GRU"]
 

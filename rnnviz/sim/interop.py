@@ -35,6 +35,10 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.sim.activations import ACTIVATIONS
+from rnnviz.sim.registry import make_cell
+from rnnviz.sim.training import with_output_layer
+
 __all__ = ["from_keras", "from_torch", "keras_weights_from_torch"]
 
 # Cell name in rnnviz.sim.CELLS, keyed by the class name each library uses.
@@ -151,8 +155,6 @@ def keras_weights_from_torch(
 
 def _build(cell: str, features: int, units: int, activation: str, weights: dict):
     """The rnnviz cell of the given size holding exactly ``weights`` (Keras layout)."""
-    from rnnviz.sim import make_cell
-
     use_bias = weights["bias"] is not None
     base = make_cell(cell, units=units, features=features, activation=activation, use_bias=use_bias)
     if use_bias:
@@ -281,8 +283,6 @@ def _with_torch_head(cell, head: Any):
             f"{weight.shape[0]})"
         )
     b_y = _numpy(head.bias) if head.bias is not None else np.zeros(weight.shape[0])
-    from rnnviz.sim.training import with_output_layer
-
     return with_output_layer(cell, weight.T, b_y)
 
 
@@ -364,8 +364,6 @@ def from_keras(layer: Any):
     # Read from the cell's attributes, not get_config(): that fails for lambda activations.
     units = int(rnn_cell.units)
     activation = _keras_activation(getattr(rnn_cell, "activation", "tanh"))
-    from rnnviz.sim import ACTIVATIONS
-
     if activation not in ACTIVATIONS:
         raise ValueError(
             f"{name}: activation must be one of {', '.join(ACTIVATIONS)} to be simulated; "

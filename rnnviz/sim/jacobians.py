@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.sim import _validate
-from rnnviz.sim.cell import matmul_rows
+from rnnviz.sim._numerics import matmul_rows
 from rnnviz.sim.spectral import _EXACT_BELOW, spectral_norms
 from rnnviz.sim.spectral import exact_norms as _exact_norms
 

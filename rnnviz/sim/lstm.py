@@ -28,8 +28,9 @@ from typing import ClassVar
 import numpy as np
 
 from rnnviz.sim import _extended as X
+from rnnviz.sim._numerics import matmul_rows, readonly_copy, through_sigmoid
 from rnnviz.sim.activations import _sigmoid, sigmoid_slope
-from rnnviz.sim.cell import Cell, StepGrads, _readonly, matmul_rows, through_sigmoid
+from rnnviz.sim.cell import Cell, StepGrads
 
 __all__ = ["DEFAULT_FORGET_BIAS", "LSTM"]
 
@@ -69,7 +70,7 @@ class LSTM(Cell):
             u = self._units
             bias = np.array(self._bias)
             bias[u : 2 * u] = forget_bias  # b_f, the f block of b (order i, f, c, o)
-            self._bias = _readonly(bias)
+            self._bias = readonly_copy(bias)
         self._forget_bias = forget_bias
 
     @property

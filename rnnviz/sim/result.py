@@ -11,18 +11,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rnnviz.sim import bptt, jacobians, theory
+from rnnviz.sim._numerics import freeze
+
 if TYPE_CHECKING:
-    from rnnviz.sim.bptt import Gradients
     from rnnviz.sim.cell import Cell
-    from rnnviz.sim.theory import Summary
 
 __all__ = ["RunResult"]
-
-
-def _readonly(a):
-    if isinstance(a, np.ndarray):
-        a.flags.writeable = False
-    return a
 
 
 class RunResult:
@@ -55,13 +50,13 @@ class RunResult:
     def __init__(self, *, cell, x, h0, c0, states, cell_states, gates, outputs, cache,
                  overflowed) -> None:  # fmt: skip
         self.cell: Cell = cell
-        self.x = _readonly(x)
-        self.h0 = _readonly(h0)
-        self.c0 = _readonly(c0)
-        self.states = _readonly(states)
-        self.cell_states = _readonly(cell_states)
-        self.gates = {k: _readonly(v) for k, v in gates.items()}
-        self.outputs = _readonly(outputs)
+        self.x = freeze(x)
+        self.h0 = freeze(h0)
+        self.c0 = freeze(c0)
+        self.states = freeze(states)
+        self.cell_states = freeze(cell_states)
+        self.gates = {k: freeze(v) for k, v in gates.items()}
+        self.outputs = freeze(outputs)
         self.overflowed = bool(overflowed)
         self._cache = cache
         self._derivs: dict[str, np.ndarray] = {}
@@ -115,32 +110,26 @@ class RunResult:
         --------
         rnnviz.sim.jacobians.jacobian_norms : the algorithm.
         """
-        from rnnviz.sim import jacobians
-
         key = ("jacobian_norms", jacobians.check_wrt(self.cell, wrt))
         if key not in self._analyses:
             norms = jacobians.jacobian_norms(self, key[1])
             self.overflowed = self.overflowed or bool(np.isinf(norms).any())
-            self._analyses[key] = _readonly(norms)
+            self._analyses[key] = freeze(norms)
         return self._analyses[key]
 
-    def loss_gradients(self, target: object = None, truncate: int | None = None) -> Gradients:
+    def loss_gradients(self, target: object = None, truncate: int | None = None) -> bptt.Gradients:
         """Gradients of L = ½‖y_T − target‖² by backpropagation through time.
 
         See :func:`rnnviz.sim.bptt.loss_gradients` for the definitions (truncation window,
         shapes of every returned array).
         """
-        from rnnviz.sim import bptt
-
         grads = bptt.loss_gradients(self, target=target, truncate=truncate)
         self.overflowed = self.overflowed or grads.overflowed
         return grads
 
     @property
-    def theory(self) -> Summary:
+    def theory(self) -> theory.Summary:
         """:class:`rnnviz.sim.theory.Summary` of the cell's recurrent matrix for these timesteps."""
-        from rnnviz.sim import theory
-
         if "theory" not in self._analyses:
             self._analyses["theory"] = theory.summarize(self.cell, self.timesteps)
         return self._analyses["theory"]

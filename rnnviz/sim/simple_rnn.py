@@ -17,7 +17,8 @@ from typing import ClassVar
 import numpy as np
 
 from rnnviz.sim import _extended as X
-from rnnviz.sim.cell import Cell, StepGrads, matmul_rows
+from rnnviz.sim._numerics import matmul_rows
+from rnnviz.sim.cell import Cell, StepGrads
 
 __all__ = ["SimpleRNN"]
 

@@ -36,6 +36,7 @@ from rnnviz.sim.interop import (
     from_torch,
     keras_weights_from_torch,
 )
+from rnnviz.sim.training import with_output_layer
 
 __all__ = ["MAX_LAYERS", "as_stack", "rescaled"]
 
@@ -89,8 +90,6 @@ def _head_weights(layer: Any) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _with_head(cell: Cell, head: tuple[np.ndarray, np.ndarray]) -> Cell:
-    from rnnviz.sim.training import with_output_layer
-
     out = with_output_layer(cell, *head)
     biases = getattr(cell, "_framework_biases", None)
     if biases:
