@@ -31,7 +31,7 @@ Other "wrt" (what the curves of :meth:`RunResult.jacobian_norms` differentiate b
 
 How it is computed
 ------------------
-A_s, K_s and B_s come from the cell's own backward step (``cell._step_vjp``, the code
+A_s, K_s and B_s come from the cell's own backward step (``cell.step_vjp``, the code
 behind :mod:`rnnviz.sim.jacobians`) applied to the identity: pulling back the 2·units
 (LSTM) or units rows of I through step s gives A_s, and with it K_s and B_s. Each norm is
 exact by default — √λ_max of the Gram matrix, batched over steps (``jacobians.spectral_norms``
@@ -120,7 +120,7 @@ def step_norms(res, wrt: str = "state", method: str = "svd") -> dict[str, np.nda
 
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(T, 0, -1):
-            step = cell._step_vjp(res, t, dh, dc)
+            step = cell.step_vjp(res.trace, t, dh, dc)
             A = step.dh_prev if not lstm else np.concatenate((step.dh_prev, step.dc_prev), -1)
             pending["A"].append(A)
             if wrt == "cell":

@@ -6,7 +6,7 @@ Loss (per sequence b of the batch, on the last step only)::
                                  layer, else y_T = h_T
 
 The backward loop pulls dh_t = ∂L/∂h_t from t = T down to 0, one cell step at a time
-(each cell's ``_step_vjp`` writes its step one equation a line), and adds each step's
+(each cell's ``step_vjp`` writes its step one equation a line), and adds each step's
 contribution to the shared weights — the same weights are used at every step, so their
 gradient is a sum over steps.
 
@@ -153,7 +153,7 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
         if has_out:
             dy = res.outputs[:, -1] - target  # ∂L/∂y_T
             loss = 0.5 * np.sum(dy * dy, axis=-1)
-            dy_pre = dy * cell._out_act.df(res._cache["y_pre"][:, -1])  # through y = g(·)
+            dy_pre = dy * cell._out_act.df(res.output_pre[:, -1])  # through y = g(·)
             params["W_hy"] = h_T.T @ dy_pre  # through h_T W_hy
             params["b_y"] = dy_pre.sum(axis=0)  # through + b_y
             dh = dy_pre @ cell.W_hy.T  # ∂L/∂h_T, through h_T W_hy
@@ -167,7 +167,7 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
         DZX = np.zeros((B, T, G))  # ∂L/∂(x_t W + b) for every step in the window
         DZH = np.zeros((B, T, G))  # ∂L/∂(h_{t−1} U (+ b_h)), the same but for GRU's h block
         for t in range(T, stop - 1, -1):
-            g = cell._step_vjp(res, t, dh, dc)  # back through step t (see the cell)
+            g = cell.step_vjp(res.trace, t, dh, dc)  # back through step t (see the cell)
             DZX[:, t - 1] = g.dz_x[:, 0]
             DZH[:, t - 1] = g.dz_h[:, 0]
             dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
@@ -266,7 +266,7 @@ def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None,
     term ∂L/∂h_t of step t (from y_t = g(h_t W_hy + b_y)), shape (batch, timesteps,
     units); a loss on the last output only may pass its (batch, units) term alone. The
     backward loop adds the direct term of each step to the gradient carried back from
-    step t + 1 and pulls the sum through the step's VJP (``cell._step_vjp``).
+    step t + 1 and pulls the sum through the step's VJP (``cell.step_vjp``).
 
     Truncation (the states at the cut are constants, ``detach`` in PyTorch):
 
@@ -329,7 +329,7 @@ def _backward_loop(res, dh_out, start, chunk, careful, buffers=None):
         elif t == T:
             dh = dh + dh_out[:, None]
         DH[:, t] += dh[:, 0]
-        g = cell._step_vjp(res, t, dh, dc)  # back through step t (see the cell)
+        g = cell.step_vjp(res.trace, t, dh, dc)  # back through step t (see the cell)
         DZX[:, t - 1] = g.dz_x[:, 0]
         if g.dz_h is not g.dz_x:
             if DZH is None:

@@ -24,7 +24,7 @@ layer, available on every cell, computes y_t = g(h_t W_hy + b_y) with g =
 from __future__ import annotations
 
 import abc
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import numpy as np
 
@@ -32,36 +32,9 @@ from rnnviz.sim import _extended, _validate, activations
 from rnnviz.sim import init as _init
 from rnnviz.sim._numerics import matmul_rows, nan_to_inf, readonly_copy
 from rnnviz.sim.result import RunResult
+from rnnviz.sim.trace import StepGrads, Trace
 
 __all__ = ["Cell", "StepGrads"]
-
-
-class StepGrads(NamedTuple):
-    """What one backward step through h_t = cell(h_{t−1}, x_t) returns.
-
-    Every array has leading axes (batch, rows): ``rows`` cotangents are pulled back at once
-    (1 for a loss gradient, ``units`` for a full Jacobian).
-
-    Attributes
-    ----------
-    dz_x : (batch, rows, units·gates)
-        gradient w.r.t. the input-side pre-activation x_t W + b (→ kernel, bias).
-    dz_h : (batch, rows, units·gates)
-        gradient w.r.t. the recurrent pre-activation h_{t−1} U (+ b_hh for GRU)
-        (→ recurrent_kernel). Equal to ``dz_x`` except for the GRU candidate block.
-    dh_prev : (batch, rows, units)
-        gradient w.r.t. h_{t−1}.
-    dc_prev : (batch, rows, units) or None
-        LSTM: gradient w.r.t. c_{t−1} (with h_{t−1} held fixed).
-    dc_total : (batch, rows, units) or None
-        LSTM: total gradient w.r.t. c_t, including the path through h_t = o_t ⊙ f(c_t).
-    """
-
-    dz_x: np.ndarray
-    dz_h: np.ndarray
-    dh_prev: np.ndarray
-    dc_prev: np.ndarray | None = None
-    dc_total: np.ndarray | None = None
 
 
 class Cell(abc.ABC):
@@ -332,32 +305,44 @@ class Cell(abc.ABC):
         elif c0 is not None:
             raise ValueError(f"c0 (an initial cell state) exists only for LSTM, not {self!r}")
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            parts = self._forward(x, h0, c0, careful=False)
-            overflowed = not np.isfinite(parts["states"]).all()
+            trace = self._forward(x, h0, c0, careful=False)
+            overflowed = not np.isfinite(trace.states).all()
             if overflowed:  # replay in extended numbers: overflow shows as ±inf, never NaN
-                parts = self._forward(x, h0, c0, careful=True)
+                trace = self._forward(x, h0, c0, careful=True)
             outputs = y_pre = None
             if self._W_hy is not None:
-                h_ext = parts["cache"].get("states_ext")
-                if h_ext is None:
-                    y_pre = matmul_rows(parts["states"], self._W_hy) + self._b_y
+                if trace.states_ext is None:
+                    y_pre = matmul_rows(trace.states, self._W_hy) + self._b_y
                 else:  # overflowed states: signs kept (see rnnviz.sim._extended)
-                    y_ext = h_ext.matmul(self._W_hy)
+                    y_ext = trace.states_ext.matmul(self._W_hy)
                     b_y = _extended.ext(np.broadcast_to(self._b_y, y_ext.m.shape))
                     y_pre = _extended.value(y_ext + b_y)
                 outputs = nan_to_inf(self._out_act.f(y_pre))
                 overflowed = overflowed or not np.isfinite(outputs).all()
-        parts["cache"]["y_pre"] = y_pre
-        return RunResult(cell=self, x=x, h0=h0, c0=c0, outputs=outputs,
-                         overflowed=overflowed, **parts)  # fmt: skip
+        return RunResult(cell=self, x=x, c0=c0, trace=trace, outputs=outputs, output_pre=y_pre,
+                         overflowed=overflowed)  # fmt: skip
 
     @abc.abstractmethod
-    def _forward(self, x, h0, c0, careful):
-        """The cell's forward pass over all timesteps (each cell type defines it)."""
+    def _forward(self, x: np.ndarray, h0: np.ndarray, c0: np.ndarray | None,
+                 careful: bool) -> Trace:  # fmt: skip
+        """The cell's forward pass over all timesteps (each cell type defines it).
+
+        x (batch, timesteps, features), h0 (and c0 with a cell state) (batch, units), all
+        validated. ``careful``: the replay after an overflow, in extended numbers
+        (:mod:`rnnviz.sim._extended`), so that overflowed values keep their signs. Returns
+        the cell's :class:`~rnnviz.sim.trace.Trace`: the states and what ``step_vjp`` needs.
+        """
 
     @abc.abstractmethod
-    def _step_vjp(self, res, t, dh, dc):
-        """One backward step through timestep t (each cell type defines it)."""
+    def step_vjp(self, trace: Trace, t: int, dh: np.ndarray,
+                 dc: np.ndarray | None = None) -> StepGrads:  # fmt: skip
+        """One backward step through timestep t (1-based), each cell type defines it.
+
+        ``dh`` (and ``dc`` with a cell state) (batch, rows, units): cotangents of h_t
+        (c_t); ``rows`` of them are pulled back at once (1 for a loss gradient, ``units``
+        for a Jacobian). ``dc`` None means zero. Returns
+        :class:`~rnnviz.sim.trace.StepGrads` (vector-Jacobian products of the step).
+        """
 
     def __repr__(self) -> str:
         extra = ""

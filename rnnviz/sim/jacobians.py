@@ -7,7 +7,7 @@ With J_t = ∂h_T/∂s_t for the carried state s_t (h_t; for LSTM the pair (h_t,
     J_T = [I, 0]                  J_{t−1} = J_t · ∂s_t/∂s_{t−1}
 
 Each product is the cell's own backward step applied to the ``units`` rows of J_t at once
-(``cell._step_vjp``): diagonal factors such as diag(f′(a_t)) scale columns, and the only
+(``cell.step_vjp``): diagonal factors such as diag(f′(a_t)) scale columns, and the only
 O(units³) work per step is one matrix product with the recurrent kernel.
 
 The spectral norm of every J_t
@@ -71,7 +71,7 @@ def chain(res):
     J_c = np.zeros((B, u, u)) if cell.name == "lstm" else None
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(T, 0, -1):
-            step = cell._step_vjp(res, t, J_h, J_c)
+            step = cell.step_vjp(res.trace, t, J_h, J_c)
             J_h, J_c = step.dh_prev, step.dc_prev
             yield t - 1, J_h, J_c
 
@@ -146,7 +146,7 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     lo = _SAFE_LO * u
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         for t in range(T, 0, -1):
-            step = cell._step_vjp(res, t, J_h, J_c)
+            step = cell.step_vjp(res.trace, t, J_h, J_c)
             if fast and not status.any():
                 J_next = step.dh_prev
                 if np.isfinite(np.add.reduce(J_next.reshape(B, -1), axis=1)).all():

@@ -227,7 +227,7 @@ class Run:
         x, target = task.batch(i)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             res = work.run(x)
-            y_pre = res._cache["y_pre"]
+            y_pre = res.output_pre
             y = res.outputs if task.every_step else res.outputs[:, -1]
             loss, dy = task.loss(y, target)
             metric = task.metric(y, target)
