@@ -99,12 +99,12 @@ def step_norms(res, wrt: str = "state", method: str = "svd") -> dict[str, np.nda
     cell = res.cell
     wrt = jacobians.check_wrt(cell, wrt)
     B, T, u = res.batch, res.timesteps, res.units
-    lstm = cell.name == "lstm"
-    rows = 2 * u if lstm else u
+    paired = cell.has_cell_state  # the carried state s_t is the pair (h_t, c_t)
+    rows = 2 * u if paired else u
     # Cotangents: the identity on s_t, split into its h and c parts.
     eye = np.eye(rows)
     dh = np.broadcast_to(eye[:, :u], (B, rows, u))
-    dc = np.broadcast_to(eye[:, u:], (B, rows, u)) if lstm else None
+    dc = np.broadcast_to(eye[:, u:], (B, rows, u)) if paired else None
     W_T = cell.kernel.T
     kinds = ["A"] + {"state": [], "cell": ["K"], "input": ["B"]}[wrt]
     out = {k: np.empty((B, T)) for k in kinds}
@@ -121,7 +121,7 @@ def step_norms(res, wrt: str = "state", method: str = "svd") -> dict[str, np.nda
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(T, 0, -1):
             step = cell.step_vjp(res.trace, t, dh, dc)
-            A = step.dh_prev if not lstm else np.concatenate((step.dh_prev, step.dc_prev), -1)
+            A = step.dh_prev if not paired else np.concatenate((step.dh_prev, step.dc_prev), -1)
             pending["A"].append(A)
             if wrt == "cell":
                 pending["K"].append(step.dc_total)

@@ -145,7 +145,7 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
     target = _target(target, B, n, "output_units" if has_out else "units")
     params: dict[str, np.ndarray] = {}
     DH = np.zeros((B, T + 1, u))
-    DC = np.zeros((B, T + 1, u)) if cell.name == "lstm" else None
+    DC = np.zeros((B, T + 1, u)) if cell.has_cell_state else None
     stop = 1 if k is None else T - k + 1  # first step inside the window
 
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
@@ -233,7 +233,7 @@ def weight_gradients(res, DZX: np.ndarray, DZH: np.ndarray, first: int = 1) -> d
         dZh = dZx if DZH is DZX else DZH[:, w].reshape(-1, G)
         out["kernel"] = X.T @ dZx  # Σ_t x_tᵀ dz_t, through x_t W
         out["recurrent_kernel"] = H_prev.reshape(-1, u).T @ dZh  # Σ_t h_{t−1}ᵀ dz_t
-        if cell.bias is not None and cell._split_bias:
+        if cell.bias is not None and cell.split_bias:
             out["bias"] = np.stack((dZx.sum(axis=0), dZh.sum(axis=0)))  # b_x, b_h
         elif cell.bias is not None:
             out["bias"] = dZx.sum(axis=0)  # through + b

@@ -64,11 +64,47 @@ class Cell(abc.ABC):
         g, one of ``ACTIVATIONS`` (default ``"linear"``).
     """
 
+    # -- capabilities: what differs between cell types (set by each cell class) ------------
+    # Code outside a cell's own file reads these, never the cell's name, so a new cell type
+    # is one new file (tests/test_layering.py checks it).
+    #: Short name, one of ``rnnviz.sim.CELLS`` for the built-in cells ("rnn", "lstm", "gru").
     name: ClassVar[str] = ""
+    #: How the views and messages label the cell ("RNN", "LSTM", "GRU").
+    display_name: ClassVar[str] = ""
+    #: Names of the gate blocks of ``kernel`` / ``recurrent_kernel``, in order; () without.
     gate_names: ClassVar[tuple[str, ...]] = ()
+    #: Number of (units)-wide blocks in the kernels: max(1, len(gate_names)).
     n_gates: ClassVar[int] = 1
-    _split_bias: ClassVar[bool] = False  # GRU: bias is (2, 3·units)
-    _candidate_index: ClassVar[int] = 0  # which gate block makes the candidate state
+    #: True when the cell carries a cell state c_t besides h_t (LSTM): ``run`` takes ``c0``,
+    #: the result has ``cell_states``, ``jacobian_norms(wrt="cell")`` exists, the carried
+    #: state of the chain rule is the pair (h_t, c_t).
+    has_cell_state: ClassVar[bool] = False
+    #: The gate that holds the candidate state (LSTM "c", GRU "h"); None: the whole step is
+    #: the candidate (SimpleRNN).
+    candidate_gate: ClassVar[str | None] = None
+    #: The name learners see for the candidate block of the recurrent kernel (theory, spectrum).
+    candidate_matrix: ClassVar[str] = "W_hh"
+    #: True when every step's Jacobian is diag(f′(a_t)) · (candidate block)ᵀ, so the Pascanu
+    #: bound (γ σ_max)^(T−t) holds (the Elman cell); False when a gate or a cell state passes
+    #: the gradient around the candidate block (:mod:`rnnviz.sim.theory`).
+    pascanu_bound_holds: ClassVar[bool] = False
+    #: The gate whose bias starts at ``forget_bias`` (LSTM "f"); None without a forget gate.
+    forget_gate: ClassVar[str | None] = None
+    #: True when ``bias`` is two rows (input bias, recurrent bias), as Keras'
+    #: ``reset_after=True`` GRU and PyTorch keep them; False: one bias vector.
+    split_bias: ClassVar[bool] = False
+    #: Class names of the same cell in PyTorch (``nn.<torch_layer>``, ``nn.<torch_cell>``)
+    #: and Keras (``keras.layers.<keras_layer>``, ``<keras_cell>``), for :mod:`interop`.
+    torch_layer: ClassVar[str | None] = None
+    torch_cell: ClassVar[str | None] = None
+    keras_layer: ClassVar[str | None] = None
+    keras_cell: ClassVar[str | None] = None
+    #: PyTorch's block order: entry k is the index, in PyTorch's weights, of gate block k
+    #: of rnnviz (Keras); None when the orders agree.
+    torch_gate_order: ClassVar[tuple[int, ...] | None] = None
+    #: Keras cell options the simulator requires: attribute → (value, why), checked by
+    #: ``from_keras``.
+    keras_requires: ClassVar[dict[str, tuple[object, str]]] = {}
     #: The source framework's separate bias vectors whose sum is ``bias`` (set by
     #: ``from_torch`` for nn.RNN / nn.LSTM: ("b_ih", "b_hh")); None: one bias, as Keras.
     _framework_biases: tuple[str, ...] | None = None
@@ -237,7 +273,7 @@ class Cell(abc.ABC):
         """The (units, units) recurrent block that feeds the candidate / hidden state."""
         u = self._units
         rec = self._recurrent if recurrent is None else recurrent
-        k = self._candidate_index
+        k = self.gate_names.index(self.candidate_gate) if self.candidate_gate else 0
         return rec[:, k * u : (k + 1) * u]
 
     def shapes(self, batch: int = 1, timesteps: int = 1, return_sequences: bool = True) -> dict:
@@ -264,7 +300,7 @@ class Cell(abc.ABC):
             for name in self._framework_biases or ("b",):
                 out[name] = self._bias.shape
         out["h_t"] = (batch, u)
-        if self.name == "lstm":
+        if self.has_cell_state:
             out["c_t"] = (batch, u)
         out["output"] = (batch, timesteps, u) if return_sequences else (batch, u)
         if self._W_hy is not None:
@@ -300,7 +336,7 @@ class Cell(abc.ABC):
             f"units={self._units}",
         )
         h0 = _validate.initial_state(h0, batch, self._units, "h0")
-        if self.name == "lstm":
+        if self.has_cell_state:
             c0 = _validate.initial_state(c0, batch, self._units, "c0")
         elif c0 is not None:
             raise ValueError(f"c0 (an initial cell state) exists only for LSTM, not {self!r}")

@@ -79,10 +79,22 @@ class GRU(Cell):
     """
 
     name: ClassVar[str] = "gru"
+    display_name: ClassVar[str] = "GRU"
     gate_names: ClassVar[tuple[str, ...]] = ("z", "r", "h")
     n_gates: ClassVar[int] = 3
-    _split_bias: ClassVar[bool] = True
-    _candidate_index: ClassVar[int] = 2
+    split_bias: ClassVar[bool] = True
+    candidate_gate: ClassVar[str] = "h"
+    candidate_matrix: ClassVar[str] = "U_h"
+    torch_layer, torch_cell = "GRU", "GRUCell"
+    torch_gate_order: ClassVar[tuple[int, ...]] = (1, 0, 2)  # PyTorch r, z, n → our z, r, h
+    keras_layer, keras_cell = "GRU", "GRUCell"
+    keras_requires: ClassVar[dict[str, tuple[object, str]]] = {
+        "reset_after": (
+            True,
+            "rnnviz's GRU applies the reset gate after the recurrent matrix product, as "
+            "Keras' default and PyTorch do",
+        )
+    }
 
     @classmethod
     def _bias_shape(cls, units: int) -> tuple[int, ...]:

@@ -50,7 +50,7 @@ _ALIVE, _ZERO, _INF = 0, 1, 2
 def check_wrt(cell, wrt: object) -> str:
     """Validate ``wrt`` for ``cell``; ``"cell"`` needs an LSTM."""
     wrt = _validate.choice(wrt, WRT, "wrt")
-    if wrt == "cell" and cell.name != "lstm":
+    if wrt == "cell" and not cell.has_cell_state:
         raise ValueError(
             f"wrt='cell' needs an LSTM (only LSTM has a cell state c_t); got {cell!r}. "
             f"Use wrt='state' or wrt='input'."
@@ -68,7 +68,7 @@ def chain(res):
     cell = res.cell
     B, T, u = res.batch, res.timesteps, res.units
     J_h = np.broadcast_to(np.eye(u), (B, u, u)).copy()
-    J_c = np.zeros((B, u, u)) if cell.name == "lstm" else None
+    J_c = np.zeros((B, u, u)) if cell.has_cell_state else None
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(T, 0, -1):
             step = cell.step_vjp(res.trace, t, J_h, J_c)
@@ -94,7 +94,6 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     cell = res.cell
     wrt = check_wrt(cell, wrt)
     B, T, u = res.batch, res.timesteps, res.units
-    lstm = cell.name == "lstm"
     # per sequence: J_h (and J_c), the pulled-back gate gradients (units × units·g) and
     # their temporaries — about 3·g + 6 matrices of units × units
     _validate.check_memory(
@@ -104,7 +103,7 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     )
     out = np.empty((B, T if wrt == "input" else T + 1))
     J_h = np.broadcast_to(np.eye(u), (B, u, u)).copy()
-    J_c = np.zeros((B, u, u)) if lstm else None
+    J_c = np.zeros((B, u, u)) if cell.has_cell_state else None
     E = np.zeros(B, dtype=np.int64)  # J_true = J · 2^E
     status = np.full(B, _ALIVE)
     cols = cell.features if wrt == "input" else u

@@ -117,9 +117,15 @@ class LSTM(Cell):
     """
 
     name: ClassVar[str] = "lstm"
+    display_name: ClassVar[str] = "LSTM"
     gate_names: ClassVar[tuple[str, ...]] = ("i", "f", "c", "o")
     n_gates: ClassVar[int] = 4
-    _candidate_index: ClassVar[int] = 2
+    has_cell_state: ClassVar[bool] = True
+    candidate_gate: ClassVar[str] = "c"
+    candidate_matrix: ClassVar[str] = "U_c"
+    forget_gate: ClassVar[str] = "f"
+    torch_layer, torch_cell = "LSTM", "LSTMCell"  # PyTorch's i, f, g, o = our i, f, c, o
+    keras_layer, keras_cell = "LSTM", "LSTMCell"
     _forget_bias: float | None = None  # None: weights set by with_weights / from_torch / …
 
     def __init__(self, *args, forget_bias: float = DEFAULT_FORGET_BIAS, **kwargs) -> None:

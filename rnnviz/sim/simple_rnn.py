@@ -54,8 +54,13 @@ class SimpleRNN(Cell):
     """
 
     name: ClassVar[str] = "rnn"
+    display_name: ClassVar[str] = "RNN"
     gate_names: ClassVar[tuple[str, ...]] = ()
     n_gates: ClassVar[int] = 1
+    candidate_matrix: ClassVar[str] = "W_hh"
+    pascanu_bound_holds: ClassVar[bool] = True  # ∂h_t/∂h_{t−1} = diag(f′(a_t)) W_hhᵀ
+    torch_layer, torch_cell = "RNN", "RNNCell"
+    keras_layer, keras_cell = "SimpleRNN", "SimpleRNNCell"
 
     W_xh = property(lambda self: self._kernel, doc="W_xh (features, units) = kernel.")
     W_hh = property(lambda self: self._recurrent, doc="W_hh (units, units) = recurrent_kernel.")

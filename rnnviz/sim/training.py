@@ -36,7 +36,7 @@ from rnnviz.sim import _validate, bptt, optim, tasks
 from rnnviz.sim import init as _init
 from rnnviz.sim._numerics import matmul_rows
 from rnnviz.sim.cell import Cell
-from rnnviz.sim.registry import make_cell
+from rnnviz.sim.registry import cell_class
 
 __all__ = ["DEMOS", "TRUNCATE_MODES", "Run", "demo", "fit", "with_output_layer"]
 
@@ -301,8 +301,8 @@ DEMOS: dict[str, dict] = {
 def demo(name: str, cell: str, seed: int = 0) -> tuple[Cell, tasks.Task, dict]:
     """``(cell, task, fit keywords)`` of a demo in ``DEMOS`` for one cell name and seed.
 
-    The seed draws the cell's weights and the task's batches; an LSTM gets its forget-gate
-    bias b_f set to the demo's ``forget_bias``. Train with
+    The seed draws the cell's weights and the task's batches; a cell with a forget gate (LSTM)
+    gets its forget-gate bias b_f set to the demo's ``forget_bias``. Train with
     ``fit(cell, task, DEMOS[name]["steps"], **kwargs)``.
     """
     spec = DEMOS[_validate.choice(name, tuple(DEMOS), "demo")]
@@ -310,10 +310,12 @@ def demo(name: str, cell: str, seed: int = 0) -> tuple[Cell, tasks.Task, dict]:
     seed = _validate.seed(seed)
     task = tasks.make(**spec["task"], seed=seed)
     u = spec["units"]
-    built = make_cell(cell, units=u, features=task.features, seed=seed)
-    if cell == "lstm":
+    klass = cell_class(cell)
+    built = klass(units=u, features=task.features, seed=seed)
+    if klass.forget_gate is not None:  # b_f, the forget gate's block of the bias
+        k = klass.gate_names.index(klass.forget_gate)
         bias = np.array(built.bias)
-        bias[u : 2 * u] = spec["forget_bias"]  # gate order i, f, c, o
+        bias[k * u : (k + 1) * u] = spec["forget_bias"]
         built = built.with_weights(bias=bias)
     return built, task, dict(spec["fit"])
 
