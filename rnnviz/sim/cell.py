@@ -19,6 +19,22 @@ attribute              shape                           role
 with gates = 1 (SimpleRNN), 4 (LSTM: i, f, c, o) or 3 (GRU: z, r, h). The optional output
 layer, available on every cell, computes y_t = g(h_t W_hy + b_y) with g =
 ``output_activation``.
+
+Adding a cell type
+------------------
+One new file with a subclass of :class:`Cell` that defines
+
+* ``_forward(x, h0, c0, careful)`` → its own frozen :class:`~rnnviz.sim.trace.Trace`
+  subclass (the states and whatever its backward step needs, as named fields);
+* ``step_vjp(trace, t, dh, dc)`` → :class:`~rnnviz.sim.trace.StepGrads`, one backward
+  step through timestep t;
+* its capabilities as class attributes (``name``, ``gate_names``, ``n_gates``,
+  ``has_cell_state``, ``candidate_gate``, … listed on :class:`Cell`).
+
+Loss gradients, Jacobian norms, bounds, theory and training then work unchanged (no code
+outside the cell's file compares a cell's name: ``tests/test_layering.py``;
+``tests/sim/test_new_cell.py`` does it for a cell defined in the test). Listing the class
+in ``rnnviz.sim.registry.CELL_CLASSES`` makes it available by name (``make_cell``).
 """
 
 from __future__ import annotations
