@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from simhelp import EPS, fd_dh, fd_jacobian_norms, fd_param_grads, head_loss, random_inputs
 
-from rnnviz.sim import bounds, bptt, tasks, training
+from rnnviz.sim import GRU, LSTM, SimpleRNN, bounds, bptt, spectrum, tasks, training
+from rnnviz.sim.architectures import run_architecture
 from rnnviz.sim.cell import Cell
 from rnnviz.sim.trace import StepGrads, Trace, derived
 
@@ -154,3 +155,49 @@ def test_a_cell_without_an_output_layer_gets_one_of_its_own_type():
     assert np.all(np.isfinite(run.losses))
     back = bptt.backward(run.cell.run(task.batch(0)[0]), np.ones((3, 4)))
     assert set(back.params) == {"kernel", "recurrent_kernel", "bias"}
+
+
+def _renamed(parent):
+    """A subclass that differs from ``parent`` only in its name."""
+    return type(f"Renamed{parent.__name__}", (parent,), {"name": "renamed", "display_name": "R"})
+
+
+def _same(a, b):
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for key in a:
+            _same(a[key], b[key])
+    elif a is None or isinstance(a, np.ndarray):
+        np.testing.assert_array_equal(a, b)
+    else:
+        assert a == b
+
+
+@pytest.mark.parametrize("parent", [SimpleRNN, LSTM, GRU])
+def test_a_renamed_cell_computes_exactly_what_its_parent_does(parent):
+    """Every analysis reads capabilities, not the name: renaming a cell changes nothing."""
+    a = parent(units=3, features=2, seed=1, output_units=2)
+    b = _renamed(parent)(units=3, features=2, seed=1, output_units=2)
+    x, h0, c0 = random_inputs(a, batch=2, timesteps=6)
+    ra, rb = a.run(x, h0=h0, c0=c0), b.run(x, h0=h0, c0=c0)
+    for attr in ("states", "cell_states", "gates", "outputs"):
+        _same(getattr(ra, attr), getattr(rb, attr))
+    for wrt in ("state", "input", *(("cell",) if parent is LSTM else ())):
+        _same(ra.jacobian_norms(wrt), rb.jacobian_norms(wrt))
+        _same(bounds.product_bound(ra, wrt), bounds.product_bound(rb, wrt))
+    ga, gb = ra.loss_gradients(np.ones(2), truncate=4), rb.loss_gradients(np.ones(2), truncate=4)
+    for attr in ("loss", "dh", "dc", "params"):
+        _same(getattr(ga, attr), getattr(gb, attr))
+    ta, tb = ra.theory, rb.theory
+    for attr in ("matrix", "rho", "sigma_max", "bound", "pascanu_holds"):
+        _same(getattr(ta, attr), getattr(tb, attr))
+    _same(spectrum.of_cell(a).eigenvalues, spectrum.of_cell(b).eigenvalues)
+    _same(a.shapes(2, 6), b.shapes(2, 6))
+    sa = run_architecture("seq2seq", a, x, decoder=a, steps=3)
+    sb = run_architecture("seq2seq", b, x, decoder=b, steps=3)
+    _same(sa.output, sb.output)  # the decoder starts from the encoder's (h_T, c_T)
+    task = tasks.make("sine", timesteps=5, batch=2)
+    fa = training.fit(parent(units=3, features=1, seed=2), task, 2)
+    fb = training.fit(_renamed(parent)(units=3, features=1, seed=2), task, 2)
+    _same(fa.losses, fb.losses)
+    assert type(fb.cell).__name__ == f"Renamed{parent.__name__}"
