@@ -240,6 +240,15 @@ def test_simulator_imports_no_widget_library_and_no_upper_layer(graph):
     assert not bad, "rnnviz.sim must stay pure NumPy:\n" + "\n".join(bad)
 
 
+@pytest.mark.parametrize("layer", ["rnnviz.settings", "rnnviz.frame"])
+def test_settings_and_frame_import_no_widget_library(graph, layer):
+    """What a view draws is computed without any widget library (issue 9 §1)."""
+    if not any(_within(n, [layer]) for n in graph):
+        pytest.skip(f"{layer} does not exist in this tree")
+    bad = forbidden_imports(graph, [layer], WIDGET_LIBRARIES + UPPER_LAYERS)
+    assert not bad, f"{layer} must not need a widget library:\n" + "\n".join(bad)
+
+
 def test_no_simulator_module_branches_on_a_cell_name():
     paths = sorted((PACKAGE / "sim").rglob("*.py"))
     found = name_branches(paths, cell_names())
