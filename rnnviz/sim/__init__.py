@@ -4,6 +4,8 @@ Never imports a widget library. Public names::
 
     SimpleRNN, LSTM, GRU          cells (Keras vocabulary and weight layouts)
     make_cell(name, **kwargs)     a cell by name, name in CELLS = ("rnn", "lstm", "gru")
+    cell_class(name)              its class, whose attributes say what the cell has
+                                  (has_cell_state, gate_names, candidate_gate, forget_gate, …)
     ACTIVATIONS                   ("tanh", "sigmoid", "relu", "linear")
     RunResult, Gradients          what cell.run(x) and res.loss_gradients() return
     inputs, theory                input presets; ρ, σ_max, γ and the Pascanu bound
@@ -15,43 +17,22 @@ Never imports a widget library. Public names::
 
 from __future__ import annotations
 
-from rnnviz.sim import _validate, inputs, optim, pretrained, tasks, theory, training
+from rnnviz.sim import architectures, inputs, optim, pretrained, tasks, theory, training
 from rnnviz.sim.activations import ACTIVATIONS
 from rnnviz.sim.bptt import Gradients
 from rnnviz.sim.cell import Cell
 from rnnviz.sim.gru import GRU
 from rnnviz.sim.init import INITS
+from rnnviz.sim.interop import from_keras, from_torch
 from rnnviz.sim.lstm import LSTM
+from rnnviz.sim.registry import CELL_CLASSES, CELLS, cell_class, make_cell
 from rnnviz.sim.result import RunResult
 from rnnviz.sim.simple_rnn import SimpleRNN
-
-#: Cell names accepted by :func:`make_cell`.
-CELLS: tuple[str, ...] = ("rnn", "lstm", "gru")
-_CLASSES = {"rnn": SimpleRNN, "lstm": LSTM, "gru": GRU}
-
-
-def make_cell(name: str, **kwargs) -> Cell:
-    """Build a cell by name.
-
-    Parameters
-    ----------
-    name : {"rnn", "lstm", "gru"}
-        Also accepted, in any case: the class names "SimpleRNN", "LSTM", "GRU".
-    **kwargs
-        The keywords every cell takes (see :class:`rnnviz.sim.cell.Cell`).
-    """
-    if isinstance(name, str) and name.lower() == "simplernn":
-        name = "rnn"
-    key = _validate.choice(name, CELLS, "cell")
-    return _CLASSES[key](**kwargs)
-
-
-from rnnviz.sim import architectures  # noqa: E402  (uses make_cell defined above)
-from rnnviz.sim.interop import from_keras, from_torch  # noqa: E402
 
 __all__ = [
     "ACTIVATIONS",
     "CELLS",
+    "CELL_CLASSES",
     "GRU",
     "INITS",
     "LSTM",
@@ -60,6 +41,7 @@ __all__ = [
     "RunResult",
     "SimpleRNN",
     "architectures",
+    "cell_class",
     "from_keras",
     "from_torch",
     "inputs",

@@ -178,7 +178,7 @@ def _run_stack(cells: tuple[Any, ...], x: Any, starts: Sequence[Any] | None = No
         start = None if starts is None else starts[i]
         if start is None:
             res = cell.run(inputs)
-        elif start.cell_states is not None and cell.name == "lstm":
+        elif start.cell_states is not None and cell.has_cell_state:
             res = cell.run(inputs, h0=start.last_state, c0=start.cell_states[:, -1])
         else:
             res = cell.run(inputs, h0=start.last_state)

@@ -31,10 +31,10 @@ Other "wrt" (what the curves of :meth:`RunResult.jacobian_norms` differentiate b
 
 How it is computed
 ------------------
-A_s, K_s and B_s come from the cell's own backward step (``cell._step_vjp``, the code
+A_s, K_s and B_s come from the cell's own backward step (``cell.step_vjp``, the code
 behind :mod:`rnnviz.sim.jacobians`) applied to the identity: pulling back the 2·units
 (LSTM) or units rows of I through step s gives A_s, and with it K_s and B_s. Each norm is
-exact by default — √λ_max of the Gram matrix, batched over steps (``jacobians.spectral_norms``
+exact by default — √λ_max of the Gram matrix, batched over steps (``spectral.spectral_norms``
 with ``method="svd"``), never an iterative underestimate, which could break (1); the views
 use the faster ``method="auto"`` and check (1) against the curve. A matrix with
 a non-finite entry (the forward pass overflowed) has norm ``inf``. The product (1) is
@@ -54,7 +54,8 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.sim import jacobians
-from rnnviz.sim.cell import matmul_rows
+from rnnviz.sim._numerics import matmul_rows
+from rnnviz.sim.spectral import spectral_norms
 
 __all__ = ["product_bound", "step_norms"]
 
@@ -73,7 +74,7 @@ def _exact(mats: list[np.ndarray], method: str = "svd") -> np.ndarray:
     out = np.full(steps * batch, np.inf)
     ok = np.isfinite(M).all(axis=(1, 2))
     if ok.any():
-        out[ok] = jacobians.spectral_norms(M[ok], method=method)[0]
+        out[ok] = spectral_norms(M[ok], method=method)[0]
     return out.reshape(steps, batch)
 
 
@@ -99,12 +100,12 @@ def step_norms(res, wrt: str = "state", method: str = "svd") -> dict[str, np.nda
     cell = res.cell
     wrt = jacobians.check_wrt(cell, wrt)
     B, T, u = res.batch, res.timesteps, res.units
-    lstm = cell.name == "lstm"
-    rows = 2 * u if lstm else u
+    paired = cell.has_cell_state  # the carried state s_t is the pair (h_t, c_t)
+    rows = 2 * u if paired else u
     # Cotangents: the identity on s_t, split into its h and c parts.
     eye = np.eye(rows)
     dh = np.broadcast_to(eye[:, :u], (B, rows, u))
-    dc = np.broadcast_to(eye[:, u:], (B, rows, u)) if lstm else None
+    dc = np.broadcast_to(eye[:, u:], (B, rows, u)) if paired else None
     W_T = cell.kernel.T
     kinds = ["A"] + {"state": [], "cell": ["K"], "input": ["B"]}[wrt]
     out = {k: np.empty((B, T)) for k in kinds}
@@ -120,8 +121,8 @@ def step_norms(res, wrt: str = "state", method: str = "svd") -> dict[str, np.nda
 
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(T, 0, -1):
-            step = cell._step_vjp(res, t, dh, dc)
-            A = step.dh_prev if not lstm else np.concatenate((step.dh_prev, step.dc_prev), -1)
+            step = cell.step_vjp(res.trace, t, dh, dc)  # rows of A_t = ∂s_t/∂s_{t−1}
+            A = step.dh_prev if not paired else np.concatenate((step.dh_prev, step.dc_prev), -1)
             pending["A"].append(A)
             if wrt == "cell":
                 pending["K"].append(step.dc_total)

@@ -6,7 +6,7 @@ Loss (per sequence b of the batch, on the last step only)::
                                  layer, else y_T = h_T
 
 The backward loop pulls dh_t = ∂L/∂h_t from t = T down to 0, one cell step at a time
-(each cell's ``_step_vjp`` writes its step one equation a line), and adds each step's
+(each cell's ``step_vjp`` writes its step one equation a line), and adds each step's
 contribution to the shared weights — the same weights are used at every step, so their
 gradient is a sum over steps.
 
@@ -31,7 +31,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnnviz.sim import _validate
-from rnnviz.sim.cell import _nan_to_inf
+from rnnviz.sim._numerics import nan_to_inf
 
 __all__ = [
     "Backward",
@@ -145,7 +145,7 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
     target = _target(target, B, n, "output_units" if has_out else "units")
     params: dict[str, np.ndarray] = {}
     DH = np.zeros((B, T + 1, u))
-    DC = np.zeros((B, T + 1, u)) if cell.name == "lstm" else None
+    DC = np.zeros((B, T + 1, u)) if cell.has_cell_state else None
     stop = 1 if k is None else T - k + 1  # first step inside the window
 
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
@@ -153,7 +153,7 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
         if has_out:
             dy = res.outputs[:, -1] - target  # ∂L/∂y_T
             loss = 0.5 * np.sum(dy * dy, axis=-1)
-            dy_pre = dy * cell._out_act.df(res._cache["y_pre"][:, -1])  # through y = g(·)
+            dy_pre = dy * cell._out_act.df(res.output_pre[:, -1])  # through y = g(·)
             params["W_hy"] = h_T.T @ dy_pre  # through h_T W_hy
             params["b_y"] = dy_pre.sum(axis=0)  # through + b_y
             dh = dy_pre @ cell.W_hy.T  # ∂L/∂h_T, through h_T W_hy
@@ -167,25 +167,25 @@ def loss_gradients(res, target: object = None, truncate: object = None) -> Gradi
         DZX = np.zeros((B, T, G))  # ∂L/∂(x_t W + b) for every step in the window
         DZH = np.zeros((B, T, G))  # ∂L/∂(h_{t−1} U (+ b_h)), the same but for GRU's h block
         for t in range(T, stop - 1, -1):
-            g = cell._step_vjp(res, t, dh, dc)  # back through step t (see the cell)
+            g = cell.step_vjp(res.trace, t, dh, dc)  # back through step t (see the cell)
             DZX[:, t - 1] = g.dz_x[:, 0]
             DZH[:, t - 1] = g.dz_h[:, 0]
             dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
             if not np.isfinite(dh).all():
-                _nan_to_inf(dh)
+                nan_to_inf(dh)
             DH[:, t - 1] = dh[:, 0]
             if DC is not None:
                 DC[:, t] = g.dc_total[:, 0]
-                DC[:, t - 1] = _nan_to_inf(dc[:, 0].copy())
+                DC[:, t - 1] = nan_to_inf(dc[:, 0].copy())
         if DC is not None:
-            _nan_to_inf(DC)
-        loss = _nan_to_inf(np.asarray(loss, dtype=np.float64))
+            nan_to_inf(DC)
+        loss = nan_to_inf(np.asarray(loss, dtype=np.float64))
         norms = vector_norms(DH)
 
     def parameter_gradients() -> dict:
         params.update(weight_gradients(res, DZX, DZH, stop))
         order = ("kernel", "recurrent_kernel", "bias", "W_hy", "b_y")
-        out = {name: _nan_to_inf(params[name]) for name in order if name in params}
+        out = {name: nan_to_inf(params[name]) for name in order if name in params}
         for value in out.values():
             value.flags.writeable = False
         return out
@@ -233,7 +233,7 @@ def weight_gradients(res, DZX: np.ndarray, DZH: np.ndarray, first: int = 1) -> d
         dZh = dZx if DZH is DZX else DZH[:, w].reshape(-1, G)
         out["kernel"] = X.T @ dZx  # Σ_t x_tᵀ dz_t, through x_t W
         out["recurrent_kernel"] = H_prev.reshape(-1, u).T @ dZh  # Σ_t h_{t−1}ᵀ dz_t
-        if cell.bias is not None and cell._split_bias:
+        if cell.bias is not None and cell.split_bias:
             out["bias"] = np.stack((dZx.sum(axis=0), dZh.sum(axis=0)))  # b_x, b_h
         elif cell.bias is not None:
             out["bias"] = dZx.sum(axis=0)  # through + b
@@ -266,7 +266,7 @@ def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None,
     term ∂L/∂h_t of step t (from y_t = g(h_t W_hy + b_y)), shape (batch, timesteps,
     units); a loss on the last output only may pass its (batch, units) term alone. The
     backward loop adds the direct term of each step to the gradient carried back from
-    step t + 1 and pulls the sum through the step's VJP (``cell._step_vjp``).
+    step t + 1 and pulls the sum through the step's VJP (``cell.step_vjp``).
 
     Truncation (the states at the cut are constants, ``detach`` in PyTorch):
 
@@ -295,7 +295,7 @@ def backward(res, dh_out: np.ndarray, start: int = 0, chunk: int | None = None,
             DH, DZX, DZH = _backward_loop(res, dh_out, start, chunk, True, buffers)
         params = weight_gradients(res, DZX, DZX if DZH is None else DZH, start + 1)
         for value in params.values():
-            _nan_to_inf(value)
+            nan_to_inf(value)
     overflowed = not (np.isfinite(DH).all() and all(np.isfinite(v).all() for v in params.values()))
     return Backward(dh=DH, params=params, overflowed=overflowed)
 
@@ -329,7 +329,7 @@ def _backward_loop(res, dh_out, start, chunk, careful, buffers=None):
         elif t == T:
             dh = dh + dh_out[:, None]
         DH[:, t] += dh[:, 0]
-        g = cell._step_vjp(res, t, dh, dc)  # back through step t (see the cell)
+        g = cell.step_vjp(res.trace, t, dh, dc)  # back through step t (see the cell)
         DZX[:, t - 1] = g.dz_x[:, 0]
         if g.dz_h is not g.dz_x:
             if DZH is None:
@@ -337,9 +337,9 @@ def _backward_loop(res, dh_out, start, chunk, careful, buffers=None):
             DZH[:, t - 1] = g.dz_h[:, 0]
         dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
         if careful:
-            _nan_to_inf(dh)
+            nan_to_inf(dh)
             if dc is not None:
-                _nan_to_inf(dc)
+                nan_to_inf(dc)
         if chunk is not None and (t - 1) % chunk == 0:  # h_{t−1} starts a chunk
             DH[:, t - 1] = dh[:, 0]
             dh = np.zeros((B, 1, u))

@@ -19,89 +19,38 @@ attribute              shape                           role
 with gates = 1 (SimpleRNN), 4 (LSTM: i, f, c, o) or 3 (GRU: z, r, h). The optional output
 layer, available on every cell, computes y_t = g(h_t W_hy + b_y) with g =
 ``output_activation``.
+
+Adding a cell type
+------------------
+One new file with a subclass of :class:`Cell` that defines
+
+* ``_forward(x, h0, c0, careful)`` → its own frozen :class:`~rnnviz.sim.trace.Trace`
+  subclass (the states and whatever its backward step needs, as named fields);
+* ``step_vjp(trace, t, dh, dc)`` → :class:`~rnnviz.sim.trace.StepGrads`, one backward
+  step through timestep t;
+* its capabilities as class attributes (``name``, ``gate_names``, ``n_gates``,
+  ``has_cell_state``, ``candidate_gate``, … listed on :class:`Cell`).
+
+Loss gradients, Jacobian norms, bounds, theory and training then work unchanged (no code
+outside the cell's file compares a cell's name: ``tests/test_layering.py``;
+``tests/sim/test_new_cell.py`` does it for a cell defined in the test). Listing the class
+in ``rnnviz.sim.registry.CELL_CLASSES`` makes it available by name (``make_cell``).
 """
 
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import ClassVar
 
 import numpy as np
 
 from rnnviz.sim import _extended, _validate, activations
 from rnnviz.sim import init as _init
+from rnnviz.sim._numerics import matmul_rows, nan_to_inf, readonly_copy
+from rnnviz.sim.result import RunResult
+from rnnviz.sim.trace import StepGrads, Trace
 
-if TYPE_CHECKING:
-    from rnnviz.sim.result import RunResult
-
-__all__ = ["Cell", "StepGrads", "matmul_rows", "through_sigmoid"]
-
-
-class StepGrads(NamedTuple):
-    """What one backward step through h_t = cell(h_{t−1}, x_t) returns.
-
-    Every array has leading axes (batch, rows): ``rows`` cotangents are pulled back at once
-    (1 for a loss gradient, ``units`` for a full Jacobian).
-
-    Attributes
-    ----------
-    dz_x : (batch, rows, units·gates)
-        gradient w.r.t. the input-side pre-activation x_t W + b (→ kernel, bias).
-    dz_h : (batch, rows, units·gates)
-        gradient w.r.t. the recurrent pre-activation h_{t−1} U (+ b_hh for GRU)
-        (→ recurrent_kernel). Equal to ``dz_x`` except for the GRU candidate block.
-    dh_prev : (batch, rows, units)
-        gradient w.r.t. h_{t−1}.
-    dc_prev : (batch, rows, units) or None
-        LSTM: gradient w.r.t. c_{t−1} (with h_{t−1} held fixed).
-    dc_total : (batch, rows, units) or None
-        LSTM: total gradient w.r.t. c_t, including the path through h_t = o_t ⊙ f(c_t).
-    """
-
-    dz_x: np.ndarray
-    dz_h: np.ndarray
-    dh_prev: np.ndarray
-    dc_prev: np.ndarray | None = None
-    dc_total: np.ndarray | None = None
-
-
-def matmul_rows(m: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """``m @ w`` for m of shape (..., k) and w of shape (k, n) as a single matrix product."""
-    lead = m.shape[:-1]
-    return (m.reshape(-1, m.shape[-1]) @ w).reshape(*lead, w.shape[1])
-
-
-def _nan_to_inf(a: np.ndarray) -> np.ndarray:
-    """Overflow made inf − inf or 0·inf: report the value as +inf, never NaN."""
-    if np.isnan(a).any():
-        a[np.isnan(a)] = np.inf
-    return a
-
-
-def through_sigmoid(d: np.ndarray, v: np.ndarray, slope: np.ndarray) -> np.ndarray:
-    """d ⊙ v ⊙ σ′(z), slope = σ′(z) (``activations.sigmoid_slope``): a cotangent d pulled back
-    through a product v ⊙ σ(z) to the gate pre-activation z.
-
-    v ⊙ σ′ is formed first (after an overflow v is huge and σ′ tiny). A σ′ that underflowed
-    to 0 (|z| > 745) gives 0 even when v is ±inf — as the true product does: v comes from the
-    same overflowing states as z, so e^(−|z|) is far smaller than 1/|v| — and so does an
-    exact 0 in d, instead of 0 · inf = NaN.
-    """
-    out = d * (v * slope)
-    zero = slope == 0
-    if zero.any():
-        out = np.where(zero, 0.0, out)
-    if not np.isfinite(v).all():
-        out = np.where(d == 0, 0.0, out)
-    return out
-
-
-def _readonly(a: np.ndarray | None) -> np.ndarray | None:
-    if a is None:
-        return None
-    a = np.array(a, dtype=np.float64, copy=True)
-    a.flags.writeable = False
-    return a
+__all__ = ["Cell", "StepGrads"]
 
 
 class Cell(abc.ABC):
@@ -131,11 +80,47 @@ class Cell(abc.ABC):
         g, one of ``ACTIVATIONS`` (default ``"linear"``).
     """
 
+    # -- capabilities: what differs between cell types (set by each cell class) ------------
+    # Code outside a cell's own file reads these, never the cell's name, so a new cell type
+    # is one new file (tests/test_layering.py checks it).
+    #: Short name, one of ``rnnviz.sim.CELLS`` for the built-in cells ("rnn", "lstm", "gru").
     name: ClassVar[str] = ""
+    #: How the views and messages label the cell ("RNN", "LSTM", "GRU").
+    display_name: ClassVar[str] = ""
+    #: Names of the gate blocks of ``kernel`` / ``recurrent_kernel``, in order; () without.
     gate_names: ClassVar[tuple[str, ...]] = ()
+    #: Number of (units)-wide blocks in the kernels: max(1, len(gate_names)).
     n_gates: ClassVar[int] = 1
-    _split_bias: ClassVar[bool] = False  # GRU: bias is (2, 3·units)
-    _candidate_index: ClassVar[int] = 0  # which gate block makes the candidate state
+    #: True when the cell carries a cell state c_t besides h_t (LSTM): ``run`` takes ``c0``,
+    #: the result has ``cell_states``, ``jacobian_norms(wrt="cell")`` exists, the carried
+    #: state of the chain rule is the pair (h_t, c_t).
+    has_cell_state: ClassVar[bool] = False
+    #: The gate that holds the candidate state (LSTM "c", GRU "h"); None: the whole step is
+    #: the candidate (SimpleRNN).
+    candidate_gate: ClassVar[str | None] = None
+    #: The name learners see for the candidate block of the recurrent kernel (theory, spectrum).
+    candidate_matrix: ClassVar[str] = "W_hh"
+    #: True when every step's Jacobian is diag(f′(a_t)) · (candidate block)ᵀ, so the Pascanu
+    #: bound (γ σ_max)^(T−t) holds (the Elman cell); False when a gate or a cell state passes
+    #: the gradient around the candidate block (:mod:`rnnviz.sim.theory`).
+    pascanu_bound_holds: ClassVar[bool] = False
+    #: The gate whose bias starts at ``forget_bias`` (LSTM "f"); None without a forget gate.
+    forget_gate: ClassVar[str | None] = None
+    #: True when ``bias`` is two rows (input bias, recurrent bias), as Keras'
+    #: ``reset_after=True`` GRU and PyTorch keep them; False: one bias vector.
+    split_bias: ClassVar[bool] = False
+    #: Class names of the same cell in PyTorch (``nn.<torch_layer>``, ``nn.<torch_cell>``)
+    #: and Keras (``keras.layers.<keras_layer>``, ``<keras_cell>``), for :mod:`interop`.
+    torch_layer: ClassVar[str | None] = None
+    torch_cell: ClassVar[str | None] = None
+    keras_layer: ClassVar[str | None] = None
+    keras_cell: ClassVar[str | None] = None
+    #: PyTorch's block order: entry k is the index, in PyTorch's weights, of gate block k
+    #: of rnnviz (Keras); None when the orders agree.
+    torch_gate_order: ClassVar[tuple[int, ...] | None] = None
+    #: Keras cell options the simulator requires: attribute → (value, why), checked by
+    #: ``from_keras``.
+    keras_requires: ClassVar[dict[str, tuple[object, str]]] = {}
     #: The source framework's separate bias vectors whose sum is ``bias`` (set by
     #: ``from_torch`` for nn.RNN / nn.LSTM: ("b_ih", "b_hh")); None: one bias, as Keras.
     _framework_biases: tuple[str, ...] | None = None
@@ -218,11 +203,11 @@ class Cell(abc.ABC):
         self._seed = seed
         self._init = init_name
         self._out_act = out_act
-        self._kernel = _readonly(kernel)
-        self._recurrent = _readonly(recurrent)
-        self._bias = _readonly(bias)
-        self._W_hy = _readonly(W_hy)
-        self._b_y = _readonly(b_y)
+        self._kernel = readonly_copy(kernel)
+        self._recurrent = readonly_copy(recurrent)
+        self._bias = readonly_copy(bias)
+        self._W_hy = readonly_copy(W_hy)
+        self._b_y = readonly_copy(b_y)
 
     def with_weights(
         self,
@@ -304,7 +289,7 @@ class Cell(abc.ABC):
         """The (units, units) recurrent block that feeds the candidate / hidden state."""
         u = self._units
         rec = self._recurrent if recurrent is None else recurrent
-        k = self._candidate_index
+        k = self.gate_names.index(self.candidate_gate) if self.candidate_gate else 0
         return rec[:, k * u : (k + 1) * u]
 
     def shapes(self, batch: int = 1, timesteps: int = 1, return_sequences: bool = True) -> dict:
@@ -331,7 +316,7 @@ class Cell(abc.ABC):
             for name in self._framework_biases or ("b",):
                 out[name] = self._bias.shape
         out["h_t"] = (batch, u)
-        if self.name == "lstm":
+        if self.has_cell_state:
             out["c_t"] = (batch, u)
         out["output"] = (batch, timesteps, u) if return_sequences else (batch, u)
         if self._W_hy is not None:
@@ -359,8 +344,6 @@ class Cell(abc.ABC):
             States h_1..h_T, gates, outputs, and lazily the Jacobian norms, loss gradients
             and theory summary.
         """
-        from rnnviz.sim.result import RunResult
-
         x = _validate.sequence(x, self._features)
         batch, timesteps = x.shape[0], x.shape[1]
         _validate.check_memory(
@@ -369,37 +352,58 @@ class Cell(abc.ABC):
             f"units={self._units}",
         )
         h0 = _validate.initial_state(h0, batch, self._units, "h0")
-        if self.name == "lstm":
+        if self.has_cell_state:
             c0 = _validate.initial_state(c0, batch, self._units, "c0")
         elif c0 is not None:
             raise ValueError(f"c0 (an initial cell state) exists only for LSTM, not {self!r}")
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            parts = self._forward(x, h0, c0, careful=False)
-            overflowed = not np.isfinite(parts["states"]).all()
+            trace = self._forward(x, h0, c0, careful=False)
+            overflowed = not np.isfinite(trace.states).all()
             if overflowed:  # replay in extended numbers: overflow shows as ±inf, never NaN
-                parts = self._forward(x, h0, c0, careful=True)
+                trace = self._forward(x, h0, c0, careful=True)
             outputs = y_pre = None
             if self._W_hy is not None:
-                h_ext = parts["cache"].get("states_ext")
-                if h_ext is None:
-                    y_pre = matmul_rows(parts["states"], self._W_hy) + self._b_y
+                if trace.states_ext is None:
+                    y_pre = matmul_rows(trace.states, self._W_hy) + self._b_y
                 else:  # overflowed states: signs kept (see rnnviz.sim._extended)
-                    y_ext = h_ext.matmul(self._W_hy)
+                    y_ext = trace.states_ext.matmul(self._W_hy)
                     b_y = _extended.ext(np.broadcast_to(self._b_y, y_ext.m.shape))
                     y_pre = _extended.value(y_ext + b_y)
-                outputs = _nan_to_inf(self._out_act.f(y_pre))
+                outputs = nan_to_inf(self._out_act.f(y_pre))
                 overflowed = overflowed or not np.isfinite(outputs).all()
-        parts["cache"]["y_pre"] = y_pre
-        return RunResult(cell=self, x=x, h0=h0, c0=c0, outputs=outputs,
-                         overflowed=overflowed, **parts)  # fmt: skip
+        return RunResult(cell=self, x=x, c0=c0, trace=trace, outputs=outputs, output_pre=y_pre,
+                         overflowed=overflowed)  # fmt: skip
 
     @abc.abstractmethod
-    def _forward(self, x, h0, c0, careful):
-        """The cell's forward pass over all timesteps (each cell type defines it)."""
+    def _forward(self, x: np.ndarray, h0: np.ndarray, c0: np.ndarray | None,
+                 careful: bool) -> Trace:  # fmt: skip
+        """The cell's forward pass over all timesteps (each cell type defines it).
+
+        x (batch, timesteps, features), h0 (and c0 with a cell state) (batch, units), all
+        validated. ``careful``: the replay after an overflow, in extended numbers
+        (:mod:`rnnviz.sim._extended`), so that overflowed values keep their signs. Returns
+        the cell's :class:`~rnnviz.sim.trace.Trace`: the states and what ``step_vjp`` needs.
+        """
 
     @abc.abstractmethod
-    def _step_vjp(self, res, t, dh, dc):
-        """One backward step through timestep t (each cell type defines it)."""
+    def step_vjp(self, trace: Trace, t: int, dh: np.ndarray,
+                 dc: np.ndarray | None = None) -> StepGrads:  # fmt: skip
+        """One backward step through timestep t (1-based), each cell type defines it.
+
+        ``dh`` (and ``dc`` with a cell state) (batch, rows, units): cotangents of h_t
+        (c_t); ``rows`` of them are pulled back at once (1 for a loss gradient, ``units``
+        for a Jacobian). ``dc`` None means zero. Returns
+        :class:`~rnnviz.sim.trace.StepGrads` (vector-Jacobian products of the step).
+        """
+
+    def _step_vjp(self, result: RunResult, t: int, dh: np.ndarray,
+                  dc: np.ndarray | None = None) -> StepGrads:  # fmt: skip
+        """``step_vjp`` on a run's trace, under its name from before the typed trace.
+
+        Kept only for ``rnnviz/sim/stack_gradients.py`` (on main, written against the old
+        name): call ``cell.step_vjp(res.trace, t, dh, dc)`` there and delete this method.
+        """
+        return self.step_vjp(result.trace, t, dh, dc)
 
     def __repr__(self) -> str:
         extra = ""

@@ -15,15 +15,59 @@ the bias has shape (2, 3·units): input bias and recurrent bias.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from rnnviz.sim import _extended as X
+from rnnviz.sim._numerics import matmul_rows, through_sigmoid
 from rnnviz.sim.activations import _sigmoid, sigmoid_slope
-from rnnviz.sim.cell import Cell, StepGrads, matmul_rows, through_sigmoid
+from rnnviz.sim.cell import Cell
+from rnnviz.sim.trace import StepGrads, Trace, derived
 
-__all__ = ["GRU"]
+__all__ = ["GRU", "GRUTrace"]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class GRUTrace(Trace):
+    """A GRU forward pass; every array (batch, timesteps, ·), step t at index t − 1.
+
+    Attributes
+    ----------
+    hu : (batch, timesteps, 3·units)
+        h̃_t = h_{t−1} U + b_h, blocks z, r, h.
+    zr : (batch, timesteps, 2·units)
+        Pre-activations x̃_t + h̃_t of the update and reset gates.
+    a_h : (batch, timesteps, units)
+        The candidate's pre-activation x̃_t[h] + r_t ⊙ h̃_t[h].
+    z, r, hh : (batch, timesteps, units)
+        Update gate, reset gate, candidate ĥ_t (gate name "h").
+    dz_slope : (batch, timesteps, units) or None
+        After an overflow only: (h_{t−1} − ĥ_t) ⊙ σ′(z_t) formed in extended numbers (in
+        float64, h_{t−1} and ĥ_t may both be ±inf).
+    """
+
+    hu: np.ndarray
+    zr: np.ndarray
+    a_h: np.ndarray
+    z: np.ndarray
+    r: np.ndarray
+    hh: np.ndarray
+    dz_slope: np.ndarray | None = None
+
+    def gate_values(self) -> dict[str, np.ndarray]:
+        return {"z": self.z, "r": self.r, "h": self.hh}
+
+    @derived
+    def dhh(self) -> np.ndarray:
+        """f′ at the candidate pre-activation a_h."""
+        return self.act.df(self.a_h)
+
+    @derived
+    def slope(self) -> np.ndarray:
+        """σ′ of the update and reset gates (batch, timesteps, 2·units), accurate for any z."""
+        return sigmoid_slope(self.zr)
 
 
 class GRU(Cell):
@@ -35,10 +79,22 @@ class GRU(Cell):
     """
 
     name: ClassVar[str] = "gru"
+    display_name: ClassVar[str] = "GRU"
     gate_names: ClassVar[tuple[str, ...]] = ("z", "r", "h")
     n_gates: ClassVar[int] = 3
-    _split_bias: ClassVar[bool] = True
-    _candidate_index: ClassVar[int] = 2
+    split_bias: ClassVar[bool] = True
+    candidate_gate: ClassVar[str] = "h"
+    candidate_matrix: ClassVar[str] = "U_h"
+    torch_layer, torch_cell = "GRU", "GRUCell"
+    torch_gate_order: ClassVar[tuple[int, ...]] = (1, 0, 2)  # PyTorch r, z, n → our z, r, h
+    keras_layer, keras_cell = "GRU", "GRUCell"
+    keras_requires: ClassVar[dict[str, tuple[object, str]]] = {
+        "reset_after": (
+            True,
+            "rnnviz's GRU applies the reset gate after the recurrent matrix product, as "
+            "Keras' default and PyTorch do",
+        )
+    }
 
     @classmethod
     def _bias_shape(cls, units: int) -> tuple[int, ...]:
@@ -59,10 +115,9 @@ class GRU(Cell):
         AH = np.empty((batch, timesteps, u))  # candidate pre-activations
         ZR = np.empty((batch, timesteps, 2 * u))  # update and reset gate pre-activations
         H = np.empty((batch, timesteps, u))
-        gates = {name: np.empty((batch, timesteps, u)) for name in self.gate_names}
-        z_, r_, hh_ = (gates[k] for k in self.gate_names)
+        z_, r_, hh_ = (np.empty((batch, timesteps, u)) for _ in range(3))
         if careful:  # after an overflow: extended numbers keep every sign (see _extended)
-            return self._forward_extended(XZ, b_h, h0, HU, AH, ZR, H, gates)
+            return self._forward_extended(XZ, b_h, h0, HU, AH, ZR, H, (z_, r_, hh_))
         h = h0
         for t in range(timesteps):
             hu = HU[:, t] = h @ U if b_h is None else h @ U + b_h  # h̃_t = h_{t−1} U + b_h
@@ -73,16 +128,16 @@ class GRU(Cell):
             a = AH[:, t] = XZ[:, t, 2 * u :] + r * hu[:, 2 * u :]  # x̃_h + r ⊙ h̃_h
             hh = hh_[:, t] = act(a)  # ĥ_t = f(·)
             h = H[:, t] = z * h + (1.0 - z) * hh  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t
-        cache = {"hu": HU, "a_h": AH, "zr": ZR}
-        return {"states": H, "cache": cache, "gates": gates, "cell_states": None}
+        return GRUTrace(act=self._act, h0=h0, states=H, hu=HU, zr=ZR, a_h=AH,
+                        z=z_, r=r_, hh=hh_)  # fmt: skip
 
     def _forward_extended(self, XZ, b_h, h0, HU, AH, ZR, H, gates):
         """The same steps in extended numbers; XZ holds x_t W + b_x on entry."""
         u = self._units
-        z_, r_, hh_ = (gates[k] for k in self.gate_names)
+        z_, r_, hh_ = gates
         h = X.ext(h0)
         h_ext = X.Ext(np.empty(H.shape), np.empty(H.shape, dtype=np.int64))
-        DS = np.empty(H.shape)  # (h_{t−1} − ĥ_t) ⊙ σ′(z_t): see _step_vjp
+        DS = np.empty(H.shape)  # (h_{t−1} − ĥ_t) ⊙ σ′(z_t): see step_vjp
         for t in range(H.shape[1]):
             hu = h.matmul(self._recurrent)  # h̃_t = h_{t−1} U + b_h
             if b_h is not None:
@@ -100,29 +155,21 @@ class GRU(Cell):
             h = h * z + hh * (1.0 - z)  # h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t
             H[:, t] = X.value(h)
             h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
-        cache = {"hu": HU, "a_h": AH, "zr": ZR, "states_ext": h_ext, "dz_slope": DS}
-        return {"states": H, "cache": cache, "gates": gates, "cell_states": None}
+        return GRUTrace(act=self._act, h0=h0, states=H, states_ext=h_ext, hu=HU, zr=ZR,
+                        a_h=AH, z=z_, r=r_, hh=hh_, dz_slope=DS)  # fmt: skip
 
-    def _derive(self, res, key):
-        if key == "dhh":  # f′ at the candidate pre-activation
-            return self._act.df(res._cache["a_h"])
-        if key == "slope":  # σ′ of the update and reset gates, accurate for any argument
-            return sigmoid_slope(res._cache["zr"])
-        raise KeyError(key)
-
-    def _step_vjp(self, res, t, dh, dc=None):
+    def step_vjp(self, trace: GRUTrace, t, dh, dc=None):
         """Pull cotangents of h_t (batch, rows, units) back through step t (1-based)."""
         u = self._units
         k = t - 1
-        z, r, hh = (res.gates[name][:, k, None, :] for name in self.gate_names)
-        hu_h = res._cache["hu"][:, k, None, 2 * u :]
+        z, r, hh = (a[:, k, None, :] for a in (trace.z, trace.r, trace.hh))
+        hu_h = trace.hu[:, k, None, 2 * u :]
         dhh = dh * (1.0 - z)  # through h_t = z ⊙ h_{t−1} + (1 − z) ⊙ ĥ_t, to ĥ_t
-        da = dhh * res._derived("dhh")[:, k, None, :]  # through ĥ_t = f(a_t)
-        s_z, s_r = np.split(res._derived("slope")[:, k, None, :], 2, axis=-1)
-        DS = res._cache.get("dz_slope")  # the overflow replay's (h_{t−1} − ĥ_t) ⊙ σ′(z_t)
+        da = dhh * trace.dhh[:, k, None, :]  # through ĥ_t = f(a_t)
+        s_z, s_r = np.split(trace.slope[:, k, None, :], 2, axis=-1)
+        DS = trace.dz_slope  # the overflow replay's (h_{t−1} − ĥ_t) ⊙ σ′(z_t)
         if DS is None:  # … to z_t, through h_t = z ⊙ (h_{t−1} − ĥ_t) + ĥ_t and z = σ(·)
-            h_prev = (res.states[:, k - 1] if k > 0 else res.h0)[:, None, :]
-            dz_pre = through_sigmoid(dh, h_prev - hh, s_z)
+            dz_pre = through_sigmoid(dh, trace.h_prev(t) - hh, s_z)
         else:  # formed in extended numbers: h_{t−1}, ĥ_t may both be ±inf in float64
             ds = DS[:, k, None, :]
             dz_pre = dh * ds

@@ -35,14 +35,23 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.sim.activations import ACTIVATIONS
+from rnnviz.sim.cell import Cell
+from rnnviz.sim.registry import CELL_CLASSES, CELLS
+from rnnviz.sim.training import with_output_layer
+
 __all__ = ["from_keras", "from_torch", "keras_weights_from_torch"]
 
-# Cell name in rnnviz.sim.CELLS, keyed by the class name each library uses.
-_TORCH_LAYERS = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
-_TORCH_CELLS = {"RNNCell": "rnn", "LSTMCell": "lstm", "GRUCell": "gru"}
-_KERAS_LAYERS = {"SimpleRNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
-_KERAS_CELLS = {"SimpleRNNCell": "rnn", "LSTMCell": "lstm", "GRUCell": "gru"}
-_GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+def _by(attribute: str) -> dict[str, type[Cell]]:
+    """rnnviz's cell class keyed by the class name a library gives it (a cell attribute)."""
+    return {getattr(c, attribute): c for c in CELL_CLASSES if getattr(c, attribute)}
+
+
+_TORCH_LAYERS = _by("torch_layer")  # {"RNN": SimpleRNN, "LSTM": LSTM, "GRU": GRU}
+_TORCH_CELLS = _by("torch_cell")
+_KERAS_LAYERS = _by("keras_layer")
+_KERAS_CELLS = _by("keras_cell")
 
 
 def _library_class(obj: Any, prefix: str, names: dict[str, str]) -> str | None:
@@ -90,7 +99,7 @@ def _check_finite(library: str, layer: str, weights: dict[str, np.ndarray | None
 
 
 def keras_weights_from_torch(
-    cell: str,
+    cell: str | type[Cell],
     weight_ih: np.ndarray,
     weight_hh: np.ndarray,
     bias_ih: np.ndarray | None = None,
@@ -100,7 +109,7 @@ def keras_weights_from_torch(
 
     Parameters
     ----------
-    cell : {"rnn", "lstm", "gru"}
+    cell : {"rnn", "lstm", "gru"} or a cell class
     weight_ih : array of shape (gates * units, features)
         PyTorch ``weight_ih_l0``; gates = 1 (RNN), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
     weight_hh : array of shape (gates * units, units)
@@ -113,11 +122,11 @@ def keras_weights_from_torch(
     (units, gates * units) and ``bias``: (gates * units,) = b_ih + b_hh for RNN and LSTM,
     (2, 3 * units) = (b_ih, b_hh) reordered to z, r, h for GRU, or None without bias.
     """
-    if cell not in _GATES:
-        raise ValueError(f"cell must be one of {tuple(_GATES)}; got {cell!r}.")
+    klass = _cell_class(cell)
+    cell = klass.name
     w_ih = np.asarray(weight_ih, dtype=np.float64)
     w_hh = np.asarray(weight_hh, dtype=np.float64)
-    gates = _GATES[cell]
+    gates = klass.n_gates
     if w_hh.ndim != 2 or w_hh.shape[0] != gates * w_hh.shape[1]:
         raise ValueError(
             f"weight_hh of a {cell} layer must have shape ({gates} * units, units); "
@@ -133,11 +142,11 @@ def keras_weights_from_torch(
         raise ValueError("give both bias_ih and bias_hh, or neither (a layer without bias).")
 
     def reorder(a: np.ndarray) -> np.ndarray:
-        # Blocks along the last axis: torch GRU (r, z, n) -> Keras (z, r, h).
-        if cell != "gru":
+        # Gate blocks along the last axis, PyTorch's order -> rnnviz's (GRU: r, z, n -> z, r, h).
+        if klass.torch_gate_order is None:
             return a
-        r, z, n = np.split(a, 3, axis=-1)
-        return np.concatenate([z, r, n], axis=-1)
+        blocks = np.split(a, gates, axis=-1)
+        return np.concatenate([blocks[k] for k in klass.torch_gate_order], axis=-1)
 
     kernel = reorder(w_ih.T)
     recurrent_kernel = reorder(w_hh.T)
@@ -145,16 +154,24 @@ def keras_weights_from_torch(
     if bias_ih is not None:
         b_ih = np.asarray(bias_ih, dtype=np.float64).reshape(gates * units)
         b_hh = np.asarray(bias_hh, dtype=np.float64).reshape(gates * units)
-        bias = np.stack([reorder(b_ih), reorder(b_hh)]) if cell == "gru" else b_ih + b_hh
+        # the two biases only ever appear as a sum, unless the cell keeps both (GRU)
+        bias = np.stack([reorder(b_ih), reorder(b_hh)]) if klass.split_bias else b_ih + b_hh
     return {"kernel": kernel, "recurrent_kernel": recurrent_kernel, "bias": bias}
 
 
-def _build(cell: str, features: int, units: int, activation: str, weights: dict):
-    """The rnnviz cell of the given size holding exactly ``weights`` (Keras layout)."""
-    from rnnviz.sim import make_cell
+def _cell_class(cell: str | type[Cell]) -> type[Cell]:
+    """A cell class given as itself or by its name in ``CELLS``."""
+    if isinstance(cell, type) and issubclass(cell, Cell):
+        return cell
+    if not isinstance(cell, str) or cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}; got {cell!r}.")
+    return CELL_CLASSES[CELLS.index(cell)]
 
+
+def _build(klass: type[Cell], features: int, units: int, activation: str, weights: dict):
+    """The rnnviz cell of the given size holding exactly ``weights`` (Keras layout)."""
     use_bias = weights["bias"] is not None
-    base = make_cell(cell, units=units, features=features, activation=activation, use_bias=use_bias)
+    base = klass(units=units, features=features, activation=activation, use_bias=use_bias)
     if use_bias:
         return base.with_weights(
             kernel=weights["kernel"],
@@ -234,8 +251,8 @@ def from_torch(module: Any, head: Any = None):
                 "module.bias_ih_l1, module.bias_hh_l1) and run the cells with "
                 "rnnviz.sim.architectures.run_architecture."
             )
-    activation = "tanh"
-    if cell == "rnn":
+    activation = "tanh"  # PyTorch's gated cells always use tanh
+    if not cell.gate_names:  # nn.RNN: tanh or relu
         activation = getattr(module, "nonlinearity", "tanh")
         if activation not in ("tanh", "relu"):
             raise ValueError(f"nn.RNN nonlinearity must be 'tanh' or 'relu'; got {activation!r}.")
@@ -260,7 +277,7 @@ def from_torch(module: Any, head: Any = None):
     result = _build(cell, features, units, activation, weights)
     if head is not None:
         result = _with_torch_head(result, head)
-    if has_bias and cell != "gru":
+    if has_bias and not cell.split_bias:
         # PyTorch trains b_ih and b_hh separately: n_params and shapes() count both, as
         # sum(p.numel() for p in module.parameters()) does (the GRU keeps both already).
         result._framework_biases = ("b_ih", "b_hh")
@@ -281,8 +298,6 @@ def _with_torch_head(cell, head: Any):
             f"{weight.shape[0]})"
         )
     b_y = _numpy(head.bias) if head.bias is not None else np.zeros(weight.shape[0])
-    from rnnviz.sim.training import with_output_layer
-
     return with_output_layer(cell, weight.T, b_y)
 
 
@@ -364,26 +379,24 @@ def from_keras(layer: Any):
     # Read from the cell's attributes, not get_config(): that fails for lambda activations.
     units = int(rnn_cell.units)
     activation = _keras_activation(getattr(rnn_cell, "activation", "tanh"))
-    from rnnviz.sim import ACTIVATIONS
-
     if activation not in ACTIVATIONS:
         raise ValueError(
             f"{name}: activation must be one of {', '.join(ACTIVATIONS)} to be simulated; "
             f"got {activation!r}."
         )
-    if cell != "rnn":
+    if cell.gate_names:
         recurrent = _keras_activation(getattr(rnn_cell, "recurrent_activation", "sigmoid"))
         if recurrent != "sigmoid":
             raise ValueError(
                 f"{name}: recurrent_activation must be 'sigmoid' (the gates of rnnviz's "
-                f"{cell.upper()} are sigmoids); got {recurrent!r}."
+                f"{cell.display_name} are sigmoids); got {recurrent!r}."
             )
-    if cell == "gru" and not getattr(rnn_cell, "reset_after", True):
-        raise ValueError(
-            f"{name}: reset_after must be True (rnnviz's GRU applies the reset gate after "
-            "the recurrent matrix product, as Keras' default and PyTorch do); got "
-            "reset_after=False."
-        )
+    for option, (wanted, why) in cell.keras_requires.items():
+        value = getattr(rnn_cell, option, wanted)
+        if value != wanted:
+            raise ValueError(
+                f"{name}: {option} must be {wanted!r} ({why}); got {option}={value!r}."
+            )
     arrays = [np.asarray(w, dtype=np.float64) for w in rnn_cell.get_weights()]
     use_bias = bool(getattr(rnn_cell, "use_bias", True))
     expected = 3 if use_bias else 2

@@ -1,14 +1,23 @@
 """Exact spectral norms ‖∂h_T/∂h_t‖₂, ‖∂h_T/∂c_t‖₂ and ‖∂h_T/∂x_t‖₂ of the last state.
 
-The chain rule, right to left
------------------------------
-With J_t = ∂h_T/∂s_t for the carried state s_t (h_t; for LSTM the pair (h_t, c_t))::
+The chain rule
+--------------
+The last state depends on h_t only through the steps after it::
 
-    J_T = [I, 0]                  J_{t−1} = J_t · ∂s_t/∂s_{t−1}
+    ∂h_T/∂h_t = ∂h_T/∂h_{T−1} · ∂h_{T−1}/∂h_{T−2} ⋯ ∂h_{t+1}/∂h_t = ∏_{k=t+1..T} ∂h_k/∂h_{k−1}
 
-Each product is the cell's own backward step applied to the ``units`` rows of J_t at once
-(``cell._step_vjp``): diagonal factors such as diag(f′(a_t)) scale columns, and the only
-O(units³) work per step is one matrix product with the recurrent kernel.
+each factor a (units × units) matrix per sequence (SimpleRNN: diag(f′(a_k)) W_hhᵀ). With a
+cell state (LSTM) the state carried from step to step is s_k = (h_k, c_k) and the factors
+∂s_k/∂s_{k−1} are (2·units × 2·units). The product is formed right to left, from h_T::
+
+    J_T = ∂h_T/∂s_T = [I, 0]          J_{k−1} = J_k · ∂s_k/∂s_{k−1},   k = T, …, 1
+
+so J_t = ∂h_T/∂s_t = [∂h_T/∂h_t, ∂h_T/∂c_t], shape (batch, units, units) each. The product
+J_k · ∂s_k/∂s_{k−1} is the cell's own backward step (``cell.step_vjp(trace, k, J_h, J_c)``)
+applied to the ``units`` rows of J_k at once: diagonal factors such as diag(f′(a_k)) scale
+columns, and the only O(units³) work per step is one matrix product with the recurrent
+kernel. The inputs follow from the same chain: ∂h_T/∂x_k = J_k · ∂s_k/∂x_k =
+(∂h_T/∂z_k) Wᵀ, with z_k the step's pre-activation (``dz_x`` of the backward step).
 
 The spectral norm of every J_t
 ------------------------------
@@ -32,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz.sim import _validate
-from rnnviz.sim.cell import matmul_rows
+from rnnviz.sim._numerics import matmul_rows
 from rnnviz.sim.spectral import _EXACT_BELOW, spectral_norms
 from rnnviz.sim.spectral import exact_norms as _exact_norms
 
@@ -50,7 +59,7 @@ _ALIVE, _ZERO, _INF = 0, 1, 2
 def check_wrt(cell, wrt: object) -> str:
     """Validate ``wrt`` for ``cell``; ``"cell"`` needs an LSTM."""
     wrt = _validate.choice(wrt, WRT, "wrt")
-    if wrt == "cell" and cell.name != "lstm":
+    if wrt == "cell" and not cell.has_cell_state:
         raise ValueError(
             f"wrt='cell' needs an LSTM (only LSTM has a cell state c_t); got {cell!r}. "
             f"Use wrt='state' or wrt='input'."
@@ -59,21 +68,24 @@ def check_wrt(cell, wrt: object) -> str:
 
 
 def chain(res):
-    """Yield (t, J_h, J_c) for t = T−1, …, 0: J_h = ∂h_T/∂h_t, J_c = ∂h_T/∂c_t (LSTM, with
-    h_t held fixed; else None), each of shape (batch, units, units).
+    """The chain rule ∂h_T/∂h_t = ∏_{k=t+1..T} ∂h_k/∂h_{k−1}, for t = T−1 down to 0.
 
-    The product chain alone, without norms or rescaling (it overflows like any float64
-    product would); :func:`jacobian_norms` runs the same chain.
+    Yields (t, J_h, J_c): J_h = ∂h_T/∂h_t and J_c = ∂h_T/∂c_t (with a cell state, h_t held
+    fixed; else None), each of shape (batch, units, units), from J_{k−1} = J_k ·
+    ∂s_k/∂s_{k−1} (see the module docstring).
+
+    The product alone, without norms or rescaling (it overflows like any float64 product
+    would); :func:`jacobian_norms` runs the same chain.
     """
-    cell = res.cell
+    cell, trace = res.cell, res.trace
     B, T, u = res.batch, res.timesteps, res.units
-    J_h = np.broadcast_to(np.eye(u), (B, u, u)).copy()
-    J_c = np.zeros((B, u, u)) if cell.name == "lstm" else None
+    J_h = np.broadcast_to(np.eye(u), (B, u, u)).copy()  # ∂h_T/∂h_T = I
+    J_c = np.zeros((B, u, u)) if cell.has_cell_state else None  # ∂h_T/∂c_T (h_T held) = 0
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        for t in range(T, 0, -1):
-            step = cell._step_vjp(res, t, J_h, J_c)
-            J_h, J_c = step.dh_prev, step.dc_prev
-            yield t - 1, J_h, J_c
+        for k in range(T, 0, -1):
+            step = cell.step_vjp(trace, k, J_h, J_c)  # J_k · ∂s_k/∂s_{k−1}
+            J_h, J_c = step.dh_prev, step.dc_prev  # = J_{k−1}
+            yield k - 1, J_h, J_c
 
 
 def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
@@ -94,7 +106,6 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     cell = res.cell
     wrt = check_wrt(cell, wrt)
     B, T, u = res.batch, res.timesteps, res.units
-    lstm = cell.name == "lstm"
     # per sequence: J_h (and J_c), the pulled-back gate gradients (units × units·g) and
     # their temporaries — about 3·g + 6 matrices of units × units
     _validate.check_memory(
@@ -103,8 +114,9 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
         f"{u} × {u} Jacobians at once)",
     )
     out = np.empty((B, T if wrt == "input" else T + 1))
-    J_h = np.broadcast_to(np.eye(u), (B, u, u)).copy()
-    J_c = np.zeros((B, u, u)) if lstm else None
+    trace = res.trace
+    J_h = np.broadcast_to(np.eye(u), (B, u, u)).copy()  # J_T = [I, 0]: ∂h_T/∂h_T = I
+    J_c = np.zeros((B, u, u)) if cell.has_cell_state else None  # ∂h_T/∂c_T (h_T held) = 0
     E = np.zeros(B, dtype=np.int64)  # J_true = J · 2^E
     status = np.full(B, _ALIVE)
     cols = cell.features if wrt == "input" else u
@@ -145,23 +157,23 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     fast = wrt == "state" and not exact and J_c is None
     lo = _SAFE_LO * u
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
-        for t in range(T, 0, -1):
-            step = cell._step_vjp(res, t, J_h, J_c)
+        for k in range(T, 0, -1):
+            step = cell.step_vjp(trace, k, J_h, J_c)  # J_{k−1} = J_k · ∂s_k/∂s_{k−1}
             if fast and not status.any():
                 J_next = step.dh_prev
                 if np.isfinite(np.add.reduce(J_next.reshape(B, -1), axis=1)).all():
                     sigma, V_next = spectral_norms(J_next, V, method)
                     if np.all((sigma > lo) & (sigma < _SAFE_HI)):
                         J_h, V = J_next, V_next
-                        store(t - 1, sigma, E, status)
+                        store(k - 1, sigma, E, status)  # ‖∂h_T/∂h_{k−1}‖₂
                         continue
             if wrt == "cell":
-                record(t, step.dc_total)
+                record(k, step.dc_total)  # ∂h_T/∂c_k, through h_k = o_k ⊙ f(c_k) too
             elif wrt == "input":
-                record(t - 1, matmul_rows(step.dz_x, W_T))  # ∂h_T/∂x_t = ∂h_T/∂z · Wᵀ
+                record(k - 1, matmul_rows(step.dz_x, W_T))  # ∂h_T/∂x_k = (∂h_T/∂z_k) Wᵀ
             J_h, J_c, E, status = _rescale(step.dh_prev, step.dc_prev, E, status)
             if wrt == "state":
-                record(t - 1, J_h)
+                record(k - 1, J_h)  # ‖∂h_T/∂h_{k−1}‖₂
         if wrt == "cell":
             record(0, J_c)  # c_0 acts on h_T only through later steps
         flush()

@@ -23,18 +23,78 @@ therefore moves through (2·units × 2·units) blocks.
 from __future__ import annotations
 
 import numbers
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from rnnviz.sim import _extended as X
+from rnnviz.sim._numerics import matmul_rows, readonly_copy, through_sigmoid
 from rnnviz.sim.activations import _sigmoid, sigmoid_slope
-from rnnviz.sim.cell import Cell, StepGrads, _readonly, matmul_rows, through_sigmoid
+from rnnviz.sim.cell import Cell
+from rnnviz.sim.trace import StepGrads, Trace, derived
 
-__all__ = ["DEFAULT_FORGET_BIAS", "LSTM"]
+__all__ = ["DEFAULT_FORGET_BIAS", "LSTM", "LSTMTrace"]
 
 #: Initial forget-gate bias b_f, as Keras' ``unit_forget_bias=True`` (the one copy of it).
 DEFAULT_FORGET_BIAS = 1.0
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class LSTMTrace(Trace):
+    """An LSTM forward pass; every array (batch, timesteps, ·), step t at index t − 1.
+
+    Attributes
+    ----------
+    z : (batch, timesteps, 4·units)
+        z_t = x_t W + h_{t−1} U + b, blocks i, f, c, o.
+    c0 : (batch, units)
+        The initial cell state c_0.
+    c : (batch, timesteps, units)
+        c_1..c_T.
+    i, f, g, o : (batch, timesteps, units)
+        Input gate, forget gate, candidate g_t (gate name "c"), output gate.
+    """
+
+    z: np.ndarray
+    c0: np.ndarray
+    c: np.ndarray
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+
+    @property
+    def cell_states(self) -> np.ndarray:
+        return self.c
+
+    def gate_values(self) -> dict[str, np.ndarray]:
+        return {"i": self.i, "f": self.f, "c": self.g, "o": self.o}
+
+    def c_prev(self, t: int) -> np.ndarray:
+        """c_{t−1} of step t (1-based) as (batch, 1, units): c_0 for t = 1."""
+        return (self.c[:, t - 2] if t > 1 else self.c0)[:, None, :]
+
+    @derived
+    def dg(self) -> np.ndarray:
+        """f′(z_c): the derivative of the candidate g_t = f(z_c)."""
+        u = self.c.shape[-1]
+        return self.act.df(self.z[..., 2 * u : 3 * u])
+
+    @derived
+    def tc(self) -> np.ndarray:
+        """f(c_t)."""
+        return self.act.f(self.c)
+
+    @derived
+    def dtc(self) -> np.ndarray:
+        """f′(c_t)."""
+        return self.act.df(self.c)
+
+    @derived
+    def slope(self) -> np.ndarray:
+        """σ′(z_t), (batch, timesteps, 4·units), accurate for any z (the c block is unused)."""
+        return sigmoid_slope(self.z)
 
 
 class LSTM(Cell):
@@ -57,9 +117,15 @@ class LSTM(Cell):
     """
 
     name: ClassVar[str] = "lstm"
+    display_name: ClassVar[str] = "LSTM"
     gate_names: ClassVar[tuple[str, ...]] = ("i", "f", "c", "o")
     n_gates: ClassVar[int] = 4
-    _candidate_index: ClassVar[int] = 2
+    has_cell_state: ClassVar[bool] = True
+    candidate_gate: ClassVar[str] = "c"
+    candidate_matrix: ClassVar[str] = "U_c"
+    forget_gate: ClassVar[str] = "f"
+    torch_layer, torch_cell = "LSTM", "LSTMCell"  # PyTorch's i, f, g, o = our i, f, c, o
+    keras_layer, keras_cell = "LSTM", "LSTMCell"
     _forget_bias: float | None = None  # None: weights set by with_weights / from_torch / …
 
     def __init__(self, *args, forget_bias: float = DEFAULT_FORGET_BIAS, **kwargs) -> None:
@@ -69,7 +135,7 @@ class LSTM(Cell):
             u = self._units
             bias = np.array(self._bias)
             bias[u : 2 * u] = forget_bias  # b_f, the f block of b (order i, f, c, o)
-            self._bias = _readonly(bias)
+            self._bias = readonly_copy(bias)
         self._forget_bias = forget_bias
 
     @property
@@ -88,10 +154,9 @@ class LSTM(Cell):
             Z += self._bias
         H = np.empty((batch, timesteps, u))
         C = np.empty((batch, timesteps, u))
-        gates = {name: np.empty((batch, timesteps, u)) for name in self.gate_names}
-        i_, f_, c_, o_ = (gates[k] for k in self.gate_names)
+        i_, f_, c_, o_ = (np.empty((batch, timesteps, u)) for _ in range(4))
         if careful:  # after an overflow: extended numbers keep every sign (see _extended)
-            return self._forward_extended(Z, h0, c0, H, C, gates)
+            return self._forward_extended(Z, h0, c0, H, C, (i_, f_, c_, o_))
         h, c = h0, c0
         for t in range(timesteps):
             z = Z[:, t]  # view, kept for the backward pass
@@ -103,13 +168,13 @@ class LSTM(Cell):
             o = o_[:, t] = s[:, 3 * u :]  # o_t = σ(z_o)
             c = C[:, t] = f * c + i * g  # c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
             h = H[:, t] = o * act(c)  # h_t = o_t ⊙ f(c_t)
-        cache = {"z": Z, "c0": c0}
-        return {"states": H, "cache": cache, "gates": gates, "cell_states": C}
+        return LSTMTrace(act=self._act, h0=h0, states=H, z=Z, c0=c0, c=C,
+                         i=i_, f=f_, g=c_, o=o_)  # fmt: skip
 
     def _forward_extended(self, Z, h0, c0, H, C, gates):
         """The same steps in extended numbers; Z holds x_t W + b on entry."""
         u = self._units
-        i_, f_, c_, o_ = (gates[k] for k in self.gate_names)
+        i_, f_, c_, o_ = gates
         h, c = X.ext(h0), X.ext(c0)
         h_ext = X.Ext(np.empty(H.shape), np.empty(H.shape, dtype=np.int64))
         for t in range(H.shape[1]):
@@ -126,30 +191,18 @@ class LSTM(Cell):
             h = X.activate(self._act, c) * o  # h_t = o_t ⊙ f(c_t)
             H[:, t] = X.value(h)
             h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
-        cache = {"z": Z, "c0": c0, "states_ext": h_ext}
-        return {"states": H, "cache": cache, "gates": gates, "cell_states": C}
+        return LSTMTrace(act=self._act, h0=h0, states=H, states_ext=h_ext, z=Z, c0=c0, c=C,
+                         i=i_, f=f_, g=c_, o=o_)  # fmt: skip
 
-    def _derive(self, res, key):
-        u = self._units
-        if key == "dg":  # f′(z_c): derivative of the candidate
-            return self._act.df(res._cache["z"][..., 2 * u : 3 * u])
-        if key == "tc":  # f(c_t)
-            return self._act.f(res.cell_states)
-        if key == "dtc":  # f′(c_t)
-            return self._act.df(res.cell_states)
-        if key == "slope":  # σ′(z_t), accurate for any z (the c block is unused)
-            return sigmoid_slope(res._cache["z"])
-        raise KeyError(key)
-
-    def _step_vjp(self, res, t, dh, dc):
+    def step_vjp(self, trace: LSTMTrace, t, dh, dc):
         """Pull cotangents of (h_t, c_t), each (batch, rows, units), back through step t."""
         k = t - 1
-        i, f, g, o = (res.gates[name][:, k, None, :] for name in self.gate_names)
-        c_prev = (res.cell_states[:, k - 1] if k > 0 else res._cache["c0"])[:, None, :]
-        tc = res._derived("tc")[:, k, None, :]
-        dtc = res._derived("dtc")[:, k, None, :]
-        dg_dz = res._derived("dg")[:, k, None, :]
-        s_i, s_f, _, s_o = np.split(res._derived("slope")[:, k, None, :], 4, axis=-1)
+        i, f, g, o = (a[:, k, None, :] for a in (trace.i, trace.f, trace.g, trace.o))
+        c_prev = trace.c_prev(t)
+        tc = trace.tc[:, k, None, :]
+        dtc = trace.dtc[:, k, None, :]
+        dg_dz = trace.dg[:, k, None, :]
+        s_i, s_f, _, s_o = np.split(trace.slope[:, k, None, :], 4, axis=-1)
         dc_t = dh * o * dtc if dc is None else dc + dh * o * dtc  # through h_t = o ⊙ f(c_t)
         dg = dc_t * i  # through c_t = f ⊙ c_{t−1} + i ⊙ g, to the candidate
         dc_prev = dc_t * f  # … to c_{t−1} (the cell "highway")

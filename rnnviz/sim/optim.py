@@ -21,6 +21,8 @@ import numbers
 
 import numpy as np
 
+from rnnviz.sim import _validate
+
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "clip_grad_norm", "make", "total_norm"]
 
 #: Names accepted by :func:`make`.
@@ -114,8 +116,6 @@ def _number(value: object, name: str, low: float, inclusive: bool) -> float:
 
 def make(name: str, lr: float = 1e-3, momentum: float = 0.0) -> SGD | Adam:
     """An optimizer by name (``"adam"`` or ``"sgd"``), its arguments checked."""
-    from rnnviz.sim import _validate
-
     name = _validate.choice(name, OPTIMIZERS, "optimizer")
     lr = _number(lr, "lr (learning rate)", 0.0, inclusive=False)
     momentum = _number(momentum, "momentum", 0.0, inclusive=True)

@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from rnnviz.sim import _validate
+from rnnviz.sim import _validate, inputs
 from rnnviz.sim.cell import Cell
+from rnnviz.sim.registry import make_cell
 
 __all__ = ["MODELS", "TrainedModel", "load"]
 
@@ -54,8 +55,6 @@ class TrainedModel:
     def example_input(self, timesteps: int = 40, period: float = 12.0) -> np.ndarray:
         """One input the model was trained for, shape (1, timesteps, 1): a sine wave
         sin(2π t / period), t = 1..timesteps."""
-        from rnnviz.sim import inputs
-
         return inputs.make("sine", timesteps=timesteps, features=1, period=period)
 
     def __repr__(self) -> str:
@@ -68,8 +67,6 @@ class TrainedModel:
 
 def load(name: str) -> TrainedModel:
     """Load a shipped trained model by name (one of :data:`MODELS`)."""
-    from rnnviz.sim import make_cell
-
     key = _validate.choice(name, tuple(MODELS), "trained model")
     with np.load(_DIR / MODELS[key], allow_pickle=False) as data:
         about = json.loads(str(data["meta"]))

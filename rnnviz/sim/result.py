@@ -1,8 +1,9 @@
 """RunResult: everything one forward pass produced, plus its analyses on demand.
 
-The forward pass stores what the exact backward passes need (pre-activations, gate
-values); the analyses — Jacobian norms, loss gradients, theory — are computed the first
-time they are asked for and then cached.
+The forward pass records what the exact backward passes need (pre-activations, gate
+values) in a typed :class:`~rnnviz.sim.trace.Trace` (``res.trace``); the analyses —
+Jacobian norms, loss gradients, theory — are computed the first time they are asked for
+and then cached.
 """
 
 from __future__ import annotations
@@ -11,18 +12,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rnnviz.sim import bptt, jacobians, theory
+from rnnviz.sim._numerics import freeze
+
 if TYPE_CHECKING:
-    from rnnviz.sim.bptt import Gradients
     from rnnviz.sim.cell import Cell
-    from rnnviz.sim.theory import Summary
+    from rnnviz.sim.trace import Trace
 
 __all__ = ["RunResult"]
-
-
-def _readonly(a):
-    if isinstance(a, np.ndarray):
-        a.flags.writeable = False
-    return a
 
 
 class RunResult:
@@ -46,25 +43,29 @@ class RunResult:
         Per-step gate activations (``{}`` for SimpleRNN).
     outputs : ndarray, shape (batch, timesteps, output_units) or None
         y_1..y_T of the output layer, if the cell has one.
+    output_pre : ndarray, shape (batch, timesteps, output_units) or None
+        h_t W_hy + b_y, the argument of the output activation g (y_t = g(·)).
+    trace : Trace
+        What the forward pass recorded for the backward passes, typed per cell kind
+        (:class:`rnnviz.sim.simple_rnn.SimpleRNNTrace`, ``LSTMTrace``, ``GRUTrace``).
     overflowed : bool
         True when a value overflowed to inf — in the forward pass, or in an analysis
         that has been run (the flag is updated by the call that found it). Overflow is
         always reported as inf, never as NaN.
     """
 
-    def __init__(self, *, cell, x, h0, c0, states, cell_states, gates, outputs, cache,
-                 overflowed) -> None:  # fmt: skip
+    def __init__(self, *, cell, x, c0, trace, outputs, output_pre, overflowed) -> None:
         self.cell: Cell = cell
-        self.x = _readonly(x)
-        self.h0 = _readonly(h0)
-        self.c0 = _readonly(c0)
-        self.states = _readonly(states)
-        self.cell_states = _readonly(cell_states)
-        self.gates = {k: _readonly(v) for k, v in gates.items()}
-        self.outputs = _readonly(outputs)
+        self.trace: Trace = trace
+        self.x = freeze(x)
+        self.h0 = trace.h0
+        self.c0 = freeze(c0)
+        self.states = trace.states
+        self.cell_states = trace.cell_states
+        self.gates = trace.gate_values()
+        self.outputs = freeze(outputs)
+        self.output_pre = freeze(output_pre)
         self.overflowed = bool(overflowed)
-        self._cache = cache
-        self._derivs: dict[str, np.ndarray] = {}
         self._analyses: dict[object, object] = {}
 
     # -- shapes ------------------------------------------------------------------------------
@@ -84,13 +85,6 @@ class RunResult:
     def last_state(self) -> np.ndarray:
         """h_T of shape (batch, units) — what a layer returns with ``return_sequences=False``."""
         return self.states[:, -1]
-
-    # -- cached derived arrays used by the backward passes ----------------------------------
-    def _derived(self, key: str) -> np.ndarray:
-        if key not in self._derivs:
-            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-                self._derivs[key] = self.cell._derive(self, key)
-        return self._derivs[key]
 
     # -- analyses ------------------------------------------------------------------------------
     def jacobian_norms(self, wrt: str = "state") -> np.ndarray:
@@ -115,32 +109,26 @@ class RunResult:
         --------
         rnnviz.sim.jacobians.jacobian_norms : the algorithm.
         """
-        from rnnviz.sim import jacobians
-
         key = ("jacobian_norms", jacobians.check_wrt(self.cell, wrt))
         if key not in self._analyses:
             norms = jacobians.jacobian_norms(self, key[1])
             self.overflowed = self.overflowed or bool(np.isinf(norms).any())
-            self._analyses[key] = _readonly(norms)
+            self._analyses[key] = freeze(norms)
         return self._analyses[key]
 
-    def loss_gradients(self, target: object = None, truncate: int | None = None) -> Gradients:
+    def loss_gradients(self, target: object = None, truncate: int | None = None) -> bptt.Gradients:
         """Gradients of L = ½‖y_T − target‖² by backpropagation through time.
 
         See :func:`rnnviz.sim.bptt.loss_gradients` for the definitions (truncation window,
         shapes of every returned array).
         """
-        from rnnviz.sim import bptt
-
         grads = bptt.loss_gradients(self, target=target, truncate=truncate)
         self.overflowed = self.overflowed or grads.overflowed
         return grads
 
     @property
-    def theory(self) -> Summary:
+    def theory(self) -> theory.Summary:
         """:class:`rnnviz.sim.theory.Summary` of the cell's recurrent matrix for these timesteps."""
-        from rnnviz.sim import theory
-
         if "theory" not in self._analyses:
             self._analyses["theory"] = theory.summarize(self.cell, self.timesteps)
         return self._analyses["theory"]

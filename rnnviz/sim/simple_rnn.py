@@ -12,14 +12,32 @@ b_h (units,) = ``bias``. One step's Jacobian is ∂h_t/∂h_{t−1} = diag(f′(
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from rnnviz.sim import _extended as X
-from rnnviz.sim.cell import Cell, StepGrads, matmul_rows
+from rnnviz.sim._numerics import matmul_rows
+from rnnviz.sim.cell import Cell
+from rnnviz.sim.trace import StepGrads, Trace, derived
 
-__all__ = ["SimpleRNN"]
+__all__ = ["SimpleRNN", "SimpleRNNTrace"]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class SimpleRNNTrace(Trace):
+    """A SimpleRNN forward pass.
+
+    ``a`` (batch, timesteps, units): the pre-activations a_t = x_t W_xh + h_{t−1} W_hh + b_h.
+    """
+
+    a: np.ndarray
+
+    @derived
+    def df(self) -> np.ndarray:
+        """f′(a_t), (batch, timesteps, units): the diagonal of ∂h_t/∂a_t."""
+        return self.act.df(self.a)
 
 
 class SimpleRNN(Cell):
@@ -36,8 +54,13 @@ class SimpleRNN(Cell):
     """
 
     name: ClassVar[str] = "rnn"
+    display_name: ClassVar[str] = "RNN"
     gate_names: ClassVar[tuple[str, ...]] = ()
     n_gates: ClassVar[int] = 1
+    candidate_matrix: ClassVar[str] = "W_hh"
+    pascanu_bound_holds: ClassVar[bool] = True  # ∂h_t/∂h_{t−1} = diag(f′(a_t)) W_hhᵀ
+    torch_layer, torch_cell = "RNN", "RNNCell"
+    keras_layer, keras_cell = "SimpleRNN", "SimpleRNNCell"
 
     W_xh = property(lambda self: self._kernel, doc="W_xh (features, units) = kernel.")
     W_hh = property(lambda self: self._recurrent, doc="W_hh (units, units) = recurrent_kernel.")
@@ -59,7 +82,7 @@ class SimpleRNN(Cell):
             a = A[:, t]  # view: a_t is written back into A (kept for the backward pass)
             a += h @ W_hh  # a_t = x_t W_xh + b_h + h_{t−1} W_hh
             h = H[:, t] = f(a)  # h_t = f(a_t)
-        return {"states": H, "cache": {"a": A}, "gates": {}, "cell_states": None}
+        return SimpleRNNTrace(act=self._act, h0=h0, states=H, a=A)
 
     def _forward_extended(self, A, h0, H):
         """The same steps in extended numbers; A holds x_t W_xh + b_h on entry."""
@@ -71,17 +94,11 @@ class SimpleRNN(Cell):
             h = X.activate(self._act, a)  # h_t = f(a_t)
             H[:, t] = X.value(h)
             h_ext.m[:, t], h_ext.e[:, t] = h.m, h.e
-        cache = {"a": A, "states_ext": h_ext}
-        return {"states": H, "cache": cache, "gates": {}, "cell_states": None}
+        return SimpleRNNTrace(act=self._act, h0=h0, states=H, states_ext=h_ext, a=A)
 
-    def _step_vjp(self, res, t, dh, dc=None):
+    def step_vjp(self, trace: SimpleRNNTrace, t, dh, dc=None):
         """Pull cotangents of h_t (batch, rows, units) back through step t (1-based)."""
-        df = res._derived("df")[:, t - 1, None, :]  # f′(a_t), broadcast over rows
+        df = trace.df[:, t - 1, None, :]  # f′(a_t), broadcast over rows
         da = dh * df  # through h_t = f(a_t)
         dh_prev = matmul_rows(da, self._recurrent.T)  # through a_t = … + h_{t−1} W_hh
         return StepGrads(dz_x=da, dz_h=da, dh_prev=dh_prev)
-
-    def _derive(self, res, key):
-        if key == "df":
-            return self._act.df(res._cache["a"])
-        raise KeyError(key)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnviz.sim.theory import _MATRIX, _square
+from rnnviz.sim.theory import _square
 
 __all__ = ["Spectrum", "of_cell", "of_matrix"]
 
@@ -79,4 +79,4 @@ def of_matrix(W: object, name: str = "W_hh") -> Spectrum:
 
 def of_cell(cell) -> Spectrum:
     """:class:`Spectrum` of ``cell``'s recurrent block: W_hh, or U_c (LSTM) / U_h (GRU)."""
-    return of_matrix(cell._candidate_block(), _MATRIX[cell.name])
+    return of_matrix(cell._candidate_block(), cell.candidate_matrix)

@@ -84,7 +84,7 @@ def pascanu_holds(cell) -> bool:
     GRU step also passes the gradient on through f_t ⊙ c_{t−1} or z_t ⊙ h_{t−1}, which the
     candidate block's σ_max does not control.
     """
-    return cell.name == "rnn"
+    return bool(cell.pascanu_bound_holds)
 
 
 def vanishing_sufficient(sigma_max: float, gamma: float) -> bool:
@@ -127,9 +127,6 @@ class Summary:
     pascanu_holds: bool = True
 
 
-_MATRIX = {"rnn": "W_hh", "lstm": "U_c", "gru": "U_h"}
-
-
 def summarize(cell, timesteps: int) -> Summary:
     """:class:`Summary` of ``cell``'s (candidate) recurrent block for ``timesteps`` steps."""
     W = cell._candidate_block()
@@ -139,7 +136,7 @@ def summarize(cell, timesteps: int) -> Summary:
     if bound is not None:
         bound.flags.writeable = False
     return Summary(
-        matrix=_MATRIX[cell.name],
+        matrix=cell.candidate_matrix,
         rho=spectral_radius(W),
         sigma_max=s,
         gamma=g,

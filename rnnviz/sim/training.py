@@ -34,7 +34,9 @@ import numpy as np
 
 from rnnviz.sim import _validate, bptt, optim, tasks
 from rnnviz.sim import init as _init
-from rnnviz.sim.cell import Cell, matmul_rows
+from rnnviz.sim._numerics import matmul_rows
+from rnnviz.sim.cell import Cell
+from rnnviz.sim.registry import cell_class
 
 __all__ = ["DEMOS", "TRUNCATE_MODES", "Run", "demo", "fit", "with_output_layer"]
 
@@ -49,15 +51,13 @@ def with_output_layer(cell: Cell, W_hy: object, b_y: object) -> Cell:
     W_hy has shape (units, output_units), b_y (output_units,); ``cell`` may already have
     an output layer (it is replaced) or not.
     """
-    from rnnviz.sim import make_cell
-
     W_hy = _validate._as_float_array(W_hy, "W_hy")
     if W_hy.ndim != 2 or W_hy.shape[0] != cell.units:
         raise ValueError(
             f"W_hy must have shape (units, output_units) = ({cell.units}, output_units); "
             f"got shape {W_hy.shape}"
         )
-    base = make_cell(cell.name, units=cell.units, features=cell.features,
+    base = type(cell)(units=cell.units, features=cell.features,
                      activation=cell.activation, use_bias=cell.use_bias, seed=cell.seed,
                      output_units=W_hy.shape[1])  # fmt: skip
     kw = {"bias": cell.bias} if cell.use_bias else {}
@@ -227,7 +227,7 @@ class Run:
         x, target = task.batch(i)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             res = work.run(x)
-            y_pre = res._cache["y_pre"]
+            y_pre = res.output_pre
             y = res.outputs if task.every_step else res.outputs[:, -1]
             loss, dy = task.loss(y, target)
             metric = task.metric(y, target)
@@ -301,21 +301,21 @@ DEMOS: dict[str, dict] = {
 def demo(name: str, cell: str, seed: int = 0) -> tuple[Cell, tasks.Task, dict]:
     """``(cell, task, fit keywords)`` of a demo in ``DEMOS`` for one cell name and seed.
 
-    The seed draws the cell's weights and the task's batches; an LSTM gets its forget-gate
-    bias b_f set to the demo's ``forget_bias``. Train with
+    The seed draws the cell's weights and the task's batches; a cell with a forget gate (LSTM)
+    gets its forget-gate bias b_f set to the demo's ``forget_bias``. Train with
     ``fit(cell, task, DEMOS[name]["steps"], **kwargs)``.
     """
-    from rnnviz.sim import make_cell
-
     spec = DEMOS[_validate.choice(name, tuple(DEMOS), "demo")]
     cell = _validate.choice(cell, spec["cells"], "cell")
     seed = _validate.seed(seed)
     task = tasks.make(**spec["task"], seed=seed)
     u = spec["units"]
-    built = make_cell(cell, units=u, features=task.features, seed=seed)
-    if cell == "lstm":
+    klass = cell_class(cell)
+    built = klass(units=u, features=task.features, seed=seed)
+    if klass.forget_gate is not None:  # b_f, the forget gate's block of the bias
+        k = klass.gate_names.index(klass.forget_gate)
         bias = np.array(built.bias)
-        bias[u : 2 * u] = spec["forget_bias"]  # gate order i, f, c, o
+        bias[k * u : (k + 1) * u] = spec["forget_bias"]
         built = built.with_weights(bias=bias)
     return built, task, dict(spec["fit"])
 

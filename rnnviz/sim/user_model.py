@@ -27,6 +27,7 @@ import numpy as np
 
 from rnnviz.sim.cell import Cell
 from rnnviz.sim.interop import (
+    _TORCH_CELLS,
     _TORCH_LAYERS,
     _build,
     _is_keras,
@@ -36,6 +37,7 @@ from rnnviz.sim.interop import (
     from_torch,
     keras_weights_from_torch,
 )
+from rnnviz.sim.training import with_output_layer
 
 __all__ = ["MAX_LAYERS", "as_stack", "rescaled"]
 
@@ -51,7 +53,8 @@ def _torch_layers(module: Any) -> list[Cell]:
     if getattr(module, "bidirectional", False) or getattr(module, "proj_size", 0):
         return [from_torch(module)]  # raises its clear error
     kind = _TORCH_LAYERS[_library_class(module, "torch.nn", _TORCH_LAYERS)]
-    activation = getattr(module, "nonlinearity", "tanh") if kind == "rnn" else "tanh"
+    # nn.RNN has tanh or relu; PyTorch's gated cells always use tanh
+    activation = "tanh" if kind.gate_names else getattr(module, "nonlinearity", "tanh")
     has_bias = bool(getattr(module, "bias", True))
     cells = []
     for k in range(n):
@@ -64,7 +67,7 @@ def _torch_layers(module: Any) -> list[Cell]:
         )
         features, units = weights["kernel"].shape[0], weights["recurrent_kernel"].shape[0]
         cell = _build(kind, features, units, activation, weights)
-        if has_bias and kind != "gru":
+        if has_bias and not kind.split_bias:
             cell._framework_biases = ("b_ih", "b_hh")  # counted as PyTorch counts them
         cells.append(cell)
     return cells
@@ -89,8 +92,6 @@ def _head_weights(layer: Any) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _with_head(cell: Cell, head: tuple[np.ndarray, np.ndarray]) -> Cell:
-    from rnnviz.sim.training import with_output_layer
-
     out = with_output_layer(cell, *head)
     biases = getattr(cell, "_framework_biases", None)
     if biases:
@@ -114,7 +115,7 @@ def _layer_cells(layer: Any) -> list[Cell]:
         return [layer.cell]  # a shipped trained model
     if _library_class(layer, "torch.nn", _TORCH_LAYERS) is not None:
         return _torch_layers(layer)
-    if _library_class(layer, "torch.nn", {"RNNCell": "", "LSTMCell": "", "GRUCell": ""}):
+    if _library_class(layer, "torch.nn", _TORCH_CELLS):
         return [from_torch(layer)]
     if _is_keras(layer):
         return [from_keras(layer)]

@@ -29,7 +29,7 @@ def random_inputs(cell, batch=2, timesteps=5, seed=1):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch, timesteps, cell.features))
     h0 = 0.5 * rng.standard_normal((batch, cell.units))
-    c0 = 0.5 * rng.standard_normal((batch, cell.units)) if cell.name == "lstm" else None
+    c0 = 0.5 * rng.standard_normal((batch, cell.units)) if cell.has_cell_state else None
     return x, h0, c0
 
 
@@ -53,7 +53,7 @@ def state_at(res, t):
     """(h_t, c_t) of a run, t = 0..T."""
     h = res.h0 if t == 0 else res.states[:, t - 1]
     c = None
-    if res.cell.name == "lstm":
+    if res.cell.has_cell_state:
         c = res.c0 if t == 0 else res.cell_states[:, t - 1]
     return h, c
 

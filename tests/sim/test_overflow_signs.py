@@ -126,7 +126,7 @@ def test_rnn_pre_activations_and_states_keep_their_sign(activation):
     res = cell.run(x)
     H, A = reference(cell, x)
     assert res.overflowed
-    a = res._cache["a"][0]
+    a = res.trace.a[0]
     assert np.isinf(a).sum() > 500
     np.testing.assert_array_equal(np.sign(a), _sign(A))
     np.testing.assert_array_equal(np.sign(res.states[0]), _sign(H))
@@ -163,7 +163,7 @@ def test_gated_cells_keep_signs_and_gates_after_overflow(C, activation):
     assert res.overflowed
     assert np.isinf(res.states).any()
     assert not np.isnan(res.states).any()
-    pre = res._cache["z" if C is LSTM else "hu"][0]
+    pre = (res.trace.z if C is LSTM else res.trace.hu)[0]
     assert (pre == -np.inf).any()
     assert (pre == np.inf).any()
     _nonzero_sign(pre, PRE)
@@ -215,7 +215,7 @@ def test_rnn_jacobian_norms_exact_wherever_finite(activation):
     x = 0.1 + np.abs(np.random.default_rng(3).standard_normal((800, 2)))
     res = cell.run(x)
     _, A = reference(cell, x)
-    assert np.isinf(res._cache["a"]).sum() > 100
+    assert np.isinf(res.trace.a).sum() > 100
     norms = res.jacobian_norms("state")[0]
     ref, log2 = _reference_chain_norms(cell, A)
     finite = log2 < 1023.9
@@ -385,12 +385,12 @@ def test_gru_update_gate_gradient_keeps_its_sign(activation):
     H, PRE = reference(cell, x)
     assert res.overflowed
     _nonzero_sign(res.states[0], H)
-    _nonzero_sign(res._cache["hu"][0], PRE)
+    _nonzero_sign(res.trace.hu[0], PRE)
     REF = _gru_update_gate_terms(cell, x)
     ref = _float(REF)
     u, T = cell.units, len(x)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        dz = np.array([cell._step_vjp(res, t, np.ones((1, 1, u))).dz_x[0, 0, :u]
+        dz = np.array([cell.step_vjp(res.trace, t, np.ones((1, 1, u))).dz_x[0, 0, :u]
                        for t in range(1, T + 1)])  # fmt: skip
     assert not np.isnan(dz).any()
     assert (dz == np.inf).any()
@@ -416,5 +416,5 @@ def test_gru_update_gate_gradient_never_nan_for_infinite_cotangents(case):
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(1, res.timesteps + 1):
             dh = res.states[:, t - 1, None, :]  # ±inf entries once the states overflowed
-            dz = cell._step_vjp(res, t, dh).dz_x[0, 0, :u]
+            dz = cell.step_vjp(res.trace, t, dh).dz_x[0, 0, :u]
             assert not np.isnan(dz).any(), t

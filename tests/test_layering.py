@@ -1,0 +1,281 @@
+"""The import graph of rnnviz, read from the source with ``ast`` (nothing is imported).
+
+Checked here:
+
+* no import cycle inside ``rnnviz.sim``;
+* ``rnnviz.sim`` pulls in no widget library and nothing of ``rnnviz.widgets`` /
+  ``rnnviz.export``, however indirectly;
+* no module of ``rnnviz.sim`` branches on a cell's name (``cell.name == "lstm"``, a table
+  keyed by ``"gru"``, …) except the file that defines that cell: what differs between
+  cells is a class attribute of the cell (``has_cell_state``, ``candidate_gate``, …), so a
+  new cell type is one new file.
+
+Every import counts — at module level and inside functions — except those under
+``if TYPE_CHECKING:`` (annotations only, never executed). ``from pkg import name`` is an
+edge to ``pkg.name`` when that is a module of rnnviz, else to ``pkg`` itself (so a
+function-level ``from rnnviz.sim import make_cell`` is an edge back to the package face).
+
+The helpers (``import_graph``, ``find_cycle``, ``reachable``, ``forbidden_imports``,
+``name_branches``) take module names, so other layers can reuse them, e.g.
+``assert not forbidden_imports(graph, ["rnnviz.settings", "rnnviz.frame"], WIDGET_LIBRARIES)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "rnnviz"
+
+#: Libraries that only the widget layer may import (with what they pull in).
+WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "traitlets", "plotly", "IPython")
+#: rnnviz layers above the simulator.
+UPPER_LAYERS = ("rnnviz.widgets", "rnnviz.export")
+
+
+# --------------------------------------------------------------------------- the graph
+def module_files(package_dir: pathlib.Path = PACKAGE, root: str = "rnnviz") -> dict:
+    """``{module name: path}`` of every .py file under ``package_dir`` (packages by
+    their ``__init__.py``)."""
+    out = {}
+    for path in sorted(package_dir.rglob("*.py")):
+        parts = path.relative_to(package_dir).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join((root, *parts))] = path
+    return out
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _import_nodes(node: ast.AST):
+    """Every Import / ImportFrom under ``node``, skipping ``if TYPE_CHECKING:`` bodies
+    (their ``else:`` branch does run, so it is kept)."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child
+        elif isinstance(child, ast.If) and _is_type_checking(child.test):
+            for other in child.orelse:
+                yield from _import_nodes(ast.Module(body=[other], type_ignores=[]))
+        else:
+            yield from _import_nodes(child)
+
+
+def imports_of(name: str, path: pathlib.Path, modules: dict) -> dict[str, int]:
+    """``{imported module: first line}`` of one module (``modules``: all known rnnviz
+    modules, to tell ``from pkg import submodule`` from ``from pkg import name``)."""
+    is_package = path.name == "__init__.py"
+    package = name if is_package else name.rpartition(".")[0]
+    out: dict[str, int] = {}
+    for node in _import_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            targets = []
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                targets.append(sub if sub in modules else base)
+        for target in targets:
+            out.setdefault(target, node.lineno)
+    return out
+
+
+def import_graph(package_dir: pathlib.Path = PACKAGE, root: str = "rnnviz") -> dict:
+    """``{module: {imported module: line}}`` for every module of the package."""
+    modules = module_files(package_dir, root)
+    return {name: imports_of(name, path, modules) for name, path in modules.items()}
+
+
+def _within(name: str, prefixes) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def find_cycle(graph: dict, inside: str) -> list[str] | None:
+    """One import cycle among the modules ``inside`` (a package name), or None."""
+    nodes = {n for n in graph if _within(n, [inside])}
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    stack: list[str] = []
+
+    def visit(n):
+        state[n] = 1
+        stack.append(n)
+        for m in sorted(graph[n]):
+            if m not in nodes:
+                continue
+            if state.get(m) == 1:
+                return [*stack[stack.index(m) :], m]
+            if m not in state:
+                found = visit(m)
+                if found:
+                    return found
+        stack.pop()
+        state[n] = 2
+        return None
+
+    for n in sorted(nodes):
+        if n not in state:
+            found = visit(n)
+            if found:
+                return found
+    return None
+
+
+def reachable(graph: dict, start: str) -> dict[str, list[str]]:
+    """Every module importing ``start`` runs (its parent packages' ``__init__`` included),
+    each with one import path from ``start``."""
+    paths = {start: [start]}
+    todo = [start]
+    while todo:
+        n = todo.pop()
+        parents = [".".join(n.split(".")[:i]) for i in range(1, n.count(".") + 1)]
+        for m in [*graph.get(n, {}), *parents]:
+            if m not in paths:
+                paths[m] = [*paths[n], m]
+                if m in graph:
+                    todo.append(m)
+    return paths
+
+
+def forbidden_imports(graph: dict, modules, forbidden) -> list[str]:
+    """``"a -> b -> … -> ipywidgets"`` for each forbidden module that one of ``modules``
+    (names, or package names meaning every module inside) reaches, directly or not."""
+    starts = [n for n in graph if _within(n, modules)]
+    found = []
+    for start in starts:
+        for target, path in reachable(graph, start).items():
+            if _within(target, forbidden):
+                found.append(" -> ".join(path))
+    return sorted(found)
+
+
+# ------------------------------------------------------------------- branches on a name
+def _cell_names_defined(tree: ast.Module) -> set[str]:
+    """String values given to a class attribute ``name`` in this file (the cell it defines)."""
+    out = set()
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        for stmt in cls.body:
+            target = value = None
+            if isinstance(stmt, ast.AnnAssign):
+                target, value = stmt.target, stmt.value
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target, value = stmt.targets[0], stmt.value
+            if (isinstance(target, ast.Name) and target.id == "name"
+                    and isinstance(value, ast.Constant) and isinstance(value.value, str)):  # fmt: skip
+                out.add(value.value)
+    return out
+
+
+def _literals(node: ast.expr):
+    """String constants of an operand: itself, or the elements of a tuple / list / set."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        for elt in node.elts:
+            yield from _literals(elt)
+
+
+def name_branches(paths, names) -> list[str]:
+    """``file:line: code`` wherever a module compares with one of ``names`` (``==``,
+    ``!=``, ``in``, ``match`` cases) or keys a dict literal by one — except a file comparing
+    with the name of the cell it defines itself."""
+    names = set(names)
+    found = []
+    for path in paths:
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source, str(path))
+        allowed = _cell_names_defined(tree)
+        for node in ast.walk(tree):
+            hits: set[str] = set()
+            if isinstance(node, ast.Compare):
+                for operand in (node.left, *node.comparators):
+                    hits.update(_literals(operand))
+            elif isinstance(node, ast.Dict):
+                for key in node.keys:
+                    if key is not None:
+                        hits.update(_literals(key))
+            elif isinstance(node, ast.MatchValue):
+                hits.update(_literals(node.value))
+            if (hits & names) - allowed:
+                rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                found.append(f"{rel}:{node.lineno}: {ast.get_source_segment(source, node)}")
+    return sorted(set(found))
+
+
+def cell_names() -> set[str]:
+    """Both spellings of a built-in cell's name: ``CELLS`` ("rnn", "lstm", "gru") and the
+    class names ("SimpleRNN", "LSTM", "GRU", which are also the Keras / PyTorch layer names).
+    ("RNN" is left out: it is also Keras' generic wrapper layer ``keras.layers.RNN``.)"""
+    from rnnviz.sim import CELLS, make_cell
+
+    classes = {type(make_cell(n, units=1, features=1)).__name__ for n in CELLS}
+    return set(CELLS) | classes
+
+
+# ----------------------------------------------------------------------------- the tests
+@pytest.fixture(scope="module")
+def graph():
+    return import_graph()
+
+
+def test_simulator_has_no_import_cycle(graph):
+    cycle = find_cycle(graph, "rnnviz.sim")
+    assert cycle is None, "import cycle in rnnviz/sim: " + " -> ".join(cycle)
+
+
+def test_simulator_imports_no_widget_library_and_no_upper_layer(graph):
+    assert len([n for n in graph if _within(n, ["rnnviz.sim"])]) > 10  # the walk found it
+    bad = forbidden_imports(graph, ["rnnviz.sim"], WIDGET_LIBRARIES + UPPER_LAYERS)
+    assert not bad, "rnnviz.sim must stay pure NumPy:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("layer", ["rnnviz.settings", "rnnviz.frame"])
+def test_settings_and_frame_import_no_widget_library(graph, layer):
+    """What a view draws is computed without any widget library (issue 9 §1)."""
+    if not any(_within(n, [layer]) for n in graph):
+        pytest.skip(f"{layer} does not exist in this tree")
+    bad = forbidden_imports(graph, [layer], WIDGET_LIBRARIES + UPPER_LAYERS)
+    assert not bad, f"{layer} must not need a widget library:\n" + "\n".join(bad)
+
+
+def test_no_simulator_module_branches_on_a_cell_name():
+    paths = sorted((PACKAGE / "sim").rglob("*.py"))
+    found = name_branches(paths, cell_names())
+    assert not found, (
+        "use a class attribute of the cell (has_cell_state, candidate_gate, …) instead of "
+        "its name:\n" + "\n".join(found)
+    )
+
+
+# ------------------------------------------------------------- the checks can fail at all
+def test_checks_see_cycles_lazy_imports_and_name_branches(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("from pkg.a import f\n")
+    (pkg / "a.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from pkg import c\n"
+        "def f(cell):\n    from pkg import b\n    return cell.name == 'lstm'\n"
+    )
+    (pkg / "b.py").write_text("import ipywidgets\nfrom . import a\nT = {'gru': 3}\n")
+    (pkg / "c.py").write_text("class C:\n    name = 'lstm'\n\ndef g(x):\n    return x == 'lstm'\n")
+    g = import_graph(pkg, "pkg")
+    assert g["pkg.a"] == {"typing": 1, "pkg.b": 5}  # lazy import counted, TYPE_CHECKING not
+    assert find_cycle(g, "pkg") == ["pkg.a", "pkg.b", "pkg.a"]
+    assert forbidden_imports(g, ["pkg.c"], ["ipywidgets"]) == [
+        "pkg.c -> pkg -> pkg.a -> pkg.b -> ipywidgets"  # through the parent package
+    ]
+    found = name_branches(sorted(pkg.glob("*.py")), {"lstm", "gru"})
+    where = [pathlib.Path(f.split(":")[0]).name + ":" + f.split(":")[1] for f in found]
+    assert where == ["a.py:6", "b.py:3"]  # c.py defines the "lstm" cell: its own compare is ok
