@@ -396,15 +396,6 @@ class Cell(abc.ABC):
         :class:`~rnnviz.sim.trace.StepGrads` (vector-Jacobian products of the step).
         """
 
-    def _step_vjp(self, result: RunResult, t: int, dh: np.ndarray,
-                  dc: np.ndarray | None = None) -> StepGrads:  # fmt: skip
-        """``step_vjp`` on a run's trace, under its name from before the typed trace.
-
-        Kept only for ``rnnviz/sim/stack_gradients.py`` (on main, written against the old
-        name): call ``cell.step_vjp(res.trace, t, dh, dc)`` there and delete this method.
-        """
-        return self.step_vjp(result.trace, t, dh, dc)
-
     def __repr__(self) -> str:
         extra = ""
         if self._init != "orthogonal":

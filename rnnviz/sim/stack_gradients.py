@@ -100,21 +100,21 @@ def _layer_backward(res, direct, start, dh_seed=None, dc_seed=None):
     """
     cell = res.cell
     B, T, u = res.batch, res.timesteps, res.units
-    lstm = res.cell_states is not None
+    has_c = cell.has_cell_state  # the LSTM carries c_t beside h_t
     DH = np.zeros((B, T + 1, u))
     DZX = np.zeros((B, T, cell.kernel.shape[1]))  # ∂L/∂(x_t W + b), zero outside the window
-    DC = np.zeros((B, T + 1, u)) if lstm else None
+    DC = np.zeros((B, T + 1, u)) if has_c else None
     dh = np.zeros((B, 1, u)) if dh_seed is None else np.array(dh_seed, dtype=np.float64)[:, None]
-    dc = None if (dc_seed is None or not lstm) else np.array(dc_seed, dtype=np.float64)[:, None]
+    dc = None if (dc_seed is None or not has_c) else np.array(dc_seed, dtype=np.float64)[:, None]
     for t in range(T, start, -1):
         if direct is not None:
             dh = dh + direct[:, t - 1, None]  # + ∂L/∂h_t from the layer above
             if not np.isfinite(dh).all():
                 _finite_or_inf(dh)  # inf − inf after an overflow: inf
         DH[:, t] = dh[:, 0]
-        g = cell._step_vjp(res, t, dh, dc)  # back through step t (the cell's VJP)
+        g = cell.step_vjp(res.trace, t, dh, dc)  # back through step t (the cell's VJP)
         DZX[:, t - 1] = g.dz_x[:, 0]
-        if lstm:
+        if has_c:
             DC[:, t] = g.dc_total[:, 0]
         dh, dc = g.dh_prev, g.dc_prev  # carried to step t − 1
         if not np.isfinite(dh).all():
@@ -122,7 +122,7 @@ def _layer_backward(res, direct, start, dh_seed=None, dc_seed=None):
         if dc is not None and not np.isfinite(dc).all():
             _finite_or_inf(dc)
     DH[:, start] = dh[:, 0]
-    if lstm and dc is not None:
+    if has_c and dc is not None:
         DC[:, start] = dc[:, 0]
     DX = DZX @ cell.kernel.T  # ∂L/∂x_t = dz_x,t Wᵀ (through x_t W), every step at once
     return DH, _finite_or_inf(DX), DC
