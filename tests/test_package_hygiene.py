@@ -44,3 +44,26 @@ def test_wheel_ships_licence_and_third_party_notices(wheel):
     assert "rnnviz/sim/models/sine_lstm.npz" in names  # the shipped trained model
     for js in (n for n in names if n.startswith("rnnviz/static/") and n.endswith(".js")):
         assert b"THIRD_PARTY_NOTICES.txt" in wheel.read(js)[:200], js
+
+
+def test_test_files_have_unique_names():
+    # The test folders are not packages: two files with one basename stop pytest's
+    # collection of the whole suite ("import file mismatch") on a clean clone.
+    root = Path(__file__).resolve().parent
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted(root.rglob("test_*.py")):
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(root)} and {path.relative_to(root)}")
+        seen.setdefault(path.name, path)
+    assert not clashes, "test files share a name: " + "; ".join(clashes)
+
+
+def test_every_js_entry_point_is_an_ensured_build_target():
+    # The wheel build fails loudly if an ensured bundle is missing; an entry left out
+    # of the list could ship without its bundle.
+    root = Path(__file__).resolve().parent.parent
+    entries = {p.stem for p in (root / "js" / "src").glob("*.js")}
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    missing = sorted(e for e in entries if f'"rnnviz/static/{e}.js"' not in text)
+    assert not missing, f"js/src entry points missing from ensured-targets: {missing}"
