@@ -218,6 +218,50 @@ class LSTM(Cell):
         dh_prev = matmul_rows(dz, self._recurrent.T)  # through z_t = … + h_{t−1} U
         return StepGrads(dz_x=dz, dz_h=dz, dh_prev=dh_prev, dc_prev=dc_prev, dc_total=dc_t)
 
+    def step_jacobian(self, trace: LSTMTrace, t: int) -> np.ndarray:
+        """A_t = ∂s_t/∂s_{t−1} for s_t = (h_t, c_t): (batch, 2·units, 2·units), in closed form.
+
+        With the row vectors of step t (U_i, U_f, U_c, U_o the gate blocks of U, ′ = f′)::
+
+            D = ∂c_t/∂h_{t−1} = diag(g ⊙ σ′(z_i)) U_iᵀ + diag(c_{t−1} ⊙ σ′(z_f)) U_fᵀ
+                                + diag(i ⊙ f′(z_c)) U_cᵀ
+            a = o ⊙ f′(c_t)                              (∂h_t/∂c_t)
+            A_t = [ diag(a) D + diag(f(c_t) ⊙ σ′(z_o)) U_oᵀ    diag(a ⊙ f) ]
+                  [ D                                          diag(f)     ]
+
+        Only scaled rows of U's blocks — O(units²) per sequence, where the generic
+        :meth:`Cell.step_jacobian` pulls 2·units rows back through a product with Uᵀ. It
+        agrees with that one to rounding (``tests/sim/test_step_jacobian.py``); after an
+        overflow (a non-finite factor) it is that one, whose products keep 0 · ∞ at 0.
+        """
+        k, u = t - 1, self._units
+        i, f, g, o = (a[:, k] for a in (trace.i, trace.f, trace.g, trace.o))
+        s = trace.slope[:, k]
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            a = o * trace.dtc[:, k]  # ∂h_t/∂c_t = diag(o ⊙ f′(c_t))
+            rows = (
+                g * s[:, :u],  # through c_t = … + i ⊙ g and i = σ(z_i)
+                trace.c_prev(t)[:, 0] * s[:, u : 2 * u],  # through f ⊙ c_{t−1}, f = σ(z_f)
+                i * trace.dg[:, k],  # through i ⊙ g, g = f(z_c)
+                trace.tc[:, k] * s[:, 3 * u :],  # through h_t = o ⊙ f(c_t), o = σ(z_o)
+            )
+            if not (np.isfinite(a).all() and all(np.isfinite(r).all() for r in rows)):
+                return super().step_jacobian(trace, t)
+            UT = self._recurrent.T  # (4·units, units): block b of rows is U_bᵀ
+            B = a.shape[0]
+            A = np.zeros((B, 2 * u, 2 * u))
+            D = A[:, u:, :u]  # ∂c_t/∂h_{t−1}
+            np.multiply(rows[0][:, :, None], UT[:u], out=D)
+            D += rows[1][:, :, None] * UT[u : 2 * u]
+            D += rows[2][:, :, None] * UT[2 * u : 3 * u]
+            top = A[:, :u, :u]  # ∂h_t/∂h_{t−1}
+            np.multiply(a[:, :, None], D, out=top)
+            top += rows[3][:, :, None] * UT[3 * u :]
+            diag = np.arange(u)
+            A[:, diag, u + diag] = a * f  # ∂h_t/∂c_{t−1}
+            A[:, u + diag, u + diag] = f  # ∂c_t/∂c_{t−1}: the cell "highway"
+        return A
+
 
 def _check_forget_bias(value: object) -> float:
     """``forget_bias`` as a finite ``float`` (bool is not a number here)."""
