@@ -32,7 +32,8 @@ Other "wrt" (what the curves of :meth:`RunResult.jacobian_norms` differentiate b
 How it is computed
 ------------------
 A_s comes from ``cell.step_jacobian(trace, s)``: the cell's closed form where it has one
-(LSTM: scaled rows of the recurrent kernel's blocks, O(units²) per step), else its own
+(SimpleRNN, LSTM and GRU: scaled rows of the recurrent kernel's blocks, O(units²) per
+step), else its own
 backward step (``cell.step_vjp``, the code behind :mod:`rnnviz.sim.jacobians`) applied to
 the identity — pulling back the 2·units (LSTM) or units rows of I through step s. K_s and
 B_s (``wrt="cell"`` / ``"input"``) come from that backward step, with A_s. Each norm is

@@ -102,3 +102,11 @@ class SimpleRNN(Cell):
         da = dh * df  # through h_t = f(a_t)
         dh_prev = matmul_rows(da, self._recurrent.T)  # through a_t = … + h_{t−1} W_hh
         return StepGrads(dz_x=da, dz_h=da, dh_prev=dh_prev)
+
+    def step_jacobian(self, trace: SimpleRNNTrace, t: int) -> np.ndarray:
+        """A_t = ∂h_t/∂h_{t−1} = diag(f′(a_t)) W_hhᵀ, (batch, units, units), in closed form
+        (scaled rows of W_hhᵀ, no matrix product); the generic one if an f′ is not finite."""
+        df = trace.df[:, t - 1]
+        if not np.isfinite(df).all():
+            return super().step_jacobian(trace, t)
+        return df[:, :, None] * self._recurrent.T
