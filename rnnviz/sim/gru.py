@@ -61,7 +61,11 @@ class GRUTrace(Trace):
 
     @derived
     def dhh(self) -> np.ndarray:
-        """f′ at the candidate pre-activation a_h."""
+        """f′ at the candidate pre-activation a_h (for tanh 1 − ĥ_t² from the stored
+        candidate, the numbers of ``act.df(a_h)`` without a second tanh, except after an
+        overflow)."""
+        if self.act.name == "tanh" and self.dz_slope is None and self.states_ext is None:
+            return 1.0 - self.hh * self.hh
         return self.act.df(self.a_h)
 
     @derived

@@ -36,7 +36,12 @@ class SimpleRNNTrace(Trace):
 
     @derived
     def df(self) -> np.ndarray:
-        """f′(a_t), (batch, timesteps, units): the diagonal of ∂h_t/∂a_t."""
+        """f′(a_t), (batch, timesteps, units): the diagonal of ∂h_t/∂a_t.
+
+        For tanh 1 − h_t² from the stored states (the numbers of ``act.df(a)`` without a
+        second tanh over every step), except after an overflow (extended replay)."""
+        if self.act.name == "tanh" and self.states_ext is None:
+            return 1.0 - self.states * self.states
         return self.act.df(self.a)
 
 
