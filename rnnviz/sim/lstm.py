@@ -277,8 +277,6 @@ class LSTM(Cell):
             )
             if not (np.isfinite(a).all() and all(np.isfinite(r).all() for r in rows)):
                 return super().step_jacobian(trace, t)
-            if not (np.isfinite(a).all() and all(np.isfinite(r).all() for r in rows)):
-                return super().step_jacobian(trace, t)
             UT = self._recurrent.T  # (4·units, units): block b of rows is U_bᵀ
             B = a.shape[0]
             A = np.zeros((B, 2 * u, 2 * u))
