@@ -6,6 +6,8 @@ Run::
     .venv/bin/python benchmarks/bench_train.py --quick    # smoke run on a small size
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_train.py --threads 1
     .venv/bin/python benchmarks/bench_train.py --profile  # + cProfile of the largest case
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_train.py --threads 1 \
+        --cells lstm --sizes 128x100x32                     # one row of the table
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_train.py --demo  # the demo table
 
 ``--demo`` trains ``training.DEMOS["long-memory"]`` (RNN vs LSTM on the adding problem) on
@@ -191,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile rnnviz's largest case")
     parser.add_argument("--demo", action="store_true", help="the long-memory demo table")
     parser.add_argument("--rounds", type=int, default=9, help="timed rounds per case (9)")
+    parser.add_argument("--cells", default=",".join(CELLS), help="comma-separated (rnn,lstm)")
+    parser.add_argument(
+        "--sizes", default=None, help="units x T x batch list, e.g. 128x100x32 (the table's)"
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -209,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         print(report_demo(run_demo()))
         return 0
     sizes = QUICK_SIZES if args.quick else SIZES
+    if args.sizes:
+        sizes = tuple(tuple(int(v) for v in size.split("x")) for size in args.sizes.split(","))
     rounds = 2 if args.quick else args.rounds
     print(
         "float64 in both libraries; adding problem, MSE on the last output, full BPTT, "
@@ -217,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows = []
     for units, timesteps, batch in sizes:
-        for cell_name in CELLS:
+        for cell_name in args.cells.split(","):
             r = measure(cell_name, units, timesteps, batch, rounds)
             rows.append(r)
             print(

@@ -31,9 +31,12 @@ Other "wrt" (what the curves of :meth:`RunResult.jacobian_norms` differentiate b
 
 How it is computed
 ------------------
-A_s, K_s and B_s come from the cell's own backward step (``cell.step_vjp``, the code
-behind :mod:`rnnviz.sim.jacobians`) applied to the identity: pulling back the 2·units
-(LSTM) or units rows of I through step s gives A_s, and with it K_s and B_s. Each norm is
+A_s comes from ``cell.step_jacobian(trace, s)``: the cell's closed form where it has one
+(SimpleRNN, LSTM and GRU: scaled rows of the recurrent kernel's blocks, O(units²) per
+step), else its own
+backward step (``cell.step_vjp``, the code behind :mod:`rnnviz.sim.jacobians`) applied to
+the identity — pulling back the 2·units (LSTM) or units rows of I through step s. K_s and
+B_s (``wrt="cell"`` / ``"input"``) come from that backward step, with A_s. Each norm is
 exact by default — √λ_max of the Gram matrix, batched over steps (``spectral.spectral_norms``
 with ``method="svd"``), never an iterative underestimate, which could break (1); the views
 use the faster ``method="auto"`` and check (1) against the curve. A matrix with
@@ -42,11 +45,13 @@ accumulated as mantissa · 2^exponent, so it is ``inf`` exactly when the true pr
 exceeds float64 and 0 when it falls below; once a factor is ``inf`` every earlier entry is
 ``inf`` (never NaN, even after a zero factor — an unknown gain bounds nothing).
 
-Cost: per step, one backward step on the identity (units rows; 2·units for LSTM), one Gram
-matrix and one dense ``eigvalsh`` — O(units³) like the curve's own chain, but an exact
+Cost: per step, the one-step Jacobian (O(units²) in closed form, O(units³) as a backward
+step on the identity), one Gram matrix and one dense ``eigvalsh`` — O(units³) like the
+curve's own chain, but an exact
 symmetric eigensolve costs several matrix products, where the curve's warm-started Krylov
-costs about one: ``benchmarks/bench_bounds.py`` prints the ratio (about 4.5× for rnn, 5× for
-gru and 6× for lstm at 256 units × 200 steps, one BLAS thread).
+costs about one: ``benchmarks/bench_bounds.py`` prints the ratio (about 3.5× for rnn, 1.3×
+for gru and 4.6× for lstm at 256 units × 200 steps, one BLAS thread; with ``method="auto"``
+0.6×, 1.1× and 2×; docs/benchmarks.md, "Product bound").
 """
 
 from __future__ import annotations
@@ -62,18 +67,23 @@ __all__ = ["product_bound", "step_norms"]
 _CHUNK_FLOATS = 1 << 22  # matrices kept for one batched norm call: ≤ 32 MB of float64
 
 
-def _exact(mats: list[np.ndarray], method: str = "svd") -> np.ndarray:
-    """‖M‖₂ of every matrix in ``mats`` (each (batch, rows, cols)) → (len(mats), batch).
+def _exact(M: np.ndarray, method: str = "svd") -> np.ndarray:
+    """‖M‖₂ of every matrix in ``M`` (steps, batch, rows, cols) → (steps, batch).
 
     ``method="svd"``: exact (√λ_max of the Gram matrix); ``"auto"``: the curve's own
     solver (:mod:`rnnviz.sim.spectral`). ``inf`` for a matrix with a non-finite entry.
     """
-    M = np.stack(mats)  # (steps, batch, rows, cols)
     steps, batch = M.shape[:2]
     M = M.reshape(steps * batch, *M.shape[2:])
     out = np.full(steps * batch, np.inf)
-    ok = np.isfinite(M).all(axis=(1, 2))
-    if ok.any():
+    # a finite sum means finite entries (inf or NaN would propagate); only a non-finite sum
+    # (overflow of the sum itself included) needs the entrywise test
+    ok = np.isfinite(np.add.reduce(M.reshape(steps * batch, -1), axis=1))
+    if not ok.all():
+        ok[~ok] = np.isfinite(M[~ok]).all(axis=(1, 2))
+    if ok.all():
+        out[:] = spectral_norms(M, method=method)[0]
+    elif ok.any():
         out[ok] = spectral_norms(M[ok], method=method)[0]
     return out.reshape(steps, batch)
 
@@ -102,41 +112,53 @@ def step_norms(res, wrt: str = "state", method: str = "svd") -> dict[str, np.nda
     B, T, u = res.batch, res.timesteps, res.units
     paired = cell.has_cell_state  # the carried state s_t is the pair (h_t, c_t)
     rows = 2 * u if paired else u
-    # Cotangents: the identity on s_t, split into its h and c parts.
-    eye = np.eye(rows)
-    dh = np.broadcast_to(eye[:, :u], (B, rows, u))
-    dc = np.broadcast_to(eye[:, u:], (B, rows, u)) if paired else None
     W_T = cell.kernel.T
     kinds = ["A"] + {"state": [], "cell": ["K"], "input": ["B"]}[wrt]
+    widths = {"A": rows, "K": u, "B": cell.features}
     out = {k: np.empty((B, T)) for k in kinds}
-    pending: dict[str, list] = {k: [] for k in kinds}
-    cols: list[int] = []
     chunk = max(1, _CHUNK_FLOATS // (B * rows * rows * len(kinds)))
+    # the matrices of up to ``chunk`` steps, written in place (no stacking copy)
+    pending = {k: np.empty((min(chunk, T), B, rows, widths[k])) for k in kinds}
+    cols: list[int] = []
 
     def flush():
         for k in kinds:
-            out[k][:, cols] = _exact(pending[k], method).T
-            pending[k].clear()
+            out[k][:, cols] = _exact(pending[k][: len(cols)], method).T
         cols.clear()
 
+    if wrt != "state":  # cotangents: the identity on s_t, split into its h and c parts
+        eye = np.eye(rows)
+        dh = np.broadcast_to(eye[:, :u], (B, rows, u))
+        dc = np.broadcast_to(eye[:, u:], (B, rows, u)) if paired else None
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(T, 0, -1):
+            n = len(cols)
+            if wrt == "state":  # A_t = ∂s_t/∂s_{t−1}, the cell's own (closed) form
+                pending["A"][n] = cell.step_jacobian(res.trace, t)
+                cols.append(t - 1)
+                if len(cols) == chunk:
+                    flush()
+                continue
             step = cell.step_vjp(res.trace, t, dh, dc)  # rows of A_t = ∂s_t/∂s_{t−1}
-            A = step.dh_prev if not paired else np.concatenate((step.dh_prev, step.dc_prev), -1)
-            pending["A"].append(A)
+            if paired:
+                pending["A"][n, ..., :u] = step.dh_prev
+                pending["A"][n, ..., u:] = step.dc_prev
+            else:
+                pending["A"][n] = step.dh_prev
             if wrt == "cell":
-                pending["K"].append(step.dc_total)
+                pending["K"][n] = step.dc_total
                 if t == T:
-                    out["K_last"] = _exact([step.dc_total[:, :u]], method)[0]
+                    out["K_last"] = _exact(step.dc_total[None, :, :u], method)[0]
             elif wrt == "input":
                 Bt = matmul_rows(step.dz_x, W_T)  # ∂s_t/∂x_t, rows = s_t
-                pending["B"].append(Bt)
+                pending["B"][n] = Bt
                 if t == T:
-                    out["B_last"] = _exact([Bt[:, :u]], method)[0]
+                    out["B_last"] = _exact(Bt[None, :, :u], method)[0]
             cols.append(t - 1)
             if len(cols) == chunk:
                 flush()
-        flush()
+        if cols:
+            flush()
     return out
 
 

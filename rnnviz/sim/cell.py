@@ -396,6 +396,26 @@ class Cell(abc.ABC):
         :class:`~rnnviz.sim.trace.StepGrads` (vector-Jacobian products of the step).
         """
 
+    def step_jacobian(self, trace: Trace, t: int) -> np.ndarray:
+        """A_t = ∂s_t/∂s_{t−1}, the one-step Jacobian of the carried state, (batch, n, n).
+
+        s_t is h_t (n = units), or the pair (h_t, c_t) with a cell state (n = 2·units; rows
+        and columns ordered h, then c). Row r of A_t is e_rᵀ A_t: here ``step_vjp`` pulls
+        the n rows of the identity back through step t at once (one product with the
+        recurrent kernel, O(n·units·units·gates)). A cell may override it with its own
+        closed form (O(units²·gates), no matrix product); it must agree with this one.
+        """
+        u, B = self._units, trace.states.shape[0]
+        rows = 2 * u if self.has_cell_state else u
+        eye = np.eye(rows)
+        dh = np.broadcast_to(eye[:, :u], (B, rows, u))
+        dc = np.broadcast_to(eye[:, u:], (B, rows, u)) if self.has_cell_state else None
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            step = self.step_vjp(trace, t, dh, dc)
+        if not self.has_cell_state:
+            return step.dh_prev
+        return np.concatenate((step.dh_prev, step.dc_prev), axis=-1)
+
     def __repr__(self) -> str:
         extra = ""
         if self._init != "orthogonal":

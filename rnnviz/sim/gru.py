@@ -61,7 +61,11 @@ class GRUTrace(Trace):
 
     @derived
     def dhh(self) -> np.ndarray:
-        """f′ at the candidate pre-activation a_h."""
+        """f′ at the candidate pre-activation a_h (for tanh 1 − ĥ_t² from the stored
+        candidate, the numbers of ``act.df(a_h)`` without a second tanh, except after an
+        overflow)."""
+        if self.act.name == "tanh" and self.dz_slope is None and self.states_ext is None:
+            return 1.0 - self.hh * self.hh
         return self.act.df(self.a_h)
 
     @derived
@@ -180,3 +184,35 @@ class GRU(Cell):
         dz_h = np.concatenate((dz_pre, dr_pre, da * r), axis=-1)  # w.r.t. h̃_t (r ⊙ h̃_h)
         dh_prev = dh * z + matmul_rows(dz_h, self._recurrent.T)  # direct + through h̃_t
         return StepGrads(dz_x=dz_x, dz_h=dz_h, dh_prev=dh_prev)
+
+    def step_jacobian(self, trace: GRUTrace, t: int) -> np.ndarray:
+        """A_t = ∂h_t/∂h_{t−1}, (batch, units, units), in closed form (U_z, U_r, U_h the gate
+        blocks of U, ′ = f′, row vectors of step t)::
+
+            a = (1 − z) ⊙ f′(a_h)                              (∂h_t/∂a_h)
+            A_t = diag(z) + diag((h_{t−1} − ĥ) ⊙ σ′(z_z)) U_zᵀ
+                  + diag(a ⊙ h̃_h ⊙ σ′(z_r)) U_rᵀ + diag(a ⊙ r) U_hᵀ
+
+        Scaled rows of U's blocks, no matrix product; the generic one after an overflow.
+        """
+        u, k = self._units, t - 1
+        if trace.dz_slope is not None:
+            return super().step_jacobian(trace, t)
+        z, r = trace.z[:, k], trace.r[:, k]
+        s = trace.slope[:, k]
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            a = (1.0 - z) * trace.dhh[:, k]  # through h_t = … + (1 − z) ⊙ ĥ, ĥ = f(a_h)
+            rows = (
+                (trace.h_prev(t)[:, 0] - trace.hh[:, k]) * s[:, :u],  # z = σ(x̃_z + h̃_z)
+                a * (trace.hu[:, k, 2 * u :] * s[:, u:]),  # a_h = x̃_h + r ⊙ h̃_h, r = σ(·)
+                a * r,  # … + r ⊙ h̃_h, h̃_h = h_{t−1} U_h + b_h
+            )
+            if not (np.isfinite(z).all() and all(np.isfinite(v).all() for v in rows)):
+                return super().step_jacobian(trace, t)
+            UT = self._recurrent.T  # (3·units, units): block b of rows is U_bᵀ
+            A = rows[0][:, :, None] * UT[:u]
+            A += rows[1][:, :, None] * UT[u : 2 * u]
+            A += rows[2][:, :, None] * UT[2 * u :]
+            diag = np.arange(u)
+            A[:, diag, diag] += z  # the direct path h_t = z ⊙ h_{t−1} + …
+        return A

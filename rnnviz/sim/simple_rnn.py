@@ -36,7 +36,12 @@ class SimpleRNNTrace(Trace):
 
     @derived
     def df(self) -> np.ndarray:
-        """f′(a_t), (batch, timesteps, units): the diagonal of ∂h_t/∂a_t."""
+        """f′(a_t), (batch, timesteps, units): the diagonal of ∂h_t/∂a_t.
+
+        For tanh 1 − h_t² from the stored states (the numbers of ``act.df(a)`` without a
+        second tanh over every step), except after an overflow (extended replay)."""
+        if self.act.name == "tanh" and self.states_ext is None:
+            return 1.0 - self.states * self.states
         return self.act.df(self.a)
 
 
@@ -102,3 +107,11 @@ class SimpleRNN(Cell):
         da = dh * df  # through h_t = f(a_t)
         dh_prev = matmul_rows(da, self._recurrent.T)  # through a_t = … + h_{t−1} W_hh
         return StepGrads(dz_x=da, dz_h=da, dh_prev=dh_prev)
+
+    def step_jacobian(self, trace: SimpleRNNTrace, t: int) -> np.ndarray:
+        """A_t = ∂h_t/∂h_{t−1} = diag(f′(a_t)) W_hhᵀ, (batch, units, units), in closed form
+        (scaled rows of W_hhᵀ, no matrix product); the generic one if an f′ is not finite."""
+        df = trace.df[:, t - 1]
+        if not np.isfinite(df).all():
+            return super().step_jacobian(trace, t)
+        return df[:, :, None] * self._recurrent.T

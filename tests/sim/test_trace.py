@@ -14,7 +14,7 @@ from rnnviz.sim.trace import Trace
 #: What each built-in cell's backward step reads, by field name.
 FIELDS = {
     "rnn": {"a"},
-    "lstm": {"z", "c0", "c", "i", "f", "g", "o"},
+    "lstm": {"z", "c0", "c", "i", "f", "g", "o", "tc", "slope"},
     "gru": {"hu", "zr", "a_h", "z", "r", "hh", "dz_slope"},
 }
 
