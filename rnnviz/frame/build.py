@@ -15,6 +15,7 @@ import numpy as np
 
 from rnnviz.frame.draw import beyond_float32, colour_range
 from rnnviz.settings import validate_settings
+from rnnviz.sim import CELLS, cell_class
 
 __all__ = [
     "CELL_SWEEP",
@@ -31,8 +32,9 @@ __all__ = [
 
 #: Weight scales drawn by the "weight_scale" overlay (the current one is the main curve).
 SCALE_SWEEP = (0.5, 1.0, 1.5, 2.0)
-#: Cells drawn by the "cell" overlay (the current cell is the main curve, not repeated).
-CELL_SWEEP = ("rnn", "lstm", "gru")
+#: Cells drawn by the "cell" overlay (the current cell is the main curve, not repeated):
+#: every registered cell type, in ``CELLS`` order.
+CELL_SWEEP = CELLS
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def _cells(s: dict[str, Any], offset: int = 0) -> list:
     """The stacked layers: layer ℓ + 1 reads the units of layer ℓ as its features."""
     from rnnviz.sim import make_cell
 
+    forget_gate = cell_class(s["cell"]).forget_gate
     cells = []
     for layer in range(s["layers"]):
         kwargs = {
@@ -178,7 +181,7 @@ def _cells(s: dict[str, Any], offset: int = 0) -> list:
         top = layer == s["layers"] - 1
         if top and s["output_units"] > 0:  # y_t = h_t W_hy + b_y, for every cell
             kwargs["output_units"] = s["output_units"]
-        if s["cell"] == "lstm":  # b_f of the LSTM forget gate; the other cells have none
+        if forget_gate is not None:  # b_f of the forget gate (LSTM); the others have none
             kwargs["forget_bias"] = s["forget_bias"]
         cells.append(make_cell(s["cell"], **kwargs))
     return cells

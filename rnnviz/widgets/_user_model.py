@@ -72,7 +72,7 @@ class UserModel:
             "features": self.cells[0].features,
             "output_units": top.output_units or 0,
         }
-        if top.name == "lstm":
+        if top.forget_gate is not None:
             out["forget_bias"] = None  # trained biases, not an initial value
         if self.x is not None:
             out["timesteps"] = self.x.shape[1]
