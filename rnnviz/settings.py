@@ -12,7 +12,7 @@ The rules linking settings (architecture ⇔ return_sequences, decoder_steps for
 only, the sentence's features and timesteps, truncate ≤ timesteps) live in one function,
 :func:`implied_changes`.
 
-Imports no widget library (checked by ``tests/widgets/test_layering.py``). Messages use
+Imports no widget library (checked by ``tests/test_layering.py``). Messages use
 the learner's vocabulary (units, timesteps, features, batch).
 """
 

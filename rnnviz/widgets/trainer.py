@@ -154,7 +154,7 @@ class Trainer(SettingsMixin, TrainingLoop, LatestWins, anywidget.AnyWidget):
 
     def explore(self, **settings):
         """The Explorer on the trained cell as it is now, fed one batch of the task."""
-        from rnnviz.widgets.explorer import explore
+        from rnnviz.widgets._explore import explore
 
         run = self.result
         x = run.task.batch(0)[0][:1]

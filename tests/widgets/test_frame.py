@@ -161,7 +161,7 @@ def test_underflow_is_zero_never_nan():
     [({"units": 0}, ValueError), ({"colour": "red"}, TypeError), ({"cell": None}, TypeError)],
 )
 def test_bad_settings_raise_before_running(settings, error, monkeypatch):
-    import rnnviz.frame.build as frame_module
+    import rnnviz.frame.forward as frame_module
 
     def boom(*args, **kwargs):
         raise AssertionError("the simulator must not run for rejected settings")

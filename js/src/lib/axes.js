@@ -77,7 +77,7 @@ export function count(n, one, many = `${one}s`) {
 }
 
 /**
- * The weight scales the Explorer's overlay sweeps (rnnviz/frame/build.py: SCALE_SWEEP),
+ * The weight scales the Explorer's overlay sweeps (rnnviz/frame/analysis.py: SCALE_SWEEP),
  * each with a fixed slot in the theme's overlay palette, so that s = 2 has the same colour
  * in every Explorer whatever else is overlaid. The cells the "cell" overlay sweeps are the
  * frame's (frame_info.cells, every registered cell type in order): a cell's slot is its
