@@ -214,9 +214,8 @@ def build_frame(**settings: Any) -> Frame:
     Parameters
     ----------
     **settings
-        units, timesteps, weight_scale, cell, forget_bias (LSTM), activation, input, architecture,
-        return_sequences, layers, truncate, features, batch, seed, init, output_units,
-        decoder_steps, overlay. Missing ones take their defaults.
+        Any of ``rnnviz.settings.SPECS`` (listed with their ranges in
+        :func:`rnnviz.explore`'s docstring). Missing ones take their defaults.
 
     Returns
     -------

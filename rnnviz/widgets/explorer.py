@@ -74,10 +74,9 @@ class Explorer(widgets.VBox):
     frame. With ``presenter=True`` they are laid out as a lecture stage (``stage``, see
     ``_stage.py``): a control strip above one large view, the others small beside it.
 
-    Settings (all also attributes): units, timesteps, weight_scale, cell, forget_bias
-    (LSTM only; its slider is disabled for the other cells), activation,
-    input, architecture, return_sequences, layers, truncate, features, batch, seed, init,
-    output_units, decoder_steps, overlay; plus ``presenter`` (large fonts and controls).
+    Settings (all also attributes): every entry of ``rnnviz.settings.SPECS``, listed in
+    :func:`rnnviz.explore`'s docstring (a setting of some cells only, such as forget_bias,
+    has its control disabled for the others); plus ``presenter`` (large fonts and controls).
 
     ``frame`` is the frame of the current settings and ``wait_settled()`` waits until every
     view shows it; ``frame_builds`` counts the complete frames shown so far.
@@ -89,9 +88,7 @@ class Explorer(widgets.VBox):
     """
 
     # One validated trait per setting, all from rnnviz.settings.SPECS (a new setting needs
-    # no line here): units, timesteps, weight_scale, cell, forget_bias, activation, input,
-    # architecture, return_sequences, truncate, layers, features, batch, seed, init,
-    # output_units, decoder_steps, overlay.
+    # no line here; see _setting_traits.py).
     locals().update(setting_traits())
     presenter = Flag(False, help="Large fonts, thick lines and big controls.")
     time = TimeTrait(help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
