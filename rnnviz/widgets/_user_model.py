@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnviz.sim import inputs
+from rnnviz.sim import CELL_CLASSES, inputs
 from rnnviz.sim.user_model import as_stack, rescaled
 
 __all__ = ["UserModel", "fixed_reasons", "fixed_settings"]
@@ -97,7 +97,7 @@ class UserModel:
             )
         if settings["overlay"] == "cell":
             raise ValueError(
-                "overlay='cell' compares rnnviz's own RNN, LSTM and GRU; with your model, "
+                f"overlay='cell' compares rnnviz's own {_own_cells()}; with your model, "
                 "compare weight scales (overlay='weight_scale') instead."
             )
 
@@ -123,3 +123,9 @@ def fixed_reasons(model: UserModel | None) -> dict[str, str]:
     if model is None:
         return {}
     return {name: f"fixed by {model.description}" for name in model.fixed()}
+
+
+def _own_cells() -> str:
+    """'RNN, LSTM and GRU': every registered cell type, by its display name."""
+    names = [c.display_name for c in CELL_CLASSES]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
