@@ -398,15 +398,16 @@ def js_name_branches(paths, names) -> list[str]:
 
 
 def test_no_js_module_branches_on_a_cell_name():
-    """js/src draws every cell from the facts the frame sends (frame_info.cell_info,
-    frame_info.cells; the Trainer's choices.cells), never from a cell's name."""
+    """js/src draws every cell from the facts the views send (the graph's
+    frame_info.cell_info, the gradient plot's cell_label and cells, the Trainer's
+    choices.cells), never from a cell's name."""
     paths = sorted(JS_SRC.rglob("*.js"))
     assert len(paths) > 20  # the walk found the sources
     found = js_name_branches(paths, cell_names())
     assert not found, (
-        "read the cell's facts from frame_info.cell_info (display_name, gate_names, "
-        "n_gates, split_bias, …) or its slot in frame_info.cells instead of its name:\n"
-        + "\n".join(found)
+        "read the cell's facts from frame_info (rnnviz/frame/cells.py: cell_info with "
+        "display_name, gate_names, n_gates, split_bias, …; cells for slots) instead of its "
+        "name:\n" + "\n".join(found)
     )
 
 

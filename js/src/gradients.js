@@ -62,7 +62,7 @@ function curves(model, info, theme) {
   const out = [];
   const { settings } = info;
   const main = decodeArray(model.get("log10_jacobian_norms"));
-  // every cell type as [name, label] (frame_info.cells, from the cell classes)
+  // the overlay's cell types as [name, label] (frame_info.cells, from the cell classes)
   const cells = info.cells ?? [];
   const labels = new Map(cells);
   const cellNames = cells.map(([name]) => name);
@@ -71,7 +71,7 @@ function curves(model, info, theme) {
       ? `s = ${Number(settings.weight_scale)
           .toPrecision(3)
           .replace(/\.?0+$/, "")}`
-      : (labels.get(settings.cell) ?? plotlyText(settings.cell));
+      : plotlyText(info.cell_label ?? settings.cell);
   const mainBound = decodeArray(model.get("log10_product_bound"));
   if (main) {
     out.push([
@@ -87,7 +87,7 @@ function curves(model, info, theme) {
   overlays.forEach(([name, value], i) => {
     const arr = decodeArray(value);
     const b = bounds.has(name) ? decodeArray(bounds.get(name)) : null;
-    const label = labels.get(name) ?? plotlyText(name);
+    const label = plotlyText(labels.get(name) ?? name);
     const colour = overlayColour(name, theme.overlays, i, cellNames); // fixed per value
     if (arr) out.push([label, byStepsBack(arr), colour, b && byStepsBack(b), label]);
   });

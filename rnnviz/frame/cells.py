@@ -1,9 +1,10 @@
 """What the views are told about a cell type, read from its class attributes.
 
 The views (Python and JS) never compare a cell's name: what differs between cells — its
-label, its gates, whether its bias is two rows — travels in each view's ``frame_info``
-(``cell_info``: :func:`cell_facts`; ``cells``: :func:`cell_choices`), so a new cell type
-(one file in ``rnnviz/sim``) is drawn with no change here or in ``js/src``
+label, its gates, whether its bias is two rows — travels in the ``frame_info`` of the view
+that draws it (the graph's ``cell_info``: :func:`cell_facts`; the gradient plot's
+``cell_label`` and, with the "cell" overlay, ``cells``: :func:`cell_choices`), so a new cell
+type (one file in ``rnnviz/sim``) is drawn with no change here or in ``js/src``
 (``tests/test_layering.py`` checks both sides).
 """
 

@@ -24,7 +24,6 @@ import numpy as np
 import traitlets
 
 from rnnviz.frame import Frame, build_frame
-from rnnviz.frame.cells import cell_choices, cell_facts
 from rnnviz.settings import SPECS, did_you_mean
 
 __all__ = [
@@ -174,16 +173,10 @@ class ViewBase(anywidget.AnyWidget):
         raise NotImplementedError
 
     def _info(self, frame: Frame, **extra: Any) -> dict[str, Any]:
-        """The ``frame_info`` every view sends: the frame's settings, T of what it shows,
-        the facts of its cell (``cell_info``: label, gates, split bias — ``rnnviz.frame.cells``;
-        ``cells``: [name, label] of every cell type) and the view's own facts (``extra``)."""
-        return {
-            "settings": dict(frame.settings),
-            "timesteps": frame.timesteps,
-            "cell_info": cell_facts(frame.settings["cell"]),
-            "cells": cell_choices(),
-            **extra,
-        }
+        """The ``frame_info`` every view sends: the frame's settings, T of what it shows and
+        the view's own facts (``extra``; what a view needs to know about the cell comes
+        from ``rnnviz.frame.cells``, never from comparing its name)."""
+        return {"settings": dict(frame.settings), "timesteps": frame.timesteps, **extra}
 
     def _assign(self, payload: dict[str, Any]) -> None:
         self._showing = True

@@ -13,18 +13,24 @@ from rnnviz.widgets.heatmap import quantities
 
 
 @pytest.mark.parametrize("name", CELLS)
-def test_every_view_sends_the_facts_of_its_cell(name):
-    frame = build_frame(cell=name, units=3, timesteps=4)
+def test_the_views_are_sent_the_facts_of_the_cell_class(name):
+    frame = build_frame(cell=name, units=3, timesteps=4, overlay="cell")
     klass = cell_class(name)
-    for view in (UnrolledGraph(frame), StateHeatmap(frame), GradientFlow(frame), EigenView(frame)):
-        info = view.frame_info
-        assert info["cell_info"] == cell_facts(name)
-        assert info["cell_info"]["display_name"] == klass.display_name
-        assert info["cell_info"]["gate_names"] == list(klass.gate_names)
-        assert info["cells"] == cell_choices() == [[c.name, c.display_name] for c in CELL_CLASSES]
+    info = UnrolledGraph(frame).frame_info["cell_info"]  # the shapes panel, the rolled graph
+    assert info == cell_facts(name)
+    assert info["display_name"] == klass.display_name
+    assert info["gate_names"] == list(klass.gate_names)
     # the shapes the graph names: a split bias is the (2, gates·units) one
-    bias = frame.shapes.get("b")
-    assert (len(bias) == 2) == cell_facts(name)["split_bias"]
+    assert (len(frame.shapes["b"]) == 2) == info["split_bias"]
+    grads = GradientFlow(frame).frame_info  # the curves' labels and fixed colour slots
+    assert grads["cell_label"] == klass.display_name
+    assert grads["cells"] == cell_choices() == [[c.name, c.display_name] for c in CELL_CLASSES]
+    # only what each view draws (each update's JSON stays small: test_wire_bytes.py)
+    plain = build_frame(cell=name, units=3, timesteps=4)
+    assert GradientFlow(plain).frame_info["cells"] == []
+    for view in (StateHeatmap(plain), EigenView(plain)):
+        assert "cell_info" not in view.frame_info
+        assert "cells" not in view.frame_info
 
 
 def test_the_facts_of_the_built_in_cells():

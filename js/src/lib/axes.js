@@ -80,7 +80,7 @@ export function count(n, one, many = `${one}s`) {
  * The weight scales the Explorer's overlay sweeps (rnnviz/frame/analysis.py: SCALE_SWEEP),
  * each with a fixed slot in the theme's overlay palette, so that s = 2 has the same colour
  * in every Explorer whatever else is overlaid. The cells the "cell" overlay sweeps are the
- * frame's (frame_info.cells, every registered cell type in order): a cell's slot is its
+ * gradient view's (frame_info.cells, every registered cell type in order): a cell's slot is its
  * index there, so LSTM has one colour too.
  */
 export const SCALE_SWEEP = [0.5, 1, 1.5, 2];
