@@ -12,7 +12,7 @@ The rules linking settings (architecture ⇔ return_sequences, decoder_steps for
 only, the sentence's features and timesteps, truncate ≤ timesteps) live in one function,
 :func:`implied_changes`.
 
-Imports no widget library (checked by ``tests/widgets/test_layering.py``). Messages use
+Imports no widget library (checked by ``tests/test_layering.py``). Messages use
 the learner's vocabulary (units, timesteps, features, batch).
 """
 
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnviz.sim import ACTIVATIONS, CELLS, INITS, inputs
+from rnnviz.sim import ACTIVATIONS, CELL_CLASSES, CELLS, INITS, inputs
 from rnnviz.sim.architectures import ARCHITECTURES
 from rnnviz.sim.inputs import PRESETS
 from rnnviz.sim.lstm import DEFAULT_FORGET_BIAS
@@ -47,6 +47,23 @@ __all__ = [
 
 #: Optional comparison curves in the gradient view.
 OVERLAYS = ("none", "weight_scale", "cell")
+
+# What differs between cells comes from the cell classes (rnnviz.sim.registry), so a new
+# cell type needs no line here.
+#: How each cell is labelled in the controls: its class's ``display_name`` ("LSTM").
+_CELL_LABELS = {c.name: c.display_name for c in CELL_CLASSES}
+#: The cells with a forget gate, whose bias b_f ``forget_bias`` sets (LSTM).
+_FORGET_GATE_CELLS = tuple(c.name for c in CELL_CLASSES if c.forget_gate is not None)
+
+
+def _only(cells: tuple[str, ...], lacking: str) -> str:
+    """Why a setting of some cells only is off for the others: "LSTM only: RNN and GRU
+    cells have no forget gate"."""
+    others = [_CELL_LABELS[c] for c in CELLS if c not in cells]
+    if len(others) > 1:
+        others = [", ".join(others[:-1]) + " and " + others[-1]]
+    these = " / ".join(_CELL_LABELS[c] for c in cells)
+    return f"{these} only: {''.join(others)} cells have no {lacking}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +141,7 @@ SPECS: dict[str, Spec] = {
         "the recurrent cell",
         choices=CELLS,
         label="cell",
-        choice_labels={"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"},
+        choice_labels=_CELL_LABELS,
     ),
     "forget_bias": Spec(
         DEFAULT_FORGET_BIAS,
@@ -136,8 +153,8 @@ SPECS: dict[str, Spec] = {
         label="forget bias b_f",
         step=0.1,
         decimals=1,
-        only_for=("lstm",),
-        off_because="LSTM only: RNN and GRU cells have no forget gate",
+        only_for=_FORGET_GATE_CELLS,
+        off_because=_only(_FORGET_GATE_CELLS, "forget gate"),
     ),
     "activation": Spec(
         "tanh", "choice", "the activation f", choices=ACTIVATIONS, label="activation"
@@ -190,7 +207,7 @@ SPECS: dict[str, Spec] = {
         choice_labels={
             "none": "nothing",
             "weight_scale": "weight scales",
-            "cell": "RNN / LSTM / GRU",
+            "cell": " / ".join(_CELL_LABELS.values()),
         },
     ),
 }

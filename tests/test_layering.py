@@ -5,10 +5,16 @@ Checked here:
 * no import cycle inside ``rnnviz.sim``;
 * ``rnnviz.sim`` pulls in no widget library and nothing of ``rnnviz.widgets`` /
   ``rnnviz.export``, however indirectly;
-* no module of ``rnnviz.sim`` branches on a cell's name (``cell.name == "lstm"``, a table
-  keyed by ``"gru"``, …) except the file that defines that cell: what differs between
-  cells is a class attribute of the cell (``has_cell_state``, ``candidate_gate``, …), so a
-  new cell type is one new file.
+* imports point one way (``LAYERS``): ``rnnviz.sim`` imports nothing else of rnnviz,
+  ``rnnviz.settings`` only the simulator, ``rnnviz.frame`` only those two, the widgets
+  import the export inside functions only, and the export reaches the widgets only through
+  ``rnnviz/export/_interfaces.py``; a failure names the offending edge and its line;
+* no module of ``rnnviz`` branches on a cell's name (``cell.name == "lstm"``, a table
+  keyed by ``"gru"``, a tuple listing ``"lstm"``, …) except the file that defines that
+  cell and the registry: what differs between cells is a class attribute of the cell
+  (``display_name``, ``has_cell_state``, ``candidate_gate``, ``forget_gate``,
+  ``split_bias``, …), so a new cell type is one new file;
+* the same for ``js/src``: the views read the cell facts of ``frame_info``.
 
 Every import counts — at module level and inside functions — except those under
 ``if TYPE_CHECKING:`` (annotations only, never executed). ``from pkg import name`` is an
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 
 import pytest
 
@@ -55,26 +62,32 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def _import_nodes(node: ast.AST):
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _import_nodes(node: ast.AST, lazy: bool = True):
     """Every Import / ImportFrom under ``node``, skipping ``if TYPE_CHECKING:`` bodies
-    (their ``else:`` branch does run, so it is kept)."""
+    (their ``else:`` branch does run, so it is kept); ``lazy=False``: also those inside a
+    function (only what importing the module runs)."""
     for child in ast.iter_child_nodes(node):
         if isinstance(child, (ast.Import, ast.ImportFrom)):
             yield child
         elif isinstance(child, ast.If) and _is_type_checking(child.test):
             for other in child.orelse:
-                yield from _import_nodes(ast.Module(body=[other], type_ignores=[]))
-        else:
-            yield from _import_nodes(child)
+                yield from _import_nodes(ast.Module(body=[other], type_ignores=[]), lazy)
+        elif lazy or not isinstance(child, _FUNCTIONS):
+            yield from _import_nodes(child, lazy)
 
 
-def imports_of(name: str, path: pathlib.Path, modules: dict) -> dict[str, int]:
+def imports_of(name: str, path: pathlib.Path, modules: dict, lazy: bool = True) -> dict[str, int]:
     """``{imported module: first line}`` of one module (``modules``: all known rnnviz
-    modules, to tell ``from pkg import submodule`` from ``from pkg import name``)."""
+    modules, to tell ``from pkg import submodule`` from ``from pkg import name``);
+    ``lazy=False`` leaves out the imports inside functions."""
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
     out: dict[str, int] = {}
-    for node in _import_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in _import_nodes(tree, lazy):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         else:
@@ -92,10 +105,13 @@ def imports_of(name: str, path: pathlib.Path, modules: dict) -> dict[str, int]:
     return out
 
 
-def import_graph(package_dir: pathlib.Path = PACKAGE, root: str = "rnnviz") -> dict:
-    """``{module: {imported module: line}}`` for every module of the package."""
+def import_graph(
+    package_dir: pathlib.Path = PACKAGE, root: str = "rnnviz", lazy: bool = True
+) -> dict:
+    """``{module: {imported module: line}}`` for every module of the package (``lazy=False``:
+    without the imports inside functions)."""
     modules = module_files(package_dir, root)
-    return {name: imports_of(name, path, modules) for name, path in modules.items()}
+    return {name: imports_of(name, path, modules, lazy) for name, path in modules.items()}
 
 
 def _within(name: str, prefixes) -> bool:
@@ -160,9 +176,58 @@ def forbidden_imports(graph: dict, modules, forbidden) -> list[str]:
     return sorted(found)
 
 
+# ------------------------------------------------------------- the direction of the layers
+#: Which layer of rnnviz may import which (besides itself): imports point one way,
+#: sim ← settings ← frame ← widgets ← export (docs/contract.md, "Imports point one way").
+LAYERS = {
+    "rnnviz.sim": (),
+    "rnnviz.settings": ("rnnviz.sim",),
+    "rnnviz.frame": ("rnnviz.sim", "rnnviz.settings"),
+    "rnnviz.widgets": ("rnnviz.sim", "rnnviz.settings", "rnnviz.frame"),
+    "rnnviz.export": ("rnnviz.sim", "rnnviz.frame", "rnnviz.widgets"),
+}
+#: Edges allowed only from some modules (the declared interfaces), or only lazily.
+THROUGH = {("rnnviz.export", "rnnviz.widgets"): ("rnnviz.export._interfaces",)}
+#: (layer, layer) -> why an import against the direction is allowed inside functions only
+#: (never when the module is imported, so importing the lower layer never loads the upper).
+LAZY_ONLY = {
+    ("rnnviz.widgets", "rnnviz.export"): "ex.to_html / to_figures / graph.to_svg / static=True "
+    "and the Explorer's repr (export._axes.count) call the export",
+}
+
+
+def _layer(module: str) -> str | None:
+    return next((layer for layer in LAYERS if _within(module, [layer])), None)
+
+
+def wrong_direction(graph: dict, top_level: dict) -> list[str]:
+    """``"a -> b (line n): why"`` for every import between two layers that ``LAYERS``,
+    ``THROUGH`` and ``LAZY_ONLY`` do not allow (``top_level``: the graph without the
+    imports inside functions)."""
+    found = []
+    for module, deps in sorted(graph.items()):
+        here = _layer(module)
+        for target, line in sorted(deps.items()):
+            there = _layer(target)
+            if here is None or there is None or here == there:
+                continue
+            edge = f"{module} -> {target} (line {line})"
+            through = THROUGH.get((here, there))
+            if (here, there) in LAZY_ONLY:
+                if target in top_level.get(module, {}):
+                    found.append(f"{edge}: {here} may import {there} inside functions only")
+            elif there not in LAYERS[here]:
+                allowed = f"only {', '.join(LAYERS[here])}" if LAYERS[here] else "nothing else"
+                found.append(f"{edge}: {here} imports {allowed} of rnnviz")
+            elif through and module not in through:
+                found.append(f"{edge}: {here} reaches {there} only through {', '.join(through)}")
+    return found
+
+
 # ------------------------------------------------------------------- branches on a name
 def _cell_names_defined(tree: ast.Module) -> set[str]:
-    """String values given to a class attribute ``name`` in this file (the cell it defines)."""
+    """String values given to a class attribute ``name`` in this file (the cell it defines),
+    and the names of those classes (``LSTM``, also its PyTorch / Keras layer name)."""
     out = set()
     for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
         for stmt in cls.body:
@@ -173,7 +238,7 @@ def _cell_names_defined(tree: ast.Module) -> set[str]:
                 target, value = stmt.targets[0], stmt.value
             if (isinstance(target, ast.Name) and target.id == "name"
                     and isinstance(value, ast.Constant) and isinstance(value.value, str)):  # fmt: skip
-                out.add(value.value)
+                out.update((value.value, cls.name))
     return out
 
 
@@ -186,27 +251,45 @@ def _literals(node: ast.expr):
             yield from _literals(elt)
 
 
+def _exported_names(tree: ast.Module) -> set[int]:
+    """ids of the list / tuple given to ``__all__`` (names of Python objects, not cells)."""
+    out = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                out.add(id(stmt.value))
+    return out
+
+
 def name_branches(paths, names) -> list[str]:
     """``file:line: code`` wherever a module compares with one of ``names`` (``==``,
-    ``!=``, ``in``, ``match`` cases) or keys a dict literal by one — except a file comparing
-    with the name of the cell it defines itself."""
+    ``!=``, ``in``, ``match`` cases), keys a dict literal by one, or lists one in a tuple /
+    list / set literal (a table of cells: ``only_for=("lstm",)``, ``SWEEP = ("rnn", …)``) —
+    except a file comparing with the name of the cell it defines itself, and ``__all__``."""
     names = set(names)
     found = []
     for path in paths:
         source = path.read_text(encoding="utf-8")
         tree = ast.parse(source, str(path))
         allowed = _cell_names_defined(tree)
+        skip = _exported_names(tree)  # and the operands of a compare, reported as a compare
         for node in ast.walk(tree):
             hits: set[str] = set()
             if isinstance(node, ast.Compare):
                 for operand in (node.left, *node.comparators):
                     hits.update(_literals(operand))
+                    skip.add(id(operand))
             elif isinstance(node, ast.Dict):
                 for key in node.keys:
                     if key is not None:
                         hits.update(_literals(key))
             elif isinstance(node, ast.MatchValue):
                 hits.update(_literals(node.value))
+            elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+                if id(node) not in skip:
+                    hits.update(_literals(node))
+                skip.update(id(elt) for elt in node.elts)  # nested: reported with the outer
             if (hits & names) - allowed:
                 rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
                 found.append(f"{rel}:{node.lineno}: {ast.get_source_segment(source, node)}")
@@ -249,12 +332,82 @@ def test_settings_and_frame_import_no_widget_library(graph, layer):
     assert not bad, f"{layer} must not need a widget library:\n" + "\n".join(bad)
 
 
-def test_no_simulator_module_branches_on_a_cell_name():
-    paths = sorted((PACKAGE / "sim").rglob("*.py"))
-    found = name_branches(paths, cell_names())
+#: Files that may name cells: the registry lists the cell classes by name.
+NAME_ALLOWED = {
+    PACKAGE / "sim" / "registry.py": "lists the cell classes (CELL_CLASSES), the one place",
+}
+#: Literals that name cells as content, not as a branch: (file, code) -> why.
+NAME_CONTENT = {
+    ("rnnviz/sim/training.py", '("rnn", "lstm")'): "the cells a teaching demo compares (DEMOS)",
+}
+
+
+def test_imports_point_one_way(graph):
+    """sim imports nothing else of rnnviz; settings only sim; frame only sim and settings;
+    widgets never reach export at import time; export reaches widgets only through its
+    declared interfaces (rnnviz/export/_interfaces.py). Nothing below widgets imports them."""
+    assert all(any(_within(n, [layer]) for n in graph) for layer in LAYERS)  # all walked
+    found = wrong_direction(graph, import_graph(lazy=False))
+    assert not found, "imports against the layering of rnnviz:\n" + "\n".join(found)
+
+
+def test_no_module_branches_on_a_cell_name():
+    """Outside a cell's own file (and the registry), no module of rnnviz compares a cell's
+    name, keys a table by it or lists it: a new cell type is one file (issue 9 §1)."""
+    paths = [p for p in sorted(PACKAGE.rglob("*.py")) if p not in NAME_ALLOWED]
+    found = [
+        f for f in name_branches(paths, cell_names())
+        if (f.split(":")[0], f.split(": ", 1)[1]) not in NAME_CONTENT
+    ]  # fmt: skip
     assert not found, (
-        "use a class attribute of the cell (has_cell_state, candidate_gate, …) instead of "
-        "its name:\n" + "\n".join(found)
+        "use a class attribute of the cell (display_name, has_cell_state, candidate_gate, "
+        "forget_gate, split_bias, …; rnnviz.sim.cell_class(name), CELL_CLASSES) or, in a "
+        "view, the cell facts of frame_info (rnnviz/frame/cells.py) instead of its name:\n"
+        + "\n".join(found)
+    )
+
+
+# ------------------------------------------------------------------ the JS side of it
+JS_SRC = ROOT / "js" / "src"
+
+
+def js_name_branches(paths, names) -> list[str]:
+    """``file:line: code`` wherever JS compares with a cell name (``=== "lstm"``,
+    ``case "gru":``), keys an object by one (``{ lstm: 4 }``) or lists one in an array
+    literal (``["rnn", "lstm"]``). Comments are skipped."""
+    alt = "|".join(sorted(map(re.escape, names)))
+    quoted = rf"""["'`](?:{alt})["'`]"""
+    patterns = [
+        rf"[!=]==?\s*{quoted}",  # x === "lstm"
+        rf"{quoted}\s*[!=]==?",  # "lstm" === x
+        rf"\bcase\s+{quoted}\s*:",  # case "lstm":
+        rf"[{{,]\s*(?:{alt}|{quoted})\s*:",  # { lstm: … } / { "lstm": … }
+        rf"\[\s*{quoted}\s*[,\]]",  # ["rnn", …]
+    ]
+    rx = re.compile("|".join(f"(?:{p})" for p in patterns))
+    found = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+        for n, line in enumerate(text.splitlines(), 1):
+            code = re.sub(r"(^|[^:])//.*$", r"\1", line)
+            if rx.search(code):
+                rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                found.append(f"{rel}:{n}: {line.strip()}")
+    return found
+
+
+def test_no_js_module_branches_on_a_cell_name():
+    """js/src draws every cell from the facts the views send (the graph's
+    frame_info.cell_info, the gradient plot's cell_label and cells, the Trainer's
+    choices.cells), never from a cell's name."""
+    paths = sorted(JS_SRC.rglob("*.js"))
+    assert len(paths) > 20  # the walk found the sources
+    found = js_name_branches(paths, cell_names())
+    assert not found, (
+        "read the cell's facts from frame_info (rnnviz/frame/cells.py: cell_info with "
+        "display_name, gate_names, n_gates, split_bias, …; cells for slots) instead of its "
+        "name:\n" + "\n".join(found)
     )
 
 
@@ -276,6 +429,52 @@ def test_checks_see_cycles_lazy_imports_and_name_branches(tmp_path):
     assert forbidden_imports(g, ["pkg.c"], ["ipywidgets"]) == [
         "pkg.c -> pkg -> pkg.a -> pkg.b -> ipywidgets"  # through the parent package
     ]
+    (pkg / "d.py").write_text(
+        "__all__ = ['lstm']\nONLY = ('lstm',)\nT = [('gru', 1)]\ndef h(x):\n"
+        "    return x in (('gru', 1), ('lstm', 2))\n"
+    )
     found = name_branches(sorted(pkg.glob("*.py")), {"lstm", "gru"})
     where = [pathlib.Path(f.split(":")[0]).name + ":" + f.split(":")[1] for f in found]
-    assert where == ["a.py:6", "b.py:3"]  # c.py defines the "lstm" cell: its own compare is ok
+    # c.py defines the "lstm" cell: its own compare is ok; __all__ names no cell; d.py's
+    # compare is reported once (not again as a table)
+    assert where == ["a.py:6", "b.py:3", "d.py:2", "d.py:3", "d.py:5"]
+
+
+def test_direction_check_names_the_offending_edge(tmp_path):
+    pkg = tmp_path / "rnnviz"
+    for layer in ("sim", "settings", "frame", "widgets", "export"):
+        (pkg / layer).mkdir(parents=True)
+        (pkg / layer / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sim" / "a.py").write_text("from rnnviz.settings import x\n")
+    (pkg / "settings" / "b.py").write_text("def f():\n    from rnnviz.frame import y\n")
+    (pkg / "frame" / "c.py").write_text("import rnnviz.sim\nfrom rnnviz import widgets\n")
+    (pkg / "widgets" / "d.py").write_text(
+        "import rnnviz.export\ndef f():\n    from rnnviz.export import _e\n"
+    )
+    (pkg / "export" / "_interfaces.py").write_text("from rnnviz.widgets import d\n")
+    (pkg / "export" / "_e.py").write_text("from rnnviz.widgets.d import f\nimport rnnviz.frame\n")
+    g = import_graph(pkg, "rnnviz")
+    found = wrong_direction(g, import_graph(pkg, "rnnviz", lazy=False))
+    assert [f.split(":")[0] for f in found] == [
+        "rnnviz.export._e -> rnnviz.widgets.d (line 1)",  # not through _interfaces
+        "rnnviz.frame.c -> rnnviz.widgets (line 2)",
+        "rnnviz.settings.b -> rnnviz.frame (line 2)",  # lazy imports count too
+        "rnnviz.sim.a -> rnnviz.settings (line 1)",
+        "rnnviz.widgets.d -> rnnviz.export (line 1)",  # at import time; line 3's is lazy
+    ]
+
+
+def test_js_check_sees_compares_tables_and_lists(tmp_path):
+    js = tmp_path / "a.js"
+    js.write_text(
+        'const a = cell === "gru";\n'
+        "const b = { rnn: 1, lstm: 2 };\n"
+        'switch (c) { case "lstm": break; }\n'
+        'const d = ["rnn", "lstm"];\n'
+        '// a comment: cell === "gru"\n'
+        'const e = { name: "lstm" }; const f = cell.split_bias;\n'
+        '/* cell === "gru" */ const g = `${cell}`;\n'
+    )
+    found = js_name_branches([js], {"rnn", "lstm", "gru"})
+    assert [int(f.split(":")[1]) for f in found] == [1, 2, 3, 4]

@@ -30,7 +30,6 @@ import {
   showUpdating,
 } from "./lib/view_shell.js";
 
-const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
 const NORM = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖<sub>2</sub>";
 
 /** The readout line: rho, sigma_max, gamma and, for the Elman RNN, the vanishing
@@ -59,16 +58,20 @@ function byStepsBack(array) {
 
 /** Series drawn with clipping: the main curve and the overlays, as
  * [name, y-by-k, colour, its product bound by k (or null), short name]. */
-function curves(model, settings, theme) {
+function curves(model, info, theme) {
   const out = [];
+  const { settings } = info;
   const main = decodeArray(model.get("log10_jacobian_norms"));
-  const cell = settings.cell;
+  // the overlay's cell types as [name, label] (frame_info.cells, from the cell classes)
+  const cells = info.cells ?? [];
+  const labels = new Map(cells);
+  const cellNames = cells.map(([name]) => name);
   const which =
     settings.overlay === "weight_scale"
       ? `s = ${Number(settings.weight_scale)
           .toPrecision(3)
           .replace(/\.?0+$/, "")}`
-      : (CELL_NAMES[cell] ?? plotlyText(cell));
+      : plotlyText(info.cell_label ?? settings.cell);
   const mainBound = decodeArray(model.get("log10_product_bound"));
   if (main) {
     out.push([
@@ -84,8 +87,8 @@ function curves(model, settings, theme) {
   overlays.forEach(([name, value], i) => {
     const arr = decodeArray(value);
     const b = bounds.has(name) ? decodeArray(bounds.get(name)) : null;
-    const label = CELL_NAMES[name] ?? plotlyText(name);
-    const colour = overlayColour(name, theme.overlays, i); // fixed per value, every Explorer
+    const label = plotlyText(labels.get(name) ?? name);
+    const colour = overlayColour(name, theme.overlays, i, cellNames); // fixed per value
     if (arr) out.push([label, byStepsBack(arr), colour, b && byStepsBack(b), label]);
   });
   return out;
@@ -139,7 +142,7 @@ function setup(ctx) {
     const { Plotly } = ctx;
     if (!Plotly) return;
 
-    const series = curves(model, settings, theme);
+    const series = curves(model, info, theme);
     const bound = decodeArray(model.get("log10_bound"));
     const boundK = bound ? byStepsBack(bound) : null;
     let range = logRange(series.map(([, s]) => s.y));

@@ -26,6 +26,8 @@ function readState(model) {
     timesteps: info.timesteps,
     weightScale: s.weight_scale,
     cell: s.cell,
+    // the cell's facts (label, gates, split bias), from its class: never branch on s.cell
+    cellInfo: info.cell_info ?? {},
     presenter: Boolean(model.get("presenter")),
     tCursor: model.get("t_cursor"),
     phase: model.get("phase"),
@@ -89,7 +91,7 @@ function render({ model, el }) {
     lastWidth = width;
     const opts = {
       width,
-      cell: s.cell,
+      cellLabel: s.cellInfo.display_name,
       presenter: s.presenter,
       units: s.units,
       timesteps: s.timesteps,
@@ -123,8 +125,9 @@ function render({ model, el }) {
       phase: s.phase,
       outputLayer: s.outputUnits > 0,
     });
-    const what = `${s.cell.toUpperCase()} with ${count(s.units, "unit")} unrolled over ${count(s.timesteps, "timestep")}`;
-    svg.setAttribute("aria-label", s.rolled ? `${s.cell.toUpperCase()} cell, rolled` : what);
+    const label = s.cellInfo.display_name ?? s.cell;
+    const what = `${label} with ${count(s.units, "unit")} unrolled over ${count(s.timesteps, "timestep")}`;
+    svg.setAttribute("aria-label", s.rolled ? `${label} cell, rolled` : what);
     button.textContent = s.rolled ? "Unroll in time ⇢" : "Roll up ⟲";
     button.setAttribute("aria-pressed", String(s.rolled));
     const chains = chainsFor(s);
@@ -134,7 +137,7 @@ function render({ model, el }) {
       dark,
       dh: s.rolled ? null : allDh,
     });
-    fillShapes(shapes, s.shapes, s);
+    fillShapes(shapes, s.shapes, { ...s, cell: s.cellInfo });
     const extra = [];
     if (s.overflowed || cache.inf || hasInfinity([s.dh, ...s.dhLayers])) {
       extra.push(

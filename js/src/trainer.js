@@ -79,11 +79,14 @@ function render({ model, el }) {
     controls.update();
     const info = model.get("info") ?? {};
     const live = model.get("live_runs") ?? [];
-    const runs = styledRuns(model.get("kept_runs"), live, theme.dark);
+    // every cell type's name, in order: each keeps one colour (never a table of names)
+    const cellNames = (model.get("choices")?.cells ?? []).map(([name]) => name);
+    const runs = styledRuns(model.get("kept_runs"), live, theme.dark, cellNames);
     const mapRuns = styledRuns(
       model.get("kept_runs"),
       withMaps(live, model.get("live_maps")),
       theme.dark,
+      cellNames,
     );
     const cells = live.map((r) => r.label).join(" vs ");
     shell.title.textContent =

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import {
-  CELL_SWEEP,
   SCALE_SWEEP,
   count,
   integerTicks,
@@ -104,9 +103,13 @@ test("overlay colours are fixed by value, not by position in the overlay list", 
   // distinct values, distinct colours
   const all = SCALE_SWEEP.map((s) => overlayColour(`s = ${s}`, palette));
   assert.equal(new Set(all).size, SCALE_SWEEP.length);
-  const cells = CELL_SWEEP.map((c) => overlayColour(c, palette));
-  assert.equal(new Set(cells).size, CELL_SWEEP.length);
-  assert.equal(overlayColour("gru", palette, 0), overlayColour("gru", palette, 1));
+  // the cells come from the frame (frame_info.cells), each at its index there
+  const sweep = ["rnn", "lstm", "gru"];
+  const cells = sweep.map((c) => overlayColour(c, palette, 0, sweep));
+  assert.equal(new Set(cells).size, sweep.length);
+  assert.equal(overlayColour("gru", palette, 0, sweep), overlayColour("gru", palette, 1, sweep));
+  assert.equal(overlaySlot("gru", sweep), 2);
+  assert.equal(overlaySlot("gru", [...sweep, "mgu"]), 2); // a new cell type keeps the slots
   // unknown names fall back to their position
   assert.equal(overlaySlot("something"), null);
   assert.equal(overlayColour("something", palette, 1), palette[1]);

@@ -245,7 +245,7 @@ test("the units slider changes every node, the timesteps slider the number of co
   });
   for (let i = 1; i < heights.length; i++) assert.ok(heights[i] > heights[i - 1], `${heights}`);
   // The rolled view uses the same rule.
-  assert.equal(layoutRolled({ ...base, units: 64, cell: "rnn" }).nodeH, heights[4]);
+  assert.equal(layoutRolled({ ...base, units: 64, cellLabel: "RNN" }).nodeH, heights[4]);
   const steps = (T) =>
     layoutGraph({ ...base, timesteps: T, gradLength: T + 1 }).columns.filter((c) => c.t > 0).length;
   assert.deepEqual([steps(1), steps(2), steps(7)], [1, 2, 7]);
@@ -390,7 +390,7 @@ test("rolled view: one cell per layer with its W_hh self-loop, legible", async (
         presenter,
         width: 400,
         tCursor: 5,
-        cell: "lstm",
+        cellLabel: "LSTM",
       });
       assertLegible(L, `rolled ${arch} ${presenter}`);
       const caption = L.labels.find((l) => l.cls === "caption").parts[0].text;

@@ -9,6 +9,25 @@ import {
 } from "../src/lib/graph_color.js";
 import { inputNote, paramsText, shapeRows, shapesCaption } from "../src/lib/graph_shapes.js";
 
+// The frame's cell facts (frame_info.cell_info, rnnviz/frame/cells.py: cell_facts) of each cell.
+const CELL = {
+  rnn: { name: "rnn", display_name: "RNN", gate_names: [], n_gates: 1, split_bias: false },
+  lstm: {
+    name: "lstm",
+    display_name: "LSTM",
+    gate_names: ["i", "f", "c", "o"],
+    n_gates: 4,
+    split_bias: false,
+  },
+  gru: {
+    name: "gru",
+    display_name: "GRU",
+    gate_names: ["z", "r", "h"],
+    n_gates: 3,
+    split_bias: true,
+  },
+};
+
 const rnnShapes = {
   x: [1, 20, 4],
   h_0: [1, 16],
@@ -21,7 +40,7 @@ const rnnShapes = {
 
 test("shape rows name every dimension and list both output choices", () => {
   const rows = shapeRows(rnnShapes, {
-    cell: "rnn",
+    cell: CELL.rnn,
     returnSequences: true,
     architecture: "many-to-many",
   });
@@ -56,7 +75,7 @@ test("a PyTorch-imported LSTM lists both biases, b_ih and b_hh", () => {
     output: [1, 20, 16],
   };
   const rows = shapeRows(shapes, {
-    cell: "lstm",
+    cell: CELL.lstm,
     returnSequences: true,
     architecture: "many-to-many",
   });
@@ -76,7 +95,7 @@ test("a PyTorch-imported LSTM lists both biases, b_ih and b_hh", () => {
 test("many-to-one emphasises the (batch, units) output", () => {
   const rows = shapeRows(
     { ...rnnShapes, output: [1, 16] },
-    { cell: "rnn", returnSequences: false, architecture: "many-to-one" },
+    { cell: CELL.rnn, returnSequences: false, architecture: "many-to-one" },
   );
   const outs = rows.filter((r) => r.name === "output");
   assert.deepEqual(
@@ -99,7 +118,7 @@ test("LSTM and GRU shapes show the gate multiples", () => {
       c_t: [2, 8],
       output: [2, 5, 8],
     },
-    { cell: "lstm", returnSequences: true, architecture: "many-to-many" },
+    { cell: CELL.lstm, returnSequences: true, architecture: "many-to-many" },
   );
   const w = lstm.find((r) => r.name === "W_hh");
   assert.deepEqual(
@@ -108,10 +127,10 @@ test("LSTM and GRU shapes show the gate multiples", () => {
   );
   const gru = shapeRows(
     { b: [2, 24], h_t: [1, 8] },
-    { cell: "gru", returnSequences: true, architecture: "many-to-many" },
+    { cell: CELL.gru, returnSequences: true, architecture: "many-to-many" },
   );
   assert.deepEqual([gru[0].dims, gru[0].value], ["(2, 3·units)", "(2, 24)"]);
-  assert.equal(shapesCaption({ cell: "gru", layers: 1 }), "GRU: 3 gates → 3·units columns");
+  assert.equal(shapesCaption({ cell: CELL.gru, layers: 1 }), "GRU: 3 gates → 3·units columns");
 });
 
 test("parameter count text says it does not depend on timesteps", () => {
@@ -175,7 +194,7 @@ test("gradient styles are log-scaled; zero, inf and NaN are told apart", () => {
 });
 
 test("the shapes panel states the sentence's encoding: one-hot over its vocabulary", () => {
-  const s = { cell: "rnn", returnSequences: true, architecture: "many-to-many" };
+  const s = { cell: CELL.rnn, returnSequences: true, architecture: "many-to-many" };
   const words = ["the", "cat", "sat", "on", "the", "mat"];
   const shapes = { x: [1, 6, 5], h_t: [1, 16], output: [1, 6, 16] };
   const x = shapeRows(shapes, { ...s, tokens: words }).find((r) => r.name === "x");

@@ -38,19 +38,27 @@ function run(cell, label, steps = 3, extra = {}) {
   };
 }
 
+// The Trainer's choices.cells names (rnnviz.sim.CELLS), in order.
+const CELLS = ["rnn", "lstm", "gru"];
+
 test("every cell has one fixed colour, different from the others, in both themes", () => {
   for (const theme of ["light", "dark"]) {
-    const colours = Object.values(CELL_COLORS[theme]);
+    const colours = CELL_COLORS[theme];
     assert.equal(new Set(colours).size, colours.length);
   }
-  assert.equal(cellColor("lstm"), CELL_COLORS.light.lstm);
-  assert.equal(cellColor("lstm", true), CELL_COLORS.dark.lstm);
+  assert.equal(cellColor("lstm", false, CELLS), CELL_COLORS.light[1]);
+  assert.equal(cellColor("lstm", true, CELLS), CELL_COLORS.dark[1]);
+  const colours = CELLS.map((c) => cellColor(c, false, CELLS));
+  assert.equal(new Set(colours).size, CELLS.length);
+  // a new cell type gets the next colour; the others keep theirs
+  assert.equal(cellColor("mgu", false, [...CELLS, "mgu"]), CELL_COLORS.light[3]);
+  assert.equal(cellColor("gru", false, [...CELLS, "mgu"]), CELL_COLORS.light[2]);
 });
 
 test("styledRuns: kept runs first and dashed in order, current runs solid, colour by cell", () => {
   const kept = [run("rnn", "RNN kept 1"), run("rnn", "RNN kept 2")];
   const live = [run("rnn", "RNN"), run("lstm", "LSTM")];
-  const styled = styledRuns(kept, live);
+  const styled = styledRuns(kept, live, false, CELLS);
   assert.deepEqual(
     styled.map((s) => [s.run.label, s.dash, s.live]),
     [
@@ -72,7 +80,7 @@ test("plottable: inf and NaN become gaps; on a log axis so do values <= 0", () =
 });
 
 test("curveTraces: per run the raw values (faint) and their average (legend), colour by cell", () => {
-  const runs = styledRuns([run("gru", "GRU kept")], [run("lstm", "LSTM", 4)]);
+  const runs = styledRuns([run("gru", "GRU kept")], [run("lstm", "LSTM", 4)], false, CELLS);
   const traces = curveTraces(runs, "loss", { line: 3, thin: 1 }, true);
   assert.equal(traces.length, 4);
   const [keptRaw, keptAvg, raw, avg] = traces;
@@ -85,7 +93,7 @@ test("curveTraces: per run the raw values (faint) and their average (legend), co
   assert.equal(keptAvg.line.width, 1);
   assert.equal(keptAvg.line.dash, KEPT_DASHES[0]);
   assert.equal(keptRaw.line.dash, KEPT_DASHES[0]);
-  assert.equal(avg.line.color, cellColor("lstm"));
+  assert.equal(avg.line.color, cellColor("lstm", false, CELLS));
 });
 
 test("smooth: a moving average that skips gaps; geometric on a log axis", () => {

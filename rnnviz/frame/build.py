@@ -1,38 +1,25 @@
 """One simulator run → one ``Frame`` of plain NumPy data that every view draws from.
 
-The only module outside ``rnnviz.sim`` that runs the simulator: the views never do RNN
-maths, so the graph, the heatmap and the gradient plot always show the same run.
+The ``rnnviz.frame`` modules are the only ones outside ``rnnviz.sim`` that run the
+simulator: the views never do RNN maths, so the graph, the heatmap and the gradient plot
+always show the same run. A frame is composed of two parts (``compose``): the forward pass
+(``forward.py``: the run and its loss gradients) and the analysis (``analysis.py``: the
+Jacobian-norm curve, bounds, overlays, spectrum); ``build_frame`` computes both.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from rnnviz.frame.analysis import Analysis, _layer_index, analyse
 from rnnviz.frame.draw import beyond_float32, colour_range
-from rnnviz.settings import validate_settings
+from rnnviz.frame.forward import Forward, build_forward
 
-__all__ = [
-    "CELL_SWEEP",
-    "SCALE_SWEEP",
-    "Analysis",
-    "Forward",
-    "Frame",
-    "analyse",
-    "build_forward",
-    "build_frame",
-    "compose",
-    "reanalyse",
-]
-
-#: Weight scales drawn by the "weight_scale" overlay (the current one is the main curve).
-SCALE_SWEEP = (0.5, 1.0, 1.5, 2.0)
-#: Cells drawn by the "cell" overlay (the current cell is the main curve, not repeated).
-CELL_SWEEP = ("rnn", "lstm", "gru")
+__all__ = ["Frame", "build_frame", "compose", "reanalyse"]
 
 
 @dataclass(frozen=True)
@@ -150,243 +137,6 @@ class Frame:
         return self.jacobian_norms is not None
 
 
-def _inputs(s: dict[str, Any]) -> tuple[np.ndarray, list[str] | None]:
-    """The input (1, T, features) — sample 0 of the batch — and its token labels."""
-    from rnnviz.sim import inputs
-
-    # The views show sample 0 only, so only it is run and analysed: sample 0 of a preset
-    # is the same whatever the batch (the shapes panel still reports the whole batch).
-    x = inputs.make(s["input"], s["timesteps"], s["features"], batch=1, seed=s["seed"])
-    tokens = inputs.tokens(s["input"], s["timesteps"], seed=s["seed"])
-    return np.asarray(x, dtype=np.float64), tokens
-
-
-def _cells(s: dict[str, Any], offset: int = 0) -> list:
-    """The stacked layers: layer ℓ + 1 reads the units of layer ℓ as its features."""
-    from rnnviz.sim import make_cell
-
-    cells = []
-    for layer in range(s["layers"]):
-        kwargs = {
-            "units": s["units"],
-            "features": s["features"] if layer == 0 else s["units"],
-            "activation": s["activation"],
-            "weight_scale": s["weight_scale"],
-            "seed": s["seed"] + offset + layer,
-            "init": s["init"],
-        }
-        top = layer == s["layers"] - 1
-        if top and s["output_units"] > 0:  # y_t = h_t W_hy + b_y, for every cell
-            kwargs["output_units"] = s["output_units"]
-        if s["cell"] == "lstm":  # b_f of the LSTM forget gate; the other cells have none
-            kwargs["forget_bias"] = s["forget_bias"]
-        cells.append(make_cell(s["cell"], **kwargs))
-    return cells
-
-
-def _run(s: dict[str, Any], model: Any = None):
-    """Run the architecture the settings describe; returns (ArchitectureResult, x, tokens).
-
-    ``model`` (a ``_user_model.UserModel``): its cells, scaled by the weight scale, and its
-    input batch when it has one, instead of cells and inputs built from the settings.
-    """
-    from rnnviz.sim.architectures import run_architecture
-
-    if model is None:
-        x, tokens = _inputs(s)
-        cells = _cells(s)
-    else:
-        model.check(s)
-        x, tokens = (model.x[:1], None) if model.x is not None else _inputs(s)
-        cells = list(model.cells_at(s["weight_scale"]))
-    arch = s["architecture"]
-    if arch == "one-to-many":
-        result = run_architecture(arch, cells, x[:, 0], steps=s["timesteps"])
-    elif arch == "seq2seq":
-        steps = s["decoder_steps"] or s["timesteps"]
-        decoder = _cells(s, offset=100)
-        result = run_architecture(arch, cells, x, decoder=decoder, steps=steps)
-    else:
-        result = run_architecture(arch, cells, x, return_sequences=s["return_sequences"])
-    return result, cells, x, tokens
-
-
-def _product_bound(top, curve: np.ndarray) -> np.ndarray:
-    """∏ of per-step norms (T + 1,) of a top-layer run: its curve's bound for every cell.
-
-    Taken with the curve's own (fast) norm solver; should the curve ever rise above it, the
-    bound is recomputed with every per-step norm exact, so what is drawn always holds.
-    """
-    from rnnviz.sim import bounds
-
-    bound = np.asarray(bounds.product_bound(top, "state", method="auto")[0], dtype=np.float64)
-    with np.errstate(invalid="ignore", over="ignore"):
-        broken = curve > bound * (1 + 1e-9)
-    if broken.any():
-        bound = np.asarray(bounds.product_bound(top, "state")[0], dtype=np.float64)
-    return bound
-
-
-def _layer_index(result: Any, layer: int) -> int:
-    """``layer`` as an index into ``result.layers`` (-1 or out of range: the top layer)."""
-    n = len(result.layers)
-    return int(layer) if 0 <= int(layer) < n else n - 1
-
-
-def _jacobian_curve(
-    s: dict[str, Any], model: Any = None, layer: int = -1
-) -> tuple[np.ndarray, np.ndarray]:
-    """‖∂h_T/∂h_t‖₂ (T + 1,) of one layer (default the top) for other settings, and its
-    product bound."""
-    result, _, _, _ = _run(s, model)
-    run = result.layers[_layer_index(result, layer)]
-    curve = np.asarray(run.jacobian_norms(wrt="state")[0], dtype=np.float64)
-    return curve, _product_bound(run, curve)
-
-
-def _overlay_settings(s: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(curve name, settings) of each overlay curve the settings ask for."""
-    if s["overlay"] == "weight_scale":
-        return [
-            (f"s = {v:g}", {**s, "weight_scale": v}) for v in SCALE_SWEEP if v != s["weight_scale"]
-        ]
-    if s["overlay"] == "cell":
-        return [(c, {**s, "cell": c}) for c in CELL_SWEEP if c != s["cell"]]
-    return []
-
-
-@dataclass(frozen=True)
-class Forward:
-    """The cheap part of a frame: one simulator run and its loss gradients (batch sample 0
-    is what the views draw). Enough for the unrolled graph and the heatmap.
-
-    Attributes
-    ----------
-    settings : dict
-        Every setting, validated.
-    result : rnnviz.sim.architectures.ArchitectureResult
-        The run; ``result.top`` is the top layer's ``RunResult`` that ``analyse`` reads.
-    cells : list
-        The stacked cells (``cells[0]`` gives the bottom layer's array shapes).
-    x : ndarray, shape (batch, T, features)
-        The input batch.
-    tokens : list of str or None
-        Labels of x_1 … x_T (sentence input), else None.
-    dh_norms : ndarray, shape (T + 1,)
-        ‖∂L/∂h_t‖₂ for t = 0 … T of the top layer, truncation window applied.
-    model : UserModel or None
-        The user's model the run used (None: cells built from the settings).
-    layer_dh_norms : list of ndarray
-        ‖∂L/∂h_t^(ℓ)‖₂ (T_layer + 1,) per layer (seq2seq: encoder layers, then decoder).
-    """
-
-    settings: dict
-    result: Any
-    cells: list
-    x: np.ndarray
-    tokens: list[str] | None
-    dh_norms: np.ndarray
-    model: Any = None
-    layer_dh_norms: list = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """The expensive part of a frame: the exact ‖∂h_T/∂h_t‖₂ curve and what goes with it.
-
-    Attributes
-    ----------
-    jacobian_norms : ndarray, shape (T + 1,)
-        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer.
-    bound : ndarray, shape (T + 1,)
-        (γ σ_max)^(T − t) for the Elman RNN; None for LSTM and GRU (no bound there).
-    theory : rnnviz.sim.theory.Summary
-    overlays : dict name -> ndarray (T + 1,)
-        Comparison curves (weight scales or cells).
-    overflowed : bool
-        True when the analysis overflowed to inf.
-    spectrum : rnnviz.sim.spectrum.Spectrum
-        Eigenvalues and singular values of the top layer's candidate recurrent block.
-    product_bound : ndarray, shape (T + 1,)
-        ∏ of per-step norms along the run: a bound on ``jacobian_norms`` for every cell.
-    overlay_bounds : dict name -> ndarray (T + 1,)
-        The same bound for each overlay curve.
-    layer : int
-        Index into the run's layers of the layer analysed (the top one by default).
-    """
-
-    jacobian_norms: np.ndarray
-    bound: np.ndarray
-    theory: Any
-    overlays: dict[str, np.ndarray]
-    overflowed: bool
-    spectrum: Any = None
-    product_bound: np.ndarray | None = None
-    overlay_bounds: dict = field(default_factory=dict)
-    layer: int = -1
-
-
-def _go_on() -> None:
-    """The default ``check`` of ``analyse``: never stops it."""
-
-
-def build_forward(settings: dict[str, Any], model: Any = None) -> Forward:
-    """Validate ``settings``, run the simulator forward and take the loss gradients.
-
-    ‖∂L/∂h_t‖ is one backward pass (≈ the cost of the forward one), so it belongs here: the
-    graph's BPTT lane needs it.
-
-    Raises
-    ------
-    TypeError, ValueError
-        Unknown settings, wrong types, values out of range or contradicting each other.
-    """
-    s = validate_settings(settings)
-    result, cells, x, tokens = _run(s, model)
-    from rnnviz.sim.stack_gradients import stack_loss_gradients
-
-    grads = stack_loss_gradients(result, truncate=s["truncate"] or None)
-    per_layer = [np.asarray(n[0], dtype=np.float64) for n in grads.dh_norms]
-    return Forward(s, result, cells, x, tokens, per_layer[-1], model, per_layer)
-
-
-def analyse(forward: Forward, check: Callable[[], None] = _go_on, layer: int = -1) -> Analysis:
-    """The exact Jacobian-norm curve, the theory (σ_max, γ, the bound) and the overlays.
-
-    ``check()`` is called between the parts (each curve is one part); it may raise to
-    abandon the analysis (the Explorer does when newer settings arrive). ``layer``: index
-    into ``forward.result.layers`` of the layer to analyse (-1 or out of range: the top
-    one) — only that layer's curve is computed, the expensive part.
-    """
-    s = forward.settings
-    index = _layer_index(forward.result, layer)
-    top = forward.result.layers[index]
-    check()
-    jac = np.asarray(top.jacobian_norms(wrt="state")[0], dtype=np.float64)
-    check()
-    theory = top.theory
-    bound = None if theory.bound is None else np.asarray(theory.bound, dtype=np.float64)
-    check()
-    product = _product_bound(top, jac)
-    overlays, overlay_bounds = {}, {}
-    for name, other in _overlay_settings(s):
-        check()
-        overlays[name], overlay_bounds[name] = _jacobian_curve(other, forward.model, index)
-    from rnnviz.sim import spectrum as _spectrum
-
-    return Analysis(
-        jacobian_norms=jac,
-        bound=bound,
-        theory=theory,
-        overlays=overlays,
-        overflowed=bool(np.isinf(jac).any()),
-        spectrum=_spectrum.of_cell(top.cell),
-        product_bound=product,
-        overlay_bounds=overlay_bounds,
-        layer=index,
-    )
-
-
 def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     """The ``Frame`` of a run and its analysis. Without ``analysis``: a partial frame (the
     analysis fields are None / empty) that only the graph and the heatmap may draw."""
@@ -464,9 +214,8 @@ def build_frame(**settings: Any) -> Frame:
     Parameters
     ----------
     **settings
-        units, timesteps, weight_scale, cell, forget_bias (LSTM), activation, input, architecture,
-        return_sequences, layers, truncate, features, batch, seed, init, output_units,
-        decoder_steps, overlay. Missing ones take their defaults.
+        Any of ``rnnviz.settings.SPECS`` (listed with their ranges in
+        :func:`rnnviz.explore`'s docstring). Missing ones take their defaults.
 
     Returns
     -------

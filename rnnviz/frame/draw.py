@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.frame.cells import SIGMOID_GATES  # LSTM i, f, o; GRU z, r: in 0 … 1
+
 __all__ = [
     "BOUNDED",
     "FLOAT32_MAX",
@@ -35,9 +37,6 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 #: Activations with a fixed range: their colour scale never depends on the data.
 BOUNDED: dict[str, tuple[float, float]] = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
-
-#: Gates squashed by a sigmoid (LSTM i, f, o; GRU z, r): always in 0 … 1.
-SIGMOID_GATES = frozenset({"gate_i", "gate_f", "gate_o", "gate_z", "gate_r"})
 
 
 def beyond_float32(*arrays: Any) -> bool:

@@ -10,9 +10,10 @@ run. ``ControlPanel`` is the Explorer's anywidget controls (what marimo shows).
 from __future__ import annotations
 
 from rnnviz.frame import Frame, build_frame
+from rnnviz.widgets._explore import explore
 from rnnviz.widgets.control_panel import ControlPanel
 from rnnviz.widgets.eigen import EigenView
-from rnnviz.widgets.explorer import Explorer, explore
+from rnnviz.widgets.explorer import Explorer
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
 

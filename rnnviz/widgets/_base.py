@@ -174,7 +174,8 @@ class ViewBase(anywidget.AnyWidget):
 
     def _info(self, frame: Frame, **extra: Any) -> dict[str, Any]:
         """The ``frame_info`` every view sends: the frame's settings, T of what it shows and
-        the view's own facts (``extra``)."""
+        the view's own facts (``extra``; what a view needs to know about the cell comes
+        from ``rnnviz.frame.cells``, never from comparing its name)."""
         return {"settings": dict(frame.settings), "timesteps": frame.timesteps, **extra}
 
     def _assign(self, payload: dict[str, Any]) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rnnviz.sim import CELLS, make_cell, tasks, training
+from rnnviz.sim import CELL_CLASSES, CELLS, cell_class, tasks, training
 from rnnviz.sim.optim import OPTIMIZERS
 from rnnviz.widgets._buffers import array_to_json
 
@@ -41,7 +41,8 @@ __all__ = [
     "sample_steps",
 ]
 
-CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+#: How each cell is labelled (its class's ``display_name``).
+CELL_LABELS = {c.name: c.display_name for c in CELL_CLASSES}
 MAX_POINTS = 300  # about one per 2 px of a plot: more cost redraw time, show nothing more
 MAP_COLUMNS = 160
 #: Decades of the gradient-signal map's colour scale: 10⁰ (all of it) down to 10⁻⁶.
@@ -158,13 +159,16 @@ def make_task(s: Settings) -> tasks.Task:
 def make_run(cell: str, s: Settings, task: tasks.Task) -> training.Run:
     """A fresh run of ``cell`` ("rnn", "lstm", "gru") on ``task``: step 0, weights from ``s.seed``.
 
-    The LSTM's forget-gate bias starts at ``s.forget_bias`` (1 by default, as
-    ``torch``/Keras users set it: the cell starts out remembering).
+    A cell with a forget gate (LSTM) has its forget-gate bias b_f start at
+    ``s.forget_bias`` (1 by default, as ``torch``/Keras users set it: the cell starts out
+    remembering; 0 gives σ(0) = 0.5), as :func:`rnnviz.sim.training.demo` sets it.
     """
-    c = make_cell(cell, units=s.units, features=task.features, seed=s.seed)
-    if cell == "lstm" and s.forget_bias != 0.0:
+    klass = cell_class(cell)
+    c = klass(units=s.units, features=task.features, seed=s.seed)
+    if klass.forget_gate is not None:  # b_f, the forget gate's block of the bias
+        k, u = klass.gate_names.index(klass.forget_gate), s.units
         bias = np.array(c.bias)
-        bias[s.units : 2 * s.units] = s.forget_bias  # gate order i, f, c, o
+        bias[k * u : (k + 1) * u] = s.forget_bias
         c = c.with_weights(bias=bias)
     return training.Run(c, task, optimizer=s.optimizer, lr=s.lr,
                         clip_norm=s.clip_norm if s.clip else None, seed=s.seed)  # fmt: skip

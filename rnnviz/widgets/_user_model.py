@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from rnnviz.sim import inputs
+from rnnviz.sim import CELL_CLASSES, inputs
 from rnnviz.sim.user_model import as_stack, rescaled
 
-__all__ = ["UserModel"]
+__all__ = ["UserModel", "fixed_reasons", "fixed_settings"]
 
 #: Architectures a user's stack can be run in (the others need a decoder it does not have).
 ARCHITECTURES = ("many-to-many", "many-to-one")
@@ -54,7 +54,7 @@ class UserModel:
             )
         if x is not None:
             x = inputs.as_sequences(x, features=cells[0].features)
-        kinds = " → ".join(f"{c.name.upper()} {c.units}" for c in cells)
+        kinds = " → ".join(f"{c.display_name} {c.units}" for c in cells)
         head = cells[-1].output_units
         description = f"your model: {cells[0].features} features → {kinds}"
         if head:
@@ -72,7 +72,7 @@ class UserModel:
             "features": self.cells[0].features,
             "output_units": top.output_units or 0,
         }
-        if top.name == "lstm":
+        if top.forget_gate is not None:
             out["forget_bias"] = None  # trained biases, not an initial value
         if self.x is not None:
             out["timesteps"] = self.x.shape[1]
@@ -97,6 +97,35 @@ class UserModel:
             )
         if settings["overlay"] == "cell":
             raise ValueError(
-                "overlay='cell' compares rnnviz's own RNN, LSTM and GRU; with your model, "
+                f"overlay='cell' compares rnnviz's own {_own_cells()}; with your model, "
                 "compare weight scales (overlay='weight_scale') instead."
             )
+
+
+def fixed_settings(model: UserModel | None, given: dict[str, Any]) -> dict[str, Any]:
+    """The settings ``model`` decides, with its values (none without a model); a
+    ValueError when ``given`` asks for another value of one of them."""
+    if model is None:
+        return {}
+    fixed = {k: v for k, v in model.fixed().items() if v is not None}
+    clash = {k: v for k, v in given.items() if k in fixed and v != fixed[k]}
+    if clash:
+        name, value = next(iter(clash.items()))
+        raise ValueError(
+            f"{name} is fixed by your model ({name}={fixed[name]!r}); got {value!r}. "
+            f"Your model decides: {', '.join(fixed)}."
+        )
+    return fixed
+
+
+def fixed_reasons(model: UserModel | None) -> dict[str, str]:
+    """Setting -> why it cannot change (``model`` decides it); {} without a model."""
+    if model is None:
+        return {}
+    return {name: f"fixed by {model.description}" for name in model.fixed()}
+
+
+def _own_cells() -> str:
+    """'RNN, LSTM and GRU': every registered cell type, by its display name."""
+    names = [c.display_name for c in CELL_CLASSES]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)

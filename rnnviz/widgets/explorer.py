@@ -23,13 +23,11 @@ import threading
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
 import traitlets
 
 from rnnviz.frame import Frame, analyse, build_forward, compose
 from rnnviz.settings import (
     SPECS,
-    check_setting,
     implied_changes,
     non_default,
     unknown_attribute,
@@ -42,14 +40,16 @@ from rnnviz.widgets._controls import (
     set_presenter,
     time_to_cursor,
 )
+from rnnviz.widgets._explorer_text import describe, error_html, status_html
 from rnnviz.widgets._scheduler import FrameScheduler
+from rnnviz.widgets._setting_traits import Flag, check_presenter, setting_traits
 from rnnviz.widgets._stage import Stage
-from rnnviz.widgets._user_model import UserModel
+from rnnviz.widgets._user_model import UserModel, fixed_reasons, fixed_settings
 from rnnviz.widgets.eigen import EigenView
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
 
-__all__ = ["FLUSH_DELAY", "Explorer", "explore"]
+__all__ = ["FLUSH_DELAY", "Explorer"]
 
 #: Name of each view in ``Explorer.views`` order (the stage's names).
 _VIEW_NAMES = ("graph", "heatmap", "gradients", "eigen")
@@ -57,31 +57,6 @@ _VIEW_NAMES = ("graph", "heatmap", "gradients", "eigen")
 #: Seconds from the end of one frame build to the earliest next one (coalesces bursts); a
 #: change arriving later than that after the last build starts a new one at once.
 FLUSH_DELAY = 0.03
-
-
-class Setting(traitlets.TraitType):
-    """A traitlet that validates with ``check_setting`` (ValueError / TypeError, never a
-    TraitError) and then with the Explorer's cross-checks."""
-
-    def __init__(self, name: str) -> None:
-        spec = SPECS[name]
-        super().__init__(default_value=spec.default, help=spec.meaning)
-        self.setting = name
-        self.info_text = spec.describe()
-
-    def validate(self, obj: Any, value: Any) -> Any:
-        value = check_setting(self.setting, value)
-        obj._cross_check(self.setting, value)
-        return value
-
-
-class _Flag(traitlets.TraitType):
-    """A True/False traitlet that rejects anything else with a TypeError."""
-
-    info_text = "True or False"
-
-    def validate(self, obj: Any, value: Any) -> bool:
-        return _check_presenter(value)
 
 
 def _load_graph_class():
@@ -99,10 +74,9 @@ class Explorer(widgets.VBox):
     frame. With ``presenter=True`` they are laid out as a lecture stage (``stage``, see
     ``_stage.py``): a control strip above one large view, the others small beside it.
 
-    Settings (all also attributes): units, timesteps, weight_scale, cell, forget_bias
-    (LSTM only; its slider is disabled for the other cells), activation,
-    input, architecture, return_sequences, layers, truncate, features, batch, seed, init,
-    output_units, decoder_steps, overlay; plus ``presenter`` (large fonts and controls).
+    Settings (all also attributes): every entry of ``rnnviz.settings.SPECS``, listed in
+    :func:`rnnviz.explore`'s docstring (a setting of some cells only, such as forget_bias,
+    has its control disabled for the others); plus ``presenter`` (large fonts and controls).
 
     ``frame`` is the frame of the current settings and ``wait_settled()`` waits until every
     view shows it; ``frame_builds`` counts the complete frames shown so far.
@@ -114,11 +88,9 @@ class Explorer(widgets.VBox):
     """
 
     # One validated trait per setting, all from rnnviz.settings.SPECS (a new setting needs
-    # no line here): units, timesteps, weight_scale, cell, forget_bias, activation, input,
-    # architecture, return_sequences, truncate, layers, features, batch, seed, init,
-    # output_units, decoder_steps, overlay.
-    locals().update({name: Setting(name).tag(setting=True) for name in SPECS})
-    presenter = _Flag(False, help="Large fonts, thick lines and big controls.")
+    # no line here; see _setting_traits.py).
+    locals().update(setting_traits())
+    presenter = Flag(False, help="Large fonts, thick lines and big controls.")
     time = TimeTrait(help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
 
     @traitlets.validate("time")
@@ -134,7 +106,7 @@ class Explorer(widgets.VBox):
     def __init__(
         self, model: Any = None, x: Any = None, presenter: bool = False, **settings: Any
     ) -> None:
-        presenter = _check_presenter(presenter)
+        presenter = check_presenter(presenter)
         validate_settings(settings)  # TypeError for unknown names, before anything
         self._model = None if model is None else UserModel.of(model, x)
         if model is None and x is not None:
@@ -203,24 +175,12 @@ class Explorer(widgets.VBox):
     # -- a user's model ----------------------------------------------------------------------
     def _fixed_settings(self, given: dict[str, Any]) -> dict[str, Any]:
         """The settings the user's model decides (none without a model); refuses others."""
-        if self._model is None:
-            return {}
-        fixed = {k: v for k, v in self._model.fixed().items() if v is not None}
-        clash = {k: v for k, v in given.items() if k in fixed and v != fixed[k]}
-        if clash:
-            name, value = next(iter(clash.items()))
-            raise ValueError(
-                f"{name} is fixed by your model ({name}={fixed[name]!r}); got {value!r}. "
-                f"Your model decides: {', '.join(fixed)}."
-            )
-        return fixed
+        return fixed_settings(self._model, given)
 
     @property
     def fixed(self) -> dict[str, str]:
         """Setting -> why it cannot change (the user's model decides it)."""
-        if self._model is None:
-            return {}
-        return {name: f"fixed by {self._model.description}" for name in self._model.fixed()}
+        return fixed_reasons(self._model)
 
     def frame_for(self, **settings: Any) -> Frame:
         """A complete frame of ``settings`` (missing ones: the defaults) drawn from the same
@@ -362,7 +322,7 @@ class Explorer(widgets.VBox):
     def _show_error(self, error: BaseException) -> None:
         for view in self._analysed:
             view.updating = False
-        self.status.value = f"<b>cannot show these settings</b>: {_escape(str(error))}"
+        self.status.value = error_html(error)
 
     @property
     def frame(self) -> Frame:
@@ -415,15 +375,7 @@ class Explorer(widgets.VBox):
                 view.presenter = self.presenter
 
     def _update_status(self, f: Frame) -> None:
-        shapes = f.shapes
-        parts = [f"x {_shape(shapes['x'])}", f"W_xh {_shape(shapes['W_xh'])}"]
-        parts += [f"W_hh {_shape(shapes['W_hh'])}", f"h_t {_shape(shapes['h_t'])}"]
-        parts.append(f"output {_shape(shapes['output'])}")
-        warn = " · <b>overflow: some values are inf</b>" if f.overflowed else ""
-        self.status.value = (
-            " · ".join(parts)
-            + f" · <b>{f.n_params:,}</b> parameters (independent of timesteps){warn}"
-        )
+        self.status.value = status_html(f)
 
     # -- hosts ---------------------------------------------------------------------------------
     def _display_(self) -> Any:
@@ -453,41 +405,9 @@ class Explorer(widgets.VBox):
         return bundle
 
     def __repr__(self) -> str:
-        from rnnviz.export._axes import count  # "1 unit", "16 units" (one plural rule)
-
-        args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
         # the frame of the current settings (a change made just before is built first)
         f = self.frame if hasattr(self, "_scheduler") else self._frame
-        lines = [f"Explorer({args})"]
-        if self._model is not None:
-            lines.append(f"  {self._model.description} (weight_scale × its trained W_hh)")
-        if f is not None:
-            th = f.theory
-            lines.append(
-                f"  {f.settings['cell']} cell, {count(f.settings['units'], 'unit')} × "
-                f"{count(f.settings['timesteps'], 'timestep')}, {f.n_params} parameters; "
-                f"h_t shape {f.states[-1].shape[1:]} per step"
-            )
-            verdict = (
-                "(γσ_max)^(T−t) bounds the Elman RNN only"
-                if th.vanishing_sufficient is None
-                else f"sufficient for vanishing: {'yes' if th.vanishing_sufficient else 'no'}"
-            )
-            lines.append(
-                f"  ‖∂h_T/∂h_0‖₂ = {f.jacobian_norms[0]:.3g}; σ_max({th.matrix}) = "
-                f"{th.sigma_max:.3g}, γ = {th.gamma:g}, {verdict}"
-            )
-        lines.append("  (an interactive widget: display it in Jupyter to see the views)")
-        return "\n".join(lines)
-
-
-def _check_presenter(value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"presenter (large fonts and controls for a projector) must be True or False; "
-            f"got {type(value).__name__} {value!r}."
-        )
-    return bool(value)
+        return describe(self.config, self._model, f)
 
 
 def _same_drawing(shown: Frame | None, frame: Frame) -> bool:
@@ -498,70 +418,3 @@ def _same_drawing(shown: Frame | None, frame: Frame) -> bool:
         and shown.settings == frame.settings
         and shown.overflowed == frame.overflowed
     )
-
-
-def _shape(shape: tuple) -> str:
-    return "(" + ", ".join(str(n) for n in shape) + ")"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def explore(model: Any = None, x: Any = None, *, static: bool = False, **settings: Any) -> Any:
-    """Open the interactive Explorer — of rnnviz's own cells, or of your trained model.
-
-    Parameters
-    ----------
-    model : optional
-        Your recurrent model: an rnnviz cell or list of cells, a model from
-        ``rnnviz.sim.pretrained.load(...)``, a PyTorch ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU``
-        (``num_layers`` 1–3; ``(module, nn.Linear)`` adds the output layer), or a Keras
-        ``SimpleRNN`` / ``LSTM`` / ``GRU`` layer or ``Sequential`` of them (a final linear
-        ``Dense`` is the output layer). The settings it decides are shown, disabled; the
-        weight-scale slider multiplies its trained recurrent matrices (1 = as trained).
-    x : array of shape (batch, timesteps, features), optional
-        Your input for ``model`` (a 2-D array is one sequence); default: the ``input``
-        preset at the model's features.
-    static : bool
-        False (default): the live Explorer. True: a kernel-free
-        :class:`rnnviz.export.StaticPage` of the same views (hover, time scrubber and a
-        precomputed weight-scale sweep), for course notebooks published as static HTML
-        (nbconvert, Jupyter Book): its output needs no kernel and no network.
-    **settings
-        Any of units (1–256), timesteps (1–200), weight_scale (0.05–3), cell ("rnn",
-        "lstm", "gru"), forget_bias (0–5, LSTM only), activation, input, architecture,
-        return_sequences, layers (1–3),
-        truncate (0 = full BPTT), features, batch, seed, init, output_units,
-        decoder_steps, overlay ("none", "weight_scale", "cell"), and presenter.
-
-    Returns
-    -------
-    Explorer, or StaticPage when ``static=True``.
-
-    Raises
-    ------
-    TypeError
-        For an unknown setting (the message lists the valid ones) or a wrong type.
-    ValueError
-        For a value out of range.
-    """
-    if not isinstance(static, (bool, np.bool_)):
-        raise TypeError(
-            f"static (a kernel-free page instead of live widgets) must be True or False; "
-            f"got {type(static).__name__} {static!r}."
-        )
-    explorer = Explorer(model, x, **settings)
-    if not static:
-        return explorer
-    from rnnviz.export import static_page
-
-    page = static_page(explorer)
-    _close_tree(explorer)  # the live widgets were only needed to build the page
-    return page
-
-
-def _close_tree(widget: Any) -> None:
-    for child in getattr(widget, "children", ()) or ():
-        _close_tree(child)
-    widget.close()

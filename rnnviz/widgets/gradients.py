@@ -22,6 +22,7 @@ import numpy as np
 import traitlets
 
 from rnnviz.frame import Frame, reanalyse
+from rnnviz.frame.cells import cell_choices, cell_facts
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json
 from rnnviz.widgets._plotly import PlotlyView
@@ -70,7 +71,9 @@ class GradientFlow(PlotlyView):
         vanishing_sufficient (None when not pascanu_holds)); layer_names
         (``frame.layer_names``: the title names the layer the curves describe), shown_layer
         (index of that layer, ``frame.gradient_layer``), window_reach (steps back from that
-        layer's h_T that truncated BPTT reaches, -1: all).
+        layer's h_T that truncated BPTT reaches, -1: all), cell_label (the cell type's
+        display name), cells ([name, display name] of every cell type in ``CELLS`` order
+        with overlay="cell": the overlay curves' labels and colour slots; else []).
     """
 
     #: Called instead of re-analysing here when ``layer`` changes (the Explorer sets it).
@@ -128,6 +131,10 @@ class GradientFlow(PlotlyView):
                 layer_names=[str(name) for name in frame.layer_names],
                 shown_layer=int(shown),
                 window_reach=_window_reach(frame, shown, len(dh) - 1),
+                cell_label=cell_facts(frame.settings["cell"])["display_name"],
+                # the "cell" overlay's curves: [name, label] of every cell type, in order (the
+                # slot of its fixed colour); only then, to keep each update small
+                cells=cell_choices() if frame.settings["overlay"] == "cell" else [],
             ),
             "log10_jacobian_norms": log10_f32(frame.jacobian_norms),
             "log10_dh_norms": log10_f32(dh),

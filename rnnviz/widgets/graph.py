@@ -21,6 +21,7 @@ import numpy as np
 import traitlets
 
 from rnnviz.frame import Frame
+from rnnviz.frame.cells import cell_facts
 from rnnviz.frame.draw import to_float32
 from rnnviz.widgets._base import ViewBase, bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json, json_to_array
@@ -113,7 +114,8 @@ class UnrolledGraph(ViewBase):
         tokens (labels of x_1 … x_T, or []); shapes (array name -> list of int, the bottom
         layer's; ``output`` of the top layer); n_params (all layers, independent of
         timesteps); overflowed; state_range ([lo, hi] of the colour scale of h_t, one for
-        every layer: ``Frame.colour_range("h")``).
+        every layer: ``Frame.colour_range("h")``); cell_info (the cell type's facts:
+        ``rnnviz.frame.cells.cell_facts``).
     """
 
     _esm = bundle("graph")
@@ -144,6 +146,7 @@ class UnrolledGraph(ViewBase):
             n_params=int(frame.n_params),
             overflowed=bool(frame.overflowed),
             state_range=list(frame.colour_range("h")),
+            cell_info=cell_facts(s["cell"]),  # label, gates, split bias: from the cell class
         )
         return {"frame_info": info, "states": states, "dh_norms": dh, "layer_dh_norms": layer_dh}
 

@@ -14,6 +14,7 @@ import traitlets
 
 from rnnviz.frame import Frame
 from rnnviz.frame.draw import to_float32
+from rnnviz.sim import cell_class
 from rnnviz.widgets._base import ReadOnlyError, bundle, read_only
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS
 from rnnviz.widgets._plotly import PlotlyView
@@ -32,16 +33,18 @@ _GATE_LABELS = {
 def quantities(frame: Frame) -> list[list[str]]:
     """``[key, label]`` of what the heatmap can show for this frame ("h", "c", "gate_<g>")."""
     out = [["h", "h_t (hidden state)"]]
-    cell = frame.settings["cell"]
+    candidate = cell_class(frame.settings["cell"]).candidate_gate  # LSTM "c", GRU "h"
     if frame.cell_states and frame.cell_states[0] is not None:
         out.append(["c", "c_t (cell state)"])
     gate_names = list(frame.gates[0]) if frame.gates else []
     for g in gate_names:
-        if (cell, g) in (("lstm", "c"), ("gru", "h")):
-            label = f"{g}̃_t (candidate)"
-        else:
-            label = _GATE_LABELS.get(g, f"{g}_t (gate)")
-        out.append([f"gate_{g}", label])
+        candidate_label = f"{g}̃_t (candidate)"
+        out.append(
+            [
+                f"gate_{g}",
+                candidate_label if g == candidate else _GATE_LABELS.get(g, f"{g}_t (gate)"),
+            ]
+        )
     return out
 
 
@@ -126,10 +129,9 @@ class StateHeatmap(PlotlyView):
         value = proposal["value"]
         keys = [k for k, _ in (self.frame_info.get("quantities") or [])] or ["h"]
         if value not in keys:
-            cell = self.frame.settings["cell"] if self.frame is not None else "rnn"
+            cell = "" if self.frame is None else f" for the {self.frame.settings['cell']} cell"
             raise ValueError(
-                f"quantity must be one of {', '.join(map(repr, keys))} for the "
-                f"{cell} cell; got {value!r}."
+                f"quantity must be one of {', '.join(map(repr, keys))}{cell}; got {value!r}."
             )
         return value
 

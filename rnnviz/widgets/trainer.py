@@ -154,7 +154,7 @@ class Trainer(SettingsMixin, TrainingLoop, LatestWins, anywidget.AnyWidget):
 
     def explore(self, **settings):
         """The Explorer on the trained cell as it is now, fed one batch of the task."""
-        from rnnviz.widgets.explorer import explore
+        from rnnviz.widgets._explore import explore
 
         run = self.result
         x = run.task.batch(0)[0][:1]
@@ -341,7 +341,8 @@ def train(cell: str | list = "rnn", task: str = "adding", *, demo: str | None = 
         return Trainer(settings, cells=cells, presenter=presenter)._start(play)
     cells = list(cell) if isinstance(cell, (list, tuple)) else [cell]
     if not cells or not all(isinstance(c, str) for c in cells):
-        raise TypeError(f"cell must be 'rnn', 'lstm', 'gru' or a list of them; got {cell!r}")
+        names = ", ".join(map(repr, R.CELL_LABELS))  # every cell type: 'rnn', 'lstm', 'gru'
+        raise TypeError(f"cell must be one of {names} or a list of them; got {cell!r}")
     if delay is None:
         delay = 10 if task == "copy" else 50
     settings = R.Settings(cell=cells[0], task=task, units=units, delay=delay, lr=lr, clip=clip,

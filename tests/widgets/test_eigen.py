@@ -16,7 +16,7 @@ def test_frame_carries_the_spectrum_of_the_theory_matrix():
     assert sp.matrix == frame.theory.matrix == "W_hh"
     assert sp.rho == pytest.approx(frame.theory.rho, rel=1e-12)
     assert sp.sigma_max == pytest.approx(frame.theory.sigma_max, rel=1e-12)
-    # the top layer's W_hh (seed + layer index, as rnnviz.frame.build._cells draws it)
+    # the top layer's W_hh (seed + layer index, as rnnviz.frame.forward._cells draws it)
     s = frame.settings
     top = make_cell(
         "rnn", units=12, features=12, weight_scale=0.9, init="gaussian", seed=s["seed"] + 1

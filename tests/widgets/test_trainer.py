@@ -475,3 +475,12 @@ def test_explore_opens_the_trained_cell_in_the_explorer():
         np.testing.assert_allclose(ex.frame.states[0], tr.cell.run(x).states[0], rtol=1e-12)
     finally:
         tr.close()
+
+
+def test_lstm_forget_bias_zero_starts_at_zero():
+    """forget_bias=0 gives b_f = 0 (σ(0) = 0.5), not the LSTM's default of 1."""
+    from rnnviz.widgets import _trainer_runs as R
+
+    s = R.Settings(cell="lstm", units=3, forget_bias=0.0).checked()
+    cell = R.make_run("lstm", s, R.make_task(s)).initial_cell
+    np.testing.assert_array_equal(cell.bias, np.zeros(12))

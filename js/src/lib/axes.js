@@ -77,22 +77,24 @@ export function count(n, one, many = `${one}s`) {
 }
 
 /**
- * The values the Explorer's overlays sweep (rnnviz/frame/build.py: SCALE_SWEEP and
- * CELL_SWEEP), each with a fixed slot in the theme's overlay palette, so that s = 2 (or
- * LSTM) has the same colour in every Explorer whatever else is overlaid.
+ * The weight scales the Explorer's overlay sweeps (rnnviz/frame/analysis.py: SCALE_SWEEP),
+ * each with a fixed slot in the theme's overlay palette, so that s = 2 has the same colour
+ * in every Explorer whatever else is overlaid. The cells the "cell" overlay sweeps are the
+ * gradient view's (frame_info.cells, every registered cell type in order): a cell's slot is its
+ * index there, so LSTM has one colour too.
  */
 export const SCALE_SWEEP = [0.5, 1, 1.5, 2];
-export const CELL_SWEEP = ["rnn", "lstm", "gru"];
 
 /**
- * Palette slot of an overlay value: a cell name ("lstm") or a weight scale (2, or the
- * overlay name "s = 2"). Values outside the sweeps get the slots after them, by value,
- * so they are stable too; null for an unknown name.
+ * Palette slot of an overlay value: a cell name ("lstm", slot = its index in `cells`) or
+ * a weight scale (2, or the overlay name "s = 2"). Values outside the sweeps get the slots
+ * after them, by value, so they are stable too; null for an unknown name.
  * @param {string | number} key
+ * @param {string[]} cells the cell names of frame_info.cells, in order
  * @returns {number | null}
  */
-export function overlaySlot(key) {
-  const cell = CELL_SWEEP.indexOf(String(key).toLowerCase());
+export function overlaySlot(key, cells = []) {
+  const cell = cells.indexOf(String(key).toLowerCase());
   if (cell >= 0) return cell;
   const m = typeof key === "number" ? [null, key] : /^\s*s\s*=\s*([-+0-9.e]+)\s*$/.exec(key);
   const s = m ? Number(m[1]) : Number.NaN;
@@ -108,8 +110,9 @@ export function overlaySlot(key) {
  * @param {string | number} key
  * @param {string[]} palette
  * @param {number} position index in the current overlay list (fallback only)
+ * @param {string[]} cells the cell names of frame_info.cells, in order
  */
-export function overlayColour(key, palette, position = 0) {
-  const slot = overlaySlot(key);
+export function overlayColour(key, palette, position = 0, cells = []) {
+  const slot = overlaySlot(key, cells);
   return palette[(slot ?? position) % palette.length];
 }

@@ -6,7 +6,8 @@ import { makeLabel, metrics, sym, textWidth } from "./graph_text.js";
 import { unitLayout } from "./graph_units.js";
 
 /**
- * Lay out the rolled view (options as layoutGraph, plus `cell`: "rnn" | "lstm" | "gru").
+ * Lay out the rolled view (options as layoutGraph, plus `cellLabel`: the cell's display
+ * name, "LSTM", from the frame's cell facts).
  * Each h node shows the state at the time cursor when it is set, else at the last step.
  */
 export function layoutRolled(o) {
@@ -187,7 +188,7 @@ export function layoutRolled(o) {
   const contentRight = cx - m.pitchMin + m.pad;
   const width = Math.max(o.width, contentRight);
   const steps = chains.map((c) => `${c.name ? `${c.name}: ` : ""}t = 1 … ${c.T}`).join(", ");
-  const name = { rnn: "RNN", lstm: "LSTM", gru: "GRU" }[o.cell] ?? "recurrent";
+  const name = o.cellLabel || "recurrent";
   const what = L > 1 ? `one ${name} cell per layer` : `one ${name} cell`;
   const shown = columns.map((c) => c.t).join(", ");
   const caption = `${what}, the same weights at every step (${steps}); showing h at t = ${shown}`;

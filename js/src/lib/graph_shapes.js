@@ -3,17 +3,23 @@
 
 import { PAD } from "./word_ticks.js";
 
-const GATES = { lstm: 4, gru: 3 };
-const GATE_NAMES = { lstm: "i, f, c, o", gru: "z, r, h" };
 /** PyTorch's two biases of nn.RNN / nn.LSTM (a from_torch cell); the cell uses their sum. */
 const TORCH_BIAS_NOTES = {
   b_ih: "PyTorch's input bias, trained separately",
   b_hh: "PyTorch's recurrent bias; the cell adds b_ih + b_hh",
 };
 
-/** Named dimensions of an array of the bottom layer. */
+/** Gate blocks side by side in W_xh and W_hh (0 for a cell without gates). */
+function gateCount(cell) {
+  return cell?.gate_names?.length ? cell.n_gates : 0;
+}
+
+/**
+ * Named dimensions of an array of the bottom layer. `cell`: the frame's cell facts
+ * (frame_info.cell_info: n_gates, gate_names, split_bias … from the cell class, never its name).
+ */
 function dimsOf(name, cell, returnSequences, seq2seq) {
-  const g = GATES[cell] ? `${GATES[cell]}·units` : "units";
+  const g = gateCount(cell) ? `${gateCount(cell)}·units` : "units";
   const time = seq2seq ? "decoder timesteps" : "timesteps";
   switch (name) {
     case "x":
@@ -27,7 +33,7 @@ function dimsOf(name, cell, returnSequences, seq2seq) {
     case "W_hh":
       return ["units", g];
     case "b":
-      return cell === "gru" ? ["2", g] : [g];
+      return cell?.split_bias ? ["2", g] : [g];
     case "b_ih":
     case "b_hh":
       return [g];
@@ -65,7 +71,8 @@ function tuple(items) {
  * (batch, units) — with `current` marking the one this layer uses.
  *
  * @param {Record<string, number[]>} shapes from the frame (bottom layer; output of the top)
- * @param {{cell: string, returnSequences: boolean, architecture: string}} s
+ * @param {{cell: object, returnSequences: boolean, architecture: string}} s `cell`: the
+ *   frame's cell facts (frame_info.cell_info)
  */
 export function shapeRows(shapes, s) {
   const rows = [];
@@ -83,8 +90,8 @@ export function shapeRows(shapes, s) {
       current: null,
       note: "",
     };
-    if (GATES[s.cell] && (name === "W_xh" || name === "W_hh")) {
-      row.note = `gates ${GATE_NAMES[s.cell]} side by side`;
+    if (gateCount(s.cell) && (name === "W_xh" || name === "W_hh")) {
+      row.note = `gates ${s.cell.gate_names.join(", ")} side by side`;
     }
     if (name in TORCH_BIAS_NOTES) row.note = TORCH_BIAS_NOTES[name];
     if (name === "x") row.note = inputNote(s.tokens, shape);
@@ -133,7 +140,7 @@ export function shapesCaption(s) {
       "shapes of layer 1; each layer above reads the h_t of the layer below: its W_xh has units rows, not features",
     );
   }
-  if (GATES[s.cell])
-    parts.push(`${s.cell.toUpperCase()}: ${GATES[s.cell]} gates → ${GATES[s.cell]}·units columns`);
+  const g = gateCount(s.cell);
+  if (g) parts.push(`${s.cell.display_name}: ${g} gates → ${g}·units columns`);
   return parts.join(". ");
 }

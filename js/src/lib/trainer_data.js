@@ -6,10 +6,14 @@ import { decodeArray } from "./buffers.js";
 /** The name of the total gradient norm in titles and readouts. */
 export const GRAD = "‖∂L/∂θ‖";
 
-/** One colour per cell (Okabe-Ito, colour-blind safe), the same in every plot and run. */
+/**
+ * One colour per cell (Okabe-Ito, colour-blind safe), the same in every plot and run: the
+ * k-th cell type of the Trainer's `choices.cells` (every registered cell, in order; RNN,
+ * LSTM, GRU) takes slot k.
+ */
 export const CELL_COLORS = {
-  light: { rnn: "#d55e00", lstm: "#0072b2", gru: "#009e73" },
-  dark: { rnn: "#ff8f4f", lstm: "#56b4e9", gru: "#3fd1a6" },
+  light: ["#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"],
+  dark: ["#ff8f4f", "#56b4e9", "#3fd1a6", "#e7a3c9", "#f5c04a", "#9ad3f5"],
 };
 /** Kept runs are drawn dashed (in the order they were kept), current runs solid. */
 export const KEPT_DASHES = ["dash", "dot", "dashdot", "longdash", "longdashdot", "5px,2px"];
@@ -28,25 +32,31 @@ export function onChanges(model, traits, callback) {
   };
 }
 
-/** Colour of a cell's runs. */
-export function cellColor(cell, dark = false) {
+/**
+ * Colour of a cell's runs: its slot in `cells` (the names of the Trainer's
+ * `choices.cells`); an unknown cell takes the first colour.
+ */
+export function cellColor(cell, dark = false, cells = []) {
   const table = CELL_COLORS[dark ? "dark" : "light"];
-  return table[cell] ?? table.rnn;
+  return table[Math.max(0, cells.indexOf(cell)) % table.length];
 }
 
 /**
  * Kept runs first (in the order kept), then the current ones, each with its style.
  * @param {object[]} kept the model's kept_runs
  * @param {object[]} live the model's live_runs
+ * @param {boolean} dark the dark theme's colours
+ * @param {string[]} cells the cell names of the Trainer's `choices.cells`, in order
  * @returns {{run: object, color: string, dash: string, live: boolean}[]}
  */
-export function styledRuns(kept, live, dark = false) {
+export function styledRuns(kept, live, dark = false, cells = []) {
   const out = [];
+  const color = (run) => cellColor(run.cell, dark, cells);
   (kept ?? []).forEach((run, i) => {
-    out.push({ run, color: cellColor(run.cell, dark), dash: KEPT_DASHES[i % 6], live: false });
+    out.push({ run, color: color(run), dash: KEPT_DASHES[i % 6], live: false });
   });
   for (const run of live ?? []) {
-    out.push({ run, color: cellColor(run.cell, dark), dash: "solid", live: true });
+    out.push({ run, color: color(run), dash: "solid", live: true });
   }
   return out;
 }
