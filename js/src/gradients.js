@@ -289,8 +289,10 @@ function setup(ctx) {
         line: { color: theme.accent, width: size.cursor },
       });
     }
-    // Two legend entries per row when they fit, else one (long names on two lines); the
-    // plot keeps its own height whatever the legend needs.
+    // Two legend entries per row when they fit, else one (long names on two lines). The
+    // view's height does not depend on that choice (so not on its width: the lecture stage
+    // zooms views by their height): it holds the two-column legend and the plot; a longer
+    // legend takes its room from the plot.
     const inLegend = traces.filter((t) => t.showlegend !== false);
     const legend = legendLayout(
       inLegend.map((t) => t.name),
@@ -301,8 +303,7 @@ function setup(ctx) {
       t.name = legend.names[i];
     });
     const columns = legend.columns;
-    const legendRows = legend.rows;
-    const height = (presenter ? 440 : 300) + legendRows * (size.font + 10);
+    const height = (presenter ? 440 : 300) + Math.ceil(inLegend.length / 2) * (size.font + 10);
     const yTicks = logTicks(range);
     yTicks.minor = { ...yTicks.minor, gridcolor: theme.grid, griddash: "dot" };
     const layout = {

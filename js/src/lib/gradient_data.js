@@ -190,14 +190,12 @@ export const LEGEND_SAMPLE_PX = 46;
  * @param {string[]} names legend names (plotly markup)
  * @param {number} fontSize legend font size in px
  * @param {number} width width of the plot area in px (the legend starts at its left)
- * @returns {{columns: 1 | 2, names: string[], rows: number}} rows: text lines the legend needs
+ * @returns {{columns: 1 | 2, names: string[]}}
  */
 export function legendLayout(names, fontSize, width) {
   const px = (n) => textWidth(n.replace(/<[^>]*>/g, ""), fontSize) + LEGEND_SAMPLE_PX;
   if (names.every((n) => px(n) <= width / 2)) {
-    return { columns: 2, names, rows: Math.ceil(names.length / 2) };
+    return { columns: 2, names };
   }
-  const fitted = names.map((n) => (px(n) <= width ? n : n.replace(": ", ":<br>")));
-  const rows = fitted.reduce((r, n) => r + n.split("<br>").length, 0);
-  return { columns: 1, names: fitted, rows };
+  return { columns: 1, names: names.map((n) => (px(n) <= width ? n : n.replace(": ", ":<br>"))) };
 }
