@@ -74,3 +74,11 @@ test("subplotTitles: one line when both fit, else both broken after the comma", 
   assert.equal(narrow.lines, 2);
   assert.equal(narrow.texts[0], "eigenvalues of W<sub>hh</sub>,<br>unit circle");
 });
+
+test("verdict: an orthogonal W_hh whose float32 ρ reads 1.0000001 keeps lengths", () => {
+  const rho = Math.fround(1.0000001);
+  assert.ok(rho > 1);
+  assert.match(verdict(rho, rho).text, /lengths are kept/);
+  assert.match(verdict(1.5, 1.5).text, /all of h grows/);
+  assert.match(verdict(0.5, 0.5).text, /all of h shrinks/);
+});

@@ -36,9 +36,11 @@ export function verdict(rho, sigmaMax) {
     };
   }
   if (Math.abs(sigmaMax - rho) <= EQUAL_TOL * Math.max(sigmaMax, 1e-300)) {
+    // ρ arrives as float32: an orthogonal W_hh's ρ may read 1.0000001, which is 1
+    const unit = Math.abs(rho - 1) <= EQUAL_TOL;
     return {
       key: "equal",
-      text: `ρ = σ_max = ${Number(rho.toPrecision(3))}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${rho < 1 ? "all of h shrinks" : rho > 1 ? "all of h grows" : "lengths are kept"}.`,
+      text: `ρ = σ_max = ${Number(rho.toPrecision(3))}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${unit ? "lengths are kept" : rho < 1 ? "all of h shrinks" : "all of h grows"}.`,
     };
   }
   if (sigmaMax < 1) {
