@@ -2,13 +2,23 @@
 // plane with the unit circle, and its singular values against their index with a line at 1.
 
 import { decodeArray } from "./lib/buffers.js";
-import { planeExtent, planeShapes, singularLines, singularTop, verdict } from "./lib/eigen_data.js";
+import {
+  planeExtent,
+  planeShapes,
+  singularLines,
+  singularTop,
+  subplotTitles,
+  verdict,
+} from "./lib/eigen_data.js";
 import { formatNumber } from "./lib/format.js";
 import { axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import { frameInfo, mountPlotlyView, setCommonData, setPlotHeight } from "./lib/view_shell.js";
 
 const CANDIDATE = { U_c: " (LSTM candidate block)", U_h: " (GRU candidate block)" };
+
+/** Below this width (in font sizes) the two plots are stacked, not side by side. */
+const STACK_BELOW_EM = 40;
 
 /** Matrix name with a subscript for plotly text: W_hh → W<sub>hh</sub>. */
 function html(name) {
@@ -71,8 +81,34 @@ function setup(ctx) {
     const index = Float64Array.from({ length: n }, (_, i) => i + 1);
     const r = planeExtent(eig.values);
     const top = singularTop(sigmaMax, rho, gamma);
-    const height = presenter ? 480 : 340;
-    const plotPx = height - 3 * size.font - 30; // plot area minus axis titles and ticks
+    const h = html(matrix);
+    const plotH = presenter ? 480 : 340;
+    const width = ctx.views.width();
+    const areaPx = width - 20 - 3 * size.font;
+    // Narrow (a phone, presenter type in a side panel): the plane above σ_i, each full width.
+    const stacked = width < STACK_BELOW_EM * size.font;
+    // The plane is square: give it about its plot height in width, the rest to σ_i.
+    const planeW = stacked ? 1 : Math.min(0.46, Math.max(0.3, (plotH - 30 + size.font) / width));
+    const sigmaX0 = stacked ? 0 : Math.min(0.58, planeW + 0.12);
+    // Subplot titles on one line when both fit their subplot's width, else on two.
+    const titles = subplotTitles(
+      [
+        [`eigenvalues of ${h}`, "unit circle"],
+        [`singular values of ${h}`, "largest first"],
+      ],
+      [planeW * areaPx, (1 - sigmaX0) * areaPx],
+      size.title,
+    );
+    const titlePx = titles.lines * 1.3 * size.title;
+    const extra = titlePx - 1.3 * size.title;
+    const height = (stacked ? 2 * plotH : plotH) + extra;
+    const marginT = 34 + size.title + extra;
+    // Stacked: the gap between the plots holds the plane's ticks and axis title and σ's title.
+    const areaH = height - marginT - 10;
+    const gap = stacked ? (4 * size.font + 40 + titlePx) / areaH : 0;
+    const planeY = stacked ? [(1 + gap) / 2, 1] : [0, 1];
+    const sigmaY = stacked ? [0, (1 - gap) / 2] : [0, 1];
+    const plotPx = sigmaY[1] * areaH - 3 * size.font - 30; // σ's plot minus ticks and title
     const lines = singularLines(rho, gamma, theme, size, (1.3 * size.font * top) / plotPx);
     const traces = [
       {
@@ -99,12 +135,9 @@ function setup(ctx) {
         hovertemplate: "σ<sub>%{x}</sub> = %{y:.3f}<extra></extra>",
       },
     ];
-    const h = html(matrix);
-    // The plane is square: give it about its plot height in width, the rest to σ_i.
-    const planeW = Math.min(0.46, Math.max(0.3, (plotPx + 4 * size.font) / ctx.views.width()));
     const layout = {
       ...baseLayout(theme, size, `${n}:${r}:${top}`, ctx.views.width(), height),
-      margin: { l: 10, r: 10 + 3 * size.font, t: 34 + size.title, b: 10 },
+      margin: { l: 10, r: 10 + 3 * size.font, t: marginT, b: 10 },
       showlegend: false,
       xaxis: {
         ...axisStyle(theme, size, "Re λ"),
@@ -116,6 +149,7 @@ function setup(ctx) {
       },
       yaxis: {
         ...axisStyle(theme, size, "Im λ"),
+        domain: planeY,
         range: [-r, r],
         scaleanchor: "x",
         scaleratio: 1,
@@ -125,7 +159,7 @@ function setup(ctx) {
       },
       xaxis2: {
         ...axisStyle(theme, size, "index i"),
-        domain: [Math.min(0.58, planeW + 0.12), 1],
+        domain: [sigmaX0, 1],
         anchor: "y2",
         range: [0.5, n + 0.5],
         zeroline: false,
@@ -135,6 +169,7 @@ function setup(ctx) {
       yaxis2: {
         ...axisStyle(theme, size, "σ<sub>i</sub>"),
         anchor: "x2",
+        domain: sigmaY,
         range: [0, top],
         zeroline: false,
       },
@@ -149,18 +184,18 @@ function setup(ctx) {
           yshift: 10,
           yanchor: "bottom",
           showarrow: false,
-          text: `eigenvalues of ${h}, unit circle`,
+          text: titles.texts[0],
           font: { size: size.title, color: theme.fg },
         },
         {
           xref: "x2 domain",
           yref: "paper",
           x: 0.5,
-          y: 1,
+          y: sigmaY[1],
           yshift: 10,
           yanchor: "bottom",
           showarrow: false,
-          text: `singular values of ${h}, largest first`,
+          text: titles.texts[1],
           font: { size: size.title, color: theme.fg },
         },
       ],

@@ -11,6 +11,7 @@ import {
   clipToAxis,
   cursorStepsBack,
   fromLog10,
+  legendLayout,
   logRange,
   readoutItems,
   stepsBack,
@@ -106,6 +107,9 @@ function boundTrace(name, s, line, hoverName) {
     hovertemplate: `${hoverName} at T − t = %{x}: %{y:.3g}<extra></extra>`,
   };
 }
+
+/** Width left of the plot area: the log axis' tick labels ("10⁻¹²") and title (px, generous). */
+const yAxisPx = (size) => 20 + 4.6 * size.font;
 
 /** The view's draw() (the plot, its legend and readout) for `ctx` (mountPlotlyView). */
 function setup(ctx) {
@@ -288,9 +292,21 @@ function setup(ctx) {
         line: { color: theme.accent, width: size.cursor },
       });
     }
-    // Two legend entries per row; the plot keeps its own height whatever the legend needs.
-    const legendRows = Math.ceil(traces.filter((t) => t.showlegend !== false).length / 2);
-    const height = (presenter ? 440 : 300) + legendRows * (size.font + 10);
+    // Two legend entries per row when they fit, else one (long names on two lines). The
+    // view's height does not depend on that choice (so not on its width: the lecture stage
+    // zooms views by their height): it holds the two-column legend and the plot; a longer
+    // legend takes its room from the plot.
+    const inLegend = traces.filter((t) => t.showlegend !== false);
+    const legend = legendLayout(
+      inLegend.map((t) => t.name),
+      size.font,
+      ctx.views.width() - yAxisPx(size),
+    );
+    inLegend.forEach((t, i) => {
+      t.name = legend.names[i];
+    });
+    const columns = legend.columns;
+    const height = (presenter ? 440 : 300) + Math.ceil(inLegend.length / 2) * (size.font + 10);
     const yTicks = logTicks(range);
     yTicks.minor = { ...yTicks.minor, gridcolor: theme.grid, griddash: "dot" };
     const layout = {
@@ -299,7 +315,7 @@ function setup(ctx) {
       showlegend: true,
       legend: {
         orientation: "h",
-        entrywidth: 0.5,
+        entrywidth: 1 / columns,
         entrywidthmode: "fraction",
         x: 0,
         y: 1.02,

@@ -6,6 +6,7 @@ import {
   singularLines,
   singularTop,
   spread,
+  subplotTitles,
   verdict,
 } from "../src/lib/eigen_data.js";
 
@@ -56,4 +57,28 @@ test("reference lines at 1, ρ and 1/γ; their labels never overlap", () => {
   const ys = annotations.map((a) => a.y).sort((a, b) => a - b);
   for (let i = 1; i < ys.length; i++) assert.ok(ys[i] - ys[i - 1] >= 0.2 - 1e-12);
   assert.equal(singularLines(0.9, 1, theme, size).shapes.length, 2);
+});
+
+test("subplotTitles: one line when both fit, else both broken after the comma", () => {
+  const titles = [
+    ["eigenvalues of W<sub>hh</sub>", "unit circle"],
+    ["singular values of W<sub>hh</sub>", "largest first"],
+  ];
+  const wide = subplotTitles(titles, [400, 500], 13);
+  assert.equal(wide.lines, 1);
+  assert.deepEqual(wide.texts, [
+    "eigenvalues of W<sub>hh</sub>, unit circle",
+    "singular values of W<sub>hh</sub>, largest first",
+  ]);
+  const narrow = subplotTitles(titles, [400, 180], 13);
+  assert.equal(narrow.lines, 2);
+  assert.equal(narrow.texts[0], "eigenvalues of W<sub>hh</sub>,<br>unit circle");
+});
+
+test("verdict: an orthogonal W_hh whose float32 ρ reads 1.0000001 keeps lengths", () => {
+  const rho = Math.fround(1.0000001);
+  assert.ok(rho > 1);
+  assert.match(verdict(rho, rho).text, /lengths are kept/);
+  assert.match(verdict(1.5, 1.5).text, /all of h grows/);
+  assert.match(verdict(0.5, 0.5).text, /all of h shrinks/);
 });

@@ -5,6 +5,7 @@ import {
   clipToAxis,
   cursorStepsBack,
   fromLog10,
+  legendLayout,
   logRange,
   readoutItems,
   stepsBack,
@@ -127,4 +128,15 @@ test("bound legend names say which curve they belong to and what they promise", 
   assert.equal(boundNames("").product, "∏ of per-step norms: always ≥ the curve");
   assert.match(boundNames("s = 2").product, /\(s = 2\)/);
   assert.match(boundNames("").pascanu, /Elman RNN only/);
+});
+
+test("legendLayout: two columns only when every entry fits in half the width", () => {
+  const names = [boundNames("").product, "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖<sub>2</sub> (RNN)"];
+  assert.deepEqual(legendLayout(names, 12, 1000), { columns: 2, names });
+  assert.deepEqual(legendLayout(names, 12, 470), { columns: 1, names }); // 560 px view
+  const big = legendLayout([boundNames("").pascanu, names[1]], 20, 448); // presenter, 560 px
+  assert.equal(big.columns, 1);
+  assert.equal(big.names[0], "Pascanu bound (γ·σ<sub>max</sub>)<sup>T−t</sup>:<br>Elman RNN only");
+  assert.equal(big.names[1], names[1]);
+  assert.deepEqual(legendLayout([], 12, 100), { columns: 2, names: [] });
 });

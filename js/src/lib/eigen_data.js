@@ -1,6 +1,8 @@
 // Pure logic of the eigenvalue view (js/src/eigen.js): axis extents, the verdict on
 // ρ vs σ_max, and the shapes drawn in the complex plane. No DOM; tested in eigen.test.js.
 
+import { textWidth } from "./text_width.js";
+
 /** Relative tolerance under which ρ and σ_max count as equal (a normal matrix). */
 export const EQUAL_TOL = 1e-5;
 
@@ -34,9 +36,11 @@ export function verdict(rho, sigmaMax) {
     };
   }
   if (Math.abs(sigmaMax - rho) <= EQUAL_TOL * Math.max(sigmaMax, 1e-300)) {
+    // ρ arrives as float32: an orthogonal W_hh's ρ may read 1.0000001, which is 1
+    const unit = Math.abs(rho - 1) <= EQUAL_TOL;
     return {
       key: "equal",
-      text: `ρ = σ_max = ${Number(rho.toPrecision(3))}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${rho < 1 ? "all of h shrinks" : rho > 1 ? "all of h grows" : "lengths are kept"}.`,
+      text: `ρ = σ_max = ${Number(rho.toPrecision(3))}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${unit ? "lengths are kept" : rho < 1 ? "all of h shrinks" : "all of h grows"}.`,
     };
   }
   if (sigmaMax < 1) {
@@ -128,4 +132,21 @@ export function singularLines(rho, gamma, theme, size, labelGap = 0) {
     });
   }
   return { shapes, annotations };
+}
+
+/**
+ * The two subplot titles, each `[first, second]` (plotly markup), given each subplot's
+ * width in px: on one line ("first, second") when both fit, else both broken after the
+ * comma (so the two plots stay level).
+ * @param {Array<[string, string]>} titles
+ * @param {number[]} px
+ * @param {number} fontSize
+ * @returns {{texts: string[], lines: 1 | 2}}
+ */
+export function subplotTitles(titles, px, fontSize) {
+  const fits = titles.every(
+    ([a, b], i) => textWidth(`${a}, ${b}`.replace(/<[^>]*>/g, ""), fontSize) <= px[i],
+  );
+  const sep = fits ? ", " : ",<br>";
+  return { texts: titles.map(([a, b]) => `${a}${sep}${b}`), lines: fits ? 1 : 2 };
 }

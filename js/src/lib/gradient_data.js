@@ -2,6 +2,7 @@
 // values that underflowed to 0 or overflowed to inf clipped to the axis edges.
 
 import { formatNumber } from "./format.js";
+import { textWidth } from "./text_width.js";
 
 /**
  * Undo the log10 the kernel applied for transport (float32 keeps log10 of any float64):
@@ -177,4 +178,24 @@ export function boundNames(which) {
     product: `∏ of per-step norms${of}: always ≥ the curve`,
     pascanu: `Pascanu bound (γ·σ<sub>max</sub>)<sup>T−t</sup>${of}: Elman RNN only`,
   };
+}
+
+/** Room plotly gives a legend entry besides its text: the line sample and the gaps (px). */
+export const LEGEND_SAMPLE_PX = 46;
+
+/**
+ * The legend's arrangement: two columns when every entry (its sample and its text,
+ * estimated generously; tags such as <sub> dropped) fits in half the width, else one per
+ * row; an entry still too wide for the whole width is broken after its ": ".
+ * @param {string[]} names legend names (plotly markup)
+ * @param {number} fontSize legend font size in px
+ * @param {number} width width of the plot area in px (the legend starts at its left)
+ * @returns {{columns: 1 | 2, names: string[]}}
+ */
+export function legendLayout(names, fontSize, width) {
+  const px = (n) => textWidth(n.replace(/<[^>]*>/g, ""), fontSize) + LEGEND_SAMPLE_PX;
+  if (names.every((n) => px(n) <= width / 2)) {
+    return { columns: 2, names };
+  }
+  return { columns: 1, names: names.map((n) => (px(n) <= width ? n : n.replace(": ", ":<br>"))) };
 }

@@ -199,7 +199,9 @@ export function layoutGraph(o) {
       }
       if (col.kind === "h0") {
         for (let l = 0; l < chain.layers; l++) {
-          add(sym("h", "0"), cx, hCy[l] - nodeH / 2 - 5 * m.k, m.small, "middle", "h0");
+          // baseline above the frame (2k over the cells) by the subscript's drop and descent
+          const y0 = hCy[l] - nodeH / 2 - 4 * m.k - 0.5 * m.small;
+          add(sym("h", "0"), cx, y0, m.small, "middle", "h0");
         }
         continue;
       }
