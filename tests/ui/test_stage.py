@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import harness
 import pytest
@@ -70,13 +71,16 @@ ZOOMS_JS = """() => { const s = document.querySelector('.rnnviz-stage');
   return s && s.dataset.main ? [...s.children].map((c) => c.style.zoom).join(',') : null; }"""
 
 
-def settle(page, tries: int = 40) -> None:
-    """Wait until the stage's zooms stop changing (the fit reacts to redraws)."""
-    last = None
+def settle(page, tries: int = 60, steady: int = 3) -> None:
+    """Wait until the stage's zooms stop changing (the fit reacts to redraws): the same
+    zooms ``steady`` times in a row, 250 ms apart (on a loaded machine a fit can follow a
+    redraw by more than one interval)."""
+    last, same = None, 0
     for _ in range(tries):
         page.wait_for_timeout(250)
         now = page.evaluate(ZOOMS_JS)
-        if now is not None and now == last:
+        same = same + 1 if now is not None and now == last else 0
+        if same >= steady - 1:
             return
         last = now
     raise AssertionError(f"the stage did not settle: zooms {last}")
@@ -87,10 +91,19 @@ def inside(rect, window) -> bool:
     return left >= -0.5 and top >= -0.5 and right <= window[0] + 0.5 and bottom <= window[1] + 0.5
 
 
-def assert_on_screen(page, label: str, ids) -> dict:
-    got = page.evaluate(BOXES_JS, [label, list(ids)])
-    window = got["window"]
-    fits = [inside(r, window) for r in [got["control"], *got["views"].values()] if r is not None]
+def assert_on_screen(page, label: str, ids, wait_s: float = 5.0) -> dict:
+    """The control and every view inside the window, with no scrolling. The fit follows a
+    layout change asynchronously (a resize observer, then plotly's redraw), so the boxes
+    are read again for up to ``wait_s`` seconds before a miss counts."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        got = page.evaluate(BOXES_JS, [label, list(ids)])
+        window = got["window"]
+        boxes = [got["control"], *got["views"].values()]
+        fits = [inside(r, window) for r in boxes if r is not None]
+        if (all(fits) and not got["scrolled"]) or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(250)
     if not all(fits) or got["scrolled"]:
         harness.screenshot(page, f"stage-failed-{window[0]}x{window[1]}")
     assert got["control"] is not None, f"no control {label!r} in the strip"
