@@ -20,6 +20,7 @@ import {
 } from "./lib/trainer_data.js";
 import { curveLayout, mapFigure, references } from "./lib/trainer_figures.js";
 import { fillReadout } from "./lib/trainer_readout.js";
+import { drawPlot } from "./lib/trainer_redraw.js";
 import { createViewPanels } from "./lib/trainer_views.js";
 import { createShell, scheduleDraws, setPlotHeight } from "./lib/view_shell.js";
 
@@ -70,6 +71,7 @@ function render({ model, el }) {
   let Plotly = null;
   const loader = loadPlotly(model);
   let mapDrawn = [];
+  const drawnFigures = new Map(); // plot div -> styleKey of what it shows (trainer_redraw.js)
 
   const draw = async () => {
     const presenter = Boolean(model.get("presenter"));
@@ -153,10 +155,13 @@ function render({ model, el }) {
       mapDrawn = mapKey;
     }
     const parts = [];
+    const modes = [];
     for (const [name, traces, layout] of figures) {
       const t0 = performance.now();
-      await Plotly.react(plots[name], traces, layout, plotConfig(`rnnviz-trainer-${name}`));
+      const config = plotConfig(`rnnviz-trainer-${name}`);
+      const mode = await drawPlot(Plotly, plots[name], traces, layout, config, drawnFigures);
       parts.push(`${name}:${Math.round(performance.now() - t0)}`);
+      modes.push(`${name}:${mode}`);
     }
     const d = shell.root.dataset;
     d.step = String(model.get("step_count"));
@@ -170,6 +175,7 @@ function render({ model, el }) {
     d.drawn = String(Number(d.drawn ?? 0) + 1);
     d.drawMs = String(Math.round(performance.now() - started));
     d.drawParts = parts.join(",");
+    d.drawModes = modes.join(",");
   };
 
   const views = scheduleDraws(el, shell.plot, draw);
@@ -189,6 +195,7 @@ function render({ model, el }) {
     model.off("change:views", panels.update);
     panels.cleanup();
     if (Plotly) for (const div of Object.values(plots)) Plotly.purge(div);
+    drawnFigures.clear();
   };
 }
 
