@@ -80,6 +80,7 @@ function render({ model, el }) {
     shell.root.classList.toggle("rnnviz-presenter", presenter);
     controls.update();
     const info = model.get("info") ?? {};
+    const revision = model.get("revision"); // the state this draw shows
     const live = model.get("live_runs") ?? [];
     const runs = styledRuns(model.get("kept_runs"), live, theme.dark);
     const mapRuns = styledRuns(
@@ -170,7 +171,7 @@ function render({ model, el }) {
     d.mapPanels = String(mapPanels(mapRuns).runs.length);
     d.cells = live.map((r) => r.cell).join(",");
     d.running = String(Boolean(model.get("running")));
-    d.revision = String(model.get("revision"));
+    d.revision = String(revision);
     d.task = String(model.get("task"));
     d.drawn = String(Number(d.drawn ?? 0) + 1);
     d.drawMs = String(Math.round(performance.now() - started));
