@@ -164,7 +164,7 @@ def window(page, root: str, seconds: float) -> dict:
     }
 
 
-def _measure(p, server, tmp: Path, tree: Path, seconds: float) -> dict:
+def _measure(p, server, tmp: Path, tree: Path, seconds: float, shot: Path | None) -> dict:
     """Open a notebook whose kernel imports rnnviz from ``tree`` (its Python and its built
     front end), press Play, measure at the machine's load and with a core burnt."""
     import harness
@@ -196,6 +196,8 @@ def _measure(p, server, tmp: Path, tree: Path, seconds: float) -> dict:
     finally:
         burner.kill()
         burner.wait()
+    if shot is not None:  # mid-run, to look at
+        page.locator(root_sel).last.screenshot(path=str(shot))
     page.locator(root_sel).last.locator('[data-testid="rnnviz-trainer-pause"]').click()
     lab.kernel_execute("tr.close()")
     context.close()
@@ -204,7 +206,7 @@ def _measure(p, server, tmp: Path, tree: Path, seconds: float) -> dict:
     return rows
 
 
-def browser(seconds: float, baseline: Path | None) -> None:
+def browser(seconds: float, baseline: Path | None, shots: Path | None = None) -> None:
     sys.path.insert(0, str(REPO / "tests" / "ui"))
     import harness
     from playwright.sync_api import sync_playwright
@@ -218,7 +220,8 @@ def browser(seconds: float, baseline: Path | None) -> None:
         try:
             with sync_playwright() as p:
                 for name, tree in trees.items():  # one after the other: they share the CPU
-                    results[name] = _measure(p, server, tmp, tree, seconds)
+                    shot = shots / f"trainer-{name.replace(' ', '-')}.png" if shots else None
+                    results[name] = _measure(p, server, tmp, tree, seconds, shot)
         finally:
             server.stop()
     print(f"browser: {TRAINER} in JupyterLab, headless Chromium, {seconds:g} s windows; "
@@ -251,13 +254,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline", type=Path, default=None,
                         help="another checkout (JS built), measured in the same run")  # fmt: skip
+    parser.add_argument("--screenshots", type=Path, default=None,
+                        help="a folder for each build's Trainer mid-run")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.kernel or args.browser):
         args.kernel = args.browser = True
     if args.kernel:
         kernel(args.seconds, args.rounds)
     if args.browser:
-        browser(args.seconds, args.baseline)
+        browser(args.seconds, args.baseline, args.screenshots)
     return 0
 
 
