@@ -71,7 +71,7 @@ function render({ model, el }) {
   let Plotly = null;
   const loader = loadPlotly(model);
   let mapDrawn = [];
-  const drawnFigures = new Map(); // plot div -> styleKey of what it shows (trainer_redraw.js)
+  const drawnFigures = new Map(); // plot div -> what it shows (trainer_redraw.js)
 
   const draw = async () => {
     const presenter = Boolean(model.get("presenter"));
@@ -160,7 +160,17 @@ function render({ model, el }) {
     for (const [name, traces, layout] of figures) {
       const t0 = performance.now();
       const config = plotConfig(`rnnviz-trainer-${name}`);
-      const mode = await drawPlot(Plotly, plots[name], traces, layout, config, drawnFigures);
+      // the curves are made from the runs alone: the same runs, the same curves
+      const sources = name === "signal-map" ? null : [model.get("kept_runs"), live];
+      const mode = await drawPlot(
+        Plotly,
+        plots[name],
+        traces,
+        layout,
+        config,
+        drawnFigures,
+        sources,
+      );
       parts.push(`${name}:${Math.round(performance.now() - t0)}`);
       modes.push(`${name}:${mode}`);
     }

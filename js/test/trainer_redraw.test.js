@@ -6,6 +6,7 @@ import {
   drawPlot,
   movedTitleKeys,
   redrawData,
+  sameSources,
   styleKey,
   yTickLabels,
 } from "../src/lib/trainer_redraw.js";
@@ -156,4 +157,25 @@ test("drawPlot draws anew when redrawing the data fails", async () => {
     console.warn = warn;
   }
   assert.equal(Plotly.reacts, 2);
+});
+
+test("drawPlot draws nothing when the figure and its sources are what the plot shows", async () => {
+  const { gd, Plotly } = drawnPlot(1);
+  const memo = new Map();
+  const runs = [{ x: 1 }];
+  const fig = () => [[line([1, 2], [1, 2])], { width: 300 }, {}];
+  assert.equal(await drawPlot(Plotly, gd, ...fig(), memo, [null, runs]), "react");
+  assert.equal(await drawPlot(Plotly, gd, ...fig(), memo, [null, runs]), "same");
+  assert.equal(await drawPlot(Plotly, gd, ...fig(), memo, [null, [...runs]]), "data");
+  assert.equal(await drawPlot(Plotly, gd, ...fig(), memo, null), "data"); // unknown: draw
+  assert.equal(Plotly.reacts, 1);
+  assert.equal(Plotly.relayouts.length, 2);
+});
+
+test("sameSources compares by identity, element by element", () => {
+  const a = { x: 1 };
+  assert.equal(sameSources([a, null], [a, null]), true);
+  assert.equal(sameSources([a], [{ x: 1 }]), false);
+  assert.equal(sameSources([a], [a, a]), false);
+  assert.equal(sameSources(null, null), false);
 });

@@ -108,18 +108,30 @@ export function redrawData(Plotly, gd, traces) {
   });
 }
 
+/** Whether two lists hold the same values (by identity), element by element. */
+export function sameSources(a, b) {
+  return (
+    Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i])
+  );
+}
+
 /**
- * Draw a figure into `gd`: `redrawData` when only its data changed since the last draw
- * (same `styleKey`), else `Plotly.react`. `memo` keeps the key of what `gd` shows.
- * @returns {Promise<"data" | "react">} how it was drawn
+ * Draw a figure into `gd`: nothing when it shows this figure already (same `styleKey` and
+ * the same `sources`: the model values its data was made from, compared by identity),
+ * `redrawData` when only its data changed, else `Plotly.react`. `memo` keeps what `gd` shows.
+ * @param {unknown[] | null} sources the values the traces' data come from (null: unknown)
+ * @returns {Promise<"same" | "data" | "react">} how it was drawn
  */
-export async function drawPlot(Plotly, gd, traces, layout, config, memo) {
+export async function drawPlot(Plotly, gd, traces, layout, config, memo, sources = null) {
   const key = styleKey(traces, layout);
-  if (memo.get(gd) === key) {
+  const shown = memo.get(gd);
+  if (shown?.key === key) {
+    if (sources && sameSources(sources, shown.sources)) return "same";
     try {
       const fast = redrawData(Plotly, gd, traces);
       if (fast) {
         await fast;
+        memo.set(gd, { key, sources });
         return "data";
       }
     } catch (error) {
@@ -128,6 +140,6 @@ export async function drawPlot(Plotly, gd, traces, layout, config, memo) {
   }
   memo.delete(gd);
   await Plotly.react(gd, traces, layout, config);
-  memo.set(gd, key);
+  memo.set(gd, { key, sources });
   return "react";
 }
