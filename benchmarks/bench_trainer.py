@@ -213,6 +213,7 @@ def browser(seconds: float, baseline: Path | None, shots: Path | None = None) ->
 
     trees = {"this tree": REPO} if baseline is None else {"baseline": baseline, "this tree": REPO}
     results = {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="rnnviz-bench-trainer-") as tmp:
         tmp = Path(tmp)
         (tmp / "root").mkdir()
@@ -225,7 +226,7 @@ def browser(seconds: float, baseline: Path | None, shots: Path | None = None) ->
         finally:
             server.stop()
     print(f"browser: {TRAINER} in JupyterLab, headless Chromium, {seconds:g} s windows; "
-          f"load average before: {os.getloadavg()[0]:.1f}")  # fmt: skip
+          f"load (1 min) before {load_before:.1f}, after {os.getloadavg()[0]:.1f}")  # fmt: skip
     for name, tree in trees.items():
         print(f"  {name}: {tree}")
     print("| build | load | curve redraws/s | states received/s | training steps/s "
