@@ -9,20 +9,24 @@ prints training steps/s of both and their ratio, and what one published state co
 (building the snapshot, serialising the traits).
 
 ``--browser``: JupyterLab on 127.0.0.1 in headless Chromium, the same Trainer; Play, then
-over ``--seconds`` counts the redraws of the curves (the view's ``data-drawn``), the states
-received (``data-revision`` changes), the redraws of the views of the current weights and
-the mean draw time — once on the machine as it is ("light load") and once while another
-process burns a core ("loaded"). Target: ≥ 5 redraws of the curves a second.
+over ``--seconds`` counts the redraws of the curves — draws that show a newer kernel state
+(``data-revision``, read when the draw starts) than every draw before, in all three curve
+plots —, the states received, the redraws of the views of the current weights and the draw
+times (median, 90th percentile, max) — once at the machine's load and once while another
+process burns a core. ``--baseline DIR`` measures another checkout (e.g. main, its JS
+built) in the same run, one after the other, each kernel importing rnnviz from its tree.
+Target: ≥ 5 redraws of the curves a second.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_trainer.py --kernel
-    .venv/bin/python benchmarks/bench_trainer.py --browser [--seconds 10]
+    .venv/bin/python benchmarks/bench_trainer.py --browser [--seconds 10] [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -107,106 +111,140 @@ COUNT_JS = """(root) => {
   const views = [...r.querySelectorAll(
     '[data-testid="rnnviz-heatmap"],[data-testid="rnnviz-gradients"]')];
   return {
-    drawn: Number(r.dataset.drawn ?? 0),
     revision: Number(r.dataset.revision ?? 0),
     step: Number(r.dataset.step ?? 0),
     views: views.reduce((s, v) => s + Number(v.dataset.drawn ?? 0), 0),
-    ms: Number(r.dataset.drawMs ?? 0),
     t: performance.now(),
   };
 }"""
+# Every finished draw: its time, its plots' times and the state (revision) it shows.
 WATCH_JS = """(root) => {
   const r = [...document.querySelectorAll(root)].pop();
-  window.__drawMs = [];
-  window.__parts = [];
-  new MutationObserver(() => {
-    window.__drawMs.push(Number(r.dataset.drawMs));
-    window.__parts.push(r.dataset.drawParts ?? "");
-  })
-    .observe(r, { attributes: true, attributeFilter: ["data-draw-ms"] });
+  window.__draws = [];
+  window.__watch?.disconnect();
+  window.__watch = new MutationObserver(() => {
+    window.__draws.push([Number(r.dataset.drawMs), Number(r.dataset.revision),
+                         r.dataset.drawParts ?? ""]);
+  });
+  window.__watch.observe(r, { attributes: true, attributeFilter: ["data-draw-ms"] });
 }"""
+# The kernel state a draw shows is the revision it read; a draw counts as a redraw when it
+# shows a newer state than every draw before it in every curve plot (loss, metric,
+# ‖∂L/∂θ‖: one draw draws all three). Draws of an older or the same state do not count.
 
 
 def window(page, root: str, seconds: float) -> dict:
-    page.evaluate("() => { window.__drawMs = []; }")
     page.evaluate(WATCH_JS, root)
     a = page.evaluate(COUNT_JS, root)
     time.sleep(seconds)
     b = page.evaluate(COUNT_JS, root)
-    draw_ms = page.evaluate("() => window.__drawMs")
+    draws = page.evaluate("() => window.__draws")
+    newest, redraws, times = a["revision"], 0, []
     parts: dict[str, list[float]] = {}
-    for text in page.evaluate("() => window.__parts"):
+    for ms, revision, text in draws:
+        times.append(ms)
+        if revision > newest:
+            newest, redraws = revision, redraws + 1
         for item in filter(None, text.split(",")):
-            name, ms = item.split(":")
-            parts.setdefault(name, []).append(float(ms))
+            name, value = item.split(":")
+            parts.setdefault(name, []).append(float(value))
     dt = (b["t"] - a["t"]) / 1e3
+    q = statistics.quantiles(times, n=10) if len(times) > 1 else [float("nan")] * 9
     return {
-        "redraws/s": (b["drawn"] - a["drawn"]) / dt,
-        "revisions": b["revision"] - a["revision"],
+        "redraws/s": redraws / dt,
+        "states/s": (b["revision"] - a["revision"]) / dt,
         "steps/s": (b["step"] - a["step"]) / dt,
         "view redraws/s": (b["views"] - a["views"]) / dt,
-        "draw ms": statistics.median(draw_ms) if draw_ms else float("nan"),
+        "draw ms": (
+            statistics.median(times) if times else float("nan"),
+            q[8],
+            max(times, default=float("nan")),
+        ),
         "parts": {k: statistics.median(v) for k, v in parts.items()},
-        "dt": dt,
     }
 
 
-def browser(seconds: float) -> None:
-    sys.path.insert(0, str(REPO / "tests" / "ui"))
+def _measure(p, server, tmp: Path, tree: Path, seconds: float, shot: Path | None) -> dict:
+    """Open a notebook whose kernel imports rnnviz from ``tree`` (its Python and its built
+    front end), press Play, measure at the machine's load and with a core burnt."""
     import harness
     import pages
-    from playwright.sync_api import sync_playwright
 
     root_sel = '[data-testid="rnnviz-trainer"]'
+    name = f"t_{abs(hash(str(tree)))}.ipynb"
+    code = (f"import sys\nsys.path.insert(0, {str(tree)!r})\nimport rnnviz\n"
+            f"assert rnnviz.__file__.startswith({str(tree)!r}), rnnviz.__file__\n"
+            f"tr = {TRAINER}\ntr")  # fmt: skip
+    harness.write_notebook(tmp / "root" / name, [code])
+    browser_ = harness.launch_browser(p)
+    guard = harness.NetworkGuard()
+    context = harness.new_context(browser_, guard)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    lab = pages.Lab(page, server)
+    lab.open(name)
+    lab.run_all()
+    page.wait_for_selector(f"{root_sel}[data-drawn]", timeout=180_000)
+    lab.wait_idle(180_000)
+    page.locator(root_sel).last.locator('[data-testid="rnnviz-trainer-play"]').click()
+    time.sleep(3.0)  # warm-up: plotly loaded, first steps drawn
+    rows = {"machine's load": window(page, root_sel, seconds)}
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(1.0)
+        rows["a core burnt"] = window(page, root_sel, seconds)
+    finally:
+        burner.kill()
+        burner.wait()
+    if shot is not None:  # mid-run, to look at
+        page.locator(root_sel).last.screenshot(path=str(shot))
+    page.locator(root_sel).last.locator('[data-testid="rnnviz-trainer-pause"]').click()
+    lab.kernel_execute("tr.close()")
+    context.close()
+    browser_.close()
+    assert guard.outside() == [], guard.outside()
+    return rows
+
+
+def browser(seconds: float, baseline: Path | None, shots: Path | None = None) -> None:
+    sys.path.insert(0, str(REPO / "tests" / "ui"))
+    import harness
+    from playwright.sync_api import sync_playwright
+
+    trees = {"this tree": REPO} if baseline is None else {"baseline": baseline, "this tree": REPO}
+    results = {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="rnnviz-bench-trainer-") as tmp:
         tmp = Path(tmp)
         (tmp / "root").mkdir()
-        harness.write_notebook(tmp / "root" / "t.ipynb", [f"import rnnviz\ntr = {TRAINER}\ntr"])
         server = harness.start_lab(tmp / "root", tmp / "home")
         try:
             with sync_playwright() as p:
-                browser_ = harness.launch_browser(p)
-                guard = harness.NetworkGuard()
-                context = harness.new_context(browser_, guard)
-                page = context.new_page()
-                page.set_default_timeout(120_000)
-                lab = pages.Lab(page, server)
-                lab.open("t.ipynb")
-                lab.run_all()
-                page.wait_for_selector(f"{root_sel}[data-drawn]", timeout=180_000)
-                lab.wait_idle(180_000)
-                page.locator(root_sel).last.locator('[data-testid="rnnviz-trainer-play"]').click()
-                time.sleep(3.0)  # warm-up: plotly loaded, first steps drawn
-                rows = {"light load": window(page, root_sel, seconds)}
-                burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-                try:
-                    time.sleep(1.0)
-                    rows["loaded (a core burnt)"] = window(page, root_sel, seconds)
-                finally:
-                    burner.kill()
-                    burner.wait()
-                page.locator(root_sel).last.locator('[data-testid="rnnviz-trainer-pause"]').click()
-                lab.kernel_execute("tr.close()")
-                context.close()
-                browser_.close()
-                assert guard.outside() == [], guard.outside()
+                for name, tree in trees.items():  # one after the other: they share the CPU
+                    shot = shots / f"trainer-{name.replace(' ', '-')}.png" if shots else None
+                    results[name] = _measure(p, server, tmp, tree, seconds, shot)
         finally:
             server.stop()
-    print(f"browser: {TRAINER} in JupyterLab, headless Chromium, {seconds:g} s windows")
-    print("| load | curve redraws/s | states received/s | training steps/s "
-          "| view redraws/s (heatmap+gradients, all runs) | median draw ms |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, r in rows.items():
-        states = r["revisions"] / r["dt"]
-        print(f"| {name} | {r['redraws/s']:.1f} | {states:.1f} | {r['steps/s']:.1f} "
-              f"| {r['view redraws/s']:.1f} | {r['draw ms']:.0f} |")  # fmt: skip
-    for name, r in rows.items():
-        print(
-            f"{name}: median ms per plot: "
-            + ", ".join(f"{k} {v:.0f}" for k, v in r["parts"].items())
-        )
-    ok = all(r["redraws/s"] >= 5 for r in rows.values())
-    print(f"target ≥ 5 curve redraws/s at both loads: {'met' if ok else 'MISSED'}")
+    print(f"browser: {TRAINER} in JupyterLab, headless Chromium, {seconds:g} s windows; "
+          f"load (1 min) before {load_before:.1f}, after {os.getloadavg()[0]:.1f}")  # fmt: skip
+    for name, tree in trees.items():
+        print(f"  {name}: {tree}")
+    print("| build | load | curve redraws/s | states received/s | training steps/s "
+          "| view redraws/s | draw ms median / p90 / max |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---|")
+    for name, rows in results.items():
+        for load, r in rows.items():
+            med, p90, top = r["draw ms"]
+            print(f"| {name} | {load} | {r['redraws/s']:.1f} | {r['states/s']:.1f} "
+                  f"| {r['steps/s']:.1f} | {r['view redraws/s']:.1f} "
+                  f"| {med:.0f} / {p90:.0f} / {top:.0f} |")  # fmt: skip
+    for name, rows in results.items():
+        for load, r in rows.items():
+            print(f"{name}, {load}: median ms per plot: "
+                  + ", ".join(f"{k} {v:.0f}" for k, v in r["parts"].items()))  # fmt: skip
+    mine = results["this tree"]
+    ok = all(r["redraws/s"] >= 5 for r in mine.values())
+    print(f"target ≥ 5 curve redraws/s at both loads (this tree): {'met' if ok else 'MISSED'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,13 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser", action="store_true")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout (JS built), measured in the same run")  # fmt: skip
+    parser.add_argument("--screenshots", type=Path, default=None,
+                        help="a folder for each build's Trainer mid-run")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.kernel or args.browser):
         args.kernel = args.browser = True
     if args.kernel:
         kernel(args.seconds, args.rounds)
     if args.browser:
-        browser(args.seconds)
+        browser(args.seconds, args.baseline, args.screenshots)
     return 0
 
 

@@ -20,6 +20,7 @@ import {
 } from "./lib/trainer_data.js";
 import { curveLayout, mapFigure, references } from "./lib/trainer_figures.js";
 import { fillReadout } from "./lib/trainer_readout.js";
+import { drawPlot } from "./lib/trainer_redraw.js";
 import { createViewPanels } from "./lib/trainer_views.js";
 import { createShell, scheduleDraws, setPlotHeight } from "./lib/view_shell.js";
 
@@ -70,6 +71,7 @@ function render({ model, el }) {
   let Plotly = null;
   const loader = loadPlotly(model);
   let mapDrawn = [];
+  const drawnFigures = new Map(); // plot div -> what it shows (trainer_redraw.js)
 
   const draw = async () => {
     const presenter = Boolean(model.get("presenter"));
@@ -78,6 +80,7 @@ function render({ model, el }) {
     shell.root.classList.toggle("rnnviz-presenter", presenter);
     controls.update();
     const info = model.get("info") ?? {};
+    const revision = model.get("revision"); // the state this draw shows
     const live = model.get("live_runs") ?? [];
     // every cell type's name, in order: each keeps one colour (never a table of names)
     const cellNames = (model.get("choices")?.cells ?? []).map(([name]) => name);
@@ -156,10 +159,23 @@ function render({ model, el }) {
       mapDrawn = mapKey;
     }
     const parts = [];
+    const modes = [];
     for (const [name, traces, layout] of figures) {
       const t0 = performance.now();
-      await Plotly.react(plots[name], traces, layout, plotConfig(`rnnviz-trainer-${name}`));
+      const config = plotConfig(`rnnviz-trainer-${name}`);
+      // the curves are made from the runs alone: the same runs, the same curves
+      const sources = name === "signal-map" ? null : [model.get("kept_runs"), live];
+      const mode = await drawPlot(
+        Plotly,
+        plots[name],
+        traces,
+        layout,
+        config,
+        drawnFigures,
+        sources,
+      );
       parts.push(`${name}:${Math.round(performance.now() - t0)}`);
+      modes.push(`${name}:${mode}`);
     }
     const d = shell.root.dataset;
     d.step = String(model.get("step_count"));
@@ -168,11 +184,12 @@ function render({ model, el }) {
     d.mapPanels = String(mapPanels(mapRuns).runs.length);
     d.cells = live.map((r) => r.cell).join(",");
     d.running = String(Boolean(model.get("running")));
-    d.revision = String(model.get("revision"));
+    d.revision = String(revision);
     d.task = String(model.get("task"));
     d.drawn = String(Number(d.drawn ?? 0) + 1);
     d.drawMs = String(Math.round(performance.now() - started));
     d.drawParts = parts.join(",");
+    d.drawModes = modes.join(",");
   };
 
   const views = scheduleDraws(el, shell.plot, draw);
@@ -192,6 +209,7 @@ function render({ model, el }) {
     model.off("change:views", panels.update);
     panels.cleanup();
     if (Plotly) for (const div of Object.values(plots)) Plotly.purge(div);
+    drawnFigures.clear();
   };
 }
 
