@@ -216,7 +216,9 @@ function setup(ctx) {
 }
 
 function render({ model, el }) {
-  return mountPlotlyView({ model, el, testid: "rnnviz-eigen", setup });
+  // Drawn one frame after the graph, heatmap and gradients of the same update: it is the
+  // Explorer's fourth view and a full plotly redraw, which would hold the others back.
+  return mountPlotlyView({ model, el, testid: "rnnviz-eigen", setup, defer: true });
 }
 
 export default { render };

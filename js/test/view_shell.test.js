@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { FRAME_FALLBACK_MS, inNextFrame, showUpdating } from "../src/lib/view_shell.js";
+import {
+  FRAME_FALLBACK_MS,
+  inLaterFrame,
+  inNextFrame,
+  showUpdating,
+} from "../src/lib/view_shell.js";
 
 /** A scope with a hand-driven requestAnimationFrame. */
 function fakeFrames() {
@@ -36,6 +41,18 @@ test("jobs queued before a frame all run in that one frame, in order", () => {
   assert.equal(scope.callbacks.size, 1); // a later job asks for a new frame
   scope.tick();
   assert.deepEqual(ran, ["heatmap", "gradients", "again"]);
+});
+
+test("a deferred job runs one frame after the jobs queued with it", () => {
+  const scope = fakeFrames();
+  const ran = [];
+  inLaterFrame(() => ran.push("eigen"), scope); // queued first, drawn last
+  inNextFrame(() => ran.push("graph"), scope);
+  inNextFrame(() => ran.push("heatmap"), scope);
+  scope.tick();
+  assert.deepEqual(ran, ["graph", "heatmap"]); // the browser paints these first
+  scope.tick();
+  assert.deepEqual(ran, ["graph", "heatmap", "eigen"]);
 });
 
 test("a job queued by a running job waits for the next frame", () => {

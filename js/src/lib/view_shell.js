@@ -169,6 +169,17 @@ export function inNextFrame(job, scope = globalThis) {
 }
 
 /**
+ * Run `job` one frame after the jobs queued now with `inNextFrame`: the browser paints the
+ * views drawn in that frame before this one starts (a secondary view does not hold the
+ * main views' picture back).
+ * @param {() => void} job
+ * @param {object} [scope]
+ */
+export function inLaterFrame(job, scope = globalThis) {
+  inNextFrame(() => inNextFrame(job, scope), scope);
+}
+
+/**
  * Run `draw(width)` at most once per animation frame (several traits change in one
  * update, and the views of one Explorer update together), redraw on theme switches and
  * on width changes; returns {schedule, theme, width, cleanup}.
@@ -177,7 +188,7 @@ export function inNextFrame(job, scope = globalThis) {
  * explicit size (no layout read, no forced reflow); `theme()` is read once and again
  * only when the page's theme changes.
  */
-export function scheduleDraws(el, plot, draw, scope = globalThis) {
+export function scheduleDraws(el, plot, draw, scope = globalThis, defer = false) {
   let queued = false;
   let running = Promise.resolve();
   let theme = null;
@@ -189,7 +200,7 @@ export function scheduleDraws(el, plot, draw, scope = globalThis) {
   const schedule = () => {
     if (queued) return;
     queued = true;
-    inNextFrame(job, scope);
+    (defer ? inLaterFrame : inNextFrame)(job, scope);
   };
   const stopTheme = watchTheme(el, () => {
     theme = null;
@@ -266,10 +277,11 @@ export const SLOW_PLOTLY_MS = 8000;
  * `setup(ctx)` builds the view's own DOM inside `ctx.shell` and returns its `draw()`
  * (async); `draw` reads `ctx.Plotly` (null until loaded), `ctx.views.theme()` and
  * `ctx.views.width()`. It may push extra cleanups to `ctx.cleanups`. Traits in `ignore`
- * do not trigger a draw (the view listens to them itself).
+ * do not trigger a draw (the view listens to them itself). `defer`: draw one frame after
+ * the other views of an update (inLaterFrame), for a view that should not delay them.
  * @returns {() => void} the cleanup anywidget calls when the view is removed
  */
-export function mountPlotlyView({ model, el, testid, setup, ignore = [] }) {
+export function mountPlotlyView({ model, el, testid, setup, ignore = [], defer = false }) {
   const shell = createShell(el, testid);
   const ctx = { model, el, shell, Plotly: null, views: null, cleanups: [] };
   const draw = setup(ctx);
@@ -278,7 +290,7 @@ export function mountPlotlyView({ model, el, testid, setup, ignore = [] }) {
     shell.status.textContent = WAITING;
   }, SLOW_PLOTLY_MS);
   const loader = loadPlotly(model);
-  ctx.views = scheduleDraws(el, shell.plot, draw);
+  ctx.views = scheduleDraws(el, shell.plot, draw, globalThis, defer);
   loader.promise.then((P) => {
     clearTimeout(slow);
     ctx.Plotly = P;
