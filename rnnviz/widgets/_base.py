@@ -169,8 +169,14 @@ class ViewBase(anywidget.AnyWidget):
         self.frame = frame
 
     def _payload(self, frame: Frame) -> dict[str, Any]:
-        """Trait name -> value for ``frame``, ``frame_info`` included (subclasses)."""
-        raise NotImplementedError
+        """Trait name -> value for ``frame``, ``frame_info`` included.
+
+        The one hook a view defines (ViewBase itself draws nothing; anywidget's metaclass
+        rules out ``abc.abstractmethod`` here): see CONTRIBUTING.md, "Add a view"."""
+        raise NotImplementedError(
+            f"{type(self).__name__} is a view without _payload(frame): a view subclass must "
+            "return the traits it draws from a frame (see CONTRIBUTING.md, 'Add a view')."
+        )
 
     def _info(self, frame: Frame, **extra: Any) -> dict[str, Any]:
         """The ``frame_info`` every view sends: the frame's settings, T of what it shows and

@@ -94,3 +94,17 @@ def test_colour_ranges_are_the_frame_s(explorer):
 
     figure = to_figures(frame)["heatmap"].data[0]
     assert [figure.zmin, figure.zmax] == list(frame.colour_range("h", layer=1))
+
+
+def test_every_view_defines_its_payload():
+    # ViewBase._payload is the one hook a view must define; it raises for a class without it.
+    from rnnviz.widgets._base import ViewBase
+    from rnnviz.widgets.eigen import EigenView
+    from rnnviz.widgets.gradients import GradientFlow
+    from rnnviz.widgets.graph import UnrolledGraph
+    from rnnviz.widgets.heatmap import StateHeatmap
+
+    for cls in (UnrolledGraph, StateHeatmap, GradientFlow, EigenView):
+        assert cls._payload is not ViewBase._payload, cls.__name__
+    with pytest.raises(NotImplementedError, match="a view subclass must return the traits"):
+        ViewBase._payload(object.__new__(ViewBase), None)
