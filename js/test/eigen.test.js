@@ -82,3 +82,11 @@ test("verdict: an orthogonal W_hh whose float32 ρ reads 1.0000001 keeps lengths
   assert.match(verdict(1.5, 1.5).text, /all of h grows/);
   assert.match(verdict(0.5, 0.5).text, /all of h shrinks/);
 });
+
+test("float32 noise around 1 is not read as rho < 1 < sigma_max", () => {
+  // an orthogonal W_hh at s = 1 arrives as float32: rho 0.9999999, sigma_max 1.0000001
+  const v = verdict(0.9999999, 1.0000001);
+  assert.equal(v.key, "equal");
+  assert.match(v.text, /lengths are kept/);
+  assert.equal(verdict(0.95, 1.72).key, "rho-below-sigma-above");
+});

@@ -29,18 +29,20 @@ export function singularTop(sigmaMax, rho, gamma) {
  * @returns {{key: string, text: string}}
  */
 export function verdict(rho, sigmaMax) {
-  if (rho < 1 && sigmaMax > 1) {
-    return {
-      key: "rho-below-sigma-above",
-      text: "ρ < 1 < σ_max: every eigenvalue is inside the unit circle, so powers of the matrix shrink in the long run — yet one step can stretch a vector by up to σ_max (a non-normal matrix).",
-    };
-  }
+  // Equal first: ρ and σ_max arrive as float32, and an orthogonal W_hh's 0.9999999 and
+  // 1.0000001 must not read as ρ < 1 < σ_max.
   if (Math.abs(sigmaMax - rho) <= EQUAL_TOL * Math.max(sigmaMax, 1e-300)) {
     // ρ arrives as float32: an orthogonal W_hh's ρ may read 1.0000001, which is 1
     const unit = Math.abs(rho - 1) <= EQUAL_TOL;
     return {
       key: "equal",
       text: `ρ = σ_max = ${Number(rho.toPrecision(3))}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${unit ? "lengths are kept" : rho < 1 ? "all of h shrinks" : "all of h grows"}.`,
+    };
+  }
+  if (rho < 1 - EQUAL_TOL && sigmaMax > 1 + EQUAL_TOL) {
+    return {
+      key: "rho-below-sigma-above",
+      text: "ρ < 1 < σ_max: every eigenvalue is inside the unit circle, so powers of the matrix shrink in the long run — yet one step can stretch a vector by up to σ_max (a non-normal matrix).",
     };
   }
   if (sigmaMax < 1) {
