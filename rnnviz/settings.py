@@ -126,7 +126,11 @@ SPECS: dict[str, Spec] = {
         20, "int", "timesteps T, how many steps are unrolled", 1, 200, label="timesteps"
     ),
     "weight_scale": Spec(
-        1.0,
+        # 0.5, not a bare cell's 1.0, and one input feature: the first heatmap a learner
+        # sees must read as the input wave (every unit a scaled copy of it); at s = 1 the
+        # recurrence mixes the units' phases and it reads as noise
+        # (tests/sim/test_default_pattern.py). Close to PyTorch's nn.RNN init, ρ ≈ 1/√3.
+        0.5,
         "float",
         "scale s of W_hh (its spectral radius)",
         0.05,
@@ -192,7 +196,7 @@ SPECS: dict[str, Spec] = {
         label="truncate BPTT (0 = off)",
     ),
     "layers": Spec(1, "int", "stacked recurrent layers", 1, 3, label="layers"),
-    "features": Spec(3, "int", "features per input x_t", 1, 64),
+    "features": Spec(1, "int", "features per input x_t", 1, 64),
     "batch": Spec(1, "int", "sequences in the batch", 1, 64),
     "seed": Spec(0, "int", "random seed of the weights and inputs", 0, 2**31 - 1),
     "init": Spec("orthogonal", "choice", "initialisation of W_hh", choices=INITS),
