@@ -114,7 +114,11 @@ class Explorer(widgets.VBox):
                 "x (your input batch) needs a model to feed: explore(model, x); for rnnviz's "
                 "own cells choose an input preset with input=…"
             )
-        full = validate_settings({**settings, **self._fixed_settings(settings)})
+        given = {**settings, **self._fixed_settings(settings)}
+        full = validate_settings(given)
+        # the values the learner (or their model) gave, not those a rule set: a rule that
+        # stops applying gives them back (rnnviz.settings.implied_changes)
+        self._chosen = {name: full[name] for name in given}
         self._ready = False
         self._local = threading.local()  # .depth: changes in progress in this thread
         self._frame: Frame | None = None
@@ -229,7 +233,7 @@ class Explorer(widgets.VBox):
                 f"{name} is {self.fixed[name]} ({name}={getattr(self, name)!r}); got {value!r}."
             )
         # raises when a rule forbids it, or when it would change what the user's model fixes
-        for other, implied in implied_changes({name: value}, self.settings).items():
+        for other, implied in implied_changes({name: value}, self.settings, self._chosen).items():
             if other != name and other in self.fixed and implied != getattr(self, other):
                 raise ValueError(
                     f"{name}={value!r} needs {other}={implied!r}, but {other} is "
@@ -241,10 +245,13 @@ class Explorer(widgets.VBox):
         if not getattr(self, "_ready", False):
             return
         name, new = change["name"], change["new"]
+        if not self._depth:  # the learner's own change, not one a rule implied
+            self._chosen[name] = new
         self._local.depth = self._depth + 1  # derived settings are folded into this update
         try:
             # the other settings this one implies (rnnviz.settings.implied_changes)
-            for other, value in implied_changes({name: new}, self.settings).items():
+            before = {**self.settings, name: change["old"]}
+            for other, value in implied_changes({name: new}, before, self._chosen).items():
                 if other != name:
                     setattr(self, other, value)
             if name == "timesteps":
