@@ -161,7 +161,9 @@ class Explorer(widgets.VBox):
             read_settings=lambda: self.settings,
             build_forward=lambda settings: build_forward(settings, self._model),
             # the layer the gradient panel asks for (view-local state; -1: the top one)
-            analyse=lambda forward, check: analyse(forward, check, layer=self.gradients.layer),
+            analyse=lambda forward, check: analyse(
+                forward, check, layer=self.gradients.layer_in(forward.result.names)
+            ),
             compose=compose,
             show_partial=self._show_partial,
             show_full=self._show_full,
@@ -382,7 +384,9 @@ class Explorer(widgets.VBox):
                 view.presenter = self.presenter
 
     def _update_status(self, f: Frame) -> None:
-        self.status.value = status_html(f)
+        # a view whose chosen layer is gone says so here too (it shows the top one)
+        notes = [(view.NAME, view.frame_info.get("layer_note")) for view in self.views]
+        self.status.value = status_html(f, [f"{name}: {note}" for name, note in notes if note])
 
     # -- hosts ---------------------------------------------------------------------------------
     def _display_(self) -> Any:
