@@ -84,7 +84,8 @@ class StateHeatmap(PlotlyView):
         the top one is shown and ``frame_info["layer_note"]`` says so (``_layer_choice.py``).
     frame_info : dict
         settings, timesteps (of the layer shown), quantities ([key, label]), layer_names,
-        tokens (column labels, or []), range ([lo, hi] of the colour scale).
+        tokens (column labels, or []), range ([lo, hi] of the colour scale), layer_note (""
+        or the sentence saying the chosen layer is gone and the top one shown).
     """
 
     _esm = bundle("heatmap")
