@@ -310,7 +310,9 @@ def _architecture_wants(architecture: str) -> bool:
     return architecture != "many-to-one"
 
 
-def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+def implied_changes(
+    changed: dict[str, Any], current: dict[str, Any], chosen: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Every change that ``changed`` implies, given the ``current`` settings.
 
     The one place where settings are linked. Returns ``changed`` together with the other
@@ -325,7 +327,11 @@ def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[st
       size (5 for "the cat sat on the mat") and any other value is refused. Choosing the
       sentence sets ``features`` to it and ``timesteps`` to the number of words (one
       column per word), unless the same change gives ``timesteps``: more steps than words
-      are padding (zero vectors), fewer cut the sentence (``rnnviz.sim.inputs``);
+      are padding (zero vectors), fewer cut the sentence (``rnnviz.sim.inputs``).
+      Leaving the sentence gives ``features`` back the learner's own value
+      (``chosen["features"]``, the default when they never chose one), unless the same
+      change gives it: 5 was forced by the sentence, not chosen. ``timesteps`` stays, as
+      the sentence only suggested it (any value is allowed) and its slider shows it;
     * ``truncate`` ≤ ``timesteps``: lowering ``timesteps`` below ``truncate`` lowers it too.
 
     Parameters
@@ -334,6 +340,9 @@ def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[st
         The new values, each already valid on its own (see :func:`check_setting`).
     current : dict
         Every setting before the change.
+    chosen : dict, optional
+        The values the learner gave settings themselves, not those a rule set (an Explorer
+        keeps them; default: none, i.e. ``DEFAULTS`` where a rule gives a value back).
 
     Raises
     ------
@@ -382,6 +391,9 @@ def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[st
             state["features"] = len(inputs.vocabulary())
         if "timesteps" not in changed:
             state["timesteps"] = len(inputs.sentence()[1])  # one column per word
+    elif current["input"] == "sentence" and "input" in changed and "features" not in changed:
+        # the sentence forced its vocabulary size: the learner's own features come back
+        state["features"] = (chosen or {}).get("features", DEFAULTS["features"])
     if state["input"] == "sentence" and ("input" in changed or "features" in changed):
         try:
             inputs.sentence_features(state["features"])

@@ -478,3 +478,14 @@ def test_js_check_sees_compares_tables_and_lists(tmp_path):
     )
     found = js_name_branches([js], {"rnn", "lstm", "gru"})
     assert [int(f.split(":")[1]) for f in found] == [1, 2, 3, 4]
+
+
+def test_widget_files_stay_within_the_size_bar():
+    """One concept per file: every module of rnnviz/widgets stays within ~400 lines (the
+    Explorer is split into explorer.py, _explorer_settings.py and _explorer_frames.py)."""
+    long = {
+        path.name: n
+        for path in sorted((ROOT / "rnnviz" / "widgets").glob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert not long, f"split by concept (at most ~400 lines per file): {long}"
