@@ -85,8 +85,11 @@ class Frame:
         The simulator run the frame was drawn from (every layer; sample 0 of the batch,
         the one the views show).
     spectrum : rnnviz.sim.spectrum.Spectrum or None
-        Eigenvalues and singular values of the top layer's recurrent block (the matrix of
-        ``theory``).
+        Eigenvalues and singular values of the analysed layer's recurrent block (the matrix
+        of ``theory``).
+    model : UserModel or None
+        The user's model the run used (None: cells built from the settings); a re-analysis
+        (``reanalyse``) runs its overlay curves with it too.
     """
 
     settings: dict
@@ -111,6 +114,7 @@ class Frame:
     overlay_bounds: dict[str, np.ndarray] = field(default_factory=dict)
     layer_dh_norms: list[np.ndarray] = field(default_factory=list)
     gradient_layer: int = -1
+    model: Any = None
 
     @property
     def timesteps(self) -> int:
@@ -178,18 +182,20 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         overlay_bounds={} if analysis is None else dict(analysis.overlay_bounds),
         layer_dh_norms=list(forward.layer_dh_norms),
         gradient_layer=-1 if analysis is None else analysis.layer,
+        model=forward.model,
     )
 
 
 def reanalyse(frame: Frame, layer: int) -> Frame:
     """``frame`` with its analysis redone for another layer (index into ``frame.states``;
     -1: the top one), from the run it holds: no forward pass. Overlay curves re-run their
-    settings with cells built from the settings (as ``build_frame`` does)."""
+    settings with the frame's model (its user's model, else cells built from the settings,
+    as the frame itself was)."""
     index = _layer_index(frame.result, layer)
     if index == frame.gradient_layer:
         return frame
     forward = Forward(frame.settings, frame.result, [], frame.x[None], frame.tokens,
-                      frame.dh_norms, None, list(frame.layer_dh_norms))  # fmt: skip
+                      frame.dh_norms, frame.model, list(frame.layer_dh_norms))  # fmt: skip
     a = analyse(forward, layer=index)
     return dataclasses.replace(
         frame,
