@@ -355,6 +355,23 @@ def test_views_alone_are_swept_with_build_frame_and_other_objects_are_refused():
             page_html(bad)
 
 
+def test_views_of_a_users_model_are_swept_with_that_model():
+    """Views exported alone were swept with rnnviz's own cells built from the settings:
+    the page of a user's model showed another network, even at the current value."""
+    from rnnviz.sim import make_cell
+    from rnnviz.widgets import StateHeatmap
+
+    cell = make_cell("rnn", units=4, features=2, seed=11, weight_scale=1.2)
+    ex = explore([cell], timesteps=5)
+    payload = _payload(page_html([ex.heatmap], sweep_values=[0.5, 1.0]))
+    assert [f["value"] for f in payload["frames"]] == [0.5, 1.0]
+    for f, scale in zip(payload["frames"], (0.5, 1.0), strict=True):
+        expected = ex._model.cells_at(scale)[0].run(ex.frame.x[None]).states[0]
+        np.testing.assert_allclose(_array(payload, f["views"][0]["values"]), expected.T, rtol=1e-6)
+    with pytest.raises(ValueError, match="units is fixed by your model"):
+        page_html(StateHeatmap(frame=ex.frame), sweep="units")
+
+
 def test_figures_take_a_frame_an_explorer_or_a_view():
     ex = explore(units=3, timesteps=4)
     expected = to_figures(ex.frame)["heatmap"].data[0].z

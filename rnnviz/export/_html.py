@@ -256,8 +256,8 @@ def page_html(
         frames = _render_frames(views, [(settings.get("weight_scale"), exportable.frame)])
         initial = 0
     else:
-        # An Explorer of a user's model builds its frames from that model, not from
-        # rnnviz's own cells; views alone use build_frame (ViewsSource.frame_for).
+        # Every frame from the model of the frame shown (a user's model, not rnnviz's own
+        # cells): the Explorer's frame_for, or ViewsSource.frame_for for views alone.
         values = _sweep_values(settings, sweep, sweep_values)
         frames = _render_frames(
             views, [(v, exportable.frame_for(**{**settings, sweep: v})) for v in values]

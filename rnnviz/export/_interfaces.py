@@ -2,9 +2,9 @@
 
 The exports read nothing private of anywidget or of the views. They use
 
-- ``Frame`` / ``build_frame``: a frame is everything drawn; ``build_frame(**settings)``
-  makes one from settings (views exported alone are swept with it); ``SCALE_SWEEP`` /
-  ``CELL_SWEEP``: the overlay values (one fixed colour each);
+- ``Frame``: everything drawn; ``build_forward`` / ``analyse`` / ``compose`` make one from
+  settings and the frame's model (views exported alone are swept with them); ``SCALE_SWEEP``
+  / ``CELL_SWEEP``: the overlay values (one fixed colour each);
 - ``bundle(name)``: the path of the built JS module ``rnnviz/static/<name>.js``;
 - :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
   display order, and ``frame_for`` to build the frame of other settings from the same model);
@@ -24,8 +24,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import anywidget
 
-from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
+from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, analyse, build_forward, compose
 from rnnviz.widgets._base import bundle
+from rnnviz.widgets._user_model import fixed_settings
 
 __all__ = [
     "CELL_SWEEP",
@@ -34,7 +35,6 @@ __all__ = [
     "ExportableView",
     "Frame",
     "ViewsSource",
-    "build_frame",
     "bundle",
     "bundle_name",
     "is_view",
@@ -62,7 +62,7 @@ class Exportable(Protocol):
 
     @property
     def settings(self) -> dict:
-        """Every setting of the frame shown (``build_frame(**settings)`` rebuilds it)."""
+        """Every setting of the frame shown (``frame_for(**settings)`` rebuilds it)."""
 
     @property
     def frame(self) -> Frame:
@@ -83,16 +83,18 @@ def is_view(obj: object) -> bool:
 
 class ViewsSource:
     """Views exported without an Explorer, as an :class:`Exportable`: the first view's frame,
-    and the sweep's frames from rnnviz's own cells (``build_frame``)."""
+    and the sweep's frames from the same model (``frame.model``: a user's model, whose
+    settings stay fixed, else rnnviz's own cells built from the settings)."""
 
     def __init__(self, views: list) -> None:
         self.views = tuple(views)
         self.frame = self.views[0].frame
         self.settings = dict(self.frame.settings)
 
-    @staticmethod
-    def frame_for(**settings: Any) -> Frame:
-        return build_frame(**settings)
+    def frame_for(self, **settings: Any) -> Frame:
+        model = self.frame.model
+        forward = build_forward({**settings, **fixed_settings(model, settings)}, model)
+        return compose(forward, analyse(forward))
 
 
 def _has_bundle(name: str) -> bool:
