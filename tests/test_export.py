@@ -11,6 +11,7 @@ import json
 import math
 import pathlib
 import re
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -98,6 +99,36 @@ def test_page_embeds_the_views_bundles_and_plotly_once(page):
     payload = _payload(page.read_text(encoding="utf-8"))
     assert payload["globals"] == [{"name": "Plotly", "module": "plotly_runtime"}]
     assert [v["name"] for v in payload["views"]] == ["graph", "heatmap", "gradients", "eigen"]
+
+
+def test_the_page_inlines_the_libraries_its_views_declare_and_no_other(monkeypatch):
+    """plotly.js is inlined because a view declares it (PAGE_GLOBALS), not because its
+    bundle's text mentions the kernel's plotly message (how the export used to decide)."""
+    from rnnviz.widgets import StateHeatmap, UnrolledGraph
+
+    frame = build_frame(units=2, timesteps=3)
+
+    class PlottedGraph(UnrolledGraph):  # a graph that reads plotly.js from the page
+        PAGE_GLOBALS: ClassVar[dict[str, str]] = {"Plotly": "plotly_runtime"}
+
+    text = page_html(PlottedGraph(frame=frame), sweep=None)
+    assert set(_modules(text)) == {"graph", "plotly_runtime"}
+    assert _payload(text)["globals"] == [{"name": "Plotly", "module": "plotly_runtime"}]
+
+    monkeypatch.setattr(StateHeatmap, "PAGE_GLOBALS", {})  # a heatmap that needs none
+    text = page_html(StateHeatmap(frame=frame), sweep=None)
+    assert set(_modules(text)) == {"heatmap"}
+    assert _payload(text)["globals"] == []
+
+
+def test_every_view_whose_bundle_asks_the_kernel_for_plotly_declares_it():
+    """The JS side (lib/plotly.js asks the kernel) and the Python declaration agree."""
+    from rnnviz.widgets import EigenView, GradientFlow, StateHeatmap, UnrolledGraph
+    from rnnviz.widgets._base import bundle
+
+    for view in (UnrolledGraph, StateHeatmap, GradientFlow, EigenView):
+        asks = "plotly:request" in bundle(view.__module__.rsplit(".", 1)[-1]).read_text("utf-8")
+        assert (view.PAGE_GLOBALS == {"Plotly": "plotly_runtime"}) == asks, view.__name__
 
 
 def test_sweep_frames_carry_the_simulator_numbers(page):

@@ -31,6 +31,7 @@ from rnnviz.export._interfaces import (
     bundle_name,
     is_view,
     page_bundle,
+    page_globals,
     view_class,
 )
 
@@ -264,11 +265,11 @@ def page_html(
         )
         initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0
 
+    # Libraries a kernel serves to the views (plotly.js): inlined once, set as page globals.
     globals_ = []
-    if any("plotly:request" in src for src in modules.values()):
-        # The plotly views get plotly.js from the kernel; here it is inlined once.
-        modules["plotly_runtime"] = _module_source("plotly_runtime")
-        globals_.append({"name": "Plotly", "module": "plotly_runtime"})
+    for name, module in page_globals(views).items():
+        modules.setdefault(module, _module_source(module))
+        globals_.append({"name": name, "module": module})
 
     payload = {
         "globals": globals_,

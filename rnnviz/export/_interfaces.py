@@ -9,9 +9,9 @@ The exports read nothing private of anywidget or of the views. They use
 - :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
   display order, and ``frame_for`` to build the frame of other settings from the same model);
 - :class:`ExportableView`: an anywidget view that draws a frame (``frame``, ``show(frame)``,
-  ipywidgets' ``get_state()``); its JS module is the bundle named after the Python module
-  that defines the view's class (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``,
-  see :func:`bundle_name`).
+  ipywidgets' ``get_state()``, ``PAGE_GLOBALS``: the libraries its JS reads from the page);
+  its JS module is the bundle named after the Python module that defines the view's class
+  (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``, see :func:`bundle_name`).
 
 This is the one module of ``rnnviz/export`` that imports from ``rnnviz.widgets`` (when
 ``Frame`` moves, this is the line to change).
@@ -39,6 +39,7 @@ __all__ = [
     "bundle_name",
     "is_view",
     "page_bundle",
+    "page_globals",
     "view_class",
 ]
 
@@ -48,6 +49,9 @@ class ExportableView(Protocol):
     """A view the page can show: an ``anywidget.AnyWidget`` that draws one frame."""
 
     frame: Frame
+    #: JS libraries the view's bundle reads from the page, where no kernel serves them:
+    #: global name -> bundle (``{"Plotly": "plotly_runtime"}``), inlined once per page.
+    PAGE_GLOBALS: dict[str, str]
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame`` (all traits the JS reads come from it)."""
@@ -136,6 +140,20 @@ def bundle_name(view_class: type) -> str:
 def view_class(view: Any) -> type:
     """The rnnviz class to build a fresh copy of ``view`` with (``cls(frame=...)``)."""
     return _rnnviz_view_class(type(view))[0]
+
+
+def page_globals(views: list) -> dict[str, str]:
+    """Global name -> bundle of every JS library ``views`` read from the page (each once,
+    in the order the views first declare them: their ``PAGE_GLOBALS``)."""
+    out: dict[str, str] = {}
+    for view in views:
+        for name, module in type(view).PAGE_GLOBALS.items():
+            if out.setdefault(name, module) != module:
+                raise ValueError(
+                    f"two views want different bundles as the page's {name}: "
+                    f"{out[name]!r} and {module!r}."
+                )
+    return out
 
 
 def page_bundle() -> pathlib.Path:
