@@ -191,6 +191,39 @@ def test_sweep_over_units_and_no_sweep(explorer):
     assert single["frames"][0]["views"][0]["frame_info"]["settings"]["units"] == 6
 
 
+def test_a_sweep_moves_one_setting_as_its_control_would():
+    """Every other setting was passed as asked for, so the rules refused what the Explorer
+    does: the default timesteps sweep with truncate 3 (timesteps 1 < truncate) and the
+    default truncate sweep at 8 timesteps (truncate 10) failed the whole export."""
+    ex = explore(units=3, timesteps=8, truncate=3)
+    payload = _payload(page_html(ex, sweep="timesteps"))
+    settings = [f["views"][0]["frame_info"]["settings"] for f in payload["frames"]]
+    assert [s["timesteps"] for s in settings] == [1, 2, 5, 8, 10, 20, 30, 50, 100, 200]
+    assert [s["truncate"] for s in settings] == [1, 2, 3, 3, 3, 3, 3, 3, 3, 3]  # as the slider
+    payload = _payload(page_html(ex, sweep="truncate"))
+    assert [f["value"] for f in payload["frames"]] == [0, 1, 2, 3, 5]  # 10 and 20 > 8 steps
+    with pytest.raises(ValueError, match=r"the sweep cannot show truncate=9: truncate .* got 9"):
+        page_html(ex, sweep="truncate", sweep_values=[2, 9])
+    with pytest.raises(ValueError, match=r"sweep must be a setting .*did you mean 'units'"):
+        page_html(ex, sweep="unit")
+
+
+def test_the_sweep_slider_is_named_and_valued_as_the_settings_say():
+    """Its name is the control's label (SPECS), its values a choice's label or a number in
+    the views' format (the page showed 'forget_bias', 'sentence', 0.30000000000000004)."""
+    from rnnviz.settings import SPECS
+
+    ex = explore(units=3, timesteps=4, cell="lstm")
+    payload = _payload(page_html(ex, sweep="forget_bias", sweep_values=[0.1 + 0.2, 2.0]))
+    assert payload["sweep"] == {"name": "forget_bias", "label": SPECS["forget_bias"].label}
+    assert [f["text"] for f in payload["frames"]] == ["0.3", "1", "2"]
+    payload = _payload(page_html(ex, sweep="input", sweep_values=["noise", "sentence"]))
+    assert [f["text"] for f in payload["frames"]] == [
+        SPECS["input"].choice_label(v) for v in ("noise", "sentence", "sine")
+    ]
+    assert payload["frames"][1]["views"][0]["frame_info"]["settings"]["features"] == 5
+
+
 @pytest.fixture(scope="module")
 def lstm_page(tmp_path_factory):
     path = tmp_path_factory.mktemp("export-lstm") / "lstm.html"

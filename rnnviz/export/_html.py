@@ -9,6 +9,7 @@ data inlined. What this module needs from the views and the Explorer is declared
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html as html_lib
 import itertools
@@ -25,13 +26,17 @@ from traitlets import TraitError
 
 from rnnviz.export._atomic import _checked_path, write_atomic
 from rnnviz.export._interfaces import (
+    SPECS,
     Exportable,
     ViewsSource,
     bundle,
     bundle_name,
+    did_you_mean,
+    format_number,
     is_view,
     page_bundle,
     page_globals,
+    validate_settings,
     view_class,
 )
 
@@ -47,7 +52,12 @@ DEFAULT_SWEEPS: dict[str, tuple] = {
 }
 # View selectors the page answers from precomputed states: selector trait -> its options.
 _SELECTORS = {"quantity": "quantities", "layer": "layer_names"}
-_SWEEP_LABELS = {"weight_scale": "weight scale", "truncate": "truncate BPTT"}
+
+
+def _sweep_label(sweep: str | None) -> str:
+    """The sweep slider's name: the label of the setting's control ("weight scale")."""
+    return "" if sweep is None else SPECS[sweep].label or sweep
+
 
 # Widget bookkeeping that means nothing outside a Jupyter front end.
 _SKIP_KEYS = {
@@ -212,23 +222,55 @@ def _render_frames(views: Sequence, frames: Sequence) -> list:
 # ----------------------------------------------------------------------------------------
 # the page
 # ----------------------------------------------------------------------------------------
+def _swept(settings: dict, sweep: str, value: Any) -> dict:
+    """Every setting with ``sweep`` moved to ``value``, as the Explorer's control would move
+    it (the settings it implies follow: lowering timesteps lowers truncate with it)."""
+    try:
+        return validate_settings({sweep: value}, base=settings)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"the sweep cannot show {sweep}={value!r}: {err}") from None
+
+
 def _sweep_values(settings: dict, sweep: str, sweep_values: Iterable | None) -> list:
+    """The sweep's values, low to high (names in the order given), the current one included.
+    Default values the other settings refuse are left out (truncate 10 with 8 timesteps);
+    a given one is an error that names it."""
+    if sweep not in SPECS:
+        raise ValueError(
+            f"sweep must be a setting ({', '.join(SPECS)}); got {sweep!r}"
+            f"{did_you_mean([sweep], list(SPECS))}."
+        )
     if sweep_values is None:
         if sweep not in DEFAULT_SWEEPS:
             raise ValueError(
                 f"no default values for a sweep over {sweep!r}: pass sweep_values=[...] "
                 f"(defaults exist for {', '.join(sorted(DEFAULT_SWEEPS))})."
             )
-        sweep_values = DEFAULT_SWEEPS[sweep]
-    values = list(sweep_values)
-    if not values:
-        raise ValueError("sweep_values is empty: give at least one value for the sweep slider.")
+        values = []
+        for v in DEFAULT_SWEEPS[sweep]:
+            with contextlib.suppress(TypeError, ValueError):
+                values.append(_swept(settings, sweep, v)[sweep])
+    else:
+        values = [_swept(settings, sweep, v)[sweep] for v in sweep_values]
+        if not values:
+            raise ValueError("sweep_values is empty: give at least one value for the sweep slider.")
     current = settings.get(sweep)
     if current is not None and current not in values:
         values.append(current)
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         values.sort()  # a numeric slider runs low to high; names keep the order given
     return values
+
+
+def _value_text(sweep: str, value: Any) -> str:
+    """The sweep value as the page shows it: a choice's label ("sine waves"), a number in
+    the views' format."""
+    spec = SPECS[sweep]
+    if spec.kind == "choice":
+        return spec.choice_label(value)
+    if spec.kind == "float":
+        return format_number(value)
+    return str(value)
 
 
 def page_html(
@@ -261,7 +303,7 @@ def page_html(
         # cells): the Explorer's frame_for, or ViewsSource.frame_for for views alone.
         values = _sweep_values(settings, sweep, sweep_values)
         frames = _render_frames(
-            views, [(v, exportable.frame_for(**{**settings, sweep: v})) for v in values]
+            views, [(v, exportable.frame_for(**_swept(settings, sweep, v))) for v in values]
         )
         initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0
 
@@ -274,11 +316,12 @@ def page_html(
     payload = {
         "globals": globals_,
         "views": [{"name": m["name"], "module": m["module"]} for m in view_meta],
-        "sweep": {"name": sweep, "label": _SWEEP_LABELS.get(sweep, sweep or "")},
+        "sweep": {"name": sweep, "label": _sweep_label(sweep)},
         "initial": initial,
         "frames": [
             {
                 "value": value,
+                "text": _value_text(sweep, value) if sweep else "",
                 "timesteps": int(frame.settings["timesteps"]),
                 "views": [
                     {k: _encode(v, table) for k, v in st.items() if k not in _SKIP_KEYS}
@@ -300,7 +343,7 @@ def page_html(
     )
     css = "\n".join(dict.fromkeys(m["css"] for m in view_meta if m["css"]))
     note = (
-        f"{len(frames)} precomputed values of {_SWEEP_LABELS.get(sweep, sweep)}; "
+        f"{len(frames)} precomputed values of {_sweep_label(sweep)}; "
         "other settings need the notebook."
         if sweep
         else "these settings only; other settings need the notebook."

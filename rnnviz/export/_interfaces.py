@@ -5,6 +5,8 @@ The exports read nothing private of anywidget or of the views. They use
 - ``Frame``: everything drawn; ``build_forward`` / ``analyse`` / ``compose`` make one from
   settings and the frame's model (views exported alone are swept with them); ``SCALE_SWEEP``
   / ``CELL_SWEEP``: the overlay values (one fixed colour each);
+- ``SPECS`` / ``validate_settings``: the settings, their labels and the rules linking them
+  (a sweep moves one setting as its control would); ``format_number``: the views' numbers;
 - ``bundle(name)``: the path of the built JS module ``rnnviz/static/<name>.js``;
 - :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
   display order, and ``frame_for`` to build the frame of other settings from the same model);
@@ -24,22 +26,35 @@ from typing import Any, Protocol, runtime_checkable
 
 import anywidget
 
-from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, analyse, build_forward, compose
+from rnnviz.frame import (
+    CELL_SWEEP,
+    SCALE_SWEEP,
+    Frame,
+    analyse,
+    build_forward,
+    compose,
+    format_number,
+)
+from rnnviz.settings import SPECS, did_you_mean, validate_settings
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._user_model import fixed_settings
 
 __all__ = [
     "CELL_SWEEP",
     "SCALE_SWEEP",
+    "SPECS",
     "Exportable",
     "ExportableView",
     "Frame",
     "ViewsSource",
     "bundle",
     "bundle_name",
+    "did_you_mean",
+    "format_number",
     "is_view",
     "page_bundle",
     "page_globals",
+    "validate_settings",
     "view_class",
 ]
 
