@@ -33,7 +33,7 @@ class Frame:
     tokens : list of str or None
         Labels of x_1 … x_T for the sentence input, else None.
     x : ndarray, shape (T, features)
-        The input sequence (first of the batch).
+        The input sequence the run read (first of the batch; one-to-many: x_1, then zeros).
     states : list of ndarray
         Per layer, h_1 … h_T of shape (T_layer, units); seq2seq: encoder layers, then decoder.
     layer_names : list of str
