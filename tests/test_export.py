@@ -224,6 +224,21 @@ def test_the_sweep_slider_is_named_and_valued_as_the_settings_say():
     assert payload["frames"][1]["views"][0]["frame_info"]["settings"]["features"] == 5
 
 
+def test_every_sweep_frame_is_drawn_with_the_views_options_whatever_came_before():
+    """One copy of each view drew the frames in turn and kept an option only where the
+    previous frame had it: after an rnn frame the LSTM one showed h, not the c_t chosen
+    (the page opened on it), after one layer the heatmap showed the top layer, not layer 1."""
+    ex = explore(cell="lstm", units=3, timesteps=4, layers=2)
+    ex.heatmap.quantity, ex.heatmap.layer = "c", 0
+    heat = [v.NAME for v in ex.views].index("heatmap")
+    payload = _payload(page_html(ex, sweep="cell", sweep_values=["rnn", "lstm"]))
+    shown = [(f["views"][heat]["quantity"], f["views"][heat]["layer"]) for f in payload["frames"]]
+    assert shown == [("h", 0), ("c", 0)]
+    assert payload["initial"] == 1
+    payload = _payload(page_html(ex, sweep="layers", sweep_values=[1, 3]))
+    assert [f["views"][heat]["layer"] for f in payload["frames"]] == [0, 0, 0]
+
+
 @pytest.fixture(scope="module")
 def lstm_page(tmp_path_factory):
     path = tmp_path_factory.mktemp("export-lstm") / "lstm.html"

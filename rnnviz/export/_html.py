@@ -201,21 +201,22 @@ def _variants(view: Any, base: dict) -> list[dict]:
 
 
 def _render_frames(views: Sequence, frames: Sequence) -> list:
-    """``[(value, frame, states, variants)]``: fresh view copies shown each ``(value, frame)``."""
-    copies = [_fresh_copy(v, frames[0][1]) for v in views]
+    """``[(value, frame, states, variants)]``: each ``(value, frame)`` drawn by fresh copies
+    of ``views``, with their display options. A copy per frame: a view keeps its options
+    from one frame to the next only where the next has them (no c_t in an rnn frame), so
+    a copy that went through other frames first would draw this one otherwise."""
     out = []
-    try:
-        for value, frame in frames:
-            states, variants = [], []
-            for copy in copies:
-                copy.show(frame)
+    for value, frame in frames:
+        states, variants = [], []
+        for view in views:
+            copy = _fresh_copy(view, frame)
+            try:
                 state = copy.get_state()
                 states.append(state)
                 variants.append(_variants(copy, state))
-            out.append((value, frame, states, variants))
-    finally:
-        for copy in copies:
-            copy.close()
+            finally:
+                copy.close()
+        out.append((value, frame, states, variants))
     return out
 
 
