@@ -45,7 +45,8 @@ class Frame:
     outputs : ndarray or None
         y_1 … y_T of the output layer, shape (T, output_units), or None.
     jacobian_norms : ndarray, shape (T + 1,)
-        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer ([T] = 1). None in a partial frame
+        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the layer ``gradient_layer`` (the top one unless
+        another was asked for; T its own length; [T] = 1). None in a partial frame
         (``compose(forward)`` without the analysis: ``bound`` and ``theory`` are None and
         ``overlays`` is empty too); ``build_frame`` always returns complete frames.
     dh_norms : ndarray, shape (T + 1,)
@@ -64,7 +65,7 @@ class Frame:
         LSTM and GRU, where it bounds nothing).
     theory : rnnviz.sim.theory.Summary
         matrix, rho, sigma_max, gamma, vanishing_sufficient (σ_max < 1/γ; None for LSTM and
-        GRU), bound, pascanu_holds of the top layer.
+        GRU), bound, pascanu_holds of the layer ``gradient_layer``.
     overflowed : bool
         True when any value overflowed: to inf in the simulator (float64), or beyond float32's
         ±3.4e38 in what the views draw as float32 (states, cell states, outputs,
