@@ -429,8 +429,12 @@ def test_views_alone_are_swept_with_build_frame_and_other_objects_are_refused():
     assert [v["name"] for v in payload["views"]] == ["heatmap", "eigen"]
     assert [f["value"] for f in payload["frames"]] == [0.5, 2.0]
     assert payload["initial"] == 0
-    for bad in ([], [heat, "not a view"], {"views": [heat]}):
-        with pytest.raises(TypeError, match="expects an Explorer"):
+    for bad, got in (
+        ([], "got an empty list"),
+        ([heat, "not a view"], r"got a list whose item 2 \(str\) is no rnnviz view"),
+        ({"views": [heat]}, "got dict with no rnnviz view inside"),
+    ):  # a list holding a view was said to have 'no rnnviz view inside'
+        with pytest.raises(TypeError, match=f"expects an Explorer.*{got}"):
             page_html(bad)
 
 

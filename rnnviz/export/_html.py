@@ -95,10 +95,19 @@ def _as_exportable(source: Any) -> Exportable:
         return ViewsSource([source])
     elif isinstance(source, (list, tuple)) and source and all(is_view(v) for v in source):
         return ViewsSource(list(source))
+    if isinstance(source, (list, tuple)) and source:
+        others = [f"{i} ({type(v).__name__})" for i, v in enumerate(source, 1) if not is_view(v)]
+        items = "item" if len(others) == 1 else "items"
+        are = "is no rnnviz view" if len(others) == 1 else "are no rnnviz views"
+        got = f"a {type(source).__name__} whose {items} {', '.join(others)} {are}"
+    elif isinstance(source, (list, tuple)):
+        got = f"an empty {type(source).__name__}"
+    else:
+        got = f"{type(source).__name__} with no rnnviz view inside"
     raise TypeError(
         "to_html expects an Explorer (from rnnviz.explore()), an rnnviz view "
         "(UnrolledGraph, StateHeatmap, GradientFlow, EigenView) or a list of views; "
-        f"got {type(source).__name__} with no rnnviz view inside."
+        f"got {got}."
     )
 
 
