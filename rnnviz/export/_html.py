@@ -9,7 +9,6 @@ data inlined. What this module needs from the views and the Explorer is declared
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import html as html_lib
 import itertools
@@ -26,37 +25,27 @@ from traitlets import TraitError
 
 from rnnviz.export._atomic import _checked_path, write_atomic
 from rnnviz.export._interfaces import (
-    SPECS,
     Exportable,
     ViewsSource,
     bundle,
     bundle_name,
-    did_you_mean,
-    format_number,
     is_view,
     page_bundle,
     page_globals,
-    validate_settings,
     view_class,
+)
+from rnnviz.export._sweep import (
+    sweep_label,
+    sweep_values_for,
+    swept,
+    value_text,
 )
 
 _TEMPLATE = pathlib.Path(__file__).with_name("page.html")
 _PLACEHOLDER = re.compile(r"__(?:VIEW_CSS|NOTE|MODULES|TITLE|PAYLOAD|PAGE_SCRIPT)__")
 
-#: Values precomputed for the sweep slider when ``sweep_values`` is not given.
-DEFAULT_SWEEPS: dict[str, tuple] = {
-    "weight_scale": (0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0),
-    "units": (1, 2, 4, 8, 16, 32, 64, 128, 256),
-    "timesteps": (1, 2, 5, 10, 20, 30, 50, 100, 200),
-    "truncate": (0, 1, 2, 5, 10, 20),
-}
 # View selectors the page answers from precomputed states: selector trait -> its options.
 _SELECTORS = {"quantity": "quantities", "layer": "layer_names"}
-
-
-def _sweep_label(sweep: str | None) -> str:
-    """The sweep slider's name: the label of the setting's control ("weight scale")."""
-    return "" if sweep is None else SPECS[sweep].label or sweep
 
 
 # Widget bookkeeping that means nothing outside a Jupyter front end.
@@ -232,57 +221,6 @@ def _render_frames(views: Sequence, frames: Sequence) -> list:
 # ----------------------------------------------------------------------------------------
 # the page
 # ----------------------------------------------------------------------------------------
-def _swept(settings: dict, sweep: str, value: Any) -> dict:
-    """Every setting with ``sweep`` moved to ``value``, as the Explorer's control would move
-    it (the settings it implies follow: lowering timesteps lowers truncate with it)."""
-    try:
-        return validate_settings({sweep: value}, base=settings)
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"the sweep cannot show {sweep}={value!r}: {err}") from None
-
-
-def _sweep_values(settings: dict, sweep: str, sweep_values: Iterable | None) -> list:
-    """The sweep's values, low to high (names in the order given), the current one included.
-    Default values the other settings refuse are left out (truncate 10 with 8 timesteps);
-    a given one is an error that names it."""
-    if sweep not in SPECS:
-        raise ValueError(
-            f"sweep must be a setting ({', '.join(SPECS)}); got {sweep!r}"
-            f"{did_you_mean([sweep], list(SPECS))}."
-        )
-    if sweep_values is None:
-        if sweep not in DEFAULT_SWEEPS:
-            raise ValueError(
-                f"no default values for a sweep over {sweep!r}: pass sweep_values=[...] "
-                f"(defaults exist for {', '.join(sorted(DEFAULT_SWEEPS))})."
-            )
-        values = []
-        for v in DEFAULT_SWEEPS[sweep]:
-            with contextlib.suppress(TypeError, ValueError):
-                values.append(_swept(settings, sweep, v)[sweep])
-    else:
-        values = [_swept(settings, sweep, v)[sweep] for v in sweep_values]
-        if not values:
-            raise ValueError("sweep_values is empty: give at least one value for the sweep slider.")
-    current = settings.get(sweep)
-    if current is not None and current not in values:
-        values.append(current)
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        values.sort()  # a numeric slider runs low to high; names keep the order given
-    return values
-
-
-def _value_text(sweep: str, value: Any) -> str:
-    """The sweep value as the page shows it: a choice's label ("sine waves"), a number in
-    the views' format."""
-    spec = SPECS[sweep]
-    if spec.kind == "choice":
-        return spec.choice_label(value)
-    if spec.kind == "float":
-        return format_number(value)
-    return str(value)
-
-
 def page_html(
     source: Any,
     *,
@@ -311,9 +249,9 @@ def page_html(
     else:
         # Every frame from the model of the frame shown (a user's model, not rnnviz's own
         # cells): the Explorer's frame_for, or ViewsSource.frame_for for views alone.
-        values = _sweep_values(settings, sweep, sweep_values)
+        values = sweep_values_for(settings, sweep, sweep_values)
         frames = _render_frames(
-            views, [(v, exportable.frame_for(**_swept(settings, sweep, v))) for v in values]
+            views, [(v, exportable.frame_for(**swept(settings, sweep, v))) for v in values]
         )
         initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0
 
@@ -326,12 +264,12 @@ def page_html(
     payload = {
         "globals": globals_,
         "views": [{"name": m["name"], "module": m["module"]} for m in view_meta],
-        "sweep": {"name": sweep, "label": _sweep_label(sweep)},
+        "sweep": {"name": sweep, "label": sweep_label(sweep)},
         "initial": initial,
         "frames": [
             {
                 "value": value,
-                "text": _value_text(sweep, value) if sweep else "",
+                "text": value_text(sweep, value) if sweep else "",
                 "timesteps": int(frame.settings["timesteps"]),
                 "views": [
                     {k: _encode(v, table) for k, v in st.items() if k not in _SKIP_KEYS}
@@ -353,7 +291,7 @@ def page_html(
     )
     css = "\n".join(dict.fromkeys(m["css"] for m in view_meta if m["css"]))
     note = (
-        f"{len(frames)} precomputed values of {_sweep_label(sweep)}; "
+        f"{len(frames)} precomputed values of {sweep_label(sweep)}; "
         "other settings need the notebook."
         if sweep
         else "these settings only; other settings need the notebook."
@@ -416,8 +354,10 @@ def to_html(
         default sizes; at units 256 × timesteps 200 each run takes seconds).
         ``None``: no sweep, just the current state.
     sweep_values : iterable, optional
-        The values to precompute (default :data:`DEFAULT_SWEEPS`). The current value is
-        always added, and the page opens on it.
+        The values to precompute (default :data:`DEFAULT_SWEEPS`, less those the other
+        settings refuse, e.g. truncate above timesteps). Each moves its setting as the
+        Explorer's control would (lowering timesteps lowers truncate with it). The current
+        value is always added, and the page opens on it.
     title : str
         Page title and heading.
 
