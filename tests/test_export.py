@@ -239,6 +239,19 @@ def test_every_sweep_frame_is_drawn_with_the_views_options_whatever_came_before(
     assert [f["views"][heat]["layer"] for f in payload["frames"]] == [0, 0, 0]
 
 
+def test_the_page_keeps_display_options_not_a_transient_updating_veil():
+    """Every synced non-data trait was copied: a view caught while newer settings were
+    analysed (updating=True) drew its "updating" veil in the page for ever."""
+    ex = explore(units=4, timesteps=6)
+    ex.gradients.updating = True
+    ex.graph.rolled = True
+    payload = _payload(page_html(ex, sweep_values=[0.5]))
+    names = [v["name"] for v in payload["views"]]
+    for f in payload["frames"]:
+        assert not any(state["updating"] for state in f["views"])
+        assert f["views"][names.index("graph")]["rolled"] is True
+
+
 @pytest.fixture(scope="module")
 def lstm_page(tmp_path_factory):
     path = tmp_path_factory.mktemp("export-lstm") / "lstm.html"

@@ -144,16 +144,14 @@ def _encode(value: Any, table: _BufferTable) -> Any:
 
 
 def _fresh_copy(view: Any, frame: Any) -> Any:
-    """A new view of the same class showing ``frame``, with the same display options."""
+    """A new view of the same class showing ``frame``, with the same display options (its
+    ``VIEW_OPTIONS``; not the scrubber's cursor nor a transient "updating" veil)."""
     copy = view_class(view)(frame=frame)
-    for name in view.trait_names(sync=True):
-        if name in _SKIP_KEYS or name.startswith("_") or name in ("t_cursor", "phase"):
+    for name in type(view).VIEW_OPTIONS:
+        if not copy.has_trait(name):
             continue
-        value = getattr(view, name)
-        if isinstance(value, (np.ndarray, memoryview, bytes, dict, list)) or value is None:
-            continue  # data, not a display option: it comes from the frame
         try:
-            setattr(copy, name, value)
+            setattr(copy, name, getattr(view, name))
         except (AttributeError, TypeError, ValueError, TraitError):
             continue  # an option the new frame does not offer (e.g. an LSTM-only quantity)
     return copy

@@ -11,7 +11,8 @@ The exports read nothing private of anywidget or of the views. They use
 - :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
   display order, and ``frame_for`` to build the frame of other settings from the same model);
 - :class:`ExportableView`: an anywidget view that draws a frame (``frame``, ``show(frame)``,
-  ipywidgets' ``get_state()``, ``PAGE_GLOBALS``: the libraries its JS reads from the page);
+  ipywidgets' ``get_state()``, ``VIEW_OPTIONS``: its display options, ``PAGE_GLOBALS``: the
+  libraries its JS reads from the page);
   its JS module is the bundle named after the Python module that defines the view's class
   (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``, see :func:`bundle_name`).
 
@@ -64,6 +65,8 @@ class ExportableView(Protocol):
     """A view the page can show: an ``anywidget.AnyWidget`` that draws one frame."""
 
     frame: Frame
+    #: The view's own display options (traits such as ``quantity``), kept by the export.
+    VIEW_OPTIONS: tuple[str, ...]
     #: JS libraries the view's bundle reads from the page, where no kernel serves them:
     #: global name -> bundle (``{"Plotly": "plotly_runtime"}``), inlined once per page.
     PAGE_GLOBALS: dict[str, str]
