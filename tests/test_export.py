@@ -252,6 +252,16 @@ def test_the_page_keeps_display_options_not_a_transient_updating_veil():
         assert f["views"][names.index("graph")]["rolled"] is True
 
 
+def test_sweep_values_may_be_a_numpy_array():
+    """The values went into the page as given: np.int64 failed the export ('Object of type
+    int64 is not JSON serializable'); they are now the settings' checked values."""
+    ex = explore(units=3, timesteps=4)
+    payload = _payload(page_html(ex, sweep="units", sweep_values=np.array([2, 5])))
+    assert [f["value"] for f in payload["frames"]] == [2, 3, 5]
+    payload = _payload(page_html(ex, sweep_values=np.linspace(0.5, 1.5, 3)))
+    assert [f["text"] for f in payload["frames"]] == ["0.5", "1", "1.5"]
+
+
 @pytest.fixture(scope="module")
 def lstm_page(tmp_path_factory):
     path = tmp_path_factory.mktemp("export-lstm") / "lstm.html"
