@@ -11,6 +11,7 @@ import json
 import math
 import pathlib
 import re
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -100,6 +101,36 @@ def test_page_embeds_the_views_bundles_and_plotly_once(page):
     assert [v["name"] for v in payload["views"]] == ["graph", "heatmap", "gradients", "eigen"]
 
 
+def test_the_page_inlines_the_libraries_its_views_declare_and_no_other(monkeypatch):
+    """plotly.js is inlined because a view declares it (PAGE_GLOBALS), not because its
+    bundle's text mentions the kernel's plotly message (how the export used to decide)."""
+    from rnnviz.widgets import StateHeatmap, UnrolledGraph
+
+    frame = build_frame(units=2, timesteps=3)
+
+    class PlottedGraph(UnrolledGraph):  # a graph that reads plotly.js from the page
+        PAGE_GLOBALS: ClassVar[dict[str, str]] = {"Plotly": "plotly_runtime"}
+
+    text = page_html(PlottedGraph(frame=frame), sweep=None)
+    assert set(_modules(text)) == {"graph", "plotly_runtime"}
+    assert _payload(text)["globals"] == [{"name": "Plotly", "module": "plotly_runtime"}]
+
+    monkeypatch.setattr(StateHeatmap, "PAGE_GLOBALS", {})  # a heatmap that needs none
+    text = page_html(StateHeatmap(frame=frame), sweep=None)
+    assert set(_modules(text)) == {"heatmap"}
+    assert _payload(text)["globals"] == []
+
+
+def test_every_view_whose_bundle_asks_the_kernel_for_plotly_declares_it():
+    """The JS side (lib/plotly.js asks the kernel) and the Python declaration agree."""
+    from rnnviz.widgets import EigenView, GradientFlow, StateHeatmap, UnrolledGraph
+    from rnnviz.widgets._base import bundle
+
+    for view in (UnrolledGraph, StateHeatmap, GradientFlow, EigenView):
+        asks = "plotly:request" in bundle(view.__module__.rsplit(".", 1)[-1]).read_text("utf-8")
+        assert (view.PAGE_GLOBALS == {"Plotly": "plotly_runtime"}) == asks, view.__name__
+
+
 def test_sweep_frames_carry_the_simulator_numbers(page):
     payload = _payload(page.read_text(encoding="utf-8"))
     values = [f["value"] for f in payload["frames"]]
@@ -158,6 +189,77 @@ def test_sweep_over_units_and_no_sweep(explorer):
     single = _payload(page_html(explorer, sweep=None))
     assert len(single["frames"]) == 1
     assert single["frames"][0]["views"][0]["frame_info"]["settings"]["units"] == 6
+
+
+def test_a_sweep_moves_one_setting_as_its_control_would():
+    """Every other setting was passed as asked for, so the rules refused what the Explorer
+    does: the default timesteps sweep with truncate 3 (timesteps 1 < truncate) and the
+    default truncate sweep at 8 timesteps (truncate 10) failed the whole export."""
+    ex = explore(units=3, timesteps=8, truncate=3)
+    payload = _payload(page_html(ex, sweep="timesteps"))
+    settings = [f["views"][0]["frame_info"]["settings"] for f in payload["frames"]]
+    assert [s["timesteps"] for s in settings] == [1, 2, 5, 8, 10, 20, 30, 50, 100, 200]
+    assert [s["truncate"] for s in settings] == [1, 2, 3, 3, 3, 3, 3, 3, 3, 3]  # as the slider
+    payload = _payload(page_html(ex, sweep="truncate"))
+    assert [f["value"] for f in payload["frames"]] == [0, 1, 2, 3, 5]  # 10 and 20 > 8 steps
+    with pytest.raises(ValueError, match=r"the sweep cannot show truncate=9: truncate .* got 9"):
+        page_html(ex, sweep="truncate", sweep_values=[2, 9])
+    with pytest.raises(ValueError, match=r"sweep must be a setting .*did you mean 'units'"):
+        page_html(ex, sweep="unit")
+
+
+def test_the_sweep_slider_is_named_and_valued_as_the_settings_say():
+    """Its name is the control's label (SPECS), its values a choice's label or a number in
+    the views' format (the page showed 'forget_bias', 'sentence', 0.30000000000000004)."""
+    from rnnviz.settings import SPECS
+
+    ex = explore(units=3, timesteps=4, cell="lstm")
+    payload = _payload(page_html(ex, sweep="forget_bias", sweep_values=[0.1 + 0.2, 2.0]))
+    assert payload["sweep"] == {"name": "forget_bias", "label": SPECS["forget_bias"].label}
+    assert [f["text"] for f in payload["frames"]] == ["0.3", "1", "2"]
+    payload = _payload(page_html(ex, sweep="input", sweep_values=["noise", "sentence"]))
+    assert [f["text"] for f in payload["frames"]] == [
+        SPECS["input"].choice_label(v) for v in ("noise", "sentence", "sine")
+    ]
+    assert payload["frames"][1]["views"][0]["frame_info"]["settings"]["features"] == 5
+
+
+def test_every_sweep_frame_is_drawn_with_the_views_options_whatever_came_before():
+    """One copy of each view drew the frames in turn and kept an option only where the
+    previous frame had it: after an rnn frame the LSTM one showed h, not the c_t chosen
+    (the page opened on it), after one layer the heatmap showed the top layer, not layer 1."""
+    ex = explore(cell="lstm", units=3, timesteps=4, layers=2)
+    ex.heatmap.quantity, ex.heatmap.layer = "c", 0
+    heat = [v.NAME for v in ex.views].index("heatmap")
+    payload = _payload(page_html(ex, sweep="cell", sweep_values=["rnn", "lstm"]))
+    shown = [(f["views"][heat]["quantity"], f["views"][heat]["layer"]) for f in payload["frames"]]
+    assert shown == [("h", 0), ("c", 0)]
+    assert payload["initial"] == 1
+    payload = _payload(page_html(ex, sweep="layers", sweep_values=[1, 3]))
+    assert [f["views"][heat]["layer"] for f in payload["frames"]] == [0, 0, 0]
+
+
+def test_the_page_keeps_display_options_not_a_transient_updating_veil():
+    """Every synced non-data trait was copied: a view caught while newer settings were
+    analysed (updating=True) drew its "updating" veil in the page for ever."""
+    ex = explore(units=4, timesteps=6)
+    ex.gradients.updating = True
+    ex.graph.rolled = True
+    payload = _payload(page_html(ex, sweep_values=[0.5]))
+    names = [v["name"] for v in payload["views"]]
+    for f in payload["frames"]:
+        assert not any(state["updating"] for state in f["views"])
+        assert f["views"][names.index("graph")]["rolled"] is True
+
+
+def test_sweep_values_may_be_a_numpy_array():
+    """The values went into the page as given: np.int64 failed the export ('Object of type
+    int64 is not JSON serializable'); they are now the settings' checked values."""
+    ex = explore(units=3, timesteps=4)
+    payload = _payload(page_html(ex, sweep="units", sweep_values=np.array([2, 5])))
+    assert [f["value"] for f in payload["frames"]] == [2, 3, 5]
+    payload = _payload(page_html(ex, sweep_values=np.linspace(0.5, 1.5, 3)))
+    assert [f["text"] for f in payload["frames"]] == ["0.5", "1", "1.5"]
 
 
 @pytest.fixture(scope="module")
@@ -350,9 +452,30 @@ def test_views_alone_are_swept_with_build_frame_and_other_objects_are_refused():
     assert [v["name"] for v in payload["views"]] == ["heatmap", "eigen"]
     assert [f["value"] for f in payload["frames"]] == [0.5, 2.0]
     assert payload["initial"] == 0
-    for bad in ([], [heat, "not a view"], {"views": [heat]}):
-        with pytest.raises(TypeError, match="expects an Explorer"):
+    for bad, got in (
+        ([], "got an empty list"),
+        ([heat, "not a view"], r"got a list whose item 2 \(str\) is no rnnviz view"),
+        ({"views": [heat]}, "got dict with no rnnviz view inside"),
+    ):  # a list holding a view was said to have 'no rnnviz view inside'
+        with pytest.raises(TypeError, match=f"expects an Explorer.*{got}"):
             page_html(bad)
+
+
+def test_views_of_a_users_model_are_swept_with_that_model():
+    """Views exported alone were swept with rnnviz's own cells built from the settings:
+    the page of a user's model showed another network, even at the current value."""
+    from rnnviz.sim import make_cell
+    from rnnviz.widgets import StateHeatmap
+
+    cell = make_cell("rnn", units=4, features=2, seed=11, weight_scale=1.2)
+    ex = explore([cell], timesteps=5)
+    payload = _payload(page_html([ex.heatmap], sweep_values=[0.5, 1.0]))
+    assert [f["value"] for f in payload["frames"]] == [0.5, 1.0]
+    for f, scale in zip(payload["frames"], (0.5, 1.0), strict=True):
+        expected = ex._model.cells_at(scale)[0].run(ex.frame.x[None]).states[0]
+        np.testing.assert_allclose(_array(payload, f["views"][0]["values"]), expected.T, rtol=1e-6)
+    with pytest.raises(ValueError, match="units is fixed by your model"):
+        page_html(StateHeatmap(frame=ex.frame), sweep="units")
 
 
 def test_figures_take_a_frame_an_explorer_or_a_view():

@@ -184,7 +184,7 @@ LAYERS = {
     "rnnviz.settings": ("rnnviz.sim",),
     "rnnviz.frame": ("rnnviz.sim", "rnnviz.settings"),
     "rnnviz.widgets": ("rnnviz.sim", "rnnviz.settings", "rnnviz.frame"),
-    "rnnviz.export": ("rnnviz.sim", "rnnviz.frame", "rnnviz.widgets"),
+    "rnnviz.export": ("rnnviz.sim", "rnnviz.settings", "rnnviz.frame", "rnnviz.widgets"),
 }
 #: Edges allowed only from some modules (the declared interfaces), or only lazily.
 THROUGH = {("rnnviz.export", "rnnviz.widgets"): ("rnnviz.export._interfaces",)}

@@ -67,12 +67,12 @@ function setupSweep(payload, views, onFrame) {
   byId("rnnviz-sweep-name").textContent = payload.sweep.label;
   sweep.max = String(views.frames.length - 1);
   sweep.value = String(views.index);
-  value.textContent = String(views.frame.value);
+  value.textContent = views.frame.text;
   if (views.frames.length < 2) byId("rnnviz-sweep-label").hidden = true;
   const show = (index) => {
     views.showFrame(index);
     sweep.value = String(index);
-    value.textContent = String(views.frame.value);
+    value.textContent = views.frame.text;
     onFrame();
   };
   sweep.addEventListener("input", () => show(Number(sweep.value)));

@@ -3,7 +3,7 @@
 // the stage to the window: every view of its Explorer is zoomed so that the control strip,
 // the large view and the small ones are on one screen together (see lib/stage_fit.js).
 
-import { KEYS, fitStage, stageKey } from "./lib/stage_fit.js";
+import { LETTERS, fitStage, stageKey } from "./lib/stage_fit.js";
 
 const CSS = `
 .rnnviz-switch { display: inline-flex; gap: 4px; align-items: center; flex-wrap: wrap;
@@ -41,17 +41,15 @@ function render({ model, el }) {
   const style = document.createElement("style");
   style.textContent = CSS;
   root.appendChild(style);
-  const letters = Object.fromEntries(
-    Object.entries(KEYS)
-      .filter(([k]) => !/\d/.test(k))
-      .map(([k, v]) => [v, k]),
-  );
+  const letters = Object.fromEntries(Object.entries(LETTERS).map(([k, v]) => [v, k]));
   const buttons = {};
+  const names = Object.keys(model.get("views") ?? {}); // in button order: keys 1, 2, …
   Object.entries(model.get("views") ?? {}).forEach(([name, text], i) => {
     const b = document.createElement("button");
     b.type = "button";
     b.dataset.testid = `rnnviz-stage-${name}`;
-    b.title = `show the ${text} large (key ${i + 1} or ${letters[name]})`;
+    const letter = letters[name] ? ` or ${letters[name]}` : "";
+    b.title = `show the ${text} large (key ${i + 1}${letter})`;
     const kbd = document.createElement("kbd");
     kbd.textContent = String(i + 1);
     b.append(kbd, text);
@@ -81,7 +79,7 @@ function render({ model, el }) {
   // Keys pressed inside the Explorer (a focused slider handle, a button); stopped here so
   // that the host (JupyterLab's command mode) does not act on them too.
   const onKey = (event) => {
-    const name = stageKey(event);
+    const name = stageKey(event, names);
     if (name === null) return;
     event.preventDefault();
     event.stopPropagation();

@@ -28,9 +28,10 @@ Three exports, none needing a running kernel afterwards:
 from __future__ import annotations
 
 from rnnviz.export._figures import to_figures
-from rnnviz.export._html import DEFAULT_SWEEPS, page_html, to_html
+from rnnviz.export._html import page_html, to_html
 from rnnviz.export._static import StaticPage, static_page
 from rnnviz.export._svg import graph_svg
+from rnnviz.export._sweep import DEFAULT_SWEEPS
 
 __all__ = [
     "DEFAULT_SWEEPS",

@@ -31,22 +31,22 @@ from rnnviz.export._interfaces import (
     bundle_name,
     is_view,
     page_bundle,
+    page_globals,
     view_class,
+)
+from rnnviz.export._sweep import (
+    sweep_label,
+    sweep_values_for,
+    swept,
+    value_text,
 )
 
 _TEMPLATE = pathlib.Path(__file__).with_name("page.html")
 _PLACEHOLDER = re.compile(r"__(?:VIEW_CSS|NOTE|MODULES|TITLE|PAYLOAD|PAGE_SCRIPT)__")
 
-#: Values precomputed for the sweep slider when ``sweep_values`` is not given.
-DEFAULT_SWEEPS: dict[str, tuple] = {
-    "weight_scale": (0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0),
-    "units": (1, 2, 4, 8, 16, 32, 64, 128, 256),
-    "timesteps": (1, 2, 5, 10, 20, 30, 50, 100, 200),
-    "truncate": (0, 1, 2, 5, 10, 20),
-}
 # View selectors the page answers from precomputed states: selector trait -> its options.
 _SELECTORS = {"quantity": "quantities", "layer": "layer_names"}
-_SWEEP_LABELS = {"weight_scale": "weight scale", "truncate": "truncate BPTT"}
+
 
 # Widget bookkeeping that means nothing outside a Jupyter front end.
 _SKIP_KEYS = {
@@ -84,10 +84,19 @@ def _as_exportable(source: Any) -> Exportable:
         return ViewsSource([source])
     elif isinstance(source, (list, tuple)) and source and all(is_view(v) for v in source):
         return ViewsSource(list(source))
+    if isinstance(source, (list, tuple)) and source:
+        others = [f"{i} ({type(v).__name__})" for i, v in enumerate(source, 1) if not is_view(v)]
+        items = "item" if len(others) == 1 else "items"
+        are = "is no rnnviz view" if len(others) == 1 else "are no rnnviz views"
+        got = f"a {type(source).__name__} whose {items} {', '.join(others)} {are}"
+    elif isinstance(source, (list, tuple)):
+        got = f"an empty {type(source).__name__}"
+    else:
+        got = f"{type(source).__name__} with no rnnviz view inside"
     raise TypeError(
         "to_html expects an Explorer (from rnnviz.explore()), an rnnviz view "
         "(UnrolledGraph, StateHeatmap, GradientFlow, EigenView) or a list of views; "
-        f"got {type(source).__name__} with no rnnviz view inside."
+        f"got {got}."
     )
 
 
@@ -135,16 +144,14 @@ def _encode(value: Any, table: _BufferTable) -> Any:
 
 
 def _fresh_copy(view: Any, frame: Any) -> Any:
-    """A new view of the same class showing ``frame``, with the same display options."""
+    """A new view of the same class showing ``frame``, with the same display options (its
+    ``VIEW_OPTIONS``; not the scrubber's cursor nor a transient "updating" veil)."""
     copy = view_class(view)(frame=frame)
-    for name in view.trait_names(sync=True):
-        if name in _SKIP_KEYS or name.startswith("_") or name in ("t_cursor", "phase"):
+    for name in type(view).VIEW_OPTIONS:
+        if not copy.has_trait(name):
             continue
-        value = getattr(view, name)
-        if isinstance(value, (np.ndarray, memoryview, bytes, dict, list)) or value is None:
-            continue  # data, not a display option: it comes from the frame
         try:
-            setattr(copy, name, value)
+            setattr(copy, name, getattr(view, name))
         except (AttributeError, TypeError, ValueError, TraitError):
             continue  # an option the new frame does not offer (e.g. an LSTM-only quantity)
     return copy
@@ -190,46 +197,28 @@ def _variants(view: Any, base: dict) -> list[dict]:
 
 
 def _render_frames(views: Sequence, frames: Sequence) -> list:
-    """``[(value, frame, states, variants)]``: fresh view copies shown each ``(value, frame)``."""
-    copies = [_fresh_copy(v, frames[0][1]) for v in views]
+    """``[(value, frame, states, variants)]``: each ``(value, frame)`` drawn by fresh copies
+    of ``views``, with their display options. A copy per frame: a view keeps its options
+    from one frame to the next only where the next has them (no c_t in an rnn frame), so
+    a copy that went through other frames first would draw this one otherwise."""
     out = []
-    try:
-        for value, frame in frames:
-            states, variants = [], []
-            for copy in copies:
-                copy.show(frame)
+    for value, frame in frames:
+        states, variants = [], []
+        for view in views:
+            copy = _fresh_copy(view, frame)
+            try:
                 state = copy.get_state()
                 states.append(state)
                 variants.append(_variants(copy, state))
-            out.append((value, frame, states, variants))
-    finally:
-        for copy in copies:
-            copy.close()
+            finally:
+                copy.close()
+        out.append((value, frame, states, variants))
     return out
 
 
 # ----------------------------------------------------------------------------------------
 # the page
 # ----------------------------------------------------------------------------------------
-def _sweep_values(settings: dict, sweep: str, sweep_values: Iterable | None) -> list:
-    if sweep_values is None:
-        if sweep not in DEFAULT_SWEEPS:
-            raise ValueError(
-                f"no default values for a sweep over {sweep!r}: pass sweep_values=[...] "
-                f"(defaults exist for {', '.join(sorted(DEFAULT_SWEEPS))})."
-            )
-        sweep_values = DEFAULT_SWEEPS[sweep]
-    values = list(sweep_values)
-    if not values:
-        raise ValueError("sweep_values is empty: give at least one value for the sweep slider.")
-    current = settings.get(sweep)
-    if current is not None and current not in values:
-        values.append(current)
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        values.sort()  # a numeric slider runs low to high; names keep the order given
-    return values
-
-
 def page_html(
     source: Any,
     *,
@@ -256,28 +245,29 @@ def page_html(
         frames = _render_frames(views, [(settings.get("weight_scale"), exportable.frame)])
         initial = 0
     else:
-        # An Explorer of a user's model builds its frames from that model, not from
-        # rnnviz's own cells; views alone use build_frame (ViewsSource.frame_for).
-        values = _sweep_values(settings, sweep, sweep_values)
+        # Every frame from the model of the frame shown (a user's model, not rnnviz's own
+        # cells): the Explorer's frame_for, or ViewsSource.frame_for for views alone.
+        values = sweep_values_for(settings, sweep, sweep_values)
         frames = _render_frames(
-            views, [(v, exportable.frame_for(**{**settings, sweep: v})) for v in values]
+            views, [(v, exportable.frame_for(**swept(settings, sweep, v))) for v in values]
         )
         initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0
 
+    # Libraries a kernel serves to the views (plotly.js): inlined once, set as page globals.
     globals_ = []
-    if any("plotly:request" in src for src in modules.values()):
-        # The plotly views get plotly.js from the kernel; here it is inlined once.
-        modules["plotly_runtime"] = _module_source("plotly_runtime")
-        globals_.append({"name": "Plotly", "module": "plotly_runtime"})
+    for name, module in page_globals(views).items():
+        modules.setdefault(module, _module_source(module))
+        globals_.append({"name": name, "module": module})
 
     payload = {
         "globals": globals_,
         "views": [{"name": m["name"], "module": m["module"]} for m in view_meta],
-        "sweep": {"name": sweep, "label": _SWEEP_LABELS.get(sweep, sweep or "")},
+        "sweep": {"name": sweep, "label": sweep_label(sweep)},
         "initial": initial,
         "frames": [
             {
                 "value": value,
+                "text": value_text(sweep, value) if sweep else "",
                 "timesteps": int(frame.settings["timesteps"]),
                 "views": [
                     {k: _encode(v, table) for k, v in st.items() if k not in _SKIP_KEYS}
@@ -299,7 +289,7 @@ def page_html(
     )
     css = "\n".join(dict.fromkeys(m["css"] for m in view_meta if m["css"]))
     note = (
-        f"{len(frames)} precomputed values of {_SWEEP_LABELS.get(sweep, sweep)}; "
+        f"{len(frames)} precomputed values of {sweep_label(sweep)}; "
         "other settings need the notebook."
         if sweep
         else "these settings only; other settings need the notebook."
@@ -362,8 +352,10 @@ def to_html(
         default sizes; at units 256 × timesteps 200 each run takes seconds).
         ``None``: no sweep, just the current state.
     sweep_values : iterable, optional
-        The values to precompute (default :data:`DEFAULT_SWEEPS`). The current value is
-        always added, and the page opens on it.
+        The values to precompute (default :data:`DEFAULT_SWEEPS`, less those the other
+        settings refuse, e.g. truncate above timesteps). Each moves its setting as the
+        Explorer's control would (lowering timesteps lowers truncate with it). The current
+        value is always added, and the page opens on it.
     title : str
         Page title and heading.
 

@@ -2,16 +2,19 @@
 
 The exports read nothing private of anywidget or of the views. They use
 
-- ``Frame`` / ``build_frame``: a frame is everything drawn; ``build_frame(**settings)``
-  makes one from settings (views exported alone are swept with it); ``SCALE_SWEEP`` /
-  ``CELL_SWEEP``: the overlay values (one fixed colour each);
+- ``Frame``: everything drawn; ``build_forward`` / ``analyse`` / ``compose`` make one from
+  settings and the frame's model (views exported alone are swept with them); ``SCALE_SWEEP``
+  / ``CELL_SWEEP``: the overlay values (one fixed colour each);
+- ``SPECS`` / ``validate_settings``: the settings, their labels and the rules linking them
+  (a sweep moves one setting as its control would); ``format_number``: the views' numbers;
 - ``bundle(name)``: the path of the built JS module ``rnnviz/static/<name>.js``;
 - :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
   display order, and ``frame_for`` to build the frame of other settings from the same model);
 - :class:`ExportableView`: an anywidget view that draws a frame (``frame``, ``show(frame)``,
-  ipywidgets' ``get_state()``); its JS module is the bundle named after the Python module
-  that defines the view's class (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``,
-  see :func:`bundle_name`).
+  ipywidgets' ``get_state()``, ``VIEW_OPTIONS``: its display options, ``PAGE_GLOBALS``: the
+  libraries its JS reads from the page);
+  its JS module is the bundle named after the Python module that defines the view's class
+  (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``, see :func:`bundle_name`).
 
 This is the one module of ``rnnviz/export`` that imports from ``rnnviz.widgets`` (when
 ``Frame`` moves, this is the line to change).
@@ -24,21 +27,35 @@ from typing import Any, Protocol, runtime_checkable
 
 import anywidget
 
-from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, build_frame
+from rnnviz.frame import (
+    CELL_SWEEP,
+    SCALE_SWEEP,
+    Frame,
+    analyse,
+    build_forward,
+    compose,
+    format_number,
+)
+from rnnviz.settings import SPECS, did_you_mean, validate_settings
 from rnnviz.widgets._base import bundle
+from rnnviz.widgets._user_model import fixed_settings
 
 __all__ = [
     "CELL_SWEEP",
     "SCALE_SWEEP",
+    "SPECS",
     "Exportable",
     "ExportableView",
     "Frame",
     "ViewsSource",
-    "build_frame",
     "bundle",
     "bundle_name",
+    "did_you_mean",
+    "format_number",
     "is_view",
     "page_bundle",
+    "page_globals",
+    "validate_settings",
     "view_class",
 ]
 
@@ -48,6 +65,11 @@ class ExportableView(Protocol):
     """A view the page can show: an ``anywidget.AnyWidget`` that draws one frame."""
 
     frame: Frame
+    #: The view's own display options (traits such as ``quantity``), kept by the export.
+    VIEW_OPTIONS: tuple[str, ...]
+    #: JS libraries the view's bundle reads from the page, where no kernel serves them:
+    #: global name -> bundle (``{"Plotly": "plotly_runtime"}``), inlined once per page.
+    PAGE_GLOBALS: dict[str, str]
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame`` (all traits the JS reads come from it)."""
@@ -62,7 +84,7 @@ class Exportable(Protocol):
 
     @property
     def settings(self) -> dict:
-        """Every setting of the frame shown (``build_frame(**settings)`` rebuilds it)."""
+        """Every setting of the frame shown (``frame_for(**settings)`` rebuilds it)."""
 
     @property
     def frame(self) -> Frame:
@@ -83,16 +105,18 @@ def is_view(obj: object) -> bool:
 
 class ViewsSource:
     """Views exported without an Explorer, as an :class:`Exportable`: the first view's frame,
-    and the sweep's frames from rnnviz's own cells (``build_frame``)."""
+    and the sweep's frames from the same model (``frame.model``: a user's model, whose
+    settings stay fixed, else rnnviz's own cells built from the settings)."""
 
     def __init__(self, views: list) -> None:
         self.views = tuple(views)
         self.frame = self.views[0].frame
         self.settings = dict(self.frame.settings)
 
-    @staticmethod
-    def frame_for(**settings: Any) -> Frame:
-        return build_frame(**settings)
+    def frame_for(self, **settings: Any) -> Frame:
+        model = self.frame.model
+        forward = build_forward({**settings, **fixed_settings(model, settings)}, model)
+        return compose(forward, analyse(forward))
 
 
 def _has_bundle(name: str) -> bool:
@@ -134,6 +158,20 @@ def bundle_name(view_class: type) -> str:
 def view_class(view: Any) -> type:
     """The rnnviz class to build a fresh copy of ``view`` with (``cls(frame=...)``)."""
     return _rnnviz_view_class(type(view))[0]
+
+
+def page_globals(views: list) -> dict[str, str]:
+    """Global name -> bundle of every JS library ``views`` read from the page (each once,
+    in the order the views first declare them: their ``PAGE_GLOBALS``)."""
+    out: dict[str, str] = {}
+    for view in views:
+        for name, module in type(view).PAGE_GLOBALS.items():
+            if out.setdefault(name, module) != module:
+                raise ValueError(
+                    f"two views want different bundles as the page's {name}: "
+                    f"{out[name]!r} and {module!r}."
+                )
+    return out
 
 
 def page_bundle() -> pathlib.Path:

@@ -76,16 +76,17 @@ class Analysis:
     Attributes
     ----------
     jacobian_norms : ndarray, shape (T + 1,)
-        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer.
-    bound : ndarray, shape (T + 1,)
+        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the layer analysed (``layer``; T its own length).
+    bound : ndarray, shape (T + 1,), or None
         (γ σ_max)^(T − t) for the Elman RNN; None for LSTM and GRU (no bound there).
     theory : rnnviz.sim.theory.Summary
+        σ_max, γ, ρ, the bound and its verdicts of that layer.
     overlays : dict name -> ndarray (T + 1,)
         Comparison curves (weight scales or cells).
     overflowed : bool
-        True when the analysis overflowed to inf.
+        True when the curve overflowed to inf.
     spectrum : rnnviz.sim.spectrum.Spectrum
-        Eigenvalues and singular values of the top layer's candidate recurrent block.
+        Eigenvalues and singular values of that layer's candidate recurrent block.
     product_bound : ndarray, shape (T + 1,)
         ∏ of per-step norms along the run: a bound on ``jacobian_norms`` for every cell.
     overlay_bounds : dict name -> ndarray (T + 1,)

@@ -33,7 +33,7 @@ class Frame:
     tokens : list of str or None
         Labels of x_1 … x_T for the sentence input, else None.
     x : ndarray, shape (T, features)
-        The input sequence (first of the batch).
+        The input sequence the run read (first of the batch; one-to-many: x_1, then zeros).
     states : list of ndarray
         Per layer, h_1 … h_T of shape (T_layer, units); seq2seq: encoder layers, then decoder.
     layer_names : list of str
@@ -45,7 +45,8 @@ class Frame:
     outputs : ndarray or None
         y_1 … y_T of the output layer, shape (T, output_units), or None.
     jacobian_norms : ndarray, shape (T + 1,)
-        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the top layer ([T] = 1). None in a partial frame
+        ‖∂h_T/∂h_t‖₂ for t = 0 … T of the layer ``gradient_layer`` (the top one unless
+        another was asked for; T its own length; [T] = 1). None in a partial frame
         (``compose(forward)`` without the analysis: ``bound`` and ``theory`` are None and
         ``overlays`` is empty too); ``build_frame`` always returns complete frames.
     dh_norms : ndarray, shape (T + 1,)
@@ -64,7 +65,7 @@ class Frame:
         LSTM and GRU, where it bounds nothing).
     theory : rnnviz.sim.theory.Summary
         matrix, rho, sigma_max, gamma, vanishing_sufficient (σ_max < 1/γ; None for LSTM and
-        GRU), bound, pascanu_holds of the top layer.
+        GRU), bound, pascanu_holds of the layer ``gradient_layer``.
     overflowed : bool
         True when any value overflowed: to inf in the simulator (float64), or beyond float32's
         ±3.4e38 in what the views draw as float32 (states, cell states, outputs,
@@ -85,8 +86,11 @@ class Frame:
         The simulator run the frame was drawn from (every layer; sample 0 of the batch,
         the one the views show).
     spectrum : rnnviz.sim.spectrum.Spectrum or None
-        Eigenvalues and singular values of the top layer's recurrent block (the matrix of
-        ``theory``).
+        Eigenvalues and singular values of the analysed layer's recurrent block (the matrix
+        of ``theory``).
+    model : UserModel or None
+        The user's model the run used (None: cells built from the settings); a re-analysis
+        (``reanalyse``) runs its overlay curves with it too.
     """
 
     settings: dict
@@ -111,6 +115,7 @@ class Frame:
     overlay_bounds: dict[str, np.ndarray] = field(default_factory=dict)
     layer_dh_norms: list[np.ndarray] = field(default_factory=list)
     gradient_layer: int = -1
+    model: Any = None
 
     @property
     def timesteps(self) -> int:
@@ -178,18 +183,20 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
         overlay_bounds={} if analysis is None else dict(analysis.overlay_bounds),
         layer_dh_norms=list(forward.layer_dh_norms),
         gradient_layer=-1 if analysis is None else analysis.layer,
+        model=forward.model,
     )
 
 
 def reanalyse(frame: Frame, layer: int) -> Frame:
     """``frame`` with its analysis redone for another layer (index into ``frame.states``;
     -1: the top one), from the run it holds: no forward pass. Overlay curves re-run their
-    settings with cells built from the settings (as ``build_frame`` does)."""
+    settings with the frame's model (its user's model, else cells built from the settings,
+    as the frame itself was)."""
     index = _layer_index(frame.result, layer)
     if index == frame.gradient_layer:
         return frame
     forward = Forward(frame.settings, frame.result, [], frame.x[None], frame.tokens,
-                      frame.dh_norms, None, list(frame.layer_dh_norms))  # fmt: skip
+                      frame.dh_norms, frame.model, list(frame.layer_dh_norms))  # fmt: skip
     a = analyse(forward, layer=index)
     return dataclasses.replace(
         frame,

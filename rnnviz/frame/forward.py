@@ -13,15 +13,13 @@ from typing import Any
 import numpy as np
 
 from rnnviz.settings import validate_settings
-from rnnviz.sim import cell_class
+from rnnviz.sim import cell_class, inputs
 
 __all__ = ["Forward", "build_forward"]
 
 
 def _inputs(s: dict[str, Any]) -> tuple[np.ndarray, list[str] | None]:
     """The input (1, T, features) — sample 0 of the batch — and its token labels."""
-    from rnnviz.sim import inputs
-
     # The views show sample 0 only, so only it is run and analysed: sample 0 of a preset
     # is the same whatever the batch (the shapes panel still reports the whole batch).
     x = inputs.make(s["input"], s["timesteps"], s["features"], batch=1, seed=s["seed"])
@@ -54,7 +52,8 @@ def _cells(s: dict[str, Any], offset: int = 0) -> list:
 
 
 def _run(s: dict[str, Any], model: Any = None):
-    """Run the architecture the settings describe; returns (ArchitectureResult, x, tokens).
+    """Run the architecture the settings describe; returns (ArchitectureResult, cells, x,
+    tokens), x (1, T, features) and its labels being what the run read.
 
     ``model`` (a ``_user_model.UserModel``): its cells, scaled by the weight scale, and its
     input batch when it has one, instead of cells and inputs built from the settings.
@@ -71,6 +70,11 @@ def _run(s: dict[str, Any], model: Any = None):
     arch = s["architecture"]
     if arch == "one-to-many":
         result = run_architecture(arch, cells, x[:, 0], steps=s["timesteps"])
+        # what the run read: x_1, then zero vectors (rnnviz.sim.architectures), labelled as
+        # the sentence's padding; not the preset's x_2 … x_T, which it never saw
+        x = np.concatenate([x[:, :1], np.zeros_like(x[:, 1:])], axis=1)
+        if tokens:
+            tokens = tokens[:1] + [inputs.PAD] * (len(tokens) - 1)
     elif arch == "seq2seq":
         steps = s["decoder_steps"] or s["timesteps"]
         decoder = _cells(s, offset=100)
@@ -93,10 +97,11 @@ class Forward:
         The run; ``result.top`` is the top layer's ``RunResult`` that ``analyse`` reads.
     cells : list
         The stacked cells (``cells[0]`` gives the bottom layer's array shapes).
-    x : ndarray, shape (batch, T, features)
-        The input batch.
+    x : ndarray, shape (1, T, features)
+        The input the run read (batch sample 0; one-to-many: x_1, then zero vectors).
     tokens : list of str or None
-        Labels of x_1 … x_T (sentence input), else None.
+        Labels of x_1 … x_T (sentence input; one-to-many: its first word, then
+        ``inputs.PAD`` for the zero vectors), else None.
     dh_norms : ndarray, shape (T + 1,)
         ‖∂L/∂h_t‖₂ for t = 0 … T of the top layer, truncation window applied.
     model : UserModel or None

@@ -96,6 +96,9 @@ class ViewBase(anywidget.AnyWidget):
     VIEW_OPTIONS: ClassVar[tuple[str, ...]] = ("presenter",)
     #: Options applied after the first frame (they are checked against it).
     AFTER_FRAME: ClassVar[tuple[str, ...]] = ()
+    #: JS libraries the view's bundle reads from the page where no kernel serves them (the
+    #: export page): global name -> its bundle in rnnviz/static, e.g. {"Plotly": "plotly_runtime"}.
+    PAGE_GLOBALS: ClassVar[dict[str, str]] = {}
 
     frame_info = traitlets.Dict(
         help="What the view draws besides its float32 buffers (JSON): the frame's settings, "

@@ -10,7 +10,7 @@ binary buffer. Every later view on that page reuses the loaded copy.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, ClassVar
 
 from rnnviz.frame import Frame
 from rnnviz.widgets._base import ViewBase, bundle
@@ -27,6 +27,9 @@ def plotly_source() -> bytes:
 class PlotlyView(ViewBase):
     """A view of one frame drawn with plotly.js (``js/src/lib/view_shell.js``
     ``mountPlotlyView``); answers the front end's request for the library."""
+
+    #: Without a kernel (the export page) plotly.js is inlined once and set as this global.
+    PAGE_GLOBALS: ClassVar[dict[str, str]] = {"Plotly": "plotly_runtime"}
 
     def __init__(self, frame: Frame | None = None, **options: Any) -> None:
         super().__init__(frame, **options)

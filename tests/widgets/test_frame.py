@@ -94,6 +94,24 @@ def test_sentence_input_labels_every_timestep():
     np.testing.assert_array_equal(f.x[0], f.x[4])  # "the" twice
 
 
+def test_one_to_many_shows_the_input_its_run_read():
+    """One-to-many reads x_1 and then zero vectors: the frame (and the graph's and heatmap's
+    word labels) showed the preset's x_2 … x_T and the words 'cat', 'sat', … instead."""
+    from rnnviz.widgets import StateHeatmap, UnrolledGraph
+
+    f = build_frame(input="sentence", timesteps=4, architecture="one-to-many")
+    assert f.tokens == ["the", inputs.PAD, inputs.PAD, inputs.PAD]
+    np.testing.assert_array_equal(f.x.sum(axis=1), [1, 0, 0, 0])
+    cell = make_cell("rnn", units=16, features=5, seed=0)
+    run = run_architecture("one-to-many", [cell], f.x[None, 0], steps=4)
+    np.testing.assert_array_equal(f.states[0], run.layers[0].states[0])
+    assert StateHeatmap(frame=f).frame_info["tokens"] == f.tokens
+    assert UnrolledGraph(frame=f).frame_info["tokens"] == f.tokens
+    sine = build_frame(architecture="one-to-many", timesteps=5)
+    assert np.abs(sine.x[0]).sum() > 0
+    np.testing.assert_array_equal(sine.x[1:], 0.0)
+
+
 def test_sentence_input_is_one_column_per_word_by_default():
     f = build_frame(input="sentence")
     assert f.tokens == ["the", "cat", "sat", "on", "the", "mat"]

@@ -153,3 +153,24 @@ def test_a_chosen_layer_follows_its_name_not_its_index():
         view.frame.result.layers[1].jacobian_norms()[0],
         rtol=1e-6,
     )
+
+
+def test_a_panel_alone_reanalyses_a_users_model_with_that_model():
+    # reanalyse ran the overlay curves with cells built from the settings, not the user's
+    # cells: the "s = 0.5" curve of another layer was some other network's
+    from rnnviz.sim import make_cell
+
+    cells = [
+        make_cell("rnn", units=5, features=2, seed=11, weight_scale=1.2),
+        make_cell("rnn", units=5, features=5, seed=12, weight_scale=1.2),
+    ]
+    ex = rnnviz.explore(cells, overlay="weight_scale", timesteps=8)
+    view = GradientFlow(frame=ex.frame)
+    view.layer = 0
+    assert view.frame.gradient_layer == 0
+    x = view.frame.x[None]
+    for scale in (0.5, 2.0):
+        bottom = ex._model.cells_at(scale)[0].run(x)
+        np.testing.assert_allclose(
+            view.frame.overlays[f"s = {scale:g}"], bottom.jacobian_norms()[0], rtol=1e-12
+        )

@@ -1,12 +1,9 @@
 // The lecture stage's rules: which key shows which view, and how large each view is drawn
 // so that the control strip, the large view and the small ones fit one screen.
 
-/** Keyboard shortcuts: key -> view ("d" for ∂, the gradients). */
-export const KEYS = {
-  1: "graph",
-  2: "heatmap",
-  3: "gradients",
-  4: "eigen",
+/** Letter shortcuts: key -> view ("d" for ∂, the gradients). The digits 1, 2, … follow the
+ * order of the switch's buttons (the StageSwitch's `views`, from Python's STAGE_VIEWS). */
+export const LETTERS = {
   g: "graph",
   h: "heatmap",
   d: "gradients",
@@ -28,16 +25,20 @@ export const GAP = 4;
 const EDITABLE = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
 /**
- * The view a key press asks for, or null: no modifier keys, not typed into a text box.
+ * The view a key press asks for, or null: no modifier keys, not typed into a text box; the
+ * digit n is the n-th of `views` (the buttons' order), a letter one of LETTERS in `views`.
  * @param {{key: string, ctrlKey?: boolean, metaKey?: boolean, altKey?: boolean,
  *   defaultPrevented?: boolean, target?: {tagName?: string, isContentEditable?: boolean}}} event
+ * @param {string[]} views the views the switch offers, in button order
  * @returns {string | null}
  */
-export function stageKey(event) {
+export function stageKey(event, views) {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return null;
   const t = event.target ?? {};
   if (EDITABLE.has(String(t.tagName).toUpperCase()) || t.isContentEditable) return null;
-  return KEYS[String(event.key).toLowerCase()] ?? null;
+  const key = String(event.key).toLowerCase();
+  const name = /^[1-9]$/.test(key) ? views[Number(key) - 1] : LETTERS[key];
+  return name !== undefined && views.includes(name) ? name : null;
 }
 
 const clamp = (v, [lo, hi]) => Math.min(hi, Math.max(lo, v));
