@@ -20,7 +20,7 @@ def test_defaults_are_the_documented_ones():
     assert DEFAULTS == {
         "units": 16,
         "timesteps": 20,
-        "weight_scale": 1.0,
+        "weight_scale": 0.5,
         "cell": "rnn",
         "forget_bias": 1.0,
         "activation": "tanh",
@@ -29,7 +29,7 @@ def test_defaults_are_the_documented_ones():
         "return_sequences": True,
         "layers": 1,
         "truncate": 0,
-        "features": 3,
+        "features": 1,
         "batch": 1,
         "seed": 0,
         "init": "orthogonal",
@@ -148,7 +148,7 @@ def test_non_default_keeps_only_what_differs_and_drops_implied_settings():
         ({"input": "sentence"}, {"truncate": 12}, {"features": 5, "timesteps": 6, "truncate": 6}),
         ({"timesteps": 200}, {"input": "sentence", "features": 5}, {}),
         # leaving the sentence: its forced 5 features go (no chosen value: the default)
-        ({"input": "sine"}, {"input": "sentence", "features": 5}, {"features": 3}),
+        ({"input": "sine"}, {"input": "sentence", "features": 5}, {"features": 1}),
         ({"input": "sine", "features": 5}, {"input": "sentence", "features": 5}, {}),
     ],
 )
