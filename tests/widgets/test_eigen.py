@@ -57,7 +57,7 @@ def test_view_sends_eigenvalues_and_singular_values_as_float32(wire, split_state
 
 @pytest.mark.parametrize(("cell", "matrix"), [("lstm", "U_c"), ("gru", "U_h")])
 def test_gated_cells_show_their_candidate_block(cell, matrix):
-    view = EigenView.from_settings(cell=cell, units=6, timesteps=4)
+    view = EigenView.from_settings(cell=cell, units=6, timesteps=4, weight_scale=1.0)
     assert view.matrix == matrix
     np.testing.assert_allclose(view.singular_values, 1.0, rtol=1e-6)  # orthogonal, s = 1
 
