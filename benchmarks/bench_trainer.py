@@ -124,13 +124,15 @@ WATCH_JS = """(root) => {
   window.__watch?.disconnect();
   window.__watch = new MutationObserver(() => {
     window.__draws.push([Number(r.dataset.drawMs), Number(r.dataset.revision),
-                         r.dataset.drawParts ?? ""]);
+                         r.dataset.drawParts ?? "", r.dataset.drawModes ?? ""]);
   });
   window.__watch.observe(r, { attributes: true, attributeFilter: ["data-draw-ms"] });
 }"""
 # The kernel state a draw shows is the revision it read; a draw counts as a redraw when it
 # shows a newer state than every draw before it in every curve plot (loss, metric,
-# ‖∂L/∂θ‖: one draw draws all three). Draws of an older or the same state do not count.
+# ‖∂L/∂θ‖: one draw draws all three). Draws of an older or the same state do not count, nor
+# draws that left a curve plot out (off screen: "name:hidden" in data-draw-modes).
+CURVES = ("loss", "metric", "grad-norm")
 
 
 def window(page, root: str, seconds: float) -> dict:
@@ -141,8 +143,10 @@ def window(page, root: str, seconds: float) -> dict:
     draws = page.evaluate("() => window.__draws")
     newest, redraws, times = a["revision"], 0, []
     parts: dict[str, list[float]] = {}
-    for ms, revision, text in draws:
+    for ms, revision, text, modes in draws:
         times.append(ms)
+        if any(f"{name}:hidden" in modes.split(",") for name in CURVES):
+            continue
         if revision > newest:
             newest, redraws = revision, redraws + 1
         for item in filter(None, text.split(",")):

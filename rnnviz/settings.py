@@ -126,7 +126,11 @@ SPECS: dict[str, Spec] = {
         20, "int", "timesteps T, how many steps are unrolled", 1, 200, label="timesteps"
     ),
     "weight_scale": Spec(
-        1.0,
+        # 0.5, not a bare cell's 1.0, and one input feature: the first heatmap a learner
+        # sees must read as the input wave (every unit a scaled copy of it); at s = 1 the
+        # recurrence mixes the units' phases and it reads as noise
+        # (tests/sim/test_default_pattern.py). Close to PyTorch's nn.RNN init, ρ ≈ 1/√3.
+        0.5,
         "float",
         "scale s of W_hh (its spectral radius)",
         0.05,
@@ -192,7 +196,7 @@ SPECS: dict[str, Spec] = {
         label="truncate BPTT (0 = off)",
     ),
     "layers": Spec(1, "int", "stacked recurrent layers", 1, 3, label="layers"),
-    "features": Spec(3, "int", "features per input x_t", 1, 64),
+    "features": Spec(1, "int", "features per input x_t", 1, 64),
     "batch": Spec(1, "int", "sequences in the batch", 1, 64),
     "seed": Spec(0, "int", "random seed of the weights and inputs", 0, 2**31 - 1),
     "init": Spec("orthogonal", "choice", "initialisation of W_hh", choices=INITS),
@@ -306,7 +310,9 @@ def _architecture_wants(architecture: str) -> bool:
     return architecture != "many-to-one"
 
 
-def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+def implied_changes(
+    changed: dict[str, Any], current: dict[str, Any], chosen: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Every change that ``changed`` implies, given the ``current`` settings.
 
     The one place where settings are linked. Returns ``changed`` together with the other
@@ -321,7 +327,11 @@ def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[st
       size (5 for "the cat sat on the mat") and any other value is refused. Choosing the
       sentence sets ``features`` to it and ``timesteps`` to the number of words (one
       column per word), unless the same change gives ``timesteps``: more steps than words
-      are padding (zero vectors), fewer cut the sentence (``rnnviz.sim.inputs``);
+      are padding (zero vectors), fewer cut the sentence (``rnnviz.sim.inputs``).
+      Leaving the sentence gives ``features`` back the learner's own value
+      (``chosen["features"]``, the default when they never chose one), unless the same
+      change gives it: 5 was forced by the sentence, not chosen. ``timesteps`` stays, as
+      the sentence only suggested it (any value is allowed) and its slider shows it;
     * ``truncate`` ≤ ``timesteps``: lowering ``timesteps`` below ``truncate`` lowers it too.
 
     Parameters
@@ -330,6 +340,9 @@ def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[st
         The new values, each already valid on its own (see :func:`check_setting`).
     current : dict
         Every setting before the change.
+    chosen : dict, optional
+        The values the learner gave settings themselves, not those a rule set (an Explorer
+        keeps them; default: none, i.e. ``DEFAULTS`` where a rule gives a value back).
 
     Raises
     ------
@@ -378,6 +391,9 @@ def implied_changes(changed: dict[str, Any], current: dict[str, Any]) -> dict[st
             state["features"] = len(inputs.vocabulary())
         if "timesteps" not in changed:
             state["timesteps"] = len(inputs.sentence()[1])  # one column per word
+    elif current["input"] == "sentence" and "input" in changed and "features" not in changed:
+        # the sentence forced its vocabulary size: the learner's own features come back
+        state["features"] = (chosen or {}).get("features", DEFAULTS["features"])
     if state["input"] == "sentence" and ("input" in changed or "features" in changed):
         try:
             inputs.sentence_features(state["features"])

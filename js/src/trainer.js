@@ -4,7 +4,8 @@
 // The kernel sends the newest state at most every ~100 ms (the maps every ~600 ms); drawing is coalesced to one
 // per animation frame and always draws the newest state (latest wins). Below them, per
 // current run, the heatmap and gradient-flow views of the current weights
-// (lib/trainer_views.js).
+// (lib/trainer_views.js). A plot or view scrolled out of sight is not drawn while it trains;
+// it is drawn with the newest state as it comes back into view (lib/trainer_visibility.js).
 
 import { loadPlotly, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
@@ -21,7 +22,8 @@ import {
 import { curveLayout, mapFigure, references } from "./lib/trainer_figures.js";
 import { fillReadout } from "./lib/trainer_readout.js";
 import { drawPlot } from "./lib/trainer_redraw.js";
-import { createViewPanels } from "./lib/trainer_views.js";
+import { VIEW_WIDGETS, createViewPanels } from "./lib/trainer_views.js";
+import { watchVisibility } from "./lib/trainer_visibility.js";
 import { createShell, scheduleDraws, setPlotHeight } from "./lib/view_shell.js";
 
 const TRAITS = [
@@ -66,7 +68,13 @@ function render({ model, el }) {
   const viewsBox = document.createElement("div");
   viewsBox.className = "rnnviz-trainer-views";
   shell.root.append(viewsBox);
-  const panels = createViewPanels(model, viewsBox);
+  // off screen: not drawn; coming into view: drawn at once with the newest state
+  const seen = watchVisibility(() => {
+    views.schedule();
+    panels.update();
+  });
+  for (const div of Object.values(plots)) seen.observe(div);
+  const panels = createViewPanels(model, viewsBox, VIEW_WIDGETS, seen);
   shell.status.textContent = "loading plotly.js …";
   let Plotly = null;
   const loader = loadPlotly(model);
@@ -110,56 +118,50 @@ function render({ model, el }) {
     const refs = references(model, theme, size);
     const metricName = info.metric_name ?? "metric";
     const lossTitle = `loss: ${LOSS_NAMES[info.loss_name] ?? info.loss_name} (log scale)`;
-    const figures = [
-      [
+    // only the plots on screen are drawn (the others when they come into view)
+    const shown = new Set(PLOTS.filter((name) => seen.shouldDraw(plots[name])));
+    const figures = [];
+    if (shown.has("loss")) {
+      figures.push([
         "loss",
         curveTraces(runs, "loss", size, true),
         curveLayout(theme, size, w, h, "training step", lossTitle, true, refs.loss, true),
-      ],
-      [
-        "metric",
-        curveTraces(runs, "metric", size),
-        curveLayout(
-          theme,
-          size,
-          w,
-          h,
-          "training step",
-          METRIC_TITLES[metricName] ?? metricName,
-          false,
-          refs.metric,
-          false,
-        ),
-      ],
-      [
+      ]);
+    }
+    if (shown.has("metric")) {
+      const title = METRIC_TITLES[metricName] ?? metricName;
+      const layout = curveLayout(
+        theme,
+        size,
+        w,
+        h,
+        "training step",
+        title,
+        false,
+        refs.metric,
+        false,
+      );
+      layout.yaxis.range = metricName === "accuracy" ? [0, 1.02] : [-0.5, 1.02];
+      figures.push(["metric", curveTraces(runs, "metric", size), layout]);
+    }
+    if (shown.has("grad-norm")) {
+      const title = `${GRAD} before clipping`;
+      figures.push([
         "grad-norm",
         curveTraces(runs, "grad_norm", size, true),
-        curveLayout(
-          theme,
-          size,
-          w,
-          h,
-          "training step",
-          `${GRAD} before clipping`,
-          true,
-          refs.grad,
-          false,
-        ),
-      ],
-    ];
-    const metricAxis = figures[1][2].yaxis;
-    if (metricName === "accuracy") metricAxis.range = [0, 1.02];
-    else metricAxis.range = [-0.5, 1.02];
+        curveLayout(theme, size, w, h, "training step", title, true, refs.grad, false),
+      ]);
+    }
     // The map is drawn only when its data (sent less often than the curves), the kept
     // runs or the plot's size or style changed.
     const mapKey = [model.get("live_maps"), model.get("kept_runs"), w, mapH, presenter, theme];
-    if (mapKey.some((v, i) => v !== mapDrawn[i])) {
+    if (shown.has("signal-map") && mapKey.some((v, i) => v !== mapDrawn[i])) {
       const map = mapFigure(model, mapRuns, theme, size, w, mapH);
       figures.push(["signal-map", map.traces, map.layout]);
       mapDrawn = mapKey;
     }
     const parts = [];
-    const modes = [];
+    const modes = PLOTS.filter((name) => !shown.has(name)).map((name) => `${name}:hidden`);
     for (const [name, traces, layout] of figures) {
       const t0 = performance.now();
       const config = plotConfig(`rnnviz-trainer-${name}`);
@@ -206,6 +208,7 @@ function render({ model, el }) {
     loader.cleanup();
     views.cleanup();
     off();
+    seen.cleanup();
     model.off("change:views", panels.update);
     panels.cleanup();
     if (Plotly) for (const div of Object.values(plots)) Plotly.purge(div);

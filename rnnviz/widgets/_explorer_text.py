@@ -6,6 +6,7 @@ the theory of the top layer), never computed again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rnnviz.frame import Frame
@@ -21,13 +22,15 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def status_html(f: Frame) -> str:
-    """The status line: the array shapes of one run, the parameter count, overflow."""
+def status_html(f: Frame, notes: Sequence[str] = ()) -> str:
+    """The status line: the array shapes of one run, the parameter count, overflow, and
+    ``notes`` (what a view says about itself, e.g. that the layer chosen in it is gone)."""
     shapes = f.shapes
     parts = [f"x {_shape(shapes['x'])}", f"W_xh {_shape(shapes['W_xh'])}"]
     parts += [f"W_hh {_shape(shapes['W_hh'])}", f"h_t {_shape(shapes['h_t'])}"]
     parts.append(f"output {_shape(shapes['output'])}")
     warn = " · <b>overflow: some values are inf</b>" if f.overflowed else ""
+    warn += "".join(f" · <b>{_escape(note)}</b>" for note in notes)
     return (
         " · ".join(parts) + f" · <b>{f.n_params:,}</b> parameters (independent of timesteps){warn}"
     )

@@ -5,16 +5,11 @@ that displays itself as the last expression of a cell. Every setting is a traitl
 to its control both ways: ``ex.units = 32`` moves the slider and redraws the views, and a
 slider drag changes ``ex.units``.
 
-Latest wins, never a queue (see ``_scheduler.FrameScheduler``): every change takes a
-snapshot of the settings and a new generation number; one worker thread builds the newest
-generation — first the forward pass, shown at once on the graph and the heatmap, then the
-gradient analysis (the gradient plot says "updating…" meanwhile) — and abandons it as soon
-as a newer generation exists. Frames are shown on the kernel's event loop, and only when
-they belong to the newest generation, so an older, slower build can never replace a newer
-one, whatever threads the changes came from. During a burst (a slider drag) a build starts
-no earlier than ``FLUSH_DELAY`` after the end of the previous one; an isolated change
-starts at once. Outside an event loop (plain Python, tests) each change is applied at once,
-fully. ``ex.frame`` and ``ex.wait_settled()`` wait for the newest frame.
+The Explorer is built from three parts, one concept each: this file lays out the controls
+and views and holds what concerns the whole widget (a user's model, presenter mode,
+export, display hooks, text); ``_explorer_settings.py`` links the settings (traits,
+controls, the rules between them); ``_explorer_frames.py`` shows the frames (latest
+wins: the newest settings' frame is shown, never a queue of older ones).
 """
 
 from __future__ import annotations
@@ -26,22 +21,11 @@ import ipywidgets as widgets
 import traitlets
 
 from rnnviz.frame import Frame, analyse, build_forward, compose
-from rnnviz.settings import (
-    SPECS,
-    implied_changes,
-    non_default,
-    unknown_attribute,
-    validate_settings,
-)
-from rnnviz.widgets._controls import (
-    CSS,
-    TimeTrait,
-    build_controls,
-    set_presenter,
-    time_to_cursor,
-)
-from rnnviz.widgets._explorer_text import describe, error_html, status_html
-from rnnviz.widgets._scheduler import FrameScheduler
+from rnnviz.settings import SPECS, unknown_attribute, validate_settings
+from rnnviz.widgets._controls import CSS, TimeTrait, build_controls, set_presenter
+from rnnviz.widgets._explorer_frames import FLUSH_DELAY, ExplorerFrames
+from rnnviz.widgets._explorer_settings import ExplorerSettings
+from rnnviz.widgets._explorer_text import describe
 from rnnviz.widgets._setting_traits import Flag, check_presenter, setting_traits
 from rnnviz.widgets._stage import Stage
 from rnnviz.widgets._user_model import UserModel, fixed_reasons, fixed_settings
@@ -54,10 +38,6 @@ __all__ = ["FLUSH_DELAY", "Explorer"]
 #: Name of each view in ``Explorer.views`` order (the stage's names).
 _VIEW_NAMES = ("graph", "heatmap", "gradients", "eigen")
 
-#: Seconds from the end of one frame build to the earliest next one (coalesces bursts); a
-#: change arriving later than that after the last build starts a new one at once.
-FLUSH_DELAY = 0.03
-
 
 def _load_graph_class():
     """The UnrolledGraph view, or None while ``rnnviz.widgets.graph`` is not available."""
@@ -68,7 +48,7 @@ def _load_graph_class():
     return UnrolledGraph
 
 
-class Explorer(widgets.VBox):
+class Explorer(ExplorerSettings, ExplorerFrames, widgets.VBox):
     """Sliders and dropdowns for every setting above the unrolled graph, the hidden-state
     heatmap, the gradient-flow plot and W_hh's eigenvalues (``eigen``), all drawn from one
     frame. With ``presenter=True`` they are laid out as a lecture stage (``stage``, see
@@ -93,16 +73,6 @@ class Explorer(widgets.VBox):
     presenter = Flag(False, help="Large fonts, thick lines and big controls.")
     time = TimeTrait(help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
 
-    @traitlets.validate("time")
-    def _check_time(self, proposal: Any) -> int:
-        value, top = proposal["value"], 2 * self.timesteps + 1
-        if not 0 <= value <= top:
-            raise ValueError(
-                f"time must be from 0 (off) to {top}: 1 … {self.timesteps} step through the "
-                f"forward pass, {self.timesteps + 1} … {top} the backward pass; got {value}."
-            )
-        return value
-
     def __init__(
         self, model: Any = None, x: Any = None, presenter: bool = False, **settings: Any
     ) -> None:
@@ -114,7 +84,11 @@ class Explorer(widgets.VBox):
                 "x (your input batch) needs a model to feed: explore(model, x); for rnnviz's "
                 "own cells choose an input preset with input=…"
             )
-        full = validate_settings({**settings, **self._fixed_settings(settings)})
+        given = {**settings, **self._fixed_settings(settings)}
+        full = validate_settings(given)
+        # the values the learner (or their model) gave, not those a rule set: a rule that
+        # stops applying gives them back (rnnviz.settings.implied_changes)
+        self._chosen = {name: full[name] for name in given}
         self._ready = False
         self._local = threading.local()  # .depth: changes in progress in this thread
         self._frame: Frame | None = None
@@ -153,17 +127,7 @@ class Explorer(widgets.VBox):
         self._link_controls()
         self._frame = self.heatmap.frame
         self.frame_builds = 1
-        self._scheduler = FrameScheduler(
-            read_settings=lambda: self.settings,
-            build_forward=lambda settings: build_forward(settings, self._model),
-            # the layer the gradient panel asks for (view-local state; -1: the top one)
-            analyse=lambda forward, check: analyse(forward, check, layer=self.gradients.layer),
-            compose=compose,
-            show_partial=self._show_partial,
-            show_full=self._show_full,
-            show_error=self._show_error,
-            delay=FLUSH_DELAY,
-        )
+        self._start_scheduler()
         for name in self.fixed:
             if name in self.controls.by_setting:
                 self.controls.by_setting[name].disabled = True
@@ -206,54 +170,6 @@ class Explorer(widgets.VBox):
             raise unknown_attribute("Explorer", name, value, [*SPECS, "presenter", "time"])
         super().__setattr__(name, value)
 
-    # -- settings --------------------------------------------------------------------------
-    @property
-    def settings(self) -> dict[str, Any]:
-        """Every setting, as ``build_frame`` takes them."""
-        return {name: getattr(self, name) for name in SPECS}
-
-    @property
-    def config(self) -> dict[str, Any]:
-        """The non-default settings: ``rnnviz.explore(**ex.config)`` shows the same view."""
-        out = non_default(self.settings)
-        if self.presenter:
-            out["presenter"] = True
-        return out
-
-    def _cross_check(self, name: str, value: Any) -> None:
-        """Checks involving other settings, run before a new value is stored."""
-        if not getattr(self, "_ready", False):
-            return
-        if name in self.fixed and value != getattr(self, name):
-            raise ValueError(
-                f"{name} is {self.fixed[name]} ({name}={getattr(self, name)!r}); got {value!r}."
-            )
-        # raises when a rule forbids it, or when it would change what the user's model fixes
-        for other, implied in implied_changes({name: value}, self.settings).items():
-            if other != name and other in self.fixed and implied != getattr(self, other):
-                raise ValueError(
-                    f"{name}={value!r} needs {other}={implied!r}, but {other} is "
-                    f"{self.fixed[other]} ({other}={getattr(self, other)!r})."
-                )
-
-    @traitlets.observe(*SPECS)
-    def _setting_changed(self, change: dict) -> None:
-        if not getattr(self, "_ready", False):
-            return
-        name, new = change["name"], change["new"]
-        self._local.depth = self._depth + 1  # derived settings are folded into this update
-        try:
-            # the other settings this one implies (rnnviz.settings.implied_changes)
-            for other, value in implied_changes({name: new}, self.settings).items():
-                if other != name:
-                    setattr(self, other, value)
-            if name == "timesteps":
-                self.controls.by_setting["truncate"].max = new
-                self.controls.time.max = self.controls.play.max = 2 * new + 1
-        finally:
-            self._local.depth -= 1
-        self._request_update()
-
     @traitlets.observe("presenter")
     def _presenter_changed(self, change: dict) -> None:
         on = bool(change["new"])
@@ -265,82 +181,6 @@ class Explorer(widgets.VBox):
             self.add_class("rnnviz-presenter")
         else:
             self.remove_class("rnnviz-presenter")
-
-    @traitlets.observe("time")
-    def _time_changed(self, _change: dict) -> None:
-        if getattr(self, "_ready", False):
-            self._sync_views_extras()
-
-    def _link_controls(self) -> None:
-        c = self.controls
-        c.by_setting["truncate"].max = self.timesteps
-        c.time.max = c.play.max = 2 * self.timesteps + 1
-        self._links = [traitlets.link((self, n), (w, "value")) for n, w in c.by_setting.items()]
-        self._links.append(traitlets.link((self, "time"), (c.time, "value")))
-
-    # -- latest wins -------------------------------------------------------------------------
-    @property
-    def _depth(self) -> int:
-        return getattr(self._local, "depth", 0)
-
-    def _request_update(self) -> None:
-        if not self._depth:
-            self._scheduler.request()
-
-    def _show_partial(self, frame: Frame) -> None:
-        """The forward pass of newer settings: graph and heatmap now; the gradient plot and
-        the spectrum (drawn from the analysis) keep their picture and say they are updating."""
-        for view in self.views:
-            if view in self._analysed:
-                view.updating = True
-            else:
-                view.show(frame)
-        self._sync_views_extras()
-        self._update_status(frame)
-
-    def _show_full(self, frame: Frame) -> None:
-        """The complete frame of the newest settings on every view."""
-        for view in self.views:
-            if view in self._analysed:
-                with view.hold_sync():  # the picture and "updated" in one message
-                    view.show(frame)
-                    view.updating = False
-            elif _same_drawing(view.frame, frame):
-                view.frame = frame  # already drawn from the partial frame: same data
-            else:
-                view.show(frame)
-        self.frame_builds += 1
-        self._frame = frame
-        self._sync_views_extras()
-        self._update_status(frame)
-
-    @property
-    def _analysed(self) -> tuple:
-        """The views drawn from the analysis (not from the forward pass alone)."""
-        return (self.gradients, self.eigen)
-
-    def _show_error(self, error: BaseException) -> None:
-        for view in self._analysed:
-            view.updating = False
-        self.status.value = error_html(error)
-
-    @property
-    def frame(self) -> Frame:
-        """The frame of the current settings (waits until it is built; the views show it).
-
-        When the current settings cannot be shown (the status line says why), the last
-        frame shown.
-        """
-        _done, item = self._scheduler.latest()
-        return item if isinstance(item, Frame) else self._frame
-
-    def wait_settled(self, timeout: float | None = None) -> bool:
-        """Wait until every view shows the complete frame of the current settings.
-
-        Returns False if that took more than ``timeout`` seconds. Called on the kernel's
-        own thread (a notebook cell) it shows the newest frame itself.
-        """
-        return self._scheduler.wait_settled(timeout)
 
     # -- export -------------------------------------------------------------------------------
     def to_html(
@@ -363,19 +203,6 @@ class Explorer(widgets.VBox):
         from rnnviz.export import to_figures
 
         return to_figures(self.frame)
-
-    def _sync_views_extras(self) -> None:
-        t_cursor, phase = time_to_cursor(self.time, self.timesteps)
-        label = "off" if t_cursor < 0 else f"{phase} pass, t = {t_cursor}"
-        self.controls.time_label.value = label
-        for view in self.views:
-            with view.hold_sync():
-                view.t_cursor = t_cursor
-                view.phase = phase
-                view.presenter = self.presenter
-
-    def _update_status(self, f: Frame) -> None:
-        self.status.value = status_html(f)
 
     # -- hosts ---------------------------------------------------------------------------------
     def _display_(self) -> Any:
@@ -408,13 +235,3 @@ class Explorer(widgets.VBox):
         # the frame of the current settings (a change made just before is built first)
         f = self.frame if hasattr(self, "_scheduler") else self._frame
         return describe(self.config, self._model, f)
-
-
-def _same_drawing(shown: Frame | None, frame: Frame) -> bool:
-    """True when a view showing ``shown`` already draws what ``frame`` holds for it: the same
-    settings give the same run (the simulator is deterministic) and the same overflow flag."""
-    return (
-        shown is not None
-        and shown.settings == frame.settings
-        and shown.overflowed == frame.overflowed
-    )

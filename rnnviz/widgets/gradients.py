@@ -25,6 +25,7 @@ from rnnviz.frame import Frame, reanalyse
 from rnnviz.frame.cells import cell_choices, cell_facts
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json
+from rnnviz.widgets._layer_choice import follow_layer
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["GradientFlow"]
@@ -62,15 +63,19 @@ class GradientFlow(PlotlyView):
         bounds (same names, same order).
     layer : int
         The learner's choice (view-local state, set by the panel's layer menu; -1: the top
-        layer). Alone the view re-analyses its frame for that layer; in an Explorer,
-        ``relayer`` asks the Explorer, which analyses in its worker (only that layer's
-        Jacobian curve is computed; ‖∂L/∂h_t‖ of every layer is in every frame).
+        layer), an index into the layer names of the frame shown. Alone the view
+        re-analyses its frame for that layer; in an Explorer, ``relayer`` asks the
+        Explorer, which analyses in its worker (only that layer's Jacobian curve is
+        computed; ‖∂L/∂h_t‖ of every layer is in every frame). A new frame keeps the
+        choice while it has a layer of that name (``layer_in``), else the top layer is
+        shown, ``layer`` becomes -1 and ``frame_info["layer_note"]`` says so.
     frame_info : dict
         settings, timesteps (T of the layer shown), overflowed, theory (matrix, rho,
         sigma_max, gamma, gamma_sigma (γ σ_max), pascanu_holds (rnn only),
         vanishing_sufficient (None when not pascanu_holds)); layer_names
         (``frame.layer_names``: the title names the layer the curves describe), shown_layer
-        (index of that layer, ``frame.gradient_layer``), window_reach (steps back from that
+        (index of that layer, ``frame.gradient_layer``), layer_note ("" or the sentence
+        saying the chosen layer is gone and the top one shown), window_reach (steps back from that
         layer's h_T that truncated BPTT reaches, -1: all), cell_label (the cell type's
         display name), cells ([name, display name] of every cell type in ``CELLS`` order
         with overlay="cell": the overlay curves' labels and colour slots; else []).
@@ -94,10 +99,16 @@ class GradientFlow(PlotlyView):
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame`` (one message); alone, for the layer chosen in the panel."""
-        alone = self.relayer is None and self.layer >= 0
-        if isinstance(frame, Frame) and alone and frame.result is not None:
-            frame = reanalyse(frame, self.layer)
+        if isinstance(frame, Frame) and self.relayer is None and frame.result is not None:
+            index = self.layer_in(frame.layer_names)
+            if index >= 0:
+                frame = reanalyse(frame, index)
         super().show(frame)
+
+    def layer_in(self, names: Any) -> int:
+        """Index in ``names`` (a new frame's ``layer_names``) of the layer chosen in the panel;
+        -1 (the top one) when none is chosen or the new frame has no layer of that name."""
+        return follow_layer(self.layer, self.frame_info.get("layer_names") or [], names)[0]
 
     def _payload(self, frame: Frame) -> dict[str, Any]:
         if not frame.analysed:
@@ -109,6 +120,10 @@ class GradientFlow(PlotlyView):
         gamma_sigma = float(th.gamma) * float(th.sigma_max)
         n = len(frame.layer_names)
         shown = frame.gradient_layer if 0 <= frame.gradient_layer < n else n - 1
+        # the choice follows its layer into the new frame, or falls back to the top one
+        layer, layer_note = follow_layer(
+            self.layer, self.frame_info.get("layer_names") or [], frame.layer_names
+        )
         per_layer = frame.layer_dh_norms
         dh = per_layer[shown] if len(per_layer) == n and n else frame.dh_norms
         theory = {
@@ -130,6 +145,7 @@ class GradientFlow(PlotlyView):
                 theory=theory,
                 layer_names=[str(name) for name in frame.layer_names],
                 shown_layer=int(shown),
+                layer_note=layer_note,
                 window_reach=_window_reach(frame, shown, len(dh) - 1),
                 cell_label=cell_facts(frame.settings["cell"])["display_name"],
                 # the "cell" overlay's curves: [name, label] of every cell type, in order (the
@@ -144,6 +160,7 @@ class GradientFlow(PlotlyView):
             ),
             "log10_overlays": {k: log10_f32(v) for k, v in frame.overlays.items()},
             "log10_overlay_bounds": {k: log10_f32(v) for k, v in frame.overlay_bounds.items()},
+            "layer": layer,
         }
 
     @traitlets.validate("layer")

@@ -17,6 +17,7 @@ from rnnviz.frame.draw import to_float32
 from rnnviz.sim import cell_class
 from rnnviz.widgets._base import ReadOnlyError, bundle, read_only
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS
+from rnnviz.widgets._layer_choice import follow_layer
 from rnnviz.widgets._plotly import PlotlyView
 
 __all__ = ["ReadOnlyError", "StateHeatmap", "read_only"]
@@ -48,6 +49,11 @@ def quantities(frame: Frame) -> list[list[str]]:
     return out
 
 
+def _layer_names(frame: Frame) -> list[str]:
+    """The names of the frame's layers ("layer 1", … or "encoder 1", "decoder 1")."""
+    return list(frame.layer_names) or [f"layer {i + 1}" for i in range(len(frame.states))]
+
+
 def _tokens(frame: Frame, layer: int) -> list[str]:
     """Word labels for the columns of ``layer``: every layer reading the sentence step by
     step has them (a seq2seq decoder runs its own steps and has none)."""
@@ -73,16 +79,21 @@ class StateHeatmap(PlotlyView):
     quantity : str
         ``"h"``, ``"c"`` (LSTM cell state) or ``"gate_<name>"``; see ``quantities``.
     layer : int
-        Index into ``layer_names`` of the layer shown (default: the top layer).
+        Index into ``layer_names`` of the layer shown (default: the top layer). A layer the
+        learner chose stays chosen in new frames while they have a layer of that name; else
+        the top one is shown and ``frame_info["layer_note"]`` says so (``_layer_choice.py``).
     frame_info : dict
         settings, timesteps (of the layer shown), quantities ([key, label]), layer_names,
-        tokens (column labels, or []), range ([lo, hi] of the colour scale).
+        tokens (column labels, or []), range ([lo, hi] of the colour scale), layer_note (""
+        or the sentence saying the chosen layer is gone and the top one shown).
     """
 
     _esm = bundle("heatmap")
     NAME = "heatmap"
     VIEW_OPTIONS = ("quantity", "layer", "presenter")
     AFTER_FRAME = ("quantity", "layer")
+    #: Whether ``layer`` is the learner's choice (False: the top layer, whatever the frame).
+    _layer_chosen = False
 
     quantity = traitlets.Unicode("h", help='"h", "c" (LSTM) or "gate_<name>".').tag(sync=True)
     layer = traitlets.Int(0, help="Index of the layer shown (into layer_names).").tag(sync=True)
@@ -95,19 +106,28 @@ class StateHeatmap(PlotlyView):
         available = quantities(frame)
         keys = [k for k, _ in available]
         quantity = self.quantity if self.quantity in keys else "h"
-        n_layers = len(frame.states)
-        same_stack = self.frame is not None and len(self.frame.states) == n_layers
-        layer = self.layer if same_stack and 0 <= self.layer < n_layers else n_layers - 1
-        return {**self._drawing(frame, quantity, layer), "quantity": quantity, "layer": layer}
+        chosen = self.layer if self._layer_chosen else -1
+        shown_names = self.frame_info.get("layer_names") or []
+        index, note = follow_layer(chosen, shown_names, _layer_names(frame))
+        layer = index if index >= 0 else len(frame.states) - 1
+        return {
+            **self._drawing(frame, quantity, layer, note),
+            "quantity": quantity,
+            "layer": layer,
+            "_layer_chosen": index >= 0,
+        }
 
-    def _drawing(self, frame: Frame, quantity: str, layer: int) -> dict[str, Any]:
-        """``values`` and ``frame_info`` of one quantity of one layer."""
-        names = list(frame.layer_names) or [f"layer {i + 1}" for i in range(len(frame.states))]
+    def _drawing(
+        self, frame: Frame, quantity: str, layer: int, layer_note: str = ""
+    ) -> dict[str, Any]:
+        """``values`` and ``frame_info`` of one quantity of one layer (``layer_note``: "" or
+        the sentence saying that the layer chosen is gone)."""
         info = self._info(
             frame,
             timesteps=int(frame.states[layer].shape[0]),
             quantities=quantities(frame),
-            layer_names=names,
+            layer_names=_layer_names(frame),
+            layer_note=layer_note,
             tokens=_tokens(frame, layer),
             range=list(frame.colour_range(quantity, layer)),
         )
@@ -144,9 +164,11 @@ class StateHeatmap(PlotlyView):
         return value
 
     @traitlets.observe("quantity", "layer")
-    def _redraw(self, _change: Any) -> None:
+    def _redraw(self, change: Any) -> None:
         if self.frame is None or self._showing:
             return
+        if change["name"] == "layer":
+            self._layer_chosen = True  # the learner's choice (kept while it exists)
         self._assign(self._drawing(self.frame, self.quantity, self.layer))
 
     def __repr__(self) -> str:

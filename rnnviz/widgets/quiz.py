@@ -25,6 +25,7 @@ numbers, because a different measured answer breaks the seal.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import math
 import numbers
 from typing import Any
@@ -62,7 +63,39 @@ def _check_text(name: str, value: Any) -> str:
 
 
 class Quiz(anywidget.AnyWidget):
-    """A question, the learner's prediction, then the measured answer (see module doc)."""
+    """Ask ``question``; reveal ``answer`` (measured by the simulator) and ``why`` after a guess.
+
+    ``rnnviz.predict(...)`` is this constructor: it takes, and documents, these parameters.
+
+    - a number: ``predict("How many parameters …?", cell.n_params, why="p(k + p + 1) …")``
+      — whole numbers must be exact unless ``tolerance`` (relative: 0.1 = within 10%);
+      other numbers need ``tolerance`` or ``magnitude=True`` (right within a factor √10);
+    - a choice: ``choices=[(1, 16), (1, 20, 16)]`` with ``answer=res.states.shape``, which
+      must be one of them (so a changed simulator breaks the notebook, not the course).
+
+    Parameters
+    ----------
+    question : str
+        The question asked (non-empty).
+    answer : number, or one of ``choices``
+        What the simulator measures — never typed in by the author.
+    why : str
+        One line on why, shown with the answer once revealed.
+    choices : list or tuple, optional
+        The options the learner picks from (at least 2, all different); ``answer`` must be
+        one of them.
+    tolerance : float, optional
+        Relative tolerance of a numeric prediction (0.1 = within 10%).
+    magnitude : bool
+        Judge the order of magnitude only (right within a factor √10); ``answer`` > 0.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an empty text, an answer that is not a finite number (nor one of ``choices``),
+        or options that do not fit the kind of answer. See the module doc for the page's
+        side.
+    """
 
     _esm = bundle("quiz")
 
@@ -262,23 +295,10 @@ def _how_far(value: float, answer: float) -> str:
     return f"{way}, by less than 1%" if percent < 1 else f"{way}, by about {percent:.0f}%"
 
 
-def predict(
-    question: str,
-    answer: Any,
-    *,
-    why: str,
-    choices: list | tuple | None = None,
-    tolerance: float | None = None,
-    magnitude: bool = False,
-) -> Quiz:
-    """Ask ``question``; reveal ``answer`` (measured by the simulator) and ``why`` after a guess.
+def predict(*args: Any, **kwargs: Any) -> Quiz:
+    return Quiz(*args, **kwargs)
 
-    - a number: ``predict("How many parameters …?", cell.n_params, why="p(k + p + 1) …")``
-      — whole numbers must be exact unless ``tolerance`` (relative: 0.1 = within 10%);
-      other numbers need ``tolerance`` or ``magnitude=True`` (right within a factor √10);
-    - a choice: ``choices=[(1, 16), (1, 20, 16)]`` with ``answer=res.states.shape``, which
-      must be one of them (so a changed simulator breaks the notebook, not the course).
-    """
-    return Quiz(
-        question, answer, why=why, choices=choices, tolerance=tolerance, magnitude=magnitude
-    )
+
+# One source: predict takes and documents exactly Quiz's parameters (help(), Jupyter's ?).
+predict.__signature__ = inspect.signature(Quiz).replace(return_annotation="Quiz")  # type: ignore[attr-defined]
+predict.__doc__ = Quiz.__doc__

@@ -97,6 +97,46 @@ def test_a_setting_from_the_view_restarts_training(trainer_lab):
     assert reply["text"].split() == ["12", "0", "12", "False"]
 
 
+def test_views_out_of_sight_wait_and_come_back_with_the_newest_step(trainer_lab):
+    """Scrolled out of sight, a run's views of the current weights are not redrawn while
+    it trains; scrolled back into view they show the newest state's step at once."""
+    page = trainer_lab.page
+    root = tp.root(page)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 420})
+    try:
+        root.evaluate("r => r.scrollIntoView({block: 'start'})")  # the curves; views below
+        tp.click(page, "play")
+        tp.wait_until(page, "running", lambda v: v == "true")
+        box = root.locator(".rnnviz-trainer-views")
+        panel = root.locator('[data-testid="rnnviz-trainer-views"]').first
+        panel.wait_for(state="attached", timeout=tp.WAIT)
+        seen = panel.evaluate("p => p.getBoundingClientRect().top")
+        assert seen > 420 * 1.5, f"the views are not out of sight (top at {seen} px)"
+        held = panel.get_attribute("data-step")
+        # the kernel sends newer views meanwhile (the box knows their steps) ...
+        page.wait_for_function(
+            "([b, s]) => Number(b.dataset.steps.split(',')[0]) > s",
+            arg=[box.element_handle(), int(held)],
+            timeout=tp.WAIT,
+            polling=250,
+        )
+        assert panel.get_attribute("data-step") == held  # ... and they are not drawn
+        newest = int(box.get_attribute("data-steps").split(",")[0])
+        panel.evaluate("p => p.scrollIntoView({block: 'center'})")
+        page.wait_for_function(
+            "([p, s]) => Number(p.dataset.step) >= s",
+            arg=[panel.element_handle(), newest],
+            timeout=10_000,
+            polling=100,
+        )
+        tp.click(page, "pause")
+        tp.wait_until(page, "running", lambda v: v == "false")
+        assert page.page_errors == []
+    finally:
+        page.set_viewport_size(size)
+
+
 def test_voila_runs_the_training_notebook(voila_context, voila_server, voila_guard):
     """The course notebook 08 as a Voila app: the Trainer draws, Play trains, Pause stops."""
     page = voila_context.new_page()

@@ -104,3 +104,52 @@ def test_truncation_shading_follows_the_shown_layer():
     assert one.window_reach == 3
     full = GradientFlow.from_settings(timesteps=8, units=4)
     assert full.window_reach == -1
+
+
+def test_a_chosen_layer_is_kept_while_it_exists_and_its_loss_is_said():
+    """layers 3 -> 2 keeps "layer 1"; 2 -> 1 loses "layer 2": the top one is shown, the
+    choice is forgotten (1 -> 3 shows the top again) and the panel and status say so."""
+    ex = rnnviz.explore(layers=3, units=5, timesteps=6)
+    for view in (ex.gradients, ex.heatmap):
+        view.set_state({"layer": 0})  # what ipywidgets does when a menu changes
+    ex.wait_settled(30)
+    ex.layers = 2
+    ex.wait_settled(30)
+    assert (ex.gradients.layer, ex.gradients.shown_layer, ex.frame.gradient_layer) == (0, 0, 0)
+    assert ex.heatmap.layer == 0
+    np.testing.assert_array_equal(ex.heatmap.values, ex.frame.states[0].T.astype(np.float32))
+    assert ex.gradients.layer_note == ex.heatmap.layer_note == ""
+    assert "no longer exists" not in ex.status.value
+    for view in (ex.gradients, ex.heatmap):
+        view.set_state({"layer": 1})
+    ex.wait_settled(30)
+    ex.layers = 1
+    ex.wait_settled(30)
+    assert (ex.gradients.layer, ex.gradients.shown_layer) == (-1, 0)
+    assert ex.heatmap.layer == 0
+    gone = "the chosen layer 2 no longer exists: showing the top layer, layer 1"
+    assert ex.gradients.layer_note == ex.heatmap.layer_note == gone
+    assert f"gradients: {gone}" in ex.status.value
+    assert f"heatmap: {gone}" in ex.status.value
+    ex.layers = 3  # the choice was forgotten: the top layer, as for a learner who never chose
+    ex.wait_settled(30)
+    assert (ex.gradients.shown_layer, ex.heatmap.layer) == (2, 2)
+    assert ex.gradients.layer_note == ex.heatmap.layer_note == ""
+    assert "no longer exists" not in ex.status.value
+
+
+def test_a_chosen_layer_follows_its_name_not_its_index():
+    """seq2seq names its layers "encoder i" / "decoder i": "layer 1" is gone there."""
+    view = GradientFlow.from_settings(layers=2, units=4, timesteps=6)
+    view.layer = 0
+    view.show(build_frame(layers=2, units=4, timesteps=6, architecture="seq2seq"))
+    assert (view.layer, view.shown_layer) == (-1, 3)  # decoder 2, the top
+    assert view.layer_note.startswith("the chosen layer 1 no longer exists")
+    view.layer = 1  # encoder 2
+    view.show(build_frame(layers=3, units=4, timesteps=6, architecture="seq2seq"))
+    assert (view.layer, view.layer_names[view.shown_layer]) == (1, "encoder 2")
+    np.testing.assert_allclose(
+        10 ** view.log10_jacobian_norms.astype(np.float64),
+        view.frame.result.layers[1].jacobian_norms()[0],
+        rtol=1e-6,
+    )

@@ -189,3 +189,19 @@ def test_number_text():
         "1.9 × 10⁵",
         "0",
     ]
+
+
+def test_predict_takes_and_documents_exactly_the_quiz_parameters():
+    """One source: the signature and the parameter docs are Quiz's, not a copy of them."""
+    import inspect
+    import re
+
+    from rnnviz.widgets.quiz import Quiz
+
+    sig = inspect.signature(rnnviz.predict)
+    assert sig.parameters == inspect.signature(Quiz).parameters
+    assert sig.return_annotation in (Quiz, "Quiz")
+    assert rnnviz.predict.__doc__ == Quiz.__doc__
+    for name in sig.parameters:  # each one documented, numpy style
+        assert re.search(rf"^\s*{name} :", rnnviz.predict.__doc__, re.MULTILINE), name
+    assert isinstance(rnnviz.predict("q?", 3, why="w"), Quiz)

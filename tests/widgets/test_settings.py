@@ -147,12 +147,53 @@ def test_non_default_keeps_only_what_differs_and_drops_implied_settings():
         ({"input": "sentence", "timesteps": 20}, {}, {"features": 5}),
         ({"input": "sentence"}, {"truncate": 12}, {"features": 5, "timesteps": 6, "truncate": 6}),
         ({"timesteps": 200}, {"input": "sentence", "features": 5}, {}),
-        ({"input": "sine"}, {"input": "sentence", "features": 5}, {}),
+        # leaving the sentence: its forced 5 features go (no chosen value: the default)
+        ({"input": "sine"}, {"input": "sentence", "features": 5}, {"features": 3}),
+        ({"input": "sine", "features": 5}, {"input": "sentence", "features": 5}, {}),
     ],
 )
 def test_implied_changes_returns_the_change_and_everything_it_implies(change, current, implied):
     before = {**DEFAULTS, **current}
     assert implied_changes(change, before) == {**change, **implied}
+
+
+def test_leaving_the_sentence_gives_back_the_features_the_learner_chose():
+    sentence = {**DEFAULTS, "input": "sentence", "features": 5, "timesteps": 6}
+    out = implied_changes({"input": "noise"}, sentence, chosen={"features": 8})
+    assert out == {"input": "noise", "features": 8}  # timesteps stays: its slider shows it
+    # a value chosen in the same change wins; the chosen one is only a fallback
+    assert implied_changes({"input": "noise", "features": 2}, sentence, {"features": 8}) == {
+        "input": "noise",
+        "features": 2,
+    }
+    # another input than the sentence forces nothing, so nothing comes back
+    assert implied_changes({"input": "noise"}, DEFAULTS | {"features": 7}, {"features": 8}) == {
+        "input": "noise"
+    }
+
+
+def test_the_explorer_gives_back_the_features_from_before_the_sentence():
+    import rnnviz
+    from rnnviz.sim import make_cell
+
+    ex = rnnviz.explore(units=4, timesteps=8, features=8)
+    ex.input = "sentence"
+    assert (ex.features, ex.timesteps) == (5, 6)
+    ex.input = "noise"
+    assert (ex.features, ex.timesteps) == (8, 6)
+    assert ex.frame.x.shape == (6, 8)
+    # chosen through the input control (the ipywidgets round trip): none chosen -> default
+    ex = rnnviz.explore(units=4, input="sentence")
+    ex.controls.by_setting["input"].value = "zeros"
+    assert (ex.input, ex.features) == ("zeros", DEFAULTS["features"])
+    ex.features = 2
+    ex.controls.by_setting["input"].value = "sentence"
+    ex.controls.by_setting["input"].value = "impulse"
+    assert ex.features == 2
+    # a model that reads the sentence's 5 features keeps them (its features are fixed)
+    ex = rnnviz.explore(make_cell("rnn", units=4, features=5), input="sentence")
+    ex.input = "sine"
+    assert (ex.input, ex.features) == ("sine", 5)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,9 @@
 // current run, the Explorer's heatmap of h_t and its gradient-flow curve, rendered by those
 // views' own modules. Each gets a small model of its own whose state is the run's entry in
 // the Trainer's `views` trait; a choice made in it (the heatmap's quantity or layer) is
-// sent to the kernel as {type: "view", index, view, name, value}.
+// sent to the kernel as {type: "view", index, view, name, value}. A run's panel scrolled
+// out of sight is not updated (its views are not redrawn) until it comes back into view,
+// then with the newest state (lib/trainer_visibility.js).
 
 import gradients from "../gradients.js";
 import heatmap from "../heatmap.js";
@@ -61,12 +63,15 @@ export function viewsCaption(entry) {
  * @param {object} model the Trainer's model
  * @param {HTMLElement} parent
  * @param {Record<string, {render: Function}>} widgets the view modules (default VIEW_WIDGETS)
+ * @param {{observe: Function, unobserve: Function, shouldDraw: Function} | null} seen
+ *   which panels are on screen (watchVisibility); null: every panel is always updated
  */
-export function createViewPanels(model, parent, widgets = VIEW_WIDGETS) {
+export function createViewPanels(model, parent, widgets = VIEW_WIDGETS, seen = null) {
   const panels = new Map(); // label -> {root, caption, models, cleanups}
   const remove = (label) => {
     const p = panels.get(label);
     for (const fn of p.cleanups) fn?.();
+    seen?.unobserve(p.root);
     p.root.remove();
     panels.delete(label);
   };
@@ -76,6 +81,7 @@ export function createViewPanels(model, parent, widgets = VIEW_WIDGETS) {
     for (const label of [...panels.keys()]) if (!labels.has(label)) remove(label);
     entries.forEach((entry, index) => {
       let p = panels.get(entry.label);
+      let drawn = true;
       if (!p) {
         const root = document.createElement("div");
         root.className = "rnnviz-trainer-run-views";
@@ -98,13 +104,18 @@ export function createViewPanels(model, parent, widgets = VIEW_WIDGETS) {
           p.cleanups.push(widget.render({ model: sub, el }));
         }
         panels.set(entry.label, p);
-      } else {
+        seen?.observe(root);
+      } else if (!seen || seen.shouldDraw(p.root)) {
         for (const name of Object.keys(widgets)) p.models[name].update(entry[name]);
+      } else {
+        drawn = false; // off screen: the newest entry is drawn when it comes into view
       }
       p.index = index;
       p.root.dataset.label = entry.label;
-      p.root.dataset.step = String(entry.step);
-      p.caption.textContent = viewsCaption(entry);
+      if (drawn) {
+        p.root.dataset.step = String(entry.step); // the step the views show
+        p.caption.textContent = viewsCaption(entry);
+      }
       const at = parent.children[index] ?? null;
       if (at !== p.root) parent.insertBefore(p.root, at); // the runs' order
     });
