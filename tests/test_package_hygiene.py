@@ -1,4 +1,6 @@
-"""The wheel carries rnnviz's licence and the notices of every bundled JS dependency."""
+"""The wheel carries rnnviz's licence and the notices of every bundled JS dependency; the
+test files have unique names, every JS entry point is built, and no widget module outgrows
+the size bar."""
 
 from __future__ import annotations
 
@@ -67,3 +69,14 @@ def test_every_js_entry_point_is_an_ensured_build_target():
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
     missing = sorted(e for e in entries if f'"rnnviz/static/{e}.js"' not in text)
     assert not missing, f"js/src entry points missing from ensured-targets: {missing}"
+
+
+def test_widget_files_stay_within_the_size_bar():
+    """One concept per file: every module of rnnviz/widgets stays within ~400 lines (the
+    Explorer is split into explorer.py, _explorer_settings.py and _explorer_frames.py)."""
+    long = {
+        path.name: n
+        for path in sorted((ROOT / "rnnviz" / "widgets").glob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert not long, f"split by concept (at most ~400 lines per file): {long}"

@@ -68,20 +68,26 @@ def fd_param_grads(cell, x, h0, c0, target, truncate=None):
     names = ["kernel", "recurrent_kernel", "bias"]
     if cell.W_hy is not None:
         names += ["W_hy", "b_y"]
-    grads = {}
-    for name in names:
-        w = np.array(getattr(cell, name))
-        g = np.zeros_like(w)
-        for idx in np.ndindex(w.shape):
-            vals = []
-            for sign in (1, -1):
-                w2 = w.copy()
-                w2[idx] += sign * EPS
-                c2 = cell.with_weights(**{name: w2})
-                vals.append(loss_from(c2, x, start, h_s, c_s, target).sum())
-            g[idx] = (vals[0] - vals[1]) / (2 * EPS)
-        grads[name] = g
-    return grads
+    return {
+        name: fd_weight(cell, name, lambda c: loss_from(c, x, start, h_s, c_s, target).sum())
+        for name in names
+    }
+
+
+def fd_weight(cell, key, loss):
+    """Central differences ∂loss/∂θ ≈ (loss(θ + ε) − loss(θ − ε)) / 2ε for every entry θ of
+    the weight ``key`` (shape of that weight); ``loss(cell)`` is a number, each perturbed
+    cell is ``cell.with_weights(key=...)``."""
+    w = np.array(getattr(cell, key))
+    g = np.zeros_like(w)
+    for idx in np.ndindex(w.shape):
+        vals = []
+        for sign in (1, -1):
+            w2 = w.copy()
+            w2[idx] += sign * EPS
+            vals.append(loss(cell.with_weights(**{key: w2})))
+        g[idx] = (vals[0] - vals[1]) / (2 * EPS)
+    return g
 
 
 def fd_dh(cell, res, target):

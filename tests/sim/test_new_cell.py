@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
-from simhelp import EPS, fd_dh, fd_jacobian_norms, fd_param_grads, head_loss, random_inputs
+from simhelp import fd_dh, fd_jacobian_norms, fd_param_grads, fd_weight, head_loss, random_inputs
 
 from rnnviz.sim import GRU, LSTM, SimpleRNN, bounds, bptt, spectrum, tasks, training
 from rnnviz.sim.architectures import run_architecture
@@ -136,14 +136,7 @@ def test_a_training_step_follows_the_task_loss_gradient():
     assert run.losses[0] == pytest.approx(loss(cell), rel=1e-14)
     for key in ("kernel", "recurrent_kernel", "bias", "W_hy", "b_y"):
         step = np.asarray(getattr(cell, key)) - getattr(run.cell, key)  # = ∂L/∂θ (lr = 1)
-        w = np.array(getattr(cell, key))
-        fd = np.zeros_like(w)
-        for idx in np.ndindex(w.shape):
-            w2, w3 = w.copy(), w.copy()
-            w2[idx] += EPS
-            w3[idx] -= EPS
-            fd[idx] = loss(cell.with_weights(**{key: w2})) - loss(cell.with_weights(**{key: w3}))
-            fd[idx] /= 2 * EPS
+        fd = fd_weight(cell, key, loss)
         np.testing.assert_allclose(step, fd, rtol=1e-5, atol=1e-8, err_msg=key)
 
 

@@ -54,20 +54,28 @@ def _matvec(h, W):
             for k in range(W.shape[1])]  # fmt: skip
 
 
-def reference(cell, x):
-    """States h_1..h_T (T, u) and the first pre-activation block (T, u·gates) in Decimal."""
-    u, act = cell.units, cell.activation
+def _decimal_inputs(cell, x):
+    """In Decimal: W_hh (u, u·gates), the GRU's recurrent-side bias b_h (None for the other
+    cells) and, per step of ``x`` (T, k), the input term x_t W_xh + b_x (u·gates,)."""
     W, U = _d(cell.kernel), _d(cell.recurrent_kernel)
     with decimal.localcontext(CTX):
         if cell.name == "gru":
             b_x, b_h = _d(cell.bias[0]), _d(cell.bias[1])
         else:
-            b_x = _d(cell.bias)
+            b_x, b_h = _d(cell.bias), None
+        XW = [[a + b for a, b in zip(_matvec(x_t, W), b_x, strict=True)] for x_t in _d(x)]
+    return U, b_h, XW
+
+
+def reference(cell, x):
+    """States h_1..h_T (T, u) and the first pre-activation block (T, u·gates) in Decimal."""
+    u, act = cell.units, cell.activation
+    U, b_h, XW = _decimal_inputs(cell, x)
+    with decimal.localcontext(CTX):
         h = [Decimal(0)] * u
         c = [Decimal(0)] * u
         H, PRE = [], []
-        for x_t in _d(x):
-            xw = [a + b for a, b in zip(_matvec(x_t, W), b_x, strict=True)]
+        for xw in XW:
             if cell.name == "rnn":
                 a = [p + q for p, q in zip(xw, _matvec(h, U), strict=True)]
                 h = [_act(act, v) for v in a]
@@ -255,17 +263,12 @@ def _gated_step_jacobians(cell, x):
     entry computed in Decimal and only then rounded to float64 (σ′ ⊙ overflowed value is an
     ordinary number)."""
     u, act = cell.units, cell.activation
-    W, U = _d(cell.kernel), _d(cell.recurrent_kernel)
+    U, b_h, XW = _decimal_inputs(cell, x)
     out = []
     with decimal.localcontext(CTX):
-        if cell.name == "gru":
-            b_x, b_h = _d(cell.bias[0]), _d(cell.bias[1])
-        else:
-            b_x = _d(cell.bias)
         h = [Decimal(0)] * u
         c = [Decimal(0)] * u
-        for x_t in _d(x):
-            xw = [a + b for a, b in zip(_matvec(x_t, W), b_x, strict=True)]
+        for xw in XW:
             if cell.name == "lstm":
                 z = [p + q for p, q in zip(xw, _matvec(h, U), strict=True)]
                 i = [_sigmoid(v) for v in z[:u]]

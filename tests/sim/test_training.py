@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from simhelp import EPS, random_cell, random_inputs
+from simhelp import fd_weight, random_cell, random_inputs
 
 from rnnviz.sim import CELLS, bptt, make_cell, tasks, training
 
@@ -34,19 +34,7 @@ def test_backward_weight_gradients_match_finite_differences(name, start, chunk):
     V = np.random.default_rng(4).standard_normal((2, 7, 3))
     back = bptt.backward(cell.run(x, h0=h0, c0=c0), V, start=start, chunk=chunk)
     for key, grad in back.params.items():
-        w = np.array(getattr(cell, key))
-        fd = np.zeros_like(w)
-        for idx in np.ndindex(w.shape):
-            vals = []
-            for sign in (1, -1):
-                w2 = w.copy()
-                w2[idx] += sign * EPS
-                vals.append(
-                    _linear_loss_with(
-                        cell.with_weights(**{key: w2}), cell, x, h0, c0, V, start, chunk
-                    )
-                )
-            fd[idx] = (vals[0] - vals[1]) / (2 * EPS)
+        fd = fd_weight(cell, key, lambda c: _linear_loss_with(c, cell, x, h0, c0, V, start, chunk))
         np.testing.assert_allclose(grad, fd, rtol=RTOL, atol=ATOL, err_msg=key)
 
 
@@ -91,14 +79,7 @@ def test_fit_gradient_is_the_task_loss_gradient(name, task_name):
 
     assert run.losses[0] == pytest.approx(loss(cell), rel=1e-14)
     for key, grad in grads.items():
-        w = np.array(getattr(cell, key))
-        fd = np.zeros_like(w)
-        for idx in np.ndindex(w.shape):
-            w2, w3 = w.copy(), w.copy()
-            w2[idx] += EPS
-            w3[idx] -= EPS
-            fd[idx] = loss(cell.with_weights(**{key: w2})) - loss(cell.with_weights(**{key: w3}))
-            fd[idx] /= 2 * EPS
+        fd = fd_weight(cell, key, loss)
         np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-8, err_msg=key)
 
 

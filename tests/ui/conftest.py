@@ -8,7 +8,9 @@ make is recorded and anything that would leave 127.0.0.1 is aborted and counted.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,14 +45,28 @@ def lab_guard() -> harness.NetworkGuard:
 
 @pytest.fixture(scope="session")
 def lab_page(ui_browser, lab_guard, lab_server):
-    context = harness.new_context(ui_browser, lab_guard)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.page_errors = errors  # read by tests that check the console stayed clean
-    yield page
-    context.close()
+    """The JupyterLab page of the session (``page.page_errors``: its uncaught errors)."""
+    with harness.guarded_page(ui_browser, lab_guard) as page:
+        yield page
+
+
+@pytest.fixture(scope="session")
+def lab_notebook(ui_dir, lab_server, ui_browser, lab_guard):
+    """``with lab_notebook(name, cells) as lab:`` a notebook of its own in the session's
+    JupyterLab, open and run in a page of its own (the shared page keeps showing
+    ``explore.ipynb`` for the other tests): a :class:`pages.Lab` whose ``page.page_errors``
+    the tests read."""
+
+    @contextlib.contextmanager
+    def open_notebook(name: str, cells: list[str]) -> Iterator[pages.Lab]:
+        harness.write_notebook(ui_dir / "lab-root" / name, cells)
+        with harness.guarded_page(ui_browser, lab_guard) as page:
+            lab = pages.Lab(page, lab_server)
+            lab.open(name)
+            lab.run_all()
+            yield lab
+
+    return open_notebook
 
 
 @pytest.fixture(scope="session")

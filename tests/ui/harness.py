@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -317,6 +318,36 @@ def new_context(browser: Any, guard: NetworkGuard, **kw: Any):
     context = browser.new_context(service_workers="block", **kw)
     guard.attach(context)
     return context
+
+
+def record_errors(page: Any, stack: bool = False) -> list[str]:
+    """Record the page's uncaught errors in ``page.page_errors`` (read by the tests that check
+    the console stayed clean), each with its JS stack when ``stack``; returns that list."""
+    page.page_errors = []
+    if stack:
+        page.on("pageerror", lambda exc: page.page_errors.append(f"{exc}\n{exc.stack}"))
+    else:
+        page.on("pageerror", lambda exc: page.page_errors.append(str(exc)))
+    return page.page_errors
+
+
+@contextlib.contextmanager
+def guarded_page(
+    browser: Any, guard: NetworkGuard | None = None, stack: bool = False, **kw: Any
+) -> Iterator[Any]:
+    """A page in a new browser context whose requests ``guard`` records (a fresh
+    :class:`NetworkGuard` by default; ``page.guard``), with a 60 s default timeout and its
+    errors in ``page.page_errors`` (:func:`record_errors`). The context closes on exit."""
+    guard = NetworkGuard() if guard is None else guard
+    context = new_context(browser, guard, **kw)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.guard = guard
+        record_errors(page, stack)
+        yield page
+    finally:
+        context.close()
 
 
 @dataclass

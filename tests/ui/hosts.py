@@ -7,12 +7,16 @@ roots, so the views are found by their ``data-testid`` in every host.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import harness
+import pages
 
 MARIMO_APP = """
 import marimo
@@ -89,3 +93,51 @@ def start_notebook(root: Path, home: Path, timeout: float = 90.0) -> harness.Ser
                             f"http://127.0.0.1:{port}", home / "nb7.log", harness.TOKEN)  # fmt: skip
     harness._wait_http(server, f"/api/status?token={harness.TOKEN}", timeout)
     return server
+
+
+def marimo_app(cell: str, returns: str) -> str:
+    """The source of a marimo app of one cell: ``cell`` (Python lines), then ``return returns``."""
+    body = textwrap.indent(textwrap.dedent(cell).strip(), "    ")
+    return (
+        "import marimo\n\napp = marimo.App()\n\n\n@app.cell\ndef _():\n"
+        f'{body}\n    return {returns}\n\n\nif __name__ == "__main__":\n    app.run()\n'
+    )
+
+
+@contextlib.contextmanager
+def marimo_page(browser: Any, ui_dir: Path, name: str, source: str = MARIMO_APP) -> Iterator[Any]:
+    """``marimo run`` of ``source`` (in ``ui_dir/<name>-root``) open in a guarded page
+    (:func:`harness.guarded_page`: ``page.guard``, ``page.page_errors``); all stopped on exit."""
+    server = start_marimo(ui_dir / f"{name}-root", ui_dir / f"{name}-home", source=source)
+    try:
+        with harness.guarded_page(browser) as page:
+            page.goto(server.url + "/")
+            yield page
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def notebook7_page(
+    browser: Any, ui_dir: Path, name: str, notebook: str, cells: list[str]
+) -> Iterator[pages.Notebook7]:
+    """Notebook 7 serving ``ui_dir/<name>-root`` with ``notebook`` (code ``cells``), the notebook
+    open and run in a guarded page (errors recorded with their JS stack); all stopped on exit."""
+    root = ui_dir / f"{name}-root"
+    harness.write_notebook(root / notebook, cells)
+    server = start_notebook(root, ui_dir / f"{name}-home")
+    try:
+        with harness.guarded_page(browser, stack=True) as page:
+            nb = pages.Notebook7(page, server)
+            nb.open(notebook)
+            nb.run_all()
+            yield nb
+    finally:
+        server.stop()
+
+
+def notebook7_errors(page: Any) -> list[str]:
+    """The page's errors but one: Notebook 7's own bundle throws once while reading the
+    isolated settings directory ("reading 'schema'", from /static/notebook/); no error may
+    come from anything else."""
+    return [e for e in page.page_errors if "/static/notebook/" not in e]

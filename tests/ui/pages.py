@@ -1,4 +1,5 @@
-"""Helpers that read and drive rnnviz pages: view state, ipywidgets sliders, JupyterLab notebooks."""
+"""Helpers that read and drive rnnviz pages: view state, ipywidgets sliders, JupyterLab and
+Notebook 7 notebooks."""
 
 from __future__ import annotations
 
@@ -226,6 +227,24 @@ class Lab:
         light = "true" if "Light" in theme else "false"
         self.page.wait_for_function(
             "(light) => document.body.dataset.jpThemeLight === light", arg=light, timeout=30_000
+        )
+
+
+class Notebook7(Lab):
+    """Jupyter Notebook 7 exposes the same application object; only the notebook URL differs."""
+
+    def open(self, path: str, timeout: float = 90_000) -> None:
+        url = f"{self.server.url}/notebooks/{path}?token={self.server.token}"
+        self.page.goto(url, timeout=timeout)
+        self.page.wait_for_function(
+            """(path) => {
+              const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+              const k = w && w.context && w.context.path === path && w.sessionContext.session
+                && w.sessionContext.session.kernel;
+              return !!(k && k.connectionStatus === 'connected' && k.status === 'idle');
+            }""",
+            arg=path,
+            timeout=timeout,
         )
 
 

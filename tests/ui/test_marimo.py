@@ -19,20 +19,9 @@ VIEWS = harness.VIEW_TESTIDS
 
 @pytest.fixture(scope="module")
 def marimo_page(ui_browser, ui_dir):
-    server = hosts.start_marimo(ui_dir / "marimo-root", ui_dir / "marimo-home")
-    guard = harness.NetworkGuard()
-    context = harness.new_context(ui_browser, guard)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        page.goto(server.url + "/")
+    with hosts.marimo_page(ui_browser, ui_dir, "marimo") as page:
         page.locator('[data-testid="rnnviz-control-units"] input').wait_for(timeout=90_000)
-        yield page, guard, errors
-    finally:
-        context.close()
-        server.stop()
+        yield page
 
 
 def _wait_units(page, units: int) -> None:
@@ -41,19 +30,19 @@ def _wait_units(page, units: int) -> None:
 
 
 def test_explore_renders_controls_and_all_views(marimo_page):
-    page, guard, errors = marimo_page
+    page = marimo_page
     _wait_units(page, 8)
     for setting in ("units", "timesteps", "weight_scale", "cell", "activation", "overlay"):
         assert page.locator(f'[data-testid="rnnviz-control-{setting}"]').count() == 1, setting
     assert page.locator('[data-testid="rnnviz-control-time"] input').count() == 1
     assert page.locator('[data-testid="h-node"]').count() == 11  # h_0 … h_10
     harness.screenshot(page, "marimo-explorer")
-    assert errors == []
-    assert guard.outside() == []
+    assert page.page_errors == []
+    assert page.guard.outside() == []
 
 
 def test_units_control_from_the_keyboard_updates_every_view(marimo_page):
-    page, guard, _ = marimo_page
+    page = marimo_page
     units = page.locator('[data-testid="rnnviz-control-units"] input')
     units.focus()
     page.keyboard.press("ArrowRight")
@@ -62,11 +51,11 @@ def test_units_control_from_the_keyboard_updates_every_view(marimo_page):
     assert page.get_attribute('[data-testid="rnnviz-control-units"]', "data-value") == "10"
     page.keyboard.press("ArrowLeft")
     _wait_units(page, 9)
-    assert guard.outside() == []
+    assert page.guard.outside() == []
 
 
 def test_a_marimo_slider_setting_ex_units_updates_every_view(marimo_page):
-    page, guard, errors = marimo_page
+    page = marimo_page
     slider = page.locator('[role="slider"]').first  # the marimo slider (value 8)
     slider.focus()
     for _ in range(5):
@@ -75,5 +64,5 @@ def test_a_marimo_slider_setting_ex_units_updates_every_view(marimo_page):
     # The rnnviz panel follows what Python set.
     page.locator('[data-testid="rnnviz-control-units"][data-value="13"]').wait_for()
     harness.screenshot(page, "marimo-after-slider")
-    assert errors == []
-    assert guard.outside() == []
+    assert page.page_errors == []
+    assert page.guard.outside() == []

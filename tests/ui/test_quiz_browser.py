@@ -47,22 +47,11 @@ def _predict(scope, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def quiz_lab(ui_dir, lab_server, ui_browser, lab_guard) -> pages.Lab:
-    harness.write_notebook(ui_dir / "lab-root" / NOTEBOOK, CELLS)
-    context = harness.new_context(ui_browser, lab_guard)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.page_errors = []
-    page.on("pageerror", lambda exc: page.page_errors.append(str(exc)))
-    lab = pages.Lab(page, lab_server)
-    try:
-        lab.open(NOTEBOOK)
-        lab.run_all()
-        page.locator(QUIZ).nth(1).wait_for(timeout=90_000)
+def quiz_lab(lab_notebook) -> pages.Lab:
+    with lab_notebook(NOTEBOOK, CELLS) as lab:
+        lab.page.locator(QUIZ).nth(1).wait_for(timeout=90_000)
         lab.wait_idle()
         yield lab
-    finally:
-        context.close()
 
 
 def test_lab_number_quiz_reveals_only_after_the_prediction(quiz_lab):
@@ -148,8 +137,7 @@ def test_lab_quiz_follows_the_dark_theme(quiz_lab):
 def test_voila_quiz_enter_reveals_the_measured_answer(ui_dir, voila_server, voila_context):
     harness.write_notebook(ui_dir / "voila-root" / NOTEBOOK, CELLS)
     page = voila_context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = harness.record_errors(page)
     try:
         page.goto(f"{voila_server.url}/voila/render/{NOTEBOOK}", timeout=120_000)
         quiz = page.locator(QUIZ).first
@@ -199,14 +187,8 @@ def test_without_a_kernel_the_quiz_says_so(ui_browser):
         page.close()
 
 
-MARIMO_APP = """
-import marimo
-
-app = marimo.App()
-
-
-@app.cell
-def _():
+MARIMO_APP = hosts.marimo_app(
+    """
     import rnnviz
     from rnnviz.sim import SimpleRNN
 
@@ -214,24 +196,13 @@ def _():
     why = "p(k + p + 1) with p = 16, k = 3: " + "the weights are shared" + " by every step"
     q = rnnviz.predict("How many parameters does this SimpleRNN have?", cell.n_params, why=why)
     q
-    return (q,)
-
-
-if __name__ == "__main__":
-    app.run()
-"""
+    """,
+    returns="(q,)",
+)
 
 
 def test_marimo_quiz_enter_reveals_the_measured_answer(ui_browser, ui_dir):
-    server = hosts.start_marimo(ui_dir / "marimo-quiz", ui_dir / "marimo-quiz-home",
-                                source=MARIMO_APP)  # fmt: skip
-    guard = harness.NetworkGuard()
-    context = harness.new_context(ui_browser, guard)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        page.goto(server.url + "/")
+    with hosts.marimo_page(ui_browser, ui_dir, "marimo-quiz", source=MARIMO_APP) as page:
         quiz = page.locator(QUIZ).first
         quiz.wait_for(timeout=90_000)
         assert quiz.locator('[data-testid="rnnviz-quiz-answer"]').count() == 0
@@ -246,26 +217,13 @@ def test_marimo_quiz_enter_reveals_the_measured_answer(ui_browser, ui_dir):
         answer.wait_for(timeout=30_000)
         assert "Measured by the simulator: 320" in answer.inner_text()
         harness.screenshot(quiz, "quiz-marimo")
-        assert errors == []
-        assert guard.outside() == []
-    finally:
-        context.close()
-        server.stop()
+        assert page.page_errors == []
+        assert page.guard.outside() == []
 
 
 def test_notebook7_quiz_from_the_keyboard(ui_browser, ui_dir):
-    from test_notebook7 import Notebook7
-
-    root = ui_dir / "nb7-quiz-root"
-    harness.write_notebook(root / NOTEBOOK, CELLS)
-    server = hosts.start_notebook(root, ui_dir / "nb7-quiz-home")
-    context = harness.new_context(ui_browser, harness.NetworkGuard())
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
-        nb = Notebook7(page, server)
-        nb.open(NOTEBOOK)
-        nb.run_all()
+    with hosts.notebook7_page(ui_browser, ui_dir, "nb7-quiz", NOTEBOOK, CELLS) as nb:
+        page = nb.page
         quiz = page.locator(QUIZ).first
         quiz.wait_for(timeout=90_000)
         _no_answer_in(page, quiz)
@@ -281,6 +239,3 @@ def test_notebook7_quiz_from_the_keyboard(ui_browser, ui_dir):
         page.keyboard.press("Enter")
         choice.locator('[data-testid="rnnviz-quiz-answer"]').wait_for(timeout=30_000)
         harness.screenshot(page, "quiz-notebook7")
-    finally:
-        context.close()
-        server.stop()

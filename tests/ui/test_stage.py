@@ -124,21 +124,14 @@ def stage_url(voila_server, ui_dir):
 @pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def stage_page(request, ui_browser, voila_guard, stage_url):
     width, height = request.param
-    context = harness.new_context(
-        ui_browser, voila_guard, viewport={"width": width, "height": height}
-    )
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(stage_url, timeout=120_000)
-    wait_views(page, {"units": 16, "presenter": "true"}, timeout=120_000)
-    wait_view(page, "rnnviz-eigen", {"units": 16, "presenter": "true"}, timeout=120_000)
-    settle(page)
-    page.page_errors = errors
-    page.size = f"{width}x{height}"
-    yield page
-    context.close()
+    viewport = {"width": width, "height": height}
+    with harness.guarded_page(ui_browser, voila_guard, viewport=viewport) as page:
+        page.goto(stage_url, timeout=120_000)
+        wait_views(page, {"units": 16, "presenter": "true"}, timeout=120_000)
+        wait_view(page, "rnnviz-eigen", {"units": 16, "presenter": "true"}, timeout=120_000)
+        settle(page)
+        page.size = f"{width}x{height}"
+        yield page
 
 
 def test_the_stage_fits_the_window(stage_page):

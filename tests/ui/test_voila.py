@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from harness import EXPLORE_NOTEBOOK, LECTURE, is_local, screenshot
+from harness import EXPLORE_NOTEBOOK, LECTURE, is_local, record_errors, screenshot
 from pages import press_on_slider, slider_readout, view_attrs, wait_views
 
 pytestmark = pytest.mark.ui
@@ -16,11 +16,9 @@ pytestmark = pytest.mark.ui
 @pytest.fixture(scope="module")
 def voila_page(voila_context, voila_server):
     page = voila_context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    record_errors(page)
     page.goto(f"{voila_server.url}/voila/render/{EXPLORE_NOTEBOOK}", timeout=120_000)
     wait_views(page, {"units": 16}, timeout=120_000)
-    page.page_errors = errors
     yield page
     page.close()
 

@@ -14,6 +14,17 @@ from typing import Any
 ROOT = '[data-testid="rnnviz-trainer"]'
 WAIT = 240_000  # ms
 
+#: The Trainer every host runs (a notebook cell, or a marimo cell): small runs (16 units,
+#: T = 30, batch 16), so that training moves on a loaded machine.
+CODE = (
+    "import rnnviz\n"
+    "tr = rnnviz.train(['rnn', 'lstm'], 'adding', units=16, delay=30, batch=16, seed=0,\n"
+    "                  lr=1e-2, max_steps=100000)\n"
+    "tr"
+)
+NOTEBOOK = "trainer.ipynb"
+CELLS = [CODE]
+
 
 def root(page: Any) -> Any:
     return page.locator(ROOT).last

@@ -1,8 +1,11 @@
-"""Helpers for the widget tests: capture what a widget sends to the front end."""
+"""Helpers for the widget tests: capture what a widget sends to the front end; run front-end
+modules with node."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import pytest
 from ipywidgets.widgets.widget import _remove_buffers
@@ -50,6 +53,27 @@ class Wire:
 @pytest.fixture
 def wire() -> Wire:
     return Wire()
+
+
+@pytest.fixture
+def node_json():
+    """``node_json(code)``: run ES-module JavaScript ``code`` with node and return the JSON it
+    printed (the test is skipped where node is not installed)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+
+    def run(code: str):
+        out = subprocess.run(
+            [node, "--input-type=module", "-e", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        return json.loads(out.stdout)
+
+    return run
 
 
 def _split_state(widget) -> tuple[dict, list]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,25 +42,15 @@ NUMBERS = [0.98765, 1, 25000, 1.23456, 1.2345e-5, 123456, 0, 0.5, -2e8, 1234.5, 
 NUMBERS += [0.001, -0.0009999, 1e-300, 3.4e38, 7.777e-3, "Infinity", "-Infinity", "NaN"]
 
 
-def test_python_and_js_number_formats_agree():
+def test_python_and_js_number_formats_agree(node_json):
     """rnnviz.frame.draw.format_number and js/src/lib/format.js give the same text."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     module = (ROOT / "js" / "src" / "lib" / "format.js").as_uri()
     code = (
         f"import {{ formatNumber }} from {json.dumps(module)};"
         f"const xs = {json.dumps([str(v) for v in NUMBERS])}.map(Number);"
         "console.log(JSON.stringify(xs.map(formatNumber)));"
     )
-    out = subprocess.run(
-        [node, "--input-type=module", "-e", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    assert json.loads(out.stdout) == [format_number(float(v)) for v in NUMBERS]
+    assert node_json(code) == [format_number(float(v)) for v in NUMBERS]
 
 
 @pytest.mark.parametrize(

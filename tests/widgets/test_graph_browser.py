@@ -1,60 +1,20 @@
 """UnrolledGraph in headless Chromium: the real bundle fed with the real Python state.
 
-The page gets the widget's state exactly as ipywidgets would deliver it (JSON plus binary
-buffers put back as DataViews at their paths) and a minimal model with get / set /
-save_changes / on / off / send. No server and no network.
+The page gets the widget's state exactly as ipywidgets would deliver it and a minimal model
+(``viewpage``). No server and no network.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import json
 
 import harness
 import pytest
-from ipywidgets.widgets.widget import _remove_buffers
+from viewpage import view_pages
 
-from rnnviz.widgets._base import bundle
 from rnnviz.widgets.graph import UnrolledGraph
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
-
-PAGE = """<!doctype html><html><head><meta charset="utf-8"></head>
-<body style="margin:0"><div id="host"></div></body></html>"""
-
-# Builds the model from {state, paths, buffers (base64)} and renders the view into #host.
-MOUNT_JS = """async ({ source, payload, width, dark }) => {
-  if (dark) {
-    document.body.dataset.jpThemeLight = "false";
-    document.body.style.cssText += ";background:#111;--jp-layout-color0:#111;" +
-      "--jp-ui-font-color1:#e6e6e6;--jp-ui-font-color2:#a8b0b8;--jp-layout-color1:#1e1f22";
-  }
-  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-  const widget = (await import(url)).default;
-  const state = payload.state;
-  payload.paths.forEach((path, i) => {
-    const bytes = Uint8Array.from(atob(payload.buffers[i]), (c) => c.charCodeAt(0));
-    let obj = state;
-    for (const key of path.slice(0, -1)) obj = obj[key];
-    obj[path[path.length - 1]] = new DataView(bytes.buffer);
-  });
-  const handlers = {};
-  const calls = [];
-  const model = {
-    get: (k) => state[k],
-    set: (k, v) => { calls.push(["set", k, v]); state[k] = v; (handlers["change:" + k] || []).forEach((h) => h()); },
-    save_changes: () => calls.push(["save_changes"]),
-    on: (e, h) => { (handlers[e] ||= []).push(h); },
-    off: (e, h) => { handlers[e] = (handlers[e] || []).filter((x) => x !== h); },
-    send: () => {},
-  };
-  const el = document.getElementById("host");
-  el.style.width = width + "px";
-  window.graphModel = model;
-  window.graphCalls = calls;
-  window.graphCleanup = widget.render({ model, el });
-}"""
 
 # Real rendered text boxes (getBBox, so real fonts): overlaps and labels cut at the edges.
 OVERLAP_JS = """() => {
@@ -76,37 +36,10 @@ OVERLAP_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser(ui_browser):
-    return ui_browser
-
-
 @pytest.fixture
-def mount(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    context.route("**/*", lambda route: route.abort())  # nothing may leave the page
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    source = bundle("graph").read_text()
-
-    def _mount(graph: UnrolledGraph, width: int = 1256, dark: bool = False):
-        state, paths, buffers = _remove_buffers(graph.get_state())
-        payload = {
-            "state": json.loads(json.dumps(state)),
-            "paths": paths,
-            "buffers": [base64.b64encode(bytes(b)).decode() for b in buffers],
-        }
-        page.set_content(PAGE)
-        page.evaluate(
-            MOUNT_JS, {"source": source, "payload": payload, "width": width, "dark": dark}
-        )
-        page.wait_for_selector('[data-testid="rnnviz-graph"][data-draws]')
-        return page
-
-    yield _mount
-    assert errors == []
-    context.close()
+def mount(ui_browser):
+    with view_pages(ui_browser, 1280, 720) as pages:
+        yield lambda graph, width=1256, dark=False: pages.mount({"graph": graph}, width, dark)
 
 
 def _attrs(page) -> dict:
@@ -228,7 +161,7 @@ def test_drawn_columns_grow_with_timesteps_until_the_width_is_used(mount, figure
         before = int(_attrs(page)["data-draws"])
         # layout only: a frame of T steps as the kernel would send it (frame_info)
         page.evaluate(
-            """(T) => { const m = window.graphModel; const info = m.get('frame_info');
+            """(T) => { const m = window.viewModel; const info = m.get('frame_info');
                         m.set('frame_info', { ...info, timesteps: T, decoder_steps: T,
                                               settings: { ...info.settings, timesteps: T } }); }""",
             T,
@@ -303,7 +236,7 @@ def test_hovering_a_legend_entry_highlights_every_copy(mount):
 def test_roll_button_sets_the_trait_and_redraws(mount):
     page = mount(UnrolledGraph.from_settings(timesteps=6, layers=2))
     page.click("button.rg-roll")
-    calls = page.evaluate("() => window.graphCalls")
+    calls = page.evaluate("() => window.viewCalls")
     assert calls == [["set", "rolled", True], ["save_changes"]]
     page.wait_for_selector('[data-testid="rnnviz-graph"][data-rolled="true"]')
     assert page.locator('[data-testid="h-node"]').count() == 2  # one cell per layer
@@ -313,7 +246,7 @@ def test_one_draw_per_batch_of_changes(mount):
     page = mount(UnrolledGraph.from_settings(timesteps=12))
     before = int(_attrs(page)["data-draws"])
     page.evaluate(
-        """() => { const m = window.graphModel; m.set('t_cursor', 4); m.set('phase', 'backward');
+        """() => { const m = window.viewModel; m.set('t_cursor', 4); m.set('phase', 'backward');
                    const info = m.get('frame_info');
                    m.set('frame_info', { ...info, settings: { ...info.settings, truncate: 3 } }); }"""
     )
@@ -337,7 +270,7 @@ def test_tokens_are_shown_as_text_never_as_html(mount):
 
 def test_cleanup_removes_the_view(mount):
     page = mount(UnrolledGraph.from_settings(timesteps=3))
-    page.evaluate("() => window.graphCleanup()")
+    page.evaluate("() => window.viewCleanup()")
     assert page.locator('[data-testid="rnnviz-graph"]').count() == 0
 
 

@@ -1,9 +1,9 @@
 """No overlapping labels at any setting: the four views in headless Chromium at the extremes.
 
 The graph, the heatmap, the gradient curves and the eigenvalue view are each built with
-``View.from_settings(...)`` and drawn by the real bundles (as in test_graph_browser.py and
-test_plotly_views_browser.py: the widget state as ipywidgets delivers it, plotly.js on the
-page, no kernel, no network), at the extreme settings — units 1 and 256, timesteps 1 and
+``View.from_settings(...)`` and drawn by the real bundles (``viewpage``, as in
+test_graph_browser.py and test_plotly_views_browser.py: the widget state as ipywidgets
+delivers it, plotly.js on the page, no kernel, no network), at the extreme settings — units 1 and 256, timesteps 1 and
 200, 3 layers, seq2seq with truncation, LSTM and GRU, the sentence, presenter on and off —
 at a narrow and a wide width. For every view, every visible rendered text (SVG ``<text>``:
 the graph's labels, plotly's ticks, titles, legend and annotations) is measured with
@@ -22,10 +22,9 @@ import re
 
 import harness
 import pytest
-from test_plotly_views_browser import _payload
+from viewpage import view_pages
 
 from rnnviz.frame import build_frame
-from rnnviz.widgets._base import bundle
 from rnnviz.widgets.eigen import EigenView
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.graph import UnrolledGraph
@@ -33,49 +32,12 @@ from rnnviz.widgets.heatmap import StateHeatmap
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
-PAGE = """<!doctype html><html><head><meta charset="utf-8"></head>
-<body style="margin:0;background:#fff"></body></html>"""
-
 VIEWS = {
-    "graph": (UnrolledGraph, "rnnviz-graph", "data-draws"),
-    "heatmap": (StateHeatmap, "rnnviz-heatmap", "data-drawn"),
-    "gradients": (GradientFlow, "rnnviz-gradients", "data-drawn"),
-    "eigen": (EigenView, "rnnviz-eigen", "data-drawn"),
+    "graph": (UnrolledGraph, "rnnviz-graph"),
+    "heatmap": (StateHeatmap, "rnnviz-heatmap"),
+    "gradients": (GradientFlow, "rnnviz-gradients"),
+    "eigen": (EigenView, "rnnviz-eigen"),
 }
-
-# Mounts one view per host div, one under the other, each with its own minimal model.
-MOUNT_JS = """async ({ plotly, views, width }) => {
-  if (!window.Plotly) {
-    const p = URL.createObjectURL(new Blob([plotly], { type: "text/javascript" }));
-    window.Plotly = (await import(p)).default;
-  }
-  for (const { source, payload, name } of views) {
-    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-    const widget = (await import(url)).default;
-    const state = payload.state;
-    payload.paths.forEach((path, i) => {
-      const bytes = Uint8Array.from(atob(payload.buffers[i]), (c) => c.charCodeAt(0));
-      let obj = state;
-      for (const key of path.slice(0, -1)) obj = obj[key];
-      obj[path[path.length - 1]] = new DataView(bytes.buffer);
-    });
-    const handlers = {};
-    const model = {
-      get: (k) => state[k],
-      set: (k, v) => { state[k] = v; (handlers["change:" + k] || []).forEach((h) => h()); },
-      save_changes: () => {},
-      on: (e, h) => { (handlers[e] ||= []).push(h); },
-      off: (e, h) => { handlers[e] = (handlers[e] || []).filter((x) => x !== h); },
-      send: () => {},
-    };
-    const el = document.createElement("div");
-    el.id = "host-" + name;
-    el.style.width = width + "px";
-    el.style.marginBottom = "24px";
-    document.body.appendChild(el);
-    widget.render({ model, el });
-  }
-}"""
 
 # Every visible text box of one view: overlaps, texts outside the view, labels on nodes.
 CHECK_JS = """(testid) => {
@@ -158,48 +120,21 @@ SINGULAR_WRONG = re.compile(r"\b1 (units|steps|timesteps|layers|words)\b")
 
 @pytest.fixture(scope="module")
 def page(ui_browser):
-    context = ui_browser.new_context(viewport={"width": 1400, "height": 900})
-    context.route("**/*", lambda route: route.abort())  # nothing may leave the page
-    errors: list[str] = []
-    plotly = bundle("plotly_runtime").read_text()
-    sources = {name: bundle(name).read_text() for name in VIEWS}
-    current = []
-
     frames = {}  # one simulator run per setting, drawn at both widths, presenter or not
 
-    def _mount(settings: dict, presenter: bool, width: int) -> object:
-        key = repr(sorted(settings.items()))
-        if key not in frames:
-            frames[key] = build_frame(**settings)
-        # A fresh page per setting: plotly.js styles the document it was loaded into.
-        if current:
-            current.pop().close()
-        p = context.new_page()
-        p.on("pageerror", lambda e: errors.append(str(e)))
-        current.append(p)
-        p.set_content(PAGE)
-        views = [
-            {
-                "name": name,
-                "source": sources[name],
-                "payload": _payload(cls(frames[key], presenter=presenter)),
-            }
-            for name, (cls, _, _) in VIEWS.items()
-        ]
-        p.evaluate(MOUNT_JS, {"plotly": plotly, "views": views, "width": width})
-        for _, testid, drawn in VIEWS.values():
-            p.wait_for_selector(f'[data-testid="{testid}"][{drawn}]', timeout=60_000)
-        # settled: every plotly view's last draw used its plot's current width
-        p.wait_for_function(
-            """() => [...document.querySelectorAll('.rnnviz-plot')]
-                   .every((p) => p._fullLayout && p._fullLayout.width === p.clientWidth)""",
-            timeout=60_000,
-        )
-        return p
+    with view_pages(ui_browser, 1400, 900) as pages:
 
-    yield _mount
-    assert errors == []
-    context.close()
+        def _mount(settings: dict, presenter: bool, width: int) -> object:
+            key = repr(sorted(settings.items()))
+            if key not in frames:
+                frames[key] = build_frame(**settings)
+            # one page per setting, the four views one under the other
+            views = {
+                name: cls(frames[key], presenter=presenter) for name, (cls, _) in VIEWS.items()
+            }
+            return pages.mount(views, width)
+
+        yield _mount
 
 
 @pytest.mark.parametrize("width", [560, 1256])
@@ -208,7 +143,7 @@ def page(ui_browser):
 def test_no_text_overlaps_in_any_view(page, settings, label, presenter, width):
     p = page(settings, presenter, width)
     problems = {}
-    for name, (_, testid, _) in VIEWS.items():
+    for name, (_, testid) in VIEWS.items():
         got = p.evaluate(CHECK_JS, testid)
         assert got["count"] >= 2, name  # the view drew its labels
         if got["bad"]:

@@ -1,56 +1,22 @@
 """EigenView and StateHeatmap in headless Chromium: the real bundles fed with the real state.
 
-As in test_graph_browser.py: the widget's state as ipywidgets delivers it (JSON plus binary
-buffers as DataViews), a minimal model, and plotly.js put on the page beforehand (as an
-exported page does), so no kernel, server or network is needed.
+As in test_graph_browser.py (``viewpage``): the widget's state as ipywidgets delivers it
+(JSON plus binary buffers as DataViews), a minimal model, and plotly.js put on the page
+beforehand (as an exported page does), so no kernel, server or network is needed.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 
 import harness
 import pytest
-from ipywidgets.widgets.widget import _remove_buffers
+from viewpage import view_pages
 
-from rnnviz.widgets._base import bundle
 from rnnviz.widgets.eigen import EigenView
 from rnnviz.widgets.heatmap import StateHeatmap
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
-
-PAGE = """<!doctype html><html><head><meta charset="utf-8"></head>
-<body style="margin:0;background:#fff"><div id="host"></div></body></html>"""
-
-MOUNT_JS = """async ({ plotly, source, payload, width }) => {
-  const p = URL.createObjectURL(new Blob([plotly], { type: "text/javascript" }));
-  window.Plotly = (await import(p)).default;
-  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-  const widget = (await import(url)).default;
-  const state = payload.state;
-  payload.paths.forEach((path, i) => {
-    const bytes = Uint8Array.from(atob(payload.buffers[i]), (c) => c.charCodeAt(0));
-    let obj = state;
-    for (const key of path.slice(0, -1)) obj = obj[key];
-    obj[path[path.length - 1]] = new DataView(bytes.buffer);
-  });
-  const handlers = {};
-  const model = {
-    get: (k) => state[k],
-    set: (k, v) => { state[k] = v; (handlers["change:" + k] || []).forEach((h) => h()); },
-    save_changes: () => {},
-    on: (e, h) => { (handlers[e] ||= []).push(h); },
-    off: (e, h) => { handlers[e] = (handlers[e] || []).filter((x) => x !== h); },
-    send: () => {},
-  };
-  const el = document.getElementById("host");
-  el.style.width = width + "px";
-  window.viewModel = model;
-  window.viewState = state;
-  widget.render({ model, el });
-}"""
 
 # Rendered text boxes of the plotly SVG (axis ticks, titles, annotations): overlaps.
 OVERLAP_JS = """(sel) => {
@@ -69,50 +35,10 @@ OVERLAP_JS = """(sel) => {
 }"""
 
 
-def _payload(widget) -> dict:
-    state, paths, buffers = _remove_buffers(widget.get_state())
-    return {
-        "state": json.loads(json.dumps(state)),
-        "paths": paths,
-        "buffers": [base64.b64encode(bytes(b)).decode() for b in buffers],
-    }
-
-
 @pytest.fixture
 def mount(ui_browser):
-    context = ui_browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", lambda route: route.abort())  # nothing may leave the page
-    errors: list[str] = []
-    pages = []
-    plotly = bundle("plotly_runtime").read_text()
-
-    def _mount(widget, name: str, testid: str, width: int = 1000):
-        # A fresh page each time: plotly.js styles the document it was loaded into.
-        if pages:
-            pages.pop().close()
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        pages.append(page)
-        page.set_content(PAGE)
-        args = {
-            "plotly": plotly,
-            "source": bundle(name).read_text(),
-            "payload": _payload(widget),
-            "width": width,
-        }
-        page.evaluate(MOUNT_JS, args)
-        page.wait_for_selector(f'[data-testid="{testid}"][data-drawn]', timeout=60_000)
-        # settled: the last draw used the plot's current width (a scroll bar narrows it)
-        page.wait_for_function(
-            """() => { const p = document.querySelector('.rnnviz-plot');
-                       return p._fullLayout && p._fullLayout.width === p.clientWidth; }""",
-            timeout=60_000,
-        )
-        return page
-
-    yield _mount
-    assert errors == []
-    context.close()
+    with view_pages(ui_browser) as pages:
+        yield lambda widget, name, width=1000: pages.mount({name: widget}, width)
 
 
 def _data(page, testid: str) -> dict:
@@ -123,7 +49,7 @@ def _data(page, testid: str) -> dict:
 
 def test_eigen_view_draws_every_eigenvalue_and_the_unit_circle(mount):
     view = EigenView.from_settings(units=32, weight_scale=0.9, init="gaussian")
-    page = mount(view, "eigen", "rnnviz-eigen")
+    page = mount(view, "eigen")
     data = _data(page, "rnnviz-eigen")
     assert data["matrix"] == "W_hh"
     assert data["points"] == "32"
@@ -152,13 +78,13 @@ def test_eigen_view_draws_every_eigenvalue_and_the_unit_circle(mount):
     assert ratio == pytest.approx(1, abs=0.01)
     assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
     harness.screenshot(page.locator('[data-testid="rnnviz-eigen"]'), "eigen_gaussian_0.9")
-    narrow = mount(view, "eigen", "rnnviz-eigen", width=560)
+    narrow = mount(view, "eigen", width=560)
     assert narrow.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
 
 
 def test_eigen_view_follows_the_weight_scale_and_init(mount):
     view = EigenView.from_settings(units=16, weight_scale=1.5)
-    page = mount(view, "eigen", "rnnviz-eigen")
+    page = mount(view, "eigen")
     data = _data(page, "rnnviz-eigen")
     assert float(data["rho"]) == pytest.approx(1.5, abs=1e-5)
     assert float(data["sigmaMax"]) == pytest.approx(1.5, abs=1e-5)
@@ -171,7 +97,7 @@ def test_eigen_view_follows_the_weight_scale_and_init(mount):
     assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
     harness.screenshot(page.locator('[data-testid="rnnviz-eigen"]'), "eigen_orthogonal_1.5")
     lstm = EigenView.from_settings(cell="lstm", units=8, presenter=True)
-    page = mount(lstm, "eigen", "rnnviz-eigen", width=1256)
+    page = mount(lstm, "eigen", width=1256)
     title = page.text_content(".rnnviz-title")
     assert "U_c (LSTM candidate block)" in title
     assert page.evaluate(OVERLAP_JS, '[data-testid="rnnviz-eigen"]')["bad"] == []
@@ -183,7 +109,7 @@ def test_heatmap_rows_stay_readable_at_256_units(mount, presenter):
     rows = {}
     for units in (16, 256):
         view = StateHeatmap.from_settings(units=units, timesteps=20, presenter=presenter)
-        page = mount(view, "heatmap", "rnnviz-heatmap")
+        page = mount(view, "heatmap")
         px = page.evaluate(
             """() => document.querySelector('.rnnviz-plot')._fullLayout.yaxis._length"""
         )
@@ -221,7 +147,7 @@ def test_gradient_axes_at_one_step_read_whole_steps_and_powers_of_ten(mount, pre
     from rnnviz.widgets.gradients import GradientFlow
 
     view = GradientFlow.from_settings(units=1, timesteps=1, presenter=presenter)
-    page = mount(view, "gradients", "rnnviz-gradients", width=1256 if presenter else 1000)
+    page = mount(view, "gradients", width=1256 if presenter else 1000)
     assert page.text_content(".rnnviz-title").endswith("1 step back")
     assert page.evaluate(TICKS_JS, "x") == ["0", "1"]  # not −0.5, 0, 0.5, 1, 1.5
     y = page.evaluate(TICKS_JS, "y")
@@ -232,7 +158,7 @@ def test_gradient_axes_at_one_step_read_whole_steps_and_powers_of_ten(mount, pre
         harness.screenshot(page.locator('[data-testid="rnnviz-gradients"]'), "gradients_1x1")
     # 60 steps back at s = 0.5: many decades, labelled at powers of ten only, <= 8 labels
     deep = GradientFlow.from_settings(timesteps=60, weight_scale=0.5, presenter=presenter)
-    page = mount(deep, "gradients", "rnnviz-gradients", width=1256 if presenter else 1000)
+    page = mount(deep, "gradients", width=1256 if presenter else 1000)
     assert page.text_content(".rnnviz-title").endswith("60 steps back")
     y = page.evaluate(TICKS_JS, "y")
     assert 2 <= len(y) <= 8, y
@@ -245,12 +171,12 @@ def test_gradient_axes_at_one_step_read_whole_steps_and_powers_of_ten(mount, pre
 
 def test_heatmap_one_unit_one_step_and_relu_sequential_scale(mount):
     view = StateHeatmap.from_settings(units=1, timesteps=1)
-    page = mount(view, "heatmap", "rnnviz-heatmap")
+    page = mount(view, "heatmap")
     assert page.text_content(".rnnviz-title").endswith("1 unit × 1 timestep")
     assert page.evaluate(TICKS_JS, "x") == ["1"]  # not 0.6, 0.8, 1, 1.2, 1.4
     assert page.evaluate(TICKS_JS, "y") == ["1"]
     relu = StateHeatmap.from_settings(activation="relu", weight_scale=1.5)
-    page = mount(relu, "heatmap", "rnnviz-heatmap")
+    page = mount(relu, "heatmap")
     data = _data(page, "rnnviz-heatmap")
     assert float(data["zmin"]) == 0  # h_t >= 0: no unused negative half of the bar
     assert float(data["zmax"]) > 0
@@ -272,7 +198,7 @@ def test_gradient_panel_names_the_layer_it_shows(mount):
         ({}, ""),
     ]:
         view = GradientFlow.from_settings(timesteps=12, **settings)
-        page = mount(view, "gradients", "rnnviz-gradients")
+        page = mount(view, "gradients")
         title = page.text_content(".rnnviz-title")
         assert title.endswith(f"12 steps back — {caption}" if caption else "12 steps back")
         assert _data(page, "rnnviz-gradients")["layer"] == caption

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import harness
 import pytest
-from test_graph_browser import MOUNT_JS as GRAPH_MOUNT_JS
 from test_graph_browser import OVERLAP_JS as GRAPH_OVERLAP_JS
-from test_graph_browser import PAGE as GRAPH_PAGE
-from test_plotly_views_browser import MOUNT_JS, PAGE, _payload
+from viewpage import view_pages
 
-from rnnviz.widgets._base import bundle
 from rnnviz.widgets.graph import UnrolledGraph
 from rnnviz.widgets.heatmap import StateHeatmap
 
@@ -44,51 +41,8 @@ def _overlaps(boxes: list[dict]) -> list[str]:
 
 @pytest.fixture
 def page(ui_browser):
-    context = ui_browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", lambda route: route.abort())  # nothing may leave the page
-    errors: list[str] = []
-    pages = []
-
-    def _new():
-        if pages:
-            pages.pop().close()
-        p = context.new_page()
-        p.on("pageerror", lambda e: errors.append(str(e)))
-        pages.append(p)
-        return p
-
-    yield _new
-    assert errors == []
-    context.close()
-
-
-def _heatmap(new_page, view, width):
-    p = new_page()
-    p.set_content(PAGE)
-    args = {
-        "plotly": bundle("plotly_runtime").read_text(),
-        "source": bundle("heatmap").read_text(),
-        "payload": _payload(view),
-        "width": width,
-    }
-    p.evaluate(MOUNT_JS, args)
-    p.wait_for_selector('[data-testid="rnnviz-heatmap"][data-drawn]', timeout=60_000)
-    p.wait_for_function(
-        """() => { const q = document.querySelector('.rnnviz-plot');
-                   return q._fullLayout && q._fullLayout.width === q.clientWidth; }""",
-        timeout=60_000,
-    )
-    return p
-
-
-def _graph(new_page, view, width):
-    p = new_page()
-    p.set_content(GRAPH_PAGE)
-    payload = _payload(view)
-    source = bundle("graph").read_text()
-    p.evaluate(GRAPH_MOUNT_JS, {"source": source, "payload": payload, "width": width, "dark": 0})
-    p.wait_for_selector('[data-testid="rnnviz-graph"][data-draws]')
-    return p
+    with view_pages(ui_browser) as pages:
+        yield pages
 
 
 @pytest.mark.parametrize("timesteps", [6, 20, 200])
@@ -98,7 +52,7 @@ def test_sentence_heatmap_word_ticks_never_overlap(page, timesteps):
             view = StateHeatmap.from_settings(
                 input="sentence", timesteps=timesteps, units=8, presenter=presenter
             )
-            p = _heatmap(page, view, width)
+            p = page.mount({"heatmap": view}, width)
             ticks = p.evaluate(XTICKS_JS)
             what = f"T={timesteps} width={width} presenter={presenter}"
             assert ticks, what
@@ -128,7 +82,7 @@ def test_sentence_graph_word_labels_never_overlap(page, timesteps):
             view = UnrolledGraph.from_settings(
                 input="sentence", timesteps=timesteps, presenter=presenter
             )
-            p = _graph(page, view, width)
+            p = page.mount({"graph": view}, width)
             what = f"T={timesteps} width={width} presenter={presenter}"
             result = p.evaluate(GRAPH_OVERLAP_JS)
             assert result["bad"] == [], what

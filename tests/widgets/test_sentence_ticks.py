@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,11 +24,8 @@ CASES = [
 CASES.append((["antidisestablishment", "a", "<pad>", "ww", "日本語", "i"] * 5, 300, 12, 2))
 
 
-def test_python_and_js_thin_the_word_labels_alike():
+def test_python_and_js_thin_the_word_labels_alike(node_json):
     """rnnviz.export._axes.word_ticks and js/src/lib/word_ticks.js keep the same labels."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
     module = (ROOT / "js" / "src" / "lib" / "word_ticks.js").as_uri()
     code = (
         f"import {{ wordTicks }} from {json.dumps(module)};"
@@ -40,14 +35,7 @@ def test_python_and_js_thin_the_word_labels_alike():
         "  return k.steps.map((step, i) => [step, k.texts[i], k.rows[i]]);"
         "})));"
     )
-    out = subprocess.run(
-        [node, "--input-type=module", "-e", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    js = json.loads(out.stdout)
+    js = node_json(code)
     py = [[list(tick) for tick in word_ticks(*case)] for case in CASES]
     assert py == js
 
