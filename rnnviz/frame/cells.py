@@ -5,7 +5,7 @@ label, its gates, whether its bias is two rows — travels in the ``frame_info``
 that draws it (the graph's ``cell_info``: :func:`cell_facts`; the gradient plot's
 ``cell_label`` and, with the "cell" overlay, ``cells``: :func:`cell_choices`), so a new cell
 type (one file in ``rnnviz/sim``) is drawn with no change here or in ``js/src``
-(``tests/test_layering.py`` checks both sides).
+(``tests/test_layering_cell_names.py`` checks both sides).
 """
 
 from __future__ import annotations

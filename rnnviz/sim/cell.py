@@ -32,7 +32,7 @@ One new file with a subclass of :class:`Cell` that defines
   ``has_cell_state``, ``candidate_gate``, … listed on :class:`Cell`).
 
 Loss gradients, Jacobian norms, bounds, theory and training then work unchanged (no code
-outside the cell's file compares a cell's name: ``tests/test_layering.py``;
+outside the cell's file compares a cell's name: ``tests/test_layering_cell_names.py``;
 ``tests/sim/test_new_cell.py`` does it for a cell defined in the test). Listing the class
 in ``rnnviz.sim.registry.CELL_CLASSES`` makes it available by name (``make_cell``).
 """
@@ -82,7 +82,7 @@ class Cell(abc.ABC):
 
     # -- capabilities: what differs between cell types (set by each cell class) ------------
     # Code outside a cell's own file reads these, never the cell's name, so a new cell type
-    # is one new file (tests/test_layering.py checks it).
+    # is one new file (tests/test_layering_cell_names.py checks it).
     #: Short name, one of ``rnnviz.sim.CELLS`` for the built-in cells ("rnn", "lstm", "gru").
     name: ClassVar[str] = ""
     #: How the views and messages label the cell ("RNN", "LSTM", "GRU").

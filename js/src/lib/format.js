@@ -1,6 +1,6 @@
 // The one number format of every label and readout (the graph's legend and hover, the
 // gradient readout, the eigen readout). Its Python twin is rnnviz.frame.draw.format_number;
-// tests/widgets/test_layering.py checks that the two agree.
+// tests/widgets/test_frame_purity.py checks that the two agree.
 
 /**
  * A number for a label: 3 significant digits; exponent form ("1.5e-5", "2e8") outside
