@@ -88,13 +88,13 @@ def explorer(lab_page, lab_server) -> pages.Lab:
 @pytest.fixture
 def fresh(explorer) -> pages.Lab:
     """The Explorer reset to its default settings (from Python) before a test."""
+    d = pages.DEFAULT_STATE
     result = explorer.kernel_execute(
-        "ex.time = 0; ex.cell = 'rnn'; ex.units = 16; ex.timesteps = 20; ex.weight_scale = 1.0"
+        f"ex.time = 0; ex.cell = {d['cell']!r}; ex.units = {d['units']}; "
+        f"ex.timesteps = {d['timesteps']}; ex.weight_scale = {d['weight-scale']}"
     )
     assert result["status"] == "ok", result["text"]
-    pages.wait_views(
-        explorer.page, {"units": 16, "timesteps": 20, "weight-scale": 1, "cell": "rnn"}
-    )
+    pages.wait_views(explorer.page, d)
     return explorer
 
 

@@ -9,6 +9,19 @@ from typing import Any
 
 from harness import VIEW_TESTIDS, Server
 
+from rnnviz.settings import DEFAULTS, SPECS
+
+#: The Explorer's default settings as its views report them (data-* attributes).
+DEFAULT_STATE = {
+    "units": DEFAULTS["units"],
+    "timesteps": DEFAULTS["timesteps"],
+    "weight-scale": DEFAULTS["weight_scale"],
+    "cell": DEFAULTS["cell"],
+}
+#: The weight scale one keyboard step above / below the default.
+WEIGHT_UP = round(DEFAULTS["weight_scale"] + SPECS["weight_scale"].step, 2)
+WEIGHT_DOWN = round(DEFAULTS["weight_scale"] - SPECS["weight_scale"].step, 2)
+
 # True when each rnnviz root exists (one per testid) and its data-* attributes match `want`.
 # `want` maps attribute names (without "data-") to expected strings. Numbers are compared
 # as numbers so that "1" and "1.0" agree.

@@ -12,6 +12,9 @@ import pytest
 from harness import screenshot
 from pages import (
     CONTRAST_JS,
+    DEFAULT_STATE,
+    WEIGHT_DOWN,
+    WEIGHT_UP,
     dropdown_select,
     h_node_steps,
     hot_h_nodes,
@@ -24,10 +27,12 @@ from pages import (
     wait_views,
 )
 
+from rnnviz.settings import DEFAULTS
+
 pytestmark = pytest.mark.ui
 
-DEFAULT = {"units": "16", "timesteps": "20", "weight-scale": "1", "cell": "rnn"}
-FEATURES = 3  # the Explorer's default input width
+DEFAULT = {k: str(v).removesuffix(".0") for k, v in DEFAULT_STATE.items()}
+FEATURES = DEFAULTS["features"]  # the Explorer's default input width
 
 
 def simple_rnn_params(units: int, features: int = FEATURES) -> int:
@@ -126,16 +131,16 @@ def python_float_after(lab, expr: str, old: float, timeout_s: float = 30.0) -> f
 def test_weight_scale_slider_follows_the_keyboard(fresh):
     page = fresh.page
     press_on_slider(page, "weight scale", "ArrowRight")
-    wait_views(page, {"weight-scale": 1.05})
-    assert float(python_value(fresh, "ex.weight_scale")) == pytest.approx(1.05)
+    wait_views(page, {"weight-scale": WEIGHT_UP})
+    assert float(python_value(fresh, "ex.weight_scale")) == pytest.approx(WEIGHT_UP)
 
     press_on_slider(page, "weight scale", "ArrowLeft")
     press_on_slider(page, "weight scale", "ArrowLeft")
-    wait_views(page, {"weight-scale": 0.95})
+    wait_views(page, {"weight-scale": WEIGHT_DOWN})
 
     # End / Home jump to the slider's ends: Python, the readout and the views agree
     press_on_slider(page, "weight scale", "End")
-    high = python_float_after(fresh, "ex.weight_scale", 0.95)
+    high = python_float_after(fresh, "ex.weight_scale", WEIGHT_DOWN)
     wait_views(page, {"weight-scale": high})
     assert high >= 2.0
     assert float(slider_readout(page, "weight scale")) == pytest.approx(high)
@@ -143,7 +148,7 @@ def test_weight_scale_slider_follows_the_keyboard(fresh):
     press_on_slider(page, "weight scale", "Home")
     low = python_float_after(fresh, "ex.weight_scale", high)
     wait_views(page, {"weight-scale": low, "units": 16, "timesteps": 20})
-    assert 0 < low <= 0.5
+    assert 0 < low < WEIGHT_DOWN
     assert float(slider_readout(page, "weight scale")) == pytest.approx(low)
 
 

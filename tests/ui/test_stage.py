@@ -14,7 +14,14 @@ import time
 
 import harness
 import pytest
-from pages import slider_handle, slider_typed_box, wait_view, wait_views
+from pages import (
+    DEFAULT_STATE,
+    WEIGHT_UP,
+    slider_handle,
+    slider_typed_box,
+    wait_view,
+    wait_views,
+)
 
 pytestmark = pytest.mark.ui
 
@@ -27,7 +34,7 @@ ALL_VIEWS = ("rnnviz-graph", "rnnviz-heatmap", "rnnviz-gradients", "rnnviz-eigen
 MOVES = {
     "units": ("ArrowRight", {"units": 17}, ALL_VIEWS),
     "timesteps": ("ArrowRight", {"timesteps": 21}, ALL_VIEWS[:3]),
-    "weight scale": ("ArrowRight", {"weight-scale": 1.05}, ALL_VIEWS),
+    "weight scale": ("ArrowRight", {"weight-scale": WEIGHT_UP}, ALL_VIEWS),
 }
 
 # Bounding boxes (px, in the window) of the strip control labelled `label` and of the
@@ -170,7 +177,7 @@ def test_a_control_and_every_view_it_changes_share_the_screen(stage_page, label)
     got = assert_on_screen(stage_page, label, ids)
     print(f"\n{stage_page.size} after {label} {key}: {json.dumps(got)}")
     handle.press("ArrowLeft" if key == "ArrowRight" else "ArrowRight")  # back, for the next
-    wait_views(stage_page, {"units": 16, "timesteps": 20, "weight-scale": 1})
+    wait_views(stage_page, {k: DEFAULT_STATE[k] for k in ("units", "timesteps", "weight-scale")})
     assert stage_page.page_errors == []
 
 
