@@ -19,8 +19,8 @@ def default_frame() -> Frame:
 
 def test_default_frame_matches_a_direct_simulator_run(default_frame):
     f = default_frame
-    x = inputs.make("sine", 20, 3, batch=1, seed=0)
-    res = make_cell("rnn", units=16, features=3, seed=0).run(x)
+    x = inputs.make("sine", 20, 1, batch=1, seed=0)
+    res = make_cell("rnn", units=16, features=1, weight_scale=0.5, seed=0).run(x)
     np.testing.assert_array_equal(f.x, x[0])
     assert len(f.states) == 1
     np.testing.assert_array_equal(f.states[0], res.states[0])
@@ -36,9 +36,9 @@ def test_default_frame_matches_a_direct_simulator_run(default_frame):
 
 def test_default_frame_metadata(default_frame):
     f = default_frame
-    assert f.n_params == 3 * 16 + 16 * 16 + 16 == 320
-    assert f.shapes["x"] == (1, 20, 3)
-    assert f.shapes["W_xh"] == (3, 16)
+    assert f.n_params == 1 * 16 + 16 * 16 + 16 == 288
+    assert f.shapes["x"] == (1, 20, 1)
+    assert f.shapes["W_xh"] == (1, 16)
     assert f.shapes["W_hh"] == (16, 16)
     assert f.shapes["output"] == (1, 20, 16)
     assert f.layer_names == ["layer 1"]
