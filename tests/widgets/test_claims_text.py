@@ -1,0 +1,27 @@
+"""Claims in words and numbers that reach a view's payload or the Explorer's text, at the
+settings where they used to be false (each checked against the mathematics, not rnnviz)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnnviz.frame import build_frame
+from rnnviz.widgets._explorer_text import describe
+from rnnviz.widgets.gradients import GradientFlow
+
+
+def test_orthogonal_s1_is_not_called_sufficient_for_vanishing():
+    # W_hh = 1 · Q with Q orthogonal: σ_max = 1 exactly, so σ_max < 1/γ = 1 is false (the
+    # linear RNN keeps ‖∂h_T/∂h_t‖ = 1 for ever); float64's SVD of this seed reads
+    # 0.9999999999999999 and the readout said "sufficient for vanishing: yes".
+    for activation in ("tanh", "linear"):
+        frame = build_frame(cell="rnn", units=2, seed=32, weight_scale=1.0, timesteps=5,
+                            activation=activation)  # fmt: skip
+        q = frame.result.top.cell.recurrent_kernel
+        np.testing.assert_allclose(q @ q.T, np.eye(2), atol=1e-12)  # orthogonal
+        view = GradientFlow(frame=frame)
+        assert view.frame_info["theory"]["vanishing_sufficient"] is False
+        assert "sufficient for vanishing: no" in describe({}, None, frame)
+    linear = build_frame(cell="rnn", units=2, seed=32, weight_scale=1.0, timesteps=50,
+                         activation="linear", input="zeros")  # fmt: skip
+    np.testing.assert_allclose(linear.jacobian_norms, 1.0, rtol=1e-12)  # nothing vanishes
