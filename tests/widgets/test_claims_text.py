@@ -8,6 +8,7 @@ import numpy as np
 from rnnviz.frame import build_frame
 from rnnviz.widgets._explorer_text import describe
 from rnnviz.widgets.gradients import GradientFlow
+from rnnviz.widgets.graph import UnrolledGraph
 
 
 def test_orthogonal_s1_is_not_called_sufficient_for_vanishing():
@@ -25,3 +26,15 @@ def test_orthogonal_s1_is_not_called_sufficient_for_vanishing():
     linear = build_frame(cell="rnn", units=2, seed=32, weight_scale=1.0, timesteps=50,
                          activation="linear", input="zeros")  # fmt: skip
     np.testing.assert_allclose(linear.jacobian_norms, 1.0, rtol=1e-12)  # nothing vanishes
+
+
+def test_seq2seq_shapes_panel_gives_y_the_decoder_steps():
+    # The panel labels y (batch, decoder timesteps, output_units); it showed the encoder's
+    # 20 steps for a 5-step decoder whose y_t are 5 rows.
+    frame = build_frame(architecture="seq2seq", timesteps=20, decoder_steps=5, output_units=4)
+    assert frame.outputs.shape == (5, 4)
+    shapes = UnrolledGraph(frame=frame).frame_info["shapes"]
+    assert shapes["y"] == [1, 5, 4]
+    assert shapes["output"] == [1, 5, 16]
+    many_to_one = build_frame(architecture="many-to-one", output_units=4, batch=3)
+    assert many_to_one.shapes["y"] == (3, 4)  # y_T only, as output is h_T only
