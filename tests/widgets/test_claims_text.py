@@ -38,3 +38,16 @@ def test_seq2seq_shapes_panel_gives_y_the_decoder_steps():
     assert shapes["output"] == [1, 5, 16]
     many_to_one = build_frame(architecture="many-to-one", output_units=4, batch=3)
     assert many_to_one.shapes["y"] == (3, 4)  # y_T only, as output is h_T only
+
+
+def test_quiz_close_enough_states_the_tolerance_it_used():
+    # tolerance=0.125 judged 12.4% off as close and said "within 12%"; 0.004 said "within 0%".
+    from rnnviz.widgets.quiz import predict
+
+    q = predict("How large?", answer=1.0, why="measured", tolerance=0.125)
+    msg = q.check(1.124)
+    assert msg.startswith("Close enough (within 12.5%)"), msg
+    q = predict("How large?", answer=2.0, why="measured", tolerance=0.004)
+    msg = q.check(2.006)
+    assert msg.startswith("Close enough (within 0.4%)"), msg
+    assert abs(2.006 - 2.0) / 2.0 <= 0.004  # the claim holds for the value judged
