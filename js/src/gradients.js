@@ -16,6 +16,7 @@ import {
   readoutItems,
   stepsBack,
   truncatedSpan,
+  truncationLabel,
   widenRange,
 } from "./lib/gradient_data.js";
 import { layerCaption, layerOptions } from "./lib/gradient_layer.js";
@@ -274,7 +275,7 @@ function setup(ctx) {
         yref: "paper",
         xanchor: "right",
         yanchor: "top",
-        text: `truncated BPTT:<br>cut after ${span[0]} steps `,
+        text: truncationLabel(span[0]),
         align: "right",
         showarrow: false,
         font: { color: theme.muted, size: size.font },

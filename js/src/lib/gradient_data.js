@@ -1,6 +1,7 @@
 // Pure logic of the gradient-flow plot: the steps-back axis, the log axis range, and
 // values that underflowed to 0 or overflowed to inf clipped to the axis edges.
 
+import { count } from "./axes.js";
 import { formatNumber } from "./format.js";
 import { textWidth } from "./text_width.js";
 
@@ -103,6 +104,11 @@ export function truncatedSpan(timesteps, truncate, reach = undefined) {
   const r = Number.isInteger(reach) ? reach : truncate;
   if (r < 0 || r >= timesteps) return null;
   return [r, timesteps];
+}
+
+/** Label of the truncation band (plotly text): how many steps back the gradient reaches. */
+export function truncationLabel(reach) {
+  return `truncated BPTT:<br>cut after ${count(reach, "step")} `;
 }
 
 /** Steps back of the scrubber during the backward pass (t -> T - t), or null. */
