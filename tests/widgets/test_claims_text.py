@@ -51,3 +51,14 @@ def test_quiz_close_enough_states_the_tolerance_it_used():
     msg = q.check(2.006)
     assert msg.startswith("Close enough (within 0.4%)"), msg
     assert abs(2.006 - 2.0) / 2.0 <= 0.004  # the claim holds for the value judged
+
+
+def test_graph_repr_calls_truncate_T_full_bptt():
+    # truncate = T differentiates every step (the same gradients as truncate = 0), and the
+    # repr said "truncated BPTT 20"; seq2seq's timeline is T + S, so there T truncates.
+    full = build_frame(timesteps=20, truncate=20)
+    np.testing.assert_array_equal(full.dh_norms, build_frame(timesteps=20).dh_norms)
+    assert "full BPTT" in repr(UnrolledGraph(frame=full))
+    assert "truncated BPTT 19" in repr(UnrolledGraph(frame=build_frame(timesteps=20, truncate=19)))
+    s2s = build_frame(architecture="seq2seq", timesteps=6, decoder_steps=3, truncate=6)
+    assert "truncated BPTT 6" in repr(UnrolledGraph(frame=s2s))
