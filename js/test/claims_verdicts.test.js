@@ -39,3 +39,13 @@ test("eigen verdict: ρ = σ_max says 'every direction scaled alike' only when e
   assert.match(verdict(BELOW_1, ABOVE_1, 0.3).text, /no step stretches/);
   assert.match(verdict(2, 2, 0.3).text, /grows/);
 });
+
+test("trainer readout: 'clipped N%' reads 0% / 100% only when clipping never / always acted", async () => {
+  const { percentText } = await import("../src/lib/trainer_readout.js");
+  assert.equal(percentText(0), "0%");
+  assert.equal(percentText(1 / 400), "<1%");
+  assert.equal(percentText(0.005), "1%");
+  assert.equal(percentText(0.5), "50%");
+  assert.equal(percentText(399 / 400), ">99%");
+  assert.equal(percentText(1), "100%");
+});
