@@ -72,3 +72,17 @@ test("readout: 'sufficient for vanishing' is the kernel's verdict, only for the 
     ["1", "inf", "1", "inf", "no"],
   );
 });
+
+test("graph: a zero gradient norm is not called 'outside the window' under full BPTT", async () => {
+  const { zeroMeaning, gradientStyles } = await import("../src/lib/graph_color.js");
+  // weight scale 0.05 over 200 steps, full BPTT: ‖∂L/∂h_t‖ ≈ 1e-270 reaches the graph as
+  // float32 0 (tests/widgets/test_claims_text.py), drawn in the "zero" style
+  const norms = Float32Array.from([1e-270, 1e-50, 1e-40, 1]);
+  assert.deepEqual(
+    gradientStyles(norms).map((s) => s.state),
+    ["zero", "zero", "active", "active"],
+  );
+  assert.doesNotMatch(zeroMeaning(false), /window/);
+  assert.match(zeroMeaning(false), /float32/);
+  assert.match(zeroMeaning(true), /outside the BPTT window, or below float32/);
+});

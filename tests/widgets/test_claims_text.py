@@ -62,3 +62,14 @@ def test_graph_repr_calls_truncate_T_full_bptt():
     assert "truncated BPTT 19" in repr(UnrolledGraph(frame=build_frame(timesteps=20, truncate=19)))
     s2s = build_frame(architecture="seq2seq", timesteps=6, decoder_steps=3, truncate=6)
     assert "truncated BPTT 6" in repr(UnrolledGraph(frame=s2s))
+
+
+def test_vanished_gradients_reach_the_graph_as_zero_without_a_window():
+    # Full BPTT at s = 0.05 over 200 steps: ‖∂L/∂h_t‖ ≈ 1e-270 is 0 in the float32 the
+    # graph draws, so its legend may not explain a 0 as "outside the BPTT window"
+    # (js/src/lib/graph_color.js zeroMeaning; js/test/claims_text.test.js).
+    frame = build_frame(weight_scale=0.05, timesteps=200)
+    assert frame.settings["truncate"] == 0
+    assert (frame.dh_norms > 0).all()
+    graph = UnrolledGraph(frame=frame)
+    assert (np.asarray(graph.dh_norms) == 0).sum() > 100
