@@ -26,6 +26,7 @@ from claims_oracle import GAMMA, GATES, log2_jacobian_norms, n_params_keras, run
 
 from rnnviz.frame import FLOAT32_MAX, build_frame  # noqa: E402
 from rnnviz.widgets._explorer_text import describe, status_html  # noqa: E402
+from rnnviz.widgets.gradients import GradientFlow  # noqa: E402
 
 CELLS = ("rnn", "lstm", "gru")
 ACTS = ("tanh", "relu", "linear")
@@ -224,11 +225,18 @@ def _check_frame(settings: dict) -> None:
             assert ((v >= lo) & (v <= hi)).all(), f"gate {name} outside {lo, hi}"
 
     # 6. overflow: flagged exactly when a drawn value is beyond float32; never NaN
-    values = [*drawn, *f.layer_dh_norms, jac]
-    for a in values:
+    # (the gradient view draws log10 of ‖∂h_T/∂h_t‖: only a float64 inf is shown as inf)
+    values = [*drawn, *f.layer_dh_norms]
+    for a in [*values, jac, f.product_bound]:
         assert not np.isnan(np.asarray(a, dtype=np.float64)).any(), "NaN in a drawn value"
     beyond = any((np.abs(np.asarray(a, dtype=np.float64)) > FLOAT32_MAX).any() for a in values)
-    assert f.overflowed == beyond
+    assert f.overflowed == (beyond or bool(np.isinf(jac).any()))
+
+    # 7. the gradient view's title and truncation band for the top layer
+    info = GradientFlow(frame=f).frame_info
+    assert info["timesteps"] == top_T
+    start = o["starts"][-1]
+    assert info["window_reach"] == (-1 if start == 0 else top_T - start)
 
 
 CASES = _grid(32) + EDGES
