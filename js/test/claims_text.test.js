@@ -86,3 +86,10 @@ test("graph: a zero gradient norm is not called 'outside the window' under full 
   assert.match(zeroMeaning(false), /float32/);
   assert.match(zeroMeaning(true), /outside the BPTT window, or below float32/);
 });
+
+test("gradient view: a seq2seq encoder the window does not reach is not 'cut after 0 steps'", async () => {
+  const { NO_REACH } = await import("../src/lib/gradient_data.js");
+  assert.deepEqual(truncatedSpan(6, 3, NO_REACH), [0, 6]); // all of it shaded
+  assert.equal(truncationLabel(NO_REACH), "truncated BPTT:<br>no gradient reaches this layer ");
+  assert.equal(truncationLabel(0), "truncated BPTT:<br>cut after 0 steps "); // h_T only
+});

@@ -73,3 +73,19 @@ def test_vanished_gradients_reach_the_graph_as_zero_without_a_window():
     assert (frame.dh_norms > 0).all()
     graph = UnrolledGraph(frame=frame)
     assert (np.asarray(graph.dh_norms) == 0).sum() > 100
+
+
+def test_seq2seq_encoder_reach_says_nothing_reaches_when_k_is_below_S():
+    # T = 6, S = 4: k = 3 cuts inside the decoder (the encoder gets no gradient at all), k = 4
+    # reaches the encoder's h_T only, k = 5 one step further; window_reach said 0 for both
+    # k = 3 and k = 4 ("cut after 0 steps").
+    from rnnviz.widgets.gradients import NO_REACH
+
+    reach = {}
+    for k in (3, 4, 5):
+        f = build_frame(architecture="seq2seq", timesteps=6, decoder_steps=4, truncate=k)
+        view = GradientFlow(frame=f)
+        view.layer = 0
+        reach[k] = view.frame_info["window_reach"]
+        assert (f.layer_dh_norms[0] == 0).all() == (k == 3)
+    assert reach == {3: NO_REACH, 4: 0, 5: 1}
