@@ -4,6 +4,7 @@ settings where they used to be false (each checked against the mathematics, not 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rnnviz.frame import build_frame
 from rnnviz.widgets._explorer_text import describe
@@ -89,3 +90,21 @@ def test_seq2seq_encoder_reach_says_nothing_reaches_when_k_is_below_S():
         reach[k] = view.frame_info["window_reach"]
         assert (f.layer_dh_norms[0] == 0).all() == (k == 3)
     assert reach == {3: NO_REACH, 4: 0, 5: 1}
+
+
+def test_exported_gradient_figure_labels_the_window_as_the_views_do():
+    # rnnviz.to_figures: truncate = T shaded every step as "truncated BPTT: 20 steps" (it is
+    # full BPTT), truncate = 1 read "1 steps".
+    pytest.importorskip("plotly")
+    from rnnviz.export import to_figures
+
+    def band(**settings):
+        fig = to_figures(build_frame(**settings))["gradients"]
+        return [a.text for a in fig.layout.annotations if "BPTT" in (a.text or "")]
+
+    assert band(timesteps=20, truncate=20) == []
+    assert band(timesteps=20, truncate=1) == ["truncated BPTT: 1 step"]
+    assert band(timesteps=20, truncate=5) == ["truncated BPTT: 5 steps"]
+    assert band(architecture="seq2seq", timesteps=6, decoder_steps=4, truncate=6) == [
+        "truncated BPTT: 6 steps"
+    ]
