@@ -104,6 +104,22 @@ def _check_frame(settings: dict) -> None:
     n = len(chains)
     drawn = []
 
+    # 0. the input is what its label says ("impulse at t = 1", "zeros", one-hot words)
+    x = np.asarray(f.x)
+    if s["input"] == "impulse":
+        assert np.abs(x[0]).max() > 0
+        assert not x[1:].any()
+    if s["input"] == "zeros":
+        assert not x.any()
+    if s["input"] == "sentence":
+        assert len(f.tokens) == len(x)
+        for tok, row in zip(f.tokens, x, strict=True):
+            assert sorted(row) == (
+                [0.0] * len(row) if tok == "<pad>" else [0.0] * (len(row) - 1) + [1.0]
+            )
+        for a, b in itertools.combinations(range(len(x)), 2):
+            assert (f.tokens[a] == f.tokens[b]) == bool((x[a] == x[b]).all())
+
     # 1. what the graph and heatmap draw: h_t, c_t, gates, y_t
     for i, ch in enumerate(chains):
         want = torch.stack([h.detach() for h in ch.h[1:]]).numpy()
