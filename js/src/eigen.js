@@ -64,10 +64,10 @@ function setup(ctx) {
     const sigmaMax = Number(info.sigma_max);
     const gamma = Number(info.gamma);
     shell.title.textContent = `Spectrum of ${matrix}${CANDIDATE[matrix] ?? ""}, ${units} × ${units}: eigenvalues and singular values`;
-    const v = verdict(rho, sigmaMax);
-    fillReadout(shell.readout, info, v);
     const eig = decodeArray(model.get("eigenvalues"));
     const sv = decodeArray(model.get("singular_values"));
+    const v = verdict(rho, sigmaMax, sv?.values.at(-1)); // σ_min: all σ_i equal?
+    fillReadout(shell.readout, info, v);
     const { Plotly } = ctx;
     if (!Plotly || !eig || !sv) return;
 

@@ -7,6 +7,7 @@ import { count, integerTicks, logTicks, overlayColour } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import { formatNumber } from "./lib/format.js";
 import {
+  NO_REACH,
   boundNames,
   clipToAxis,
   cursorStepsBack,
@@ -16,6 +17,7 @@ import {
   readoutItems,
   stepsBack,
   truncatedSpan,
+  truncationLabel,
   widenRange,
 } from "./lib/gradient_data.js";
 import { layerCaption, layerOptions } from "./lib/gradient_layer.js";
@@ -274,7 +276,7 @@ function setup(ctx) {
         yref: "paper",
         xanchor: "right",
         yanchor: "top",
-        text: `truncated BPTT:<br>cut after ${span[0]} steps `,
+        text: truncationLabel(info.window_reach === NO_REACH ? NO_REACH : span[0]),
         align: "right",
         showarrow: false,
         font: { color: theme.muted, size: size.font },

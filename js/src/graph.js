@@ -136,6 +136,7 @@ function render({ model, el }) {
       range,
       dark,
       dh: s.rolled ? null : allDh,
+      windowed: L.bands.length > 0, // a truncation band: zeros may lie outside the window
     });
     fillShapes(shapes, s.shapes, { ...s, cell: s.cellInfo });
     const extra = [];

@@ -183,14 +183,15 @@ def _gradients_figure(frame: Any):
                 )
             )
     truncate = int(frame.settings.get("truncate", 0) or 0)
-    if truncate:
+    # k ≥ T differentiates every step (full BPTT); seq2seq's timeline is T + S > steps
+    if truncate and (truncate < steps or frame.settings.get("architecture") == "seq2seq"):
         fig.add_vrect(
             x0=0,
             x1=min(truncate, steps),
             fillcolor="#999",
             opacity=0.15,
             line_width=0,
-            annotation_text=f"truncated BPTT: {truncate} steps",
+            annotation_text=f"truncated BPTT: {count(truncate, 'step')}",
             annotation_position="top left",
         )
     th = frame.theory

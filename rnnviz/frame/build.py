@@ -71,8 +71,8 @@ class Frame:
         ±3.4e38 in what the views draw as float32 (states, cell states, outputs,
         ‖∂L/∂h_t‖₂), which they then show as inf.
     shapes : dict
-        Array shapes of the bottom layer (x, W_xh, W_hh, b, h_t …); ``output`` is what
-        leaves the top layer.
+        Array shapes of the bottom layer (x, W_xh, W_hh, b, h_t …); ``output`` (and ``y``
+        with an output layer) is what leaves the top layer (seq2seq: the decoder's steps).
     n_params : int
         Parameters of all layers together.
     overlays : dict
@@ -156,6 +156,8 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
     shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
     shapes["output"] = (s["batch"], *result.output_shape[1:])  # the run holds sample 0 only
+    if "y" in shapes and top.outputs is not None:  # y leaves the top layer, as output does
+        shapes["y"] = (*shapes["output"][:-1], top.outputs.shape[-1])  # seq2seq: S steps
     # Also when a drawn value is beyond float32 (the views show it as inf): flag and picture agree.
     overflowed = any(bool(r.overflowed) for r in result.layers) or beyond_float32(
         *states, *cell_states, outputs, forward.dh_norms, *forward.layer_dh_norms

@@ -87,9 +87,20 @@ def pascanu_holds(cell) -> bool:
     return bool(cell.pascanu_bound_holds)
 
 
+#: γ σ_max within this (relative) distance of 1 is not claimed to be below 1: a computed
+#: σ_max carries a relative error of a few units of p·ε (≈ 6e-14 at p = 256), and an
+#: orthogonal W_hh at s = 1 — exactly σ_max = 1 — reads 0.9999999999999999 for some seeds.
+UNDECIDED = 1e-12
+
+
 def vanishing_sufficient(sigma_max: float, gamma: float) -> bool:
-    """True when σ_max < 1/γ: the sufficient condition for gradients to vanish."""
-    return bool(float(sigma_max) * float(gamma) < 1.0)
+    """True when σ_max < 1/γ: the sufficient condition for gradients to vanish.
+
+    Claimed only when γ σ_max < 1 − ``UNDECIDED``: at γ σ_max = 1 (an orthogonal W_hh at
+    s = 1 with tanh, relu or linear) the gradient need not vanish, and float64's σ_max of
+    such a matrix may read 1 − 1e-16.
+    """
+    return bool(float(sigma_max) * float(gamma) < 1.0 - UNDECIDED)
 
 
 @dataclass(frozen=True)

@@ -75,10 +75,11 @@ class GradientFlow(PlotlyView):
         vanishing_sufficient (None when not pascanu_holds)); layer_names
         (``frame.layer_names``: the title names the layer the curves describe), shown_layer
         (index of that layer, ``frame.gradient_layer``), layer_note ("" or the sentence
-        saying the chosen layer is gone and the top one shown), window_reach (steps back from that
-        layer's h_T that truncated BPTT reaches, -1: all), cell_label (the cell type's
-        display name), cells ([name, display name] of every cell type in ``CELLS`` order
-        with overlay="cell": the overlay curves' labels and colour slots; else []).
+        saying the chosen layer is gone and the top one shown), window_reach (steps back
+        from that layer's h_T that truncated BPTT reaches, -1: all, ``NO_REACH`` (-2):
+        none), cell_label (the cell type's display name), cells ([name, display name] of
+        every cell type in ``CELLS`` order with overlay="cell": the overlay curves' labels
+        and colour slots; else []).
     """
 
     #: Called instead of re-analysing here when ``layer`` changes (the Explorer sets it).
@@ -195,9 +196,15 @@ class GradientFlow(PlotlyView):
         )
 
 
+#: ``window_reach`` of a layer the truncation window does not reach at all (a seq2seq
+#: encoder when k < S: the cut lies inside the decoder, not even the context is reached).
+NO_REACH = -2
+
+
 def _window_reach(frame: Frame, layer: int, steps: int) -> int:
-    """Steps back from layer ``layer``'s h_T that the truncation window reaches, -1 for all
-    (seq2seq: the window runs through the decoder first, so the encoder sees k − S)."""
+    """Steps back from layer ``layer``'s h_T that the truncation window reaches, -1 for all,
+    ``NO_REACH`` for none (seq2seq: the window runs through the decoder first, so the
+    encoder sees k − S, 0 when k = S: its h_T only, and nothing when k < S)."""
     k = frame.settings["truncate"]
     if not k:
         return -1
@@ -205,7 +212,11 @@ def _window_reach(frame: Frame, layer: int, steps: int) -> int:
         return k if k < steps else -1
     from rnnviz.sim.stack_gradients import window_starts
 
-    start = window_starts(frame.result, k)[layer]
+    starts = window_starts(frame.result, k)
+    n = len(starts) // 2
+    if frame.settings["architecture"] == "seq2seq" and layer < n and starts[n] > 0:
+        return NO_REACH  # the decoder's h_0, the context, lies before the cut
+    start = starts[layer]
     return -1 if start == 0 else steps - start
 
 

@@ -159,7 +159,10 @@ class UnrolledGraph(ViewBase):
     def __repr__(self) -> str:
         s = self.frame.settings
         layers = f", layers={s['layers']}" if s["layers"] > 1 else ""
-        window = f"truncated BPTT {s['truncate']}" if s["truncate"] else "full BPTT"
+        # the window k truncates only when shorter than the timeline (seq2seq: T + S steps)
+        decoder = (s["decoder_steps"] or s["timesteps"]) if s["architecture"] == "seq2seq" else 0
+        truncated = 0 < s["truncate"] < s["timesteps"] + decoder
+        window = f"truncated BPTT {s['truncate']}" if truncated else "full BPTT"
         dh = self.dh_norms
         grad = ""
         if dh is not None and len(dh) > 1:

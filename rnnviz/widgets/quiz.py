@@ -245,7 +245,7 @@ class Quiz(anywidget.AnyWidget):
         if abs(value - answer) <= self._tolerance * abs(answer):
             return (
                 "close",
-                f"Close enough (within {self._tolerance:.0%}): you said {said}, {measured}.",
+                f"Close enough (within {self._tolerance * 100:.3g}%): you said {said}, {measured}.",
             )
         return "wrong", f"Not yet: {said} is {_how_far(value, answer)}."
 

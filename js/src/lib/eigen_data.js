@@ -24,29 +24,58 @@ export function singularTop(sigmaMax, rho, gamma) {
   return Math.ceil(Math.max(...marks.filter(Number.isFinite)) * 1.12 * 10) / 10;
 }
 
+/** Whether a and b agree within EQUAL_TOL (relative): float32 readings of one number. */
+function near(a, b) {
+  return Math.abs(a - b) <= EQUAL_TOL * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+}
+
 /**
- * One sentence on what ρ and σ_max say together, and a key for tests and styling.
+ * One sentence on what ρ and σ_max say together, and a key for tests and styling. Every
+ * comparison with 1 or between the two takes EQUAL_TOL: they arrive as float32, and an
+ * exact 1 may read 0.9999999 or 1.0000001.
+ * @param {number} rho spectral radius ρ
+ * @param {number} sigmaMax largest singular value σ_max
+ * @param {number} [sigmaMin] smallest singular value (default σ_max): "every direction is
+ *   scaled by the same factor" only when it equals σ_max
  * @returns {{key: string, text: string}}
  */
-export function verdict(rho, sigmaMax) {
-  // Equal first: ρ and σ_max arrive as float32, and an orthogonal W_hh's 0.9999999 and
-  // 1.0000001 must not read as ρ < 1 < σ_max.
-  if (Math.abs(sigmaMax - rho) <= EQUAL_TOL * Math.max(sigmaMax, 1e-300)) {
-    // ρ arrives as float32: an orthogonal W_hh's ρ may read 1.0000001, which is 1
-    const unit = Math.abs(rho - 1) <= EQUAL_TOL;
+export function verdict(rho, sigmaMax, sigmaMin = sigmaMax) {
+  const below = (v) => v < 1 - EQUAL_TOL;
+  const above = (v) => v > 1 + EQUAL_TOL;
+  // Equal first: an orthogonal W_hh's 0.9999999 and 1.0000001 must not read as ρ < 1 < σ_max.
+  if (near(sigmaMax, rho)) {
+    const r = Number(rho.toPrecision(3));
+    if (near(sigmaMin, sigmaMax)) {
+      const unit = !below(rho) && !above(rho);
+      return {
+        key: "equal",
+        text: `ρ = σ_max = ${r}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${unit ? "lengths are kept" : rho < 1 ? "all of h shrinks" : "all of h grows"}.`,
+      };
+    }
+    const what = below(sigmaMax)
+      ? "every step shrinks every vector"
+      : above(sigmaMax)
+        ? "some direction grows by this factor at every step"
+        : "no step stretches a vector, and some direction keeps its length";
     return {
       key: "equal",
-      text: `ρ = σ_max = ${Number(rho.toPrecision(3))}: a normal matrix (orthogonal × s) — every step scales every direction by this same factor, so ${unit ? "lengths are kept" : rho < 1 ? "all of h shrinks" : "all of h grows"}.`,
+      text: `ρ = σ_max = ${r}: the most one step stretches a vector is also the long-run rate of the powers — ${what}.`,
     };
   }
-  if (rho < 1 - EQUAL_TOL && sigmaMax > 1 + EQUAL_TOL) {
+  if (below(rho) && above(sigmaMax)) {
     return {
       key: "rho-below-sigma-above",
       text: "ρ < 1 < σ_max: every eigenvalue is inside the unit circle, so powers of the matrix shrink in the long run — yet one step can stretch a vector by up to σ_max (a non-normal matrix).",
     };
   }
-  if (sigmaMax < 1) {
+  if (below(sigmaMax)) {
     return { key: "both-below", text: "σ_max < 1: every step shrinks every vector." };
+  }
+  if (below(rho)) {
+    return {
+      key: "rho-below-sigma-one",
+      text: "ρ < 1 = σ_max: powers of the matrix shrink in the long run, and no single step stretches a vector.",
+    };
   }
   return {
     key: "rho-above",

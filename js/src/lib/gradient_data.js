@@ -1,6 +1,7 @@
 // Pure logic of the gradient-flow plot: the steps-back axis, the log axis range, and
 // values that underflowed to 0 or overflowed to inf clipped to the axis edges.
 
+import { count } from "./axes.js";
 import { formatNumber } from "./format.js";
 import { textWidth } from "./text_width.js";
 
@@ -90,19 +91,29 @@ export function clipToAxis(y, range) {
   return { y: out, over, under };
 }
 
+/** window_reach of a layer the window does not reach at all (rnnviz/widgets/gradients.py). */
+export const NO_REACH = -2;
+
 /**
  * Steps back that truncated BPTT never reaches: truncate = k keeps k steps (k = 0..k),
  * so (k, T] is cut off. null when BPTT is full (truncate 0 or >= T).
  * `reach` (optional): the steps back the window reaches in the layer shown, when that
- * differs from k (a seq2seq encoder: k − S, 0 when only its h_T or nothing is reached;
- * -1: the whole layer).
+ * differs from k (a seq2seq encoder: k − S, 0 when only its h_T is reached, NO_REACH
+ * when nothing is: the whole layer is shaded; -1: the whole layer is reached).
  * @returns {[number, number] | null}
  */
 export function truncatedSpan(timesteps, truncate, reach = undefined) {
   if (!truncate || truncate <= 0) return null;
+  if (reach === NO_REACH) return [0, timesteps];
   const r = Number.isInteger(reach) ? reach : truncate;
   if (r < 0 || r >= timesteps) return null;
   return [r, timesteps];
+}
+
+/** Label of the truncation band (plotly text): how many steps back the gradient reaches. */
+export function truncationLabel(reach) {
+  if (reach === NO_REACH) return "truncated BPTT:<br>no gradient reaches this layer ";
+  return `truncated BPTT:<br>cut after ${count(reach, "step")} `;
 }
 
 /** Steps back of the scrubber during the backward pass (t -> T - t), or null. */

@@ -36,6 +36,21 @@ export function inkOn(v, lo, hi) {
   return Math.abs((v - (lo + hi) / 2) / half) > 0.55 ? "#ffffff" : "#1a1a1a";
 }
 
+/** The norms arrive as float32: anything below its smallest subnormal reads 0. */
+export const ZERO_BELOW = "1.4e-45";
+
+/**
+ * What a gradient norm of 0 means, in words: outside the truncation window (when there
+ * is one), or vanished below float32's range (weight scale 0.05 over 200 steps: 1e-270),
+ * or exactly 0 (e.g. zero inputs: h_T = 0 is the target, L = 0).
+ * @param {boolean} windowed whether a truncation window cuts the backward pass
+ */
+export function zeroMeaning(windowed) {
+  return windowed
+    ? `outside the BPTT window, or below float32's ${ZERO_BELOW}`
+    : `vanished below float32's ${ZERO_BELOW}, or exactly 0`;
+}
+
 /** Smallest span of the gradient scale, in decades. */
 export const MIN_DECADES = 2;
 
@@ -44,7 +59,8 @@ export const MIN_DECADES = 2;
  * between the smallest positive finite norm (at most MIN_DECADES below the largest) and
  * the largest.
  *
- * `state`: "active" (finite > 0), "zero" (0: outside the truncation window), "inf"
+ * `state`: "active" (finite > 0), "zero" (0: outside the truncation window, or a norm
+ * below float32's smallest, ZERO_BELOW, or exactly 0: see zeroMeaning), "inf"
  * (overflow: drawn at full strength and marked), "nan". `level` in [0, 1].
  *
  * @param {ArrayLike<number>} norms

@@ -3,7 +3,7 @@
 
 import { count } from "./axes.js";
 import { formatNumber } from "./format.js";
-import { divergingColor, gradientStyles } from "./graph_color.js";
+import { divergingColor, gradientStyles, zeroMeaning } from "./graph_color.js";
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -121,7 +121,7 @@ function drawGradEdge(parent, e, style, m, where) {
   }
   title(
     g,
-    `‖∂L/∂h_${e.t}${where.of}‖ = ${formatNumber(style.value)}${style.state === "zero" ? " (outside the truncation window)" : ""}`,
+    `‖∂L/∂h_${e.t}${where.of}‖ = ${formatNumber(style.value)}${style.state === "zero" ? ` (${zeroMeaning(where.windowed)})` : ""}`,
   );
   return g;
 }
@@ -304,6 +304,7 @@ export function drawGraph(svg, L, d) {
       const where = {
         chain: chain.name ?? "main",
         of: `${layerSup}${chain.name ? ` (${chain.name})` : ""}`,
+        windowed: L.bands.length > 0,
       };
       const g = drawGradEdge(layers.bwd, e, styles[e.t], m, where);
       if (cursorCol && !fwdPhase && e.t === d.cursor && e.chain === L.primary)

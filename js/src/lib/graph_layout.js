@@ -405,12 +405,15 @@ export function layoutGraph(o) {
   // where the window begins, which in seq2seq may be the encoder).
   const first = starts.findIndex((st) => st !== null);
   const bandStart = first >= 0 ? { cols: placed[first].cols, t: starts[first] } : null;
+  // A window that reaches h_0 of the first chain (k ≥ the timeline: truncate = T) truncates
+  // nothing: full BPTT, as the simulator and the gradient view treat it.
+  const k = starts[0] === 0 ? 0 : o.truncate | 0;
   const bptt =
     gc >= 0
       ? placeBptt({
           ...placed[gc],
           bandStart,
-          text: bpttText(chains, lanes, o.truncate | 0, starts),
+          text: bpttText(chains, lanes, k, starts),
           gc,
           loss,
           boxW,
@@ -419,7 +422,7 @@ export function layoutGraph(o) {
           nodeH,
           laneOff,
           bandRowY,
-          k: o.truncate | 0,
+          k,
         })
       : { labels: [], edges: [], bands: [], box: null };
   labels.push(...bptt.labels);

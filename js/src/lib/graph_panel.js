@@ -3,7 +3,7 @@
 
 import { scaleGradient } from "./colorscale.js";
 import { formatNumber } from "./format.js";
-import { gradientExtent } from "./graph_color.js";
+import { gradientExtent, zeroMeaning } from "./graph_color.js";
 import { paramsText, shapeRows, shapesCaption } from "./graph_shapes.js";
 
 function h(tag, cls, parent, text) {
@@ -74,7 +74,7 @@ export function fillLegend(box, matrices, s) {
   if (s.dh?.some((v) => v === 0)) {
     const g = h("span", "rg-key", box);
     swatch(g, "bwd g-zero");
-    h("span", null, g, "0: outside the BPTT window");
+    h("span", null, g, `0: ${zeroMeaning(Boolean(s.windowed))}`);
   }
 }
 

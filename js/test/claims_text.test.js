@@ -1,0 +1,95 @@
+// Words and numbers of the gradient and graph views at their boundaries: truncate = 1 and
+// truncate = T, plural forms, the vanishing readout.
+
+import assert from "node:assert/strict";
+import test from "node:test";
+import { readoutItems, truncatedSpan, truncationLabel } from "../src/lib/gradient_data.js";
+import { chainsFor } from "../src/lib/graph_chains.js";
+import { layoutGraph } from "../src/lib/graph_layout.js";
+
+const base = {
+  width: 1280,
+  presenter: false,
+  units: 4,
+  timesteps: 8,
+  architecture: "many-to-many",
+  layers: 1,
+  returnSequences: true,
+  truncate: 0,
+  tokens: null,
+  decoderSteps: 0,
+  tCursor: -1,
+  outputLayer: false,
+};
+
+function layout(o) {
+  const chains = chainsFor(o);
+  const lengths = chains.flatMap((c) => c.states.map(() => c.T + 1));
+  return layoutGraph({ ...o, gradLength: lengths.at(-1), gradLengths: lengths });
+}
+const band = (L) =>
+  L.labels
+    .find((l) => l.cls === "band")
+    .parts.map((p) => p.text)
+    .join("");
+
+test("gradient view: the truncation band's label counts steps in the singular at 1", () => {
+  assert.equal(truncationLabel(1), "truncated BPTT:<br>cut after 1 step ");
+  assert.equal(truncationLabel(5), "truncated BPTT:<br>cut after 5 steps ");
+  assert.equal(truncationLabel(0), "truncated BPTT:<br>cut after 0 steps ");
+});
+
+test("gradient view: truncate = T is full BPTT (no band), T − 1 cuts one step", () => {
+  assert.equal(truncatedSpan(8, 8), null);
+  assert.deepEqual(truncatedSpan(8, 7), [7, 8]);
+  assert.deepEqual(truncatedSpan(8, 1), [1, 8]);
+  assert.equal(truncatedSpan(8, 0), null);
+  assert.equal(truncatedSpan(8, 3, -1), null); // the window reaches the whole layer
+  assert.deepEqual(truncatedSpan(8, 3, 0), [0, 8]); // only h_T of an encoder
+});
+
+test("graph: truncate = T is labelled full BPTT, as the simulator and gradient view treat it", () => {
+  const full = layout({ ...base, truncate: 8 });
+  assert.match(band(full), /^full BPTT/);
+  assert.equal(full.bands.length, 0);
+  assert.match(band(layout({ ...base, truncate: 7 })), /^truncated BPTT: 7 steps/);
+  assert.match(band(layout({ ...base, truncate: 1 })), /^truncated BPTT: 1 step\b/);
+  // seq2seq: k = timesteps never reaches the whole timeline of T + S steps
+  const s2s = layout({ ...base, architecture: "seq2seq", decoderSteps: 3, truncate: 8 });
+  assert.match(band(s2s), /^truncated BPTT: 8 steps \(the decoder \+ 5 encoder steps\)/);
+});
+
+test("readout: 'sufficient for vanishing' is the kernel's verdict, only for the Elman RNN", () => {
+  const rnn = { matrix: "W_hh", rho: 1, sigma_max: 1, gamma: 1, gamma_sigma: 1 };
+  const value = (th) => readoutItems(th).find((i) => i.testid === "vanishing-sufficient")?.value;
+  assert.equal(value({ ...rnn, pascanu_holds: true, vanishing_sufficient: false }), "no");
+  assert.equal(value({ ...rnn, pascanu_holds: true, vanishing_sufficient: true }), "yes");
+  assert.equal(value({ ...rnn, pascanu_holds: false, vanishing_sufficient: null }), undefined);
+  // overflow travels as null and reads inf, never "null" or "NaN"
+  const inf = readoutItems({ ...rnn, sigma_max: null, gamma_sigma: null, pascanu_holds: true });
+  assert.deepEqual(
+    inf.map((i) => i.value),
+    ["1", "inf", "1", "inf", "no"],
+  );
+});
+
+test("graph: a zero gradient norm is not called 'outside the window' under full BPTT", async () => {
+  const { zeroMeaning, gradientStyles } = await import("../src/lib/graph_color.js");
+  // weight scale 0.05 over 200 steps, full BPTT: ‖∂L/∂h_t‖ ≈ 1e-270 reaches the graph as
+  // float32 0 (tests/widgets/test_claims_text.py), drawn in the "zero" style
+  const norms = Float32Array.from([1e-270, 1e-50, 1e-40, 1]);
+  assert.deepEqual(
+    gradientStyles(norms).map((s) => s.state),
+    ["zero", "zero", "active", "active"],
+  );
+  assert.doesNotMatch(zeroMeaning(false), /window/);
+  assert.match(zeroMeaning(false), /float32/);
+  assert.match(zeroMeaning(true), /outside the BPTT window, or below float32/);
+});
+
+test("gradient view: a seq2seq encoder the window does not reach is not 'cut after 0 steps'", async () => {
+  const { NO_REACH } = await import("../src/lib/gradient_data.js");
+  assert.deepEqual(truncatedSpan(6, 3, NO_REACH), [0, 6]); // all of it shaded
+  assert.equal(truncationLabel(NO_REACH), "truncated BPTT:<br>no gradient reaches this layer ");
+  assert.equal(truncationLabel(0), "truncated BPTT:<br>cut after 0 steps "); // h_T only
+});
