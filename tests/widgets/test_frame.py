@@ -63,8 +63,11 @@ def test_lstm_stack_exposes_every_layer_with_cell_states_and_gates():
     assert all(c.shape == (7, 8) for c in f.cell_states)
     assert list(f.gates[2]) == ["i", "f", "c", "o"]
     assert f.layer_names == ["layer 1", "layer 2", "layer 3"]
-    x = inputs.make("sine", 7, 3)
-    cells = [make_cell("lstm", units=8, features=3 if i == 0 else 8, seed=i) for i in range(3)]
+    x = inputs.make("sine", 7, 1)
+    cells = [
+        make_cell("lstm", units=8, features=1 if i == 0 else 8, weight_scale=0.5, seed=i)
+        for i in range(3)
+    ]
     ref = run_architecture("many-to-many", cells, x)
     np.testing.assert_array_equal(f.states[2], ref.layers[2].states[0])
     np.testing.assert_array_equal(f.jacobian_norms, ref.top.jacobian_norms()[0])
@@ -102,7 +105,7 @@ def test_one_to_many_shows_the_input_its_run_read():
     f = build_frame(input="sentence", timesteps=4, architecture="one-to-many")
     assert f.tokens == ["the", inputs.PAD, inputs.PAD, inputs.PAD]
     np.testing.assert_array_equal(f.x.sum(axis=1), [1, 0, 0, 0])
-    cell = make_cell("rnn", units=16, features=5, seed=0)
+    cell = make_cell("rnn", units=16, features=5, weight_scale=0.5, seed=0)
     run = run_architecture("one-to-many", [cell], f.x[None, 0], steps=4)
     np.testing.assert_array_equal(f.states[0], run.layers[0].states[0])
     assert StateHeatmap(frame=f).frame_info["tokens"] == f.tokens
@@ -142,7 +145,7 @@ def test_truncation_zeroes_the_loss_gradient_beyond_the_window():
 
 def test_weight_scale_overlay_is_the_jacobian_curve_at_each_other_scale():
     f = build_frame(overlay="weight_scale", timesteps=12)
-    assert list(f.overlays) == ["s = 0.5", "s = 1.5", "s = 2"]  # s = 1 is the main curve
+    assert list(f.overlays) == ["s = 1", "s = 1.5", "s = 2"]  # s = 0.5 is the main curve
     f = build_frame(overlay="weight_scale", timesteps=12, weight_scale=0.8)
     assert list(f.overlays) == [f"s = {s:g}" for s in SCALE_SWEEP]
     for s in SCALE_SWEEP:
