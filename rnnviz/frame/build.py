@@ -156,7 +156,11 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
     shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
     shapes["output"] = (s["batch"], *result.output_shape[1:])  # the run holds sample 0 only
-    if "y" in shapes and top.outputs is not None:  # y leaves the top layer, as output does
+    # W_hy, b_y and y belong to the top layer (seq2seq: the top decoder layer), whatever
+    # the bottom layer the other rows describe; y leaves the top layer as output does.
+    top_shapes = top.cell.shapes(s["batch"], 1)
+    if "W_hy" in top_shapes and top.outputs is not None:
+        shapes.update(W_hy=top_shapes["W_hy"], b_y=top_shapes["b_y"])
         shapes["y"] = (*shapes["output"][:-1], top.outputs.shape[-1])  # seq2seq: S steps
     # Also when a drawn value is beyond float32 (the views show it as inf): flag and picture agree.
     overflowed = any(bool(r.overflowed) for r in result.layers) or beyond_float32(

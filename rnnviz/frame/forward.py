@@ -27,8 +27,10 @@ def _inputs(s: dict[str, Any]) -> tuple[np.ndarray, list[str] | None]:
     return np.asarray(x, dtype=np.float64), tokens
 
 
-def _cells(s: dict[str, Any], offset: int = 0) -> list:
-    """The stacked layers: layer ℓ + 1 reads the units of layer ℓ as its features."""
+def _cells(s: dict[str, Any], offset: int = 0, output: bool = True) -> list:
+    """The stacked layers: layer ℓ + 1 reads the units of layer ℓ as its features; the top
+    one carries the output layer y_t = h_t W_hy + b_y when ``output`` and output_units > 0
+    (not a seq2seq encoder, whose outputs nobody reads)."""
     from rnnviz.sim import make_cell
 
     forget_gate = cell_class(s["cell"]).forget_gate
@@ -43,7 +45,7 @@ def _cells(s: dict[str, Any], offset: int = 0) -> list:
             "init": s["init"],
         }
         top = layer == s["layers"] - 1
-        if top and s["output_units"] > 0:  # y_t = h_t W_hy + b_y, for every cell
+        if output and top and s["output_units"] > 0:  # y_t = h_t W_hy + b_y, any cell
             kwargs["output_units"] = s["output_units"]
         if forget_gate is not None:  # b_f of the forget gate (LSTM); the others have none
             kwargs["forget_bias"] = s["forget_bias"]
@@ -62,7 +64,7 @@ def _run(s: dict[str, Any], model: Any = None):
 
     if model is None:
         x, tokens = _inputs(s)
-        cells = _cells(s)
+        cells = _cells(s, output=s["architecture"] != "seq2seq")
     else:
         model.check(s)
         x, tokens = (model.x[:1], None) if model.x is not None else _inputs(s)

@@ -223,3 +223,22 @@ def test_gated_frames_carry_no_pascanu_bound(cell):
     assert f.bound is None
     assert f.theory.vanishing_sufficient is None
     assert np.all(f.jacobian_norms <= f.product_bound * (1 + 1e-9))
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"architecture": "seq2seq", "decoder_steps": 5},
+        {"layers": 2},
+        {"architecture": "many-to-one", "layers": 3},
+    ],
+)
+def test_one_output_layer_is_counted_and_shown(settings):
+    """The seq2seq encoder carried a second, unread W_hy (its u·o + o parameters were
+    counted), and with 2-3 layers the shapes panel had no W_hy, b_y or y rows."""
+    with_y = build_frame(output_units=4, units=6, timesteps=7, **settings)
+    without = build_frame(output_units=0, units=6, timesteps=7, **settings)
+    assert with_y.n_params - without.n_params == 6 * 4 + 4
+    assert (with_y.shapes["W_hy"], with_y.shapes["b_y"]) == ((6, 4), (4,))
+    assert with_y.shapes["y"] == (*with_y.shapes["output"][:-1], 4)
