@@ -215,7 +215,8 @@ def log2_jacobian_norms(layer: Layer, ch: Chain) -> np.ndarray:
 
 def n_params_keras(s: dict) -> int:
     """Parameters as Keras counts them (one bias; GRU reset_after: (2, 3u)), every layer of
-    the model as built: an output layer y = h W_hy + b_y on each top cell."""
+    the model as built, and one output layer y = h W_hy + b_y on the top cell (seq2seq: the
+    decoder's; the encoder's outputs are never read)."""
     u, F, o = s["units"], s["features"], s["output_units"]
     g = len(GATES[s["cell"]])
     bias = 2 * g * u if s["cell"] == "gru" else g * u
@@ -225,5 +226,5 @@ def n_params_keras(s: dict) -> int:
         for layer in range(s["layers"]):
             fin = F if layer == 0 else u
             n += g * (fin * u + u * u) + bias
-    n += (u * o + o) * stacks if o else 0
+    n += u * o + o if o else 0
     return n
