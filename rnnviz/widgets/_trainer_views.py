@@ -36,7 +36,7 @@ import numpy as np
 
 from rnnviz.frame import Analysis, build_forward, compose  # the one import of frames
 from rnnviz.sim import tasks, training
-from rnnviz.widgets._user_model import UserModel
+from rnnviz.widgets._user_model import UserModel, starting_settings
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
 
@@ -70,8 +70,8 @@ def current_frame(cell: Any, task: tasks.Task):
     task's batch 0, its ‖∂L/∂h_t‖ taken for the task's own loss on that sample."""
     x, target = task.batch(0)
     model = UserModel.of(cell, x[:1])
-    settings = {k: v for k, v in model.fixed().items() if v is not None}
-    forward = build_forward(settings, model)
+    fixed = {k: v for k, v in model.fixed().items() if v is not None}
+    forward = build_forward({**starting_settings(model), **fixed}, model)  # as trained
     frame = compose(forward, _curve(forward))
     x0, target0 = x[:1].copy(), target[:1].copy()
     one = tasks.Task(task.name, task.kind, task.features, task.outputs, task.timesteps,

@@ -102,6 +102,17 @@ class UserModel:
             )
 
 
+#: Where a model's Explorer starts unless the call says otherwise: the recurrent weights as
+#: trained (``weight_scale`` multiplies them). The Explorer's own default scale (0.5) is a
+#: choice for rnnviz's random cells and would show a trained model at half its W_hh.
+AS_TRAINED: dict[str, Any] = {"weight_scale": 1.0}
+
+
+def starting_settings(model: UserModel | None) -> dict[str, Any]:
+    """The settings a user's model starts at (``AS_TRAINED``); {} without a model."""
+    return {} if model is None else dict(AS_TRAINED)
+
+
 def fixed_settings(model: UserModel | None, given: dict[str, Any]) -> dict[str, Any]:
     """The settings ``model`` decides, with its values (none without a model); a
     ValueError when ``given`` asks for another value of one of them."""

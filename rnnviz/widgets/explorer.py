@@ -28,7 +28,12 @@ from rnnviz.widgets._explorer_settings import ExplorerSettings
 from rnnviz.widgets._explorer_text import describe
 from rnnviz.widgets._setting_traits import Flag, check_presenter, setting_traits
 from rnnviz.widgets._stage import Stage
-from rnnviz.widgets._user_model import UserModel, fixed_reasons, fixed_settings
+from rnnviz.widgets._user_model import (
+    UserModel,
+    fixed_reasons,
+    fixed_settings,
+    starting_settings,
+)
 from rnnviz.widgets.eigen import EigenView
 from rnnviz.widgets.gradients import GradientFlow
 from rnnviz.widgets.heatmap import StateHeatmap
@@ -84,7 +89,8 @@ class Explorer(ExplorerSettings, ExplorerFrames, widgets.VBox):
                 "x (your input batch) needs a model to feed: explore(model, x); for rnnviz's "
                 "own cells choose an input preset with input=…"
             )
-        given = {**settings, **self._fixed_settings(settings)}
+        start = starting_settings(self._model)  # a model: its weights as trained
+        given = {**start, **settings, **self._fixed_settings(settings)}
         full = validate_settings(given)
         # the values the learner (or their model) gave, not those a rule set: a rule that
         # stops applying gives them back (rnnviz.settings.implied_changes)

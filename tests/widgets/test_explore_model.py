@@ -137,3 +137,13 @@ def test_the_sentence_is_refused_when_the_model_fixes_other_features(sine):
     assert ex.settings == before
     with pytest.raises(ValueError, match="features must be 5; got features=1"):
         rnnviz.explore(sine, input="sentence")
+
+
+def test_a_model_starts_as_trained_and_a_given_scale_wins(sine):
+    """The Explorer's own default weight scale (0.5) is for rnnviz's random cells: a trained
+    model starts at 1, its W_hh as trained, unless the call asks for another scale."""
+    x = sine.example_input(12)
+    assert rnnviz.explore(sine, x).weight_scale == 1.0
+    half = rnnviz.explore(sine, x, weight_scale=0.5)
+    assert half.weight_scale == 0.5
+    assert not np.allclose(half.frame.states[0], sine.cell.run(x).states[0])
