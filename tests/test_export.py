@@ -418,7 +418,7 @@ def test_any_object_with_the_exportable_interface_is_exported_with_its_own_frame
     from rnnviz.export._interfaces import Exportable
     from rnnviz.widgets import GradientFlow, StateHeatmap
 
-    frame = build_frame(units=3, timesteps=4)
+    frame = build_frame(units=3, timesteps=4, weight_scale=1.0)
 
     class Lesson:
         def __init__(self):

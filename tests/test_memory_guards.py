@@ -133,12 +133,13 @@ def test_the_largest_explorer_frame_fits_a_small_memory_allowance():
 @pytest.mark.parametrize("input_", ["sine", "noise", "sentence"])
 def test_the_frame_of_a_batch_is_its_sample_0(cell, input_):
     from rnnviz.frame import build_frame
+    from rnnviz.settings import DEFAULTS
     from rnnviz.sim import make_cell
 
     frame = build_frame(cell=cell, input=input_, batch=5, units=6, timesteps=7)
     features = frame.settings["features"]  # 5 for the sentence: its vocabulary size
     x = inputs.make(input_, 7, features, batch=5)
-    res = make_cell(cell, units=6, features=features).run(x)
+    res = make_cell(cell, units=6, features=features, weight_scale=DEFAULTS["weight_scale"]).run(x)
     np.testing.assert_array_equal(frame.x, x[0])
     np.testing.assert_allclose(frame.states[0], res.states[0], rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(frame.jacobian_norms, res.jacobian_norms()[0], rtol=1e-9)

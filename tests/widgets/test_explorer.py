@@ -366,7 +366,7 @@ def test_analysis_is_abandoned_between_its_curves(monkeypatch):
     assert gate.calls.count(7) == 1  # main curve only; none of the 3 overlay curves
     assert gate.calls.count(5) == 4  # main curve + 3 overlays
     assert ex.frame.settings["units"] == 5
-    assert sorted(ex.gradients.log10_overlays) == ["s = 0.5", "s = 1.5", "s = 2"]
+    assert sorted(ex.gradients.log10_overlays) == ["s = 1", "s = 1.5", "s = 2"]
 
 
 def test_forward_pass_is_shown_first_and_the_gradient_plot_says_it_is_updating(monkeypatch):
@@ -408,7 +408,8 @@ def test_repr_is_helpful_without_a_front_end():
     text = repr(rnnviz.explore(units=8, timesteps=5))
     assert text.startswith("Explorer(units=8, timesteps=5)")
     assert "rnn cell, 8 units × 5 timesteps" in text
-    assert "sufficient for vanishing: no" in text
+    assert "sufficient for vanishing: yes" in text  # γ σ_max = 0.5 at the default scale
+    assert "sufficient for vanishing: no" in repr(rnnviz.explore(units=8, weight_scale=1.0))
     assert "display it in Jupyter" in text
 
 

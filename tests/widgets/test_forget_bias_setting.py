@@ -35,8 +35,8 @@ def test_the_setting_has_one_default_shared_with_the_simulator():
 
 def test_lstm_frame_uses_forget_bias():
     f = build_frame(cell="lstm", forget_bias=0.0, timesteps=12)
-    x = inputs.make("sine", 12, 3, batch=1, seed=0)
-    res = make_cell("lstm", units=16, features=3, seed=0, forget_bias=0.0).run(x)
+    x = inputs.make("sine", 12, 1, batch=1, seed=0)  # the Explorer's defaults: 1 feature, s = 0.5
+    res = make_cell("lstm", units=16, features=1, weight_scale=0.5, seed=0, forget_bias=0.0).run(x)
     np.testing.assert_array_equal(f.states[0], res.states[0])
     np.testing.assert_array_equal(f.jacobian_norms, res.jacobian_norms()[0])
     default = build_frame(cell="lstm", timesteps=12)

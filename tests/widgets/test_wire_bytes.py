@@ -26,9 +26,10 @@ def test_bytes_per_update_at_defaults(wire):
     # gradients: 4 lines of T + 1 = 21 float32 values (curve, loss gradient, the product of
     # per-step norms, the Pascanu bound of this Elman RNN)
     assert sizes["GradientFlow"][:2] == (1, 4 * 21 * 4)
-    # JSON beside the buffers stays small (names, shapes, theory numbers)
-    assert sizes["StateHeatmap"][2] < 1000
-    assert sizes["GradientFlow"][2] < 1000
+    # JSON beside the buffers stays small (names, shapes, theory numbers, the layer's note
+    # and truncation reach); the 320 values as a JSON list alone would be ~6 kB
+    assert sizes["StateHeatmap"][2] < 1200
+    assert sizes["GradientFlow"][2] < 1200
     print("\nbytes per update at defaults (messages, buffers, json):", sizes)
 
 
