@@ -19,6 +19,7 @@ import {
   widenRange,
 } from "./lib/gradient_data.js";
 import { layerCaption, layerOptions } from "./lib/gradient_layer.js";
+import { panelStatus } from "./lib/panel_text.js";
 import { axisStyle, baseLayout, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
@@ -351,6 +352,7 @@ function setup(ctx) {
       drawnKey = key;
     }
     setCommonData(shell.root, model);
+    shell.status.textContent = panelStatus(info); // the chosen layer is gone: say so here
     showUpdating(shell, model.get("updating"));
     shell.root.dataset.vanishing = vanishing;
     shell.root.dataset.pascanu = String(Boolean(boundK));

@@ -12,6 +12,7 @@ import {
   tokenHover,
   tokenTicks,
 } from "./lib/heatmap_data.js";
+import { panelStatus } from "./lib/panel_text.js";
 import { axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {
@@ -142,8 +143,10 @@ function setup(ctx) {
       await Plotly.react(shell.plot, [trace], layout, plotConfig("rnnviz-heatmap"));
       drawnKey = clipped === 0 ? key : null;
     }
-    shell.status.textContent =
-      clipped > 0 ? `${clipped} values beyond the colour range (overflow) drawn at its edge` : "";
+    shell.status.textContent = panelStatus(
+      info,
+      clipped > 0 ? `${clipped} values beyond the colour range (overflow) drawn at its edge` : "",
+    );
     setCommonData(shell.root, model);
     shell.root.dataset.quantity = quantity;
     shell.root.dataset.activation = activation;

@@ -15,3 +15,14 @@ export function titleWithLayer(title, names, index = -1) {
   const layer = layerCaption(names, index);
   return layer ? `${title} — ${layer}` : title;
 }
+
+/**
+ * A panel's status line: its own message (may be empty) and frame_info.layer_note (the
+ * chosen layer is gone and the top one is shown), joined; "" when neither.
+ * @param {{layer_note?: string}} info frame_info
+ * @param {string} [message]
+ * @returns {string}
+ */
+export function panelStatus(info, message = "") {
+  return [info?.layer_note, message].filter(Boolean).join(" · ");
+}
