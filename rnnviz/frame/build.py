@@ -18,6 +18,7 @@ import numpy as np
 from rnnviz.frame.analysis import Analysis, _layer_index, analyse
 from rnnviz.frame.draw import beyond_float32, colour_range
 from rnnviz.frame.forward import Forward, build_forward
+from rnnviz.sim.architectures import input_shape
 
 __all__ = ["Frame", "build_frame", "compose", "reanalyse"]
 
@@ -72,7 +73,8 @@ class Frame:
         ‖∂L/∂h_t‖₂), which they then show as inf.
     shapes : dict
         Array shapes of the bottom layer (x, W_xh, W_hh, b, h_t …); ``output`` is what
-        leaves the top layer.
+        leaves the top layer. ``x`` is what the architecture takes (one-to-many: one
+        vector per sequence, (batch, features); the run then reads zero vectors).
     n_params : int
         Parameters of all layers together.
     overlays : dict
@@ -155,6 +157,8 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     outputs = None if top.outputs is None else np.asarray(top.outputs[0])
     bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
     shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
+    # x as the architecture takes it (one-to-many: one vector per sequence)
+    shapes["x"] = input_shape(s["architecture"], *shapes["x"])
     shapes["output"] = (s["batch"], *result.output_shape[1:])  # the run holds sample 0 only
     # Also when a drawn value is beyond float32 (the views show it as inf): flag and picture agree.
     overflowed = any(bool(r.overflowed) for r in result.layers) or beyond_float32(

@@ -220,3 +220,11 @@ def test_gated_frames_carry_no_pascanu_bound(cell):
     assert f.bound is None
     assert f.theory.vanishing_sufficient is None
     assert np.all(f.jacobian_norms <= f.product_bound * (1 + 1e-9))
+
+
+def test_one_to_many_shapes_give_x_as_the_architecture_takes_it():
+    # run_architecture("one-to-many") reads one vector per sequence; x_2 … x_T are zeros
+    f = build_frame(architecture="one-to-many", timesteps=5, batch=3, features=2)
+    assert f.shapes["x"] == (3, 2)
+    assert f.shapes["output"] == (3, 5, f.settings["units"])
+    assert build_frame(timesteps=5, batch=3, features=2).shapes["x"] == (3, 5, 2)
