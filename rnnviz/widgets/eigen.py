@@ -46,6 +46,8 @@ class EigenView(PlotlyView):
 
     _esm = bundle("eigen")
     NAME = "eigen"
+    #: The spectrum does not change along the run: the view draws no time cursor.
+    USES_TIME = False
 
     eigenvalues = traitlets.Any(None, allow_none=True, help="(units, 2) float32: Re, Im.").tag(
         sync=True, **ARRAY_SERIALIZERS
