@@ -813,3 +813,18 @@ def test_views_that_cannot_share_the_page_controls_are_refused():
     with pytest.raises(ValueError, match="same weight_scale"):
         page_html([five, other_scale])
     assert _payload(page_html([five, other_scale], sweep="units", sweep_values=[4, 8]))
+
+
+def test_seq2seq_page_scrubber_walks_the_whole_run_with_its_timeline():
+    """The page's scrubber counted encoder steps while its heatmap and gradient panel read
+    that t against the decoder: they marked decoder steps during the encoder's pass."""
+    from rnnviz.widgets import StateHeatmap
+
+    view = StateHeatmap.from_settings(architecture="seq2seq", timesteps=4, decoder_steps=2)
+    frame = _payload(page_html(view, sweep=None))["frames"][0]
+    assert frame["timesteps"] == 6  # N = T + S: the scrubber's forward positions
+    assert [(s["name"], s["start"], s["steps"]) for s in frame["timeline"]] == [
+        ("encoder", 0, 4),
+        ("decoder", 4, 2),
+    ]
+    assert frame["views"][0]["frame_info"]["timeline"] == frame["timeline"]

@@ -23,6 +23,7 @@ import { panelStatus } from "./lib/panel_text.js";
 import { axisStyle, baseLayout, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
+import { localCursor } from "./lib/timeline.js";
 import {
   createSelect,
   frameInfo,
@@ -158,7 +159,14 @@ function setup(ctx) {
     const traces = [];
     const over = { x: [], y: [], color: [], text: [] };
     const under = { x: [], y: [], color: [], text: [] };
-    const cursorK = cursorStepsBack(T, model.get("t_cursor"), model.get("phase"));
+    // t_cursor is a step of the whole run: the shown layer's own step (timeline.js)
+    const at = localCursor(
+      info.timeline,
+      shown >= 0 ? shown : names.length - 1,
+      model.get("t_cursor"),
+      model.get("phase"),
+    );
+    const cursorK = cursorStepsBack(T, at.t, model.get("phase"), at.pending);
     if (boundK) {
       const name = boundNames(several ? series[0][4] : "").pascanu;
       const line = { color: theme.bound, width: size.thin, dash: "dot" };
@@ -281,7 +289,7 @@ function setup(ctx) {
         font: { color: theme.muted, size: size.font },
       });
     }
-    if (cursorK != null) {
+    if (cursorK != null && cursorK >= 0) {
       shapes.push({
         type: "line",
         xref: "x",

@@ -15,6 +15,7 @@ import {
 import { panelStatus } from "./lib/panel_text.js";
 import { axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
+import { localCursor } from "./lib/timeline.js";
 import {
   createSelect,
   frameInfo,
@@ -98,7 +99,14 @@ function setup(ctx) {
         tickfont: { size: size.font, color: theme.fg },
       },
     };
-    const cursor = cursorShapes(model.get("t_cursor"), model.get("phase"), timesteps, theme, size);
+    // t_cursor is a step of the whole run: this layer's own step (timeline.js)
+    const at = localCursor(
+      info.timeline,
+      model.get("layer"),
+      model.get("t_cursor"),
+      model.get("phase"),
+    );
+    const cursor = cursorShapes(at.t, model.get("phase"), timesteps, theme, size, at.pending);
     const xaxis = {
       ...axisStyle(theme, size, "timestep t"),
       range: [0.5, timesteps + 0.5],

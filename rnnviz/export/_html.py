@@ -32,6 +32,9 @@ from rnnviz.export._interfaces import (
     is_view,
     page_bundle,
     page_globals,
+    run_steps,
+    scrubber_frame,
+    timeline,
     view_class,
 )
 from rnnviz.export._sweep import (
@@ -282,7 +285,9 @@ def page_html(
             {
                 "value": value,
                 "text": value_text(sweep, value) if sweep else "",
-                "timesteps": int(view_frames[0].settings["timesteps"]),
+                # the scrubber walks every step of the run (seq2seq: encoder, then decoder)
+                "timesteps": run_steps(scrubber_frame(views, view_frames).settings),
+                "timeline": timeline(scrubber_frame(views, view_frames).settings),
                 "views": [
                     {k: _encode(v, table) for k, v in st.items() if k not in _SKIP_KEYS}
                     for st in states

@@ -23,6 +23,7 @@ This is the one module of ``rnnviz/export`` that imports from ``rnnviz.widgets``
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import anywidget
@@ -36,6 +37,7 @@ from rnnviz.frame import (
     compose,
     format_number,
 )
+from rnnviz.frame.timeline import run_steps, timeline
 from rnnviz.settings import SPECS, did_you_mean, validate_settings
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._user_model import fixed_settings
@@ -55,6 +57,9 @@ __all__ = [
     "is_view",
     "page_bundle",
     "page_globals",
+    "run_steps",
+    "scrubber_frame",
+    "timeline",
     "validate_settings",
     "view_class",
 ]
@@ -158,12 +163,16 @@ def _uses_time(view: Any) -> bool:
 
 
 def _scrubber_steps(frame: Frame) -> str:
-    """What the page's one time scrubber steps through: "5 steps" (seq2seq: the encoder's,
-    then the decoder's, "5 + 3 steps")."""
-    steps = [frame.timesteps]
-    if frame.settings.get("architecture") == "seq2seq":
-        steps.insert(0, len(frame.x))
-    return f"{' + '.join(map(str, steps))} steps"
+    """What the page's one time scrubber steps through (``rnnviz.frame.timeline``): "5 steps"
+    (seq2seq: the encoder's, then the decoder's, "encoder 5 + decoder 3 steps")."""
+    segments = timeline(frame.settings)
+    return " + ".join(f"{s['name']} {s['steps']}".strip() for s in segments) + " steps"
+
+
+def scrubber_frame(views: Sequence, frames: Sequence[Frame]) -> Frame:
+    """The frame whose timeline the page's time scrubber walks: the first view's that draws
+    the cursor (they all agree, ``ViewsSource.frames_at``), else the first."""
+    return next((f for v, f in zip(views, frames, strict=True) if _uses_time(v)), frames[0])
 
 
 def _same(views: tuple, fact: Any, what: str, frames: list | None = None) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from rnnviz.frame.timeline import scrubber_max
 from rnnviz.settings import CONTROLS, SPECS
 from rnnviz.widgets._base import bundle
 
@@ -90,7 +91,7 @@ def bind_panel(explorer: Any) -> ControlPanel:
                 },
                 **{n: why for n, why in explorer.fixed.items() if n in names},
             }
-            panel.time_max = 2 * explorer.timesteps + 1
+            panel.time_max = scrubber_max(explorer.settings)
             panel.time = explorer.time
             panel.time_label = explorer.controls.time_label.value
             panel.presenter = explorer.presenter
