@@ -52,7 +52,9 @@ class ControlPanel(anywidget.AnyWidget):
     values = traitlets.Dict(help="setting -> the value the controls show.").tag(sync=True)
     limits = traitlets.Dict(help="setting -> a maximum set by other settings.").tag(sync=True)
     disabled = traitlets.Dict(help="setting -> why its control is disabled.").tag(sync=True)
-    time = traitlets.Int(0, help="Scrubber: 0 off, 1…T forward, T+1…2T+1 backward.").tag(sync=True)
+    time = traitlets.Int(
+        0, help="Scrubber: 0 off, 1…N forward, N+1…2N+1 backward (N: steps of the run)."
+    ).tag(sync=True)
     time_max = traitlets.Int(0).tag(sync=True)
     time_label = traitlets.Unicode("off").tag(sync=True)
     status = traitlets.Unicode("", help="Shapes and parameter count (plain text).").tag(sync=True)
