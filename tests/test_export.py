@@ -778,3 +778,53 @@ def test_figures_overlay_colours_are_fixed_by_value():
     at2, at05 = colours(2.0), colours(0.5)
     for name in ("s = 1", "s = 1.5"):
         assert at2[name] == at05[name], name
+
+
+def test_views_exported_together_are_each_drawn_with_their_own_frame():
+    from rnnviz.widgets import GradientFlow, StateHeatmap
+
+    heat = StateHeatmap.from_settings(units=4, timesteps=5, weight_scale=0.5)
+    grad = GradientFlow.from_settings(units=6, timesteps=5, weight_scale=1.5, cell="lstm")
+    payload = _payload(page_html([heat, grad], sweep=None))
+    drawn = [v["frame_info"]["settings"] for v in payload["frames"][0]["views"]]
+    assert [(s["units"], s["weight_scale"], s["cell"]) for s in drawn] == [
+        (4, 0.5, "rnn"),
+        (6, 1.5, "lstm"),
+    ]
+    # a sweep moves each view's own settings (the swept one is the page's: the same)
+    lstm = GradientFlow.from_settings(units=6, timesteps=5, weight_scale=0.5, cell="lstm")
+    sweep = _payload(page_html([heat, lstm], sweep="weight_scale", sweep_values=[0.5, 1.5]))
+    for frame in sweep["frames"]:
+        cells = [v["frame_info"]["settings"]["cell"] for v in frame["views"]]
+        scales = {v["frame_info"]["settings"]["weight_scale"] for v in frame["views"]}
+        assert (cells, scales) == (["rnn", "lstm"], {frame["value"]})
+
+
+def test_views_that_cannot_share_the_page_controls_are_refused():
+    from rnnviz.widgets import StateHeatmap
+
+    five = StateHeatmap.from_settings(units=4, timesteps=5)
+    seven = StateHeatmap.from_settings(units=4, timesteps=7)
+    with pytest.raises(
+        ValueError, match=r"same timesteps.*StateHeatmap: 5 steps, StateHeatmap: 7 steps"
+    ):
+        page_html([five, seven], sweep=None)
+    other_scale = StateHeatmap.from_settings(units=4, timesteps=5, weight_scale=1.5)
+    with pytest.raises(ValueError, match="same weight_scale"):
+        page_html([five, other_scale])
+    assert _payload(page_html([five, other_scale], sweep="units", sweep_values=[4, 8]))
+
+
+def test_seq2seq_page_scrubber_walks_the_whole_run_with_its_timeline():
+    """The page's scrubber counted encoder steps while its heatmap and gradient panel read
+    that t against the decoder: they marked decoder steps during the encoder's pass."""
+    from rnnviz.widgets import StateHeatmap
+
+    view = StateHeatmap.from_settings(architecture="seq2seq", timesteps=4, decoder_steps=2)
+    frame = _payload(page_html(view, sweep=None))["frames"][0]
+    assert frame["timesteps"] == 6  # N = T + S: the scrubber's forward positions
+    assert [(s["name"], s["start"], s["steps"]) for s in frame["timeline"]] == [
+        ("encoder", 0, 4),
+        ("decoder", 4, 2),
+    ]
+    assert frame["views"][0]["frame_info"]["timeline"] == frame["timeline"]

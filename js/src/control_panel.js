@@ -137,7 +137,7 @@ function render({ model, el }) {
     controls.set(spec.name, { spec, wrap, control });
   }
 
-  // Time scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward pass.
+  // Time scrubber: 0 off, 1…N forward pass, N+1…2N+1 backward pass (N: steps of the run).
   const play = document.createElement("button");
   play.type = "button";
   play.textContent = "▶";

@@ -11,6 +11,7 @@ import {
   verdict,
 } from "./lib/eigen_data.js";
 import { formatNumber } from "./lib/format.js";
+import { titleWithLayer } from "./lib/panel_text.js";
 import { axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import { frameInfo, mountPlotlyView, setCommonData, setPlotHeight } from "./lib/view_shell.js";
@@ -63,7 +64,11 @@ function setup(ctx) {
     const rho = Number(info.rho);
     const sigmaMax = Number(info.sigma_max);
     const gamma = Number(info.gamma);
-    shell.title.textContent = `Spectrum of ${matrix}${CANDIDATE[matrix] ?? ""}, ${units} × ${units}: eigenvalues and singular values`;
+    shell.title.textContent = titleWithLayer(
+      `Spectrum of ${matrix}${CANDIDATE[matrix] ?? ""}, ${units} × ${units}: eigenvalues and singular values`,
+      info.layer_names,
+      info.shown_layer,
+    );
     const eig = decodeArray(model.get("eigenvalues"));
     const sv = decodeArray(model.get("singular_values"));
     const v = verdict(rho, sigmaMax, sv?.values.at(-1)); // σ_min: all σ_i equal?

@@ -21,9 +21,11 @@ import {
   widenRange,
 } from "./lib/gradient_data.js";
 import { layerCaption, layerOptions } from "./lib/gradient_layer.js";
+import { panelStatus } from "./lib/panel_text.js";
 import { axisStyle, baseLayout, plotConfig, redrawScatterY } from "./lib/plotly.js";
 import { plotlyText } from "./lib/plotly_text.js";
 import { sizes } from "./lib/theme.js";
+import { localCursor } from "./lib/timeline.js";
 import {
   createSelect,
   frameInfo,
@@ -159,7 +161,14 @@ function setup(ctx) {
     const traces = [];
     const over = { x: [], y: [], color: [], text: [] };
     const under = { x: [], y: [], color: [], text: [] };
-    const cursorK = cursorStepsBack(T, model.get("t_cursor"), model.get("phase"));
+    // t_cursor is a step of the whole run: the shown layer's own step (timeline.js)
+    const at = localCursor(
+      info.timeline,
+      shown >= 0 ? shown : names.length - 1,
+      model.get("t_cursor"),
+      model.get("phase"),
+    );
+    const cursorK = cursorStepsBack(T, at.t, model.get("phase"), at.pending);
     if (boundK) {
       const name = boundNames(several ? series[0][4] : "").pascanu;
       const line = { color: theme.bound, width: size.thin, dash: "dot" };
@@ -282,7 +291,7 @@ function setup(ctx) {
         font: { color: theme.muted, size: size.font },
       });
     }
-    if (cursorK != null) {
+    if (cursorK != null && cursorK >= 0) {
       shapes.push({
         type: "line",
         xref: "x",
@@ -353,6 +362,7 @@ function setup(ctx) {
       drawnKey = key;
     }
     setCommonData(shell.root, model);
+    shell.status.textContent = panelStatus(info); // the chosen layer is gone: say so here
     showUpdating(shell, model.get("updating"));
     shell.root.dataset.vanishing = vanishing;
     shell.root.dataset.pascanu = String(Boolean(boundK));

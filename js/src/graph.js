@@ -13,6 +13,7 @@ import { layoutGraph } from "./lib/graph_layout.js";
 import { fillLegend, fillNotes, fillShapes } from "./lib/graph_panel.js";
 import { layoutRolled } from "./lib/graph_rolled.js";
 import { isDark, watchTheme } from "./lib/theme.js";
+import { locate } from "./lib/timeline.js";
 import { frameInfo, watchModel } from "./lib/view_shell.js";
 
 /** What the graph draws: the frame's settings and facts (frame_info, no defaults: only
@@ -29,7 +30,8 @@ function readState(model) {
     // the cell's facts (label, gates, split bias), from its class: never branch on s.cell
     cellInfo: info.cell_info ?? {},
     presenter: Boolean(model.get("presenter")),
-    tCursor: model.get("t_cursor"),
+    // t_cursor is a step of the whole run: its chain (seq2seq: encoder, decoder) and step
+    cursor: locate(info.timeline, model.get("t_cursor"), model.get("phase")),
     phase: model.get("phase"),
     rolled: Boolean(model.get("rolled")),
     architecture: s.architecture,
@@ -101,7 +103,8 @@ function render({ model, el }) {
       truncate: s.truncate,
       tokens: s.tokens,
       decoderSteps: s.decoderSteps,
-      tCursor: s.tCursor,
+      tCursor: s.cursor ? s.cursor.t : -1,
+      cursorChain: s.cursor?.segment,
       outputLayer: s.outputUnits > 0,
       gradLength: s.dh ? s.dh.length : 0,
       gradLengths: s.dhLayers.map((a) => (a ? a.length : 0)),
@@ -121,7 +124,8 @@ function render({ model, el }) {
       dhLayers: s.dhLayers,
       range,
       units: s.units,
-      cursor: s.tCursor,
+      cursor: s.cursor ? s.cursor.t : -1,
+      cursorChain: s.cursor?.segment,
       phase: s.phase,
       outputLayer: s.outputUnits > 0,
     });

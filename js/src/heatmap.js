@@ -12,8 +12,10 @@ import {
   tokenHover,
   tokenTicks,
 } from "./lib/heatmap_data.js";
+import { panelStatus } from "./lib/panel_text.js";
 import { axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
+import { localCursor } from "./lib/timeline.js";
 import {
   createSelect,
   frameInfo,
@@ -97,7 +99,14 @@ function setup(ctx) {
         tickfont: { size: size.font, color: theme.fg },
       },
     };
-    const cursor = cursorShapes(model.get("t_cursor"), model.get("phase"), timesteps, theme, size);
+    // t_cursor is a step of the whole run: this layer's own step (timeline.js)
+    const at = localCursor(
+      info.timeline,
+      model.get("layer"),
+      model.get("t_cursor"),
+      model.get("phase"),
+    );
+    const cursor = cursorShapes(at.t, model.get("phase"), timesteps, theme, size, at.pending);
     const xaxis = {
       ...axisStyle(theme, size, "timestep t"),
       range: [0.5, timesteps + 0.5],
@@ -142,8 +151,10 @@ function setup(ctx) {
       await Plotly.react(shell.plot, [trace], layout, plotConfig("rnnviz-heatmap"));
       drawnKey = clipped === 0 ? key : null;
     }
-    shell.status.textContent =
-      clipped > 0 ? `${clipped} values beyond the colour range (overflow) drawn at its edge` : "";
+    shell.status.textContent = panelStatus(
+      info,
+      clipped > 0 ? `${clipped} values beyond the colour range (overflow) drawn at its edge` : "",
+    );
     setCommonData(shell.root, model);
     shell.root.dataset.quantity = quantity;
     shell.root.dataset.activation = activation;

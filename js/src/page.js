@@ -84,9 +84,9 @@ function setupTime(views) {
   const time = byId("rnnviz-time");
   const label = byId("rnnviz-time-value");
   const play = byId("rnnviz-play");
-  const steps = () => views.frame.timesteps;
+  const steps = () => views.frame.timesteps; // N: every step of the run (its timeline)
   const apply = (position) => {
-    label.textContent = timeLabel(position, steps());
+    label.textContent = timeLabel(position, steps(), views.frame.timeline);
     views.setCursor(cursorFor(position, steps()));
   };
   const player = new Player(
@@ -121,7 +121,7 @@ function setupTime(views) {
     follow({ t_cursor, phase }) {
       const position = positionFor(t_cursor, phase, steps());
       time.value = String(position);
-      label.textContent = timeLabel(position, steps());
+      label.textContent = timeLabel(position, steps(), views.frame.timeline);
     },
   };
 }

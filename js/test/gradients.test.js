@@ -140,3 +140,8 @@ test("legendLayout: two columns only when every entry fits in half the width", (
   assert.equal(big.names[1], names[1]);
   assert.deepEqual(legendLayout([], 12, 100), { columns: 2, names: [] });
 });
+
+test("cursorStepsBack: a layer the gradient has not reached shows no step of its curve", () => {
+  assert.equal(cursorStepsBack(4, -1, "backward", true), -1);
+  assert.equal(cursorStepsBack(4, -1, "forward", true), null);
+});

@@ -455,3 +455,21 @@ test("every timestep gets a column while they fit; only longer sequences are com
   assert.ok(big.pitch >= 45);
   assert.ok(big.columns.filter((c) => c.t > 0).length < 30);
 });
+
+test("seq2seq: the cursor column is on the chain the cursor is in (timeline.js locate)", async () => {
+  const { locate } = await import("../src/lib/timeline.js");
+  const timeline = [
+    { name: "encoder", start: 0, steps: 6, layers: [0] },
+    { name: "decoder", start: 6, steps: 3, layers: [1] },
+  ];
+  const o = { ...base, architecture: "seq2seq", timesteps: 6, decoderSteps: 3, gradLength: 4 };
+  // g = 5 forward: encoder step 5 (the scrubber counts the whole run, not decoder steps)
+  const at = locate(timeline, 5, "forward");
+  assert.deepEqual(at, { segment: 0, name: "encoder", t: 5 });
+  const L = layoutGraph({ ...o, tCursor: at.t, cursorChain: at.segment });
+  assert.ok(L.columns.some((c) => c.chain === 0 && c.t === 5));
+  const dec = locate(timeline, 8, "forward");
+  assert.deepEqual(dec, { segment: 1, name: "decoder", t: 2 });
+  const L2 = layoutGraph({ ...o, width: 400, tCursor: dec.t, cursorChain: dec.segment });
+  assert.ok(L2.columns.some((c) => c.chain === 1 && c.t === 2));
+});

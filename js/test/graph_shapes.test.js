@@ -205,3 +205,19 @@ test("the shapes panel states the sentence's encoding: one-hot over its vocabula
     assert.equal(shapeRows(shapes, { ...s, tokens }).find((r) => r.name === "x").note, "");
   }
 });
+
+test("one-to-many: x is one vector per sequence, and the panel says what later steps read", () => {
+  const shapes = { ...rnnShapes, x: [1, 4] }; // frame.shapes.x of one-to-many
+  const rows = shapeRows(shapes, {
+    cell: CELL.rnn,
+    returnSequences: true,
+    architecture: "one-to-many",
+  });
+  const x = rows.find((r) => r.name === "x");
+  assert.equal(x.dims, "(batch, features)");
+  assert.equal(x.value, "(1, 4)");
+  assert.match(x.note, /x_1/);
+  assert.match(x.note, /zero vector/);
+  const seq = rows.find((r) => r.name === "output" && r.current);
+  assert.equal(seq.value, "(1, 20, 16)"); // T from the output, not from x
+});

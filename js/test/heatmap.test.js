@@ -165,3 +165,12 @@ test("hover text names t and the word of every cell, escaped; none without match
   assert.equal(tokenHover(["the"], 3, 2), null);
   assert.equal(tokenHover([], 3, 0), null);
 });
+
+test("a layer the pass has not reached (seq2seq decoder while the encoder runs) is all veiled", () => {
+  const f = cursorShapes(-1, "forward", 6, THEME, SIZE, true);
+  assert.equal(f.shapes.length, 1); // the veil, no line at any step
+  assert.deepEqual([f.shapes[0].x0, f.shapes[0].x1], [0.5, 6.5]);
+  assert.equal(f.annotations[0].text, "forward: not computed yet");
+  const b = cursorShapes(-1, "backward", 6, THEME, SIZE, true);
+  assert.match(b.annotations[0].text, /not reached this layer/);
+});

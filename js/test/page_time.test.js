@@ -101,3 +101,23 @@ test("stop() ends playing at once; a second start replaces the first timer", () 
   assert.equal(steps, 1);
   assert.ok(!player.playing);
 });
+
+test("seq2seq: the page's scrubber walks the encoder, then the decoder, as the views read it", () => {
+  const timeline = [
+    { name: "encoder", start: 0, steps: 3, layers: [0] },
+    { name: "decoder", start: 3, steps: 2, layers: [1] },
+  ];
+  const N = 5; // payload timesteps: every step of the run
+  assert.equal(lastPosition(N), 11);
+  const labels = [1, 3, 4, 5, 6, 8, 9, 11].map((p) => timeLabel(p, N, timeline));
+  assert.deepEqual(labels, [
+    "→ encoder t = 1",
+    "→ encoder t = 3",
+    "→ decoder t = 1",
+    "→ decoder t = 2",
+    "← decoder t = 2",
+    "← encoder t = 3",
+    "← encoder t = 2",
+    "← encoder t = 0",
+  ]);
+});

@@ -32,6 +32,9 @@ from rnnviz.export._interfaces import (
     is_view,
     page_bundle,
     page_globals,
+    run_steps,
+    scrubber_frame,
+    timeline,
     view_class,
 )
 from rnnviz.export._sweep import (
@@ -197,14 +200,15 @@ def _variants(view: Any, base: dict) -> list[dict]:
 
 
 def _render_frames(views: Sequence, frames: Sequence) -> list:
-    """``[(value, frame, states, variants)]``: each ``(value, frame)`` drawn by fresh copies
-    of ``views``, with their display options. A copy per frame: a view keeps its options
-    from one frame to the next only where the next has them (no c_t in an rnn frame), so
-    a copy that went through other frames first would draw this one otherwise."""
+    """``[(value, frames, states, variants)]``: each ``(value, frames)`` (one frame per view)
+    drawn by fresh copies of ``views``, with their display options. A copy per frame: a
+    view keeps its options from one frame to the next only where the next has them (no c_t
+    in an rnn frame), so a copy that went through other frames first would draw this one
+    otherwise."""
     out = []
-    for value, frame in frames:
+    for value, view_frames in frames:
         states, variants = [], []
-        for view in views:
+        for view, frame in zip(views, view_frames, strict=True):
             copy = _fresh_copy(view, frame)
             try:
                 state = copy.get_state()
@@ -212,8 +216,20 @@ def _render_frames(views: Sequence, frames: Sequence) -> list:
                 variants.append(_variants(copy, state))
             finally:
                 copy.close()
-        out.append((value, frame, states, variants))
+        out.append((value, view_frames, states, variants))
     return out
+
+
+def _frames_at(exportable: Exportable, views: list, sweep: str | None, value: Any) -> list:
+    """The frame of each view at one sweep value (``sweep`` None: the frames shown). Views
+    alone (:class:`ViewsSource`) each have their own; an Explorer's views share its frame."""
+    if isinstance(exportable, ViewsSource):
+        return exportable.frames_at(sweep, value, swept)
+    if sweep is None:
+        frame = exportable.frame
+    else:
+        frame = exportable.frame_for(**swept(dict(exportable.settings), sweep, value))
+    return [frame] * len(views)
 
 
 # ----------------------------------------------------------------------------------------
@@ -242,14 +258,15 @@ def page_html(
         view_meta.append({"name": module, "module": module, "css": css})
 
     if sweep is None:
-        frames = _render_frames(views, [(settings.get("weight_scale"), exportable.frame)])
+        value = settings.get("weight_scale")
+        frames = _render_frames(views, [(value, _frames_at(exportable, views, None, value))])
         initial = 0
     else:
         # Every frame from the model of the frame shown (a user's model, not rnnviz's own
         # cells): the Explorer's frame_for, or ViewsSource.frame_for for views alone.
         values = sweep_values_for(settings, sweep, sweep_values)
         frames = _render_frames(
-            views, [(v, exportable.frame_for(**swept(settings, sweep, v))) for v in values]
+            views, [(v, _frames_at(exportable, views, sweep, v)) for v in values]
         )
         initial = values.index(settings[sweep]) if settings.get(sweep) in values else 0
 
@@ -268,14 +285,16 @@ def page_html(
             {
                 "value": value,
                 "text": value_text(sweep, value) if sweep else "",
-                "timesteps": int(frame.settings["timesteps"]),
+                # the scrubber walks every step of the run (seq2seq: encoder, then decoder)
+                "timesteps": run_steps(scrubber_frame(views, view_frames).settings),
+                "timeline": timeline(scrubber_frame(views, view_frames).settings),
                 "views": [
                     {k: _encode(v, table) for k, v in st.items() if k not in _SKIP_KEYS}
                     for st in states
                 ],
                 "variants": [_encode(v, table) for v in variants],
             }
-            for value, frame, states, variants in frames
+            for value, view_frames, states, variants in frames
         ],
         "selectors": list(_SELECTORS),
         "buffers": table.items,

@@ -23,6 +23,7 @@ This is the one module of ``rnnviz/export`` that imports from ``rnnviz.widgets``
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import anywidget
@@ -36,6 +37,7 @@ from rnnviz.frame import (
     compose,
     format_number,
 )
+from rnnviz.frame.timeline import run_steps, timeline
 from rnnviz.settings import SPECS, did_you_mean, validate_settings
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._user_model import fixed_settings
@@ -55,6 +57,9 @@ __all__ = [
     "is_view",
     "page_bundle",
     "page_globals",
+    "run_steps",
+    "scrubber_frame",
+    "timeline",
     "validate_settings",
     "view_class",
 ]
@@ -104,19 +109,82 @@ def is_view(obj: object) -> bool:
 
 
 class ViewsSource:
-    """Views exported without an Explorer, as an :class:`Exportable`: the first view's frame,
-    and the sweep's frames from the same model (``frame.model``: a user's model, whose
-    settings stay fixed, else rnnviz's own cells built from the settings)."""
+    """Views exported without an Explorer, as an :class:`Exportable`. Each view is drawn
+    with its own frame (``frames_at``), and a sweep's frames come from each view's own
+    settings and model (``frame.model``: a user's model, whose settings stay fixed, else
+    rnnviz's own cells built from the settings). ``frame`` / ``settings``: the first view's.
+
+    The page has one time scrubber and one sweep slider: views whose frames disagree on
+    what those mean (other timesteps, architecture or decoder steps; another value of the
+    swept setting) cannot share a page, and ``frames_at`` says so (``ValueError``).
+    """
 
     def __init__(self, views: list) -> None:
         self.views = tuple(views)
         self.frame = self.views[0].frame
         self.settings = dict(self.frame.settings)
+        self._built: dict[tuple, Frame] = {}
 
     def frame_for(self, **settings: Any) -> Frame:
-        model = self.frame.model
-        forward = build_forward({**settings, **fixed_settings(model, settings)}, model)
-        return compose(forward, analyse(forward))
+        return self._frame_of(self.frame.model, settings)
+
+    def frames_at(self, sweep: str | None, value: Any, swept: Any = None) -> list[Frame]:
+        """One frame per view: its own (``sweep`` None), else its own settings with
+        ``sweep`` moved to ``value`` (``swept(settings, sweep, value)``), from its model."""
+        if sweep is None:
+            frames = [view.frame for view in self.views]
+        else:
+            _same(self.views, lambda f: f.settings.get(sweep), f"the same {sweep} (the sweep")
+            frames = [
+                self._frame_of(v.frame.model, swept(v.frame.settings, sweep, value))
+                for v in self.views
+            ]
+        timed = [(v, f) for v, f in zip(self.views, frames, strict=True) if _uses_time(v)]
+        _same(
+            tuple(v for v, _ in timed),
+            _scrubber_steps,
+            "the same timesteps (the time scrubber",
+            [f for _, f in timed],
+        )
+        return frames
+
+    def _frame_of(self, model: Any, settings: dict) -> Frame:
+        """The frame of ``settings`` with ``model`` (built once per page)."""
+        key = (id(model), repr(sorted(settings.items())))
+        if key not in self._built:
+            forward = build_forward({**settings, **fixed_settings(model, settings)}, model)
+            self._built[key] = compose(forward, analyse(forward))
+        return self._built[key]
+
+
+def _uses_time(view: Any) -> bool:
+    """Whether the view draws the time scrubber's cursor (``USES_TIME``; default True)."""
+    return bool(getattr(type(view), "USES_TIME", True))
+
+
+def _scrubber_steps(frame: Frame) -> str:
+    """What the page's one time scrubber steps through (``rnnviz.frame.timeline``): "5 steps"
+    (seq2seq: the encoder's, then the decoder's, "encoder 5 + decoder 3 steps")."""
+    segments = timeline(frame.settings)
+    return " + ".join(f"{s['name']} {s['steps']}".strip() for s in segments) + " steps"
+
+
+def scrubber_frame(views: Sequence, frames: Sequence[Frame]) -> Frame:
+    """The frame whose timeline the page's time scrubber walks: the first view's that draws
+    the cursor (they all agree, ``ViewsSource.frames_at``), else the first."""
+    return next((f for v, f in zip(views, frames, strict=True) if _uses_time(v)), frames[0])
+
+
+def _same(views: tuple, fact: Any, what: str, frames: list | None = None) -> None:
+    """Refuse views whose frames differ in ``fact``: the page has one control for it."""
+    frames = [view.frame for view in views] if frames is None else frames
+    values = [fact(f) for f in frames]
+    if len(set(values)) > 1:
+        got = ", ".join(f"{type(v).__name__}: {x}" for v, x in zip(views, values, strict=True))
+        raise ValueError(
+            f"views exported together need {what} is one for the whole page); got {got}. "
+            "Export them one at a time (to_html(view)), or show them with the same settings."
+        )
 
 
 def _has_bundle(name: str) -> bool:

@@ -18,6 +18,7 @@ import numpy as np
 from rnnviz.frame.analysis import Analysis, _layer_index, analyse
 from rnnviz.frame.draw import beyond_float32, colour_range
 from rnnviz.frame.forward import Forward, build_forward
+from rnnviz.sim.architectures import input_shape
 
 __all__ = ["Frame", "build_frame", "compose", "reanalyse"]
 
@@ -73,6 +74,8 @@ class Frame:
     shapes : dict
         Array shapes of the bottom layer (x, W_xh, W_hh, b, h_t …); ``output`` (and ``y``
         with an output layer) is what leaves the top layer (seq2seq: the decoder's steps).
+        ``x`` is what the architecture takes (one-to-many: one vector per sequence,
+        (batch, features); the run then reads zero vectors).
     n_params : int
         Parameters of all layers together.
     overlays : dict
@@ -155,6 +158,8 @@ def compose(forward: Forward, analysis: Analysis | None = None) -> Frame:
     outputs = None if top.outputs is None else np.asarray(top.outputs[0])
     bottom_returns = s["return_sequences"] if s["layers"] == 1 else True
     shapes = dict(cells[0].shapes(s["batch"], s["timesteps"], bottom_returns))
+    # x as the architecture takes it (one-to-many: one vector per sequence)
+    shapes["x"] = input_shape(s["architecture"], *shapes["x"])
     shapes["output"] = (s["batch"], *result.output_shape[1:])  # the run holds sample 0 only
     # W_hy, b_y and y belong to the top layer (seq2seq: the top decoder layer), whatever
     # the bottom layer the other rows describe; y leaves the top layer as output does.

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ARCHITECTURES", "ArchitectureResult", "run_architecture"]
+__all__ = ["ARCHITECTURES", "ArchitectureResult", "input_shape", "run_architecture"]
 
 ARCHITECTURES = ("many-to-many", "many-to-one", "one-to-many", "seq2seq")
 MAX_LAYERS = 3
@@ -143,6 +143,15 @@ def _return_sequences(architecture: str, given: Any, n_layers: int) -> tuple[boo
             f"{flags[-1]}.{hint}"
         )
     return flags
+
+
+def input_shape(architecture: str, batch: int, timesteps: int, features: int) -> tuple:
+    """The shape of the ``x`` that ``run_architecture`` takes: (batch, timesteps, features),
+    except one-to-many, which takes one vector per sequence, (batch, features), as x_1
+    (x_2 … x_T are zero vectors it adds itself)."""
+    if architecture == "one-to-many":
+        return (batch, features)
+    return (batch, timesteps, features)
 
 
 def _one_input(x: Any, steps: Any, features: int) -> np.ndarray:

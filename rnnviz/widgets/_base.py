@@ -24,6 +24,7 @@ import numpy as np
 import traitlets
 
 from rnnviz.frame import Frame, build_frame
+from rnnviz.frame.timeline import timeline
 from rnnviz.settings import SPECS, did_you_mean
 
 __all__ = [
@@ -110,9 +111,11 @@ class ViewBase(anywidget.AnyWidget):
     presenter = traitlets.Bool(False, help="Large fonts and thick lines for projectors.").tag(
         sync=True
     )
-    t_cursor = traitlets.Int(-1, help="Timestep highlighted by the scrubber (-1: none).").tag(
-        sync=True
-    )
+    t_cursor = traitlets.Int(
+        -1,
+        help="Step g of the run highlighted by the scrubber (-1: none); each layer reads it "
+        'against frame_info["timeline"] (seq2seq: encoder steps, then decoder steps).',
+    ).tag(sync=True)
     phase = traitlets.Unicode("forward", help='Scrubber phase: "forward" or "backward".').tag(
         sync=True
     )
@@ -182,10 +185,16 @@ class ViewBase(anywidget.AnyWidget):
         )
 
     def _info(self, frame: Frame, **extra: Any) -> dict[str, Any]:
-        """The ``frame_info`` every view sends: the frame's settings, T of what it shows and
-        the view's own facts (``extra``; what a view needs to know about the cell comes
-        from ``rnnviz.frame.cells``, never from comparing its name)."""
-        return {"settings": dict(frame.settings), "timesteps": frame.timesteps, **extra}
+        """The ``frame_info`` every view sends: the frame's settings, T of what it shows,
+        the run's timeline (what a cursor value ``t_cursor`` means in each layer:
+        ``rnnviz.frame.timeline``) and the view's own facts (``extra``; what a view needs to
+        know about the cell comes from ``rnnviz.frame.cells``, never from comparing its name)."""
+        return {
+            "settings": dict(frame.settings),
+            "timesteps": frame.timesteps,
+            "timeline": timeline(frame.settings),
+            **extra,
+        }
 
     def _assign(self, payload: dict[str, Any]) -> None:
         self._showing = True

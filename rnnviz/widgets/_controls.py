@@ -28,7 +28,6 @@ __all__ = [
     "build_controls",
     "only_for_label",
     "set_presenter",
-    "time_to_cursor",
 ]
 
 _FULL = {"description_width": "initial"}  # descriptions are never truncated
@@ -63,19 +62,6 @@ def _options(name: str) -> list[tuple[str, str]]:
     return [(spec.choice_label(c), c) for c in spec.choices]
 
 
-def time_to_cursor(time: int, timesteps: int) -> tuple[int, str]:
-    """Map the scrubber position to (t_cursor, phase).
-
-    0 is "off" (t_cursor −1); 1 … T is the forward pass at t = time; T + 1 … 2T + 1 the
-    backward pass at t = T … 0.
-    """
-    if time <= 0:
-        return -1, "forward"
-    if time <= timesteps:
-        return time, "forward"
-    return max(2 * timesteps + 1 - time, 0), "backward"
-
-
 class TimeTrait(traitlets.TraitType):
     """The scrubber position: a whole number (its range is checked by the Explorer).
 
@@ -83,7 +69,10 @@ class TimeTrait(traitlets.TraitType):
     """
 
     default_value = 0
-    info_text = "a whole number: 0 (off), 1 … T (forward pass), T + 1 … 2T + 1 (backward pass)"
+    info_text = (
+        "a whole number: 0 (off), 1 … N (forward pass), N + 1 … 2N + 1 (backward pass), "
+        "N the steps of the run (T; seq2seq: T + decoder steps)"
+    )
 
     def validate(self, obj: Any, value: Any) -> int:
         whole = isinstance(value, numbers.Integral) or (

@@ -15,7 +15,7 @@ fully. ``ex.frame`` and ``ex.wait_settled()`` wait for the newest frame.
 from __future__ import annotations
 
 from rnnviz.frame import Frame, analyse, build_forward, compose
-from rnnviz.widgets._controls import time_to_cursor
+from rnnviz.frame.timeline import cursor_label, time_to_cursor, timeline
 from rnnviz.widgets._explorer_text import error_html, status_html
 from rnnviz.widgets._scheduler import FrameScheduler
 
@@ -106,9 +106,10 @@ class ExplorerFrames:
         return self._scheduler.wait_settled(timeout)
 
     def _sync_views_extras(self) -> None:
-        t_cursor, phase = time_to_cursor(self.time, self.timesteps)
-        label = "off" if t_cursor < 0 else f"{phase} pass, t = {t_cursor}"
-        self.controls.time_label.value = label
+        # one step g along the whole run (seq2seq: encoder, then decoder): every view
+        # reads it against frame_info["timeline"] (rnnviz.frame.timeline)
+        t_cursor, phase = time_to_cursor(self.time, self.settings)
+        self.controls.time_label.value = cursor_label(timeline(self.settings), t_cursor, phase)
         for view in self.views:
             with view.hold_sync():
                 view.t_cursor = t_cursor

@@ -16,9 +16,12 @@ from typing import Any
 
 import traitlets
 
+from rnnviz.frame.timeline import run_steps, scrubber_max
 from rnnviz.settings import SPECS, implied_changes, non_default
 
 __all__ = ["ExplorerSettings"]
+
+_WHOLE_RUN = " (the encoder's steps, then the decoder's)"
 
 
 class ExplorerSettings(traitlets.HasTraits):
@@ -29,11 +32,12 @@ class ExplorerSettings(traitlets.HasTraits):
 
     @traitlets.validate("time")
     def _check_time(self, proposal: Any) -> int:
-        value, top = proposal["value"], 2 * self.timesteps + 1
-        if not 0 <= value <= top:
+        value, n = proposal["value"], run_steps(self.settings)
+        if not 0 <= value <= 2 * n + 1:
             raise ValueError(
-                f"time must be from 0 (off) to {top}: 1 … {self.timesteps} step through the "
-                f"forward pass, {self.timesteps + 1} … {top} the backward pass; got {value}."
+                f"time must be from 0 (off) to {2 * n + 1}: 1 … {n} step through the "
+                f"forward pass{_WHOLE_RUN if n != self.timesteps else ''}, {n + 1} … "
+                f"{2 * n + 1} the backward pass; got {value}."
             )
         return value
 
@@ -82,7 +86,8 @@ class ExplorerSettings(traitlets.HasTraits):
                     setattr(self, other, value)
             if name == "timesteps":
                 self.controls.by_setting["truncate"].max = new
-                self.controls.time.max = self.controls.play.max = 2 * new + 1
+            # the scrubber covers the whole run (seq2seq: encoder and decoder steps)
+            self.controls.time.max = self.controls.play.max = scrubber_max(self.settings)
         finally:
             self._local.depth -= 1
         self._request_update()
@@ -95,7 +100,7 @@ class ExplorerSettings(traitlets.HasTraits):
     def _link_controls(self) -> None:
         c = self.controls
         c.by_setting["truncate"].max = self.timesteps
-        c.time.max = c.play.max = 2 * self.timesteps + 1
+        c.time.max = c.play.max = scrubber_max(self.settings)
         self._links = [traitlets.link((self, n), (w, "value")) for n, w in c.by_setting.items()]
         self._links.append(traitlets.link((self, "time"), (c.time, "value")))
 

@@ -21,6 +21,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from rnnviz.frame.timeline import scrubber_max
 from rnnviz.settings import CONTROLS, SPECS
 from rnnviz.widgets._base import bundle
 
@@ -51,7 +52,9 @@ class ControlPanel(anywidget.AnyWidget):
     values = traitlets.Dict(help="setting -> the value the controls show.").tag(sync=True)
     limits = traitlets.Dict(help="setting -> a maximum set by other settings.").tag(sync=True)
     disabled = traitlets.Dict(help="setting -> why its control is disabled.").tag(sync=True)
-    time = traitlets.Int(0, help="Scrubber: 0 off, 1…T forward, T+1…2T+1 backward.").tag(sync=True)
+    time = traitlets.Int(
+        0, help="Scrubber: 0 off, 1…N forward, N+1…2N+1 backward (N: steps of the run)."
+    ).tag(sync=True)
     time_max = traitlets.Int(0).tag(sync=True)
     time_label = traitlets.Unicode("off").tag(sync=True)
     status = traitlets.Unicode("", help="Shapes and parameter count (plain text).").tag(sync=True)
@@ -90,7 +93,7 @@ def bind_panel(explorer: Any) -> ControlPanel:
                 },
                 **{n: why for n, why in explorer.fixed.items() if n in names},
             }
-            panel.time_max = 2 * explorer.timesteps + 1
+            panel.time_max = scrubber_max(explorer.settings)
             panel.time = explorer.time
             panel.time_label = explorer.controls.time_label.value
             panel.presenter = explorer.presenter

@@ -39,11 +39,15 @@ class EigenView(PlotlyView):
         settings (``init``: "orthogonal" or "gaussian", how W_hh was drawn), timesteps,
         matrix ("W_hh" (rnn), "U_c" (LSTM candidate block), "U_h" (GRU)), rho = max |λ_i|
         and sigma_max = σ_1 (computed in float64), gamma = max f′ of the activation (the
-        view marks σ = 1/γ when γ ≠ 1).
+        view marks σ = 1/γ when γ ≠ 1); layer_names (``frame.layer_names``) and
+        shown_layer (``frame.gradient_layer``, the layer whose matrix this is: the one
+        chosen in the gradient panel): the title names it when there is more than one.
     """
 
     _esm = bundle("eigen")
     NAME = "eigen"
+    #: The spectrum does not change along the run: the view draws no time cursor.
+    USES_TIME = False
 
     eigenvalues = traitlets.Any(None, allow_none=True, help="(units, 2) float32: Re, Im.").tag(
         sync=True, **ARRAY_SERIALIZERS
@@ -63,6 +67,8 @@ class EigenView(PlotlyView):
             rho=float(sp.rho),
             sigma_max=float(sp.sigma_max),
             gamma=float(frame.theory.gamma),
+            layer_names=[str(name) for name in frame.layer_names],
+            shown_layer=int(frame.gradient_layer),
         )
         return {
             "frame_info": info,

@@ -76,7 +76,7 @@ class Explorer(ExplorerSettings, ExplorerFrames, widgets.VBox):
     # no line here; see _setting_traits.py).
     locals().update(setting_traits())
     presenter = Flag(False, help="Large fonts, thick lines and big controls.")
-    time = TimeTrait(help="Scrubber: 0 off, 1…T forward pass, T+1…2T+1 backward.")
+    time = TimeTrait(help="Scrubber: 0 off, 1…N forward, N+1…2N+1 backward (N = T; seq2seq T + S).")
 
     def __init__(
         self, model: Any = None, x: Any = None, presenter: bool = False, **settings: Any

@@ -70,3 +70,15 @@ def test_presenter_and_bad_input():
     with pytest.raises(TypeError):
         EigenView.from_settings(unitz=4)
     assert "EigenView(matrix='W_hh', units=4" in repr(view)
+
+
+def test_view_names_the_layer_whose_spectrum_it_shows():
+    # the spectrum is of the layer chosen in the gradient panel: the title must say which
+    from rnnviz.frame import reanalyse
+
+    frame = build_frame(units=6, layers=2, timesteps=5)
+    view = EigenView(frame=reanalyse(frame, 0))
+    assert view.frame_info["layer_names"] == ["layer 1", "layer 2"]
+    assert view.frame_info["shown_layer"] == 0
+    view.show(frame)
+    assert view.frame_info["shown_layer"] == 1

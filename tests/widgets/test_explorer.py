@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import rnnviz
+from rnnviz.frame.timeline import time_to_cursor
 from rnnviz.sim.result import RunResult
-from rnnviz.widgets._controls import time_to_cursor
 from rnnviz.widgets.explorer import FLUSH_DELAY, Explorer
 
 WAIT = 60  # seconds: a bound on waiting for threads, never a timing assertion
@@ -197,8 +197,8 @@ def test_presenter_reaches_every_view_and_the_controls(ex):
 
 
 def test_time_scrubber_walks_forward_then_backward():
-    T = 3
-    assert [time_to_cursor(i, T) for i in range(2 * T + 2)] == [
+    T, settings = 3, {"timesteps": 3, "layers": 1, "architecture": "many-to-many"}
+    assert [time_to_cursor(i, settings) for i in range(2 * T + 2)] == [
         (-1, "forward"),
         (1, "forward"),
         (2, "forward"),
@@ -217,6 +217,39 @@ def test_time_slider_moves_the_cursor_on_every_view(ex):
     assert {(v.t_cursor, v.phase) for v in ex.views} == {(5, "backward")}
     assert ex.controls.time_label.value == "backward pass, t = 5"
     assert ex.frame_builds == 1  # scrubbing never re-runs the simulator
+
+
+def test_seq2seq_scrubber_walks_the_encoder_then_the_decoder():
+    """The scrubber counted encoder steps while the heatmap and gradient panel read t
+    against the decoder: at the encoder's step 3 they marked the decoder's step 3."""
+    from rnnviz.frame import build_frame
+
+    ex = rnnviz.explore(architecture="seq2seq", timesteps=4, decoder_steps=2, units=3, layers=2)
+    assert ex.controls.time.max == 2 * (4 + 2) + 1
+    info = ex.heatmap.frame_info
+    assert info["timeline"] == [
+        {"name": "encoder", "start": 0, "steps": 4, "layers": [0, 1]},
+        {"name": "decoder", "start": 4, "steps": 2, "layers": [2, 3]},
+    ]
+    assert all(v.frame_info["timeline"] == info["timeline"] for v in ex.views)
+    # the timeline is the run's: each layer's own number of steps
+    frame = build_frame(**ex.settings)
+    assert [len(frame.states[i]) for seg in info["timeline"] for i in seg["layers"]] == [4, 4, 2, 2]
+    labels = []
+    for time in (3, 5, 6, 7, 9, 11, 13):
+        ex.time = time
+        labels.append(ex.controls.time_label.value)
+    assert labels == [
+        "forward pass, encoder t = 3",
+        "forward pass, decoder t = 1",
+        "forward pass, decoder t = 2",
+        "backward pass, decoder t = 2",
+        "backward pass, encoder t = 4",  # the context: the decoder's h_0 is the encoder's h_T
+        "backward pass, encoder t = 2",
+        "backward pass, encoder t = 0",
+    ]
+    with pytest.raises(ValueError, match="to 13: 1 … 6 step through the forward pass"):
+        ex.time = 14
 
 
 def test_rapid_changes_in_an_event_loop_end_with_the_last_value(ex):

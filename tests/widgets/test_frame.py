@@ -242,3 +242,11 @@ def test_one_output_layer_is_counted_and_shown(settings):
     assert with_y.n_params - without.n_params == 6 * 4 + 4
     assert (with_y.shapes["W_hy"], with_y.shapes["b_y"]) == ((6, 4), (4,))
     assert with_y.shapes["y"] == (*with_y.shapes["output"][:-1], 4)
+
+
+def test_one_to_many_shapes_give_x_as_the_architecture_takes_it():
+    # run_architecture("one-to-many") reads one vector per sequence; x_2 … x_T are zeros
+    f = build_frame(architecture="one-to-many", timesteps=5, batch=3, features=2)
+    assert f.shapes["x"] == (3, 2)
+    assert f.shapes["output"] == (3, 5, f.settings["units"])
+    assert build_frame(timesteps=5, batch=3, features=2).shapes["x"] == (3, 5, 2)

@@ -328,3 +328,18 @@ def test_seq2seq_gradient_runs_back_through_the_context_into_the_encoder(mount, 
         assert "context" in got["label"]
     assert page.evaluate(OVERLAP_JS)["bad"] == []
     harness.screenshot(page.locator(".rnnviz-graph"), f"graph_bptt_seq2seq_k{truncate}")
+
+
+def test_seq2seq_cursor_is_on_the_chain_it_is_in(mount):
+    """The scrubber's t counts the whole run (encoder 6 steps, then decoder 3): the graph put
+    every cursor on the decoder chain (the gradient's), at a decoder step that t is not."""
+    g = UnrolledGraph.from_settings(architecture="seq2seq", timesteps=6, decoder_steps=3)
+    hot = "g.h-node.hot"
+    for t_cursor, chain, t in [(4, "0", "4"), (8, "1", "2")]:
+        g.t_cursor = t_cursor
+        page = mount(g)
+        assert page.locator(hot).count() == 1
+        assert (page.get_attribute(hot, "data-chain"), page.get_attribute(hot, "data-t")) == (
+            chain,
+            t,
+        )

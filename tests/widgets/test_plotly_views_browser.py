@@ -215,3 +215,42 @@ def test_gradient_panel_names_the_layer_it_shows(mount):
             harness.screenshot(page.locator('[data-testid="rnnviz-gradients"]'), "gradients_layer3")
             menu.select_option("0")  # the choice goes to the model (Python analyses it)
             assert page.evaluate("() => window.viewState.layer") == 0
+
+
+def _annotations(page, testid: str) -> list[str]:
+    """The plotly annotations' text (sub/superscripts leave zero-width spaces: removed)."""
+    texts = page.locator(f'[data-testid="{testid}"] .annotation-text').all_text_contents()
+    return [t.replace("\u200b", "") for t in texts]
+
+
+def test_seq2seq_heatmap_marks_the_step_of_its_own_layer(mount):
+    """The scrubber's t is a step of the whole run (encoder 6, then decoder 3): the decoder's
+    heatmap marked decoder step 4 (which does not exist) while the encoder was at step 4."""
+    view = StateHeatmap.from_settings(architecture="seq2seq", timesteps=6, decoder_steps=3)
+    assert view.frame_info["layer_names"][view.layer] == "decoder 1"
+    for t_cursor, phase, layer, label in [
+        (4, "forward", 1, "forward: not computed yet"),  # encoder step 4
+        (8, "forward", 1, "forward: h2"),  # decoder step 2
+        (4, "forward", 0, "forward: h4"),  # the encoder's own heatmap
+        (8, "backward", 0, "backward: the gradient has not reached this layer yet"),
+    ]:
+        view.layer = layer
+        view.t_cursor, view.phase = t_cursor, phase
+        page = mount(view, "heatmap", "rnnviz-heatmap")
+        assert _annotations(page, "rnnviz-heatmap") == [label]
+
+
+def test_panels_show_the_layer_note_and_the_eigen_view_names_its_layer(mount):
+    from rnnviz.frame import build_frame, reanalyse
+    from rnnviz.widgets.gradients import GradientFlow
+
+    view = GradientFlow.from_settings(layers=3, units=4, timesteps=6)
+    view.layer = 2
+    view.show(build_frame(layers=2, units=4, timesteps=6))  # "layer 3" is gone
+    note = view.frame_info["layer_note"]
+    assert "no longer exists" in note
+    page = mount(view, "gradients", "rnnviz-gradients")
+    assert page.text_content('[data-testid="rnnviz-gradients"] .rnnviz-status') == note
+    eigen = EigenView(frame=reanalyse(build_frame(layers=2, units=4, timesteps=6), 0))
+    page = mount(eigen, "eigen", "rnnviz-eigen")
+    assert page.text_content(".rnnviz-title").endswith("— layer 1 of 2")

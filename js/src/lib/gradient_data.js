@@ -117,7 +117,8 @@ export function truncationLabel(reach) {
 }
 
 /** Steps back of the scrubber during the backward pass (t -> T - t), or null. */
-export function cursorStepsBack(timesteps, tCursor, phase) {
+export function cursorStepsBack(timesteps, tCursor, phase, pending = false) {
+  if (phase === "backward" && pending) return -1; // the gradient has not reached this layer
   if (phase !== "backward" || tCursor < 0 || tCursor > timesteps) return null;
   return timesteps - tCursor;
 }

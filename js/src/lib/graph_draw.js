@@ -259,6 +259,7 @@ function drawIo(parent, n, outputLayer) {
  * @param {object} L layout
  * @param {{states: Array, dh: Float32Array | null, dhLayers?: Array<Float32Array | null>,
  *          range: [number, number], units: number, cursor: number, phase: string,
+ *          cursorChain?: number,
  *          outputLayer: boolean}} d
  */
 export function drawGraph(svg, L, d) {
@@ -277,9 +278,10 @@ export function drawGraph(svg, L, d) {
     );
   }
   const fwdPhase = d.phase !== "backward";
+  const cursorChain = d.cursorChain ?? L.primary; // the chain the cursor is in (timeline.js)
   const cursorCol = L.rolled
     ? null
-    : L.columns.find((c) => c.chain === L.primary && c.t === d.cursor && (c.t > 0 || !fwdPhase));
+    : L.columns.find((c) => c.chain === cursorChain && c.t === d.cursor && (c.t > 0 || !fwdPhase));
   if (cursorCol) {
     svgEl(
       "rect",
@@ -287,7 +289,7 @@ export function drawGraph(svg, L, d) {
       layers.cursor,
     );
   }
-  const hotNode = (n) => cursorCol && fwdPhase && n.chain === L.primary && n.t === d.cursor;
+  const hotNode = (n) => cursorCol && fwdPhase && n.chain === cursorChain && n.t === d.cursor;
   const lanes = d.dh ? laneStyles(d.dh, d.dhLayers) : null;
   for (const e of L.edges) {
     if (e.kind === "bwd") {
@@ -307,7 +309,7 @@ export function drawGraph(svg, L, d) {
         windowed: L.bands.length > 0,
       };
       const g = drawGradEdge(layers.bwd, e, styles[e.t], m, where);
-      if (cursorCol && !fwdPhase && e.t === d.cursor && e.chain === L.primary)
+      if (cursorCol && !fwdPhase && e.t === d.cursor && e.chain === cursorChain)
         g.classList.add("hot");
       continue;
     }

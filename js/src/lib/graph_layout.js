@@ -50,7 +50,9 @@ function fitPitch(avail, cols, n, lead, m) {
  * @param {number} o.truncate truncated-BPTT window k (0: full BPTT)
  * @param {string[] | null} o.tokens labels of x_1..x_T
  * @param {number} o.decoderSteps
- * @param {number} o.tCursor highlighted step (-1: none)
+ * @param {number} o.tCursor highlighted step of chain o.cursorChain (-1: none)
+ * @param {number} [o.cursorChain] the chain the cursor is in (timeline.js locate; default:
+ *   the gradient chain)
  * @param {boolean} o.outputLayer whether y_t has its own weights W_hy
  * @param {number} o.gradLength number of gradient norms (T + 1), 0 when none
  * @param {number[]} [o.gradLengths] per entry of frame.states, the number of its gradient
@@ -106,7 +108,7 @@ export function layoutGraph(o) {
   const placed = chains.map((c, ci) => {
     const gapW = gapWidth(c.T);
     const share = chains.length === 1 ? budget : (budget * c.T) / totalT;
-    const forced = ci === primary && o.tCursor >= 1 ? [o.tCursor] : [];
+    const forced = ci === (o.cursorChain ?? primary) && o.tCursor >= 1 ? [o.tCursor] : [];
     const pins = o.truncate > 0 && starts[ci] > 0 ? [starts[ci]] : [];
     const steps = chooseSteps(c.T, share, pins, gapW / m.colMin, forced);
     return { chain: c, gapW, cols: columnsFor(steps, c.T, c.h0) };

@@ -59,7 +59,8 @@ export function layoutRolled(o) {
   let cx = cx0 + Math.max(0, (o.width - cx0 - span) / 2);
   const columns = [];
   chains.forEach((chain, ci) => {
-    const t = o.tCursor >= 1 && o.tCursor <= chain.T ? o.tCursor : chain.T;
+    const here = ci === (o.cursorChain ?? ci); // the cursor's chain (timeline.js locate)
+    const t = here && o.tCursor >= 1 && o.tCursor <= chain.T ? o.tCursor : chain.T;
     columns.push({ chain: ci, t, x: cx - m.nodeW, w: 2 * m.nodeW });
     if (chain.name) add(chain.name, cx, titleRowY, m.font, "middle", "title");
     for (let l = 0; l < chain.layers; l++) {

@@ -18,12 +18,12 @@ function gateCount(cell) {
  * Named dimensions of an array of the bottom layer. `cell`: the frame's cell facts
  * (frame_info.cell_info: n_gates, gate_names, split_bias … from the cell class, never its name).
  */
-function dimsOf(name, cell, returnSequences, seq2seq) {
+function dimsOf(name, cell, returnSequences, seq2seq, oneInput) {
   const g = gateCount(cell) ? `${gateCount(cell)}·units` : "units";
   const time = seq2seq ? "decoder timesteps" : "timesteps";
   switch (name) {
     case "x":
-      return ["batch", "timesteps", "features"];
+      return oneInput ? ["batch", "features"] : ["batch", "timesteps", "features"];
     case "h_0":
     case "h_t":
     case "c_t":
@@ -60,6 +60,10 @@ export function inputNote(tokens, shape) {
   return `x_t: one-hot over ${words}, one word per timestep${pad}`;
 }
 
+/** What one-to-many does with its one input vector, in a student's words. */
+export const ONE_INPUT_NOTE =
+  "one input vector per sequence: it is x_1; every later step reads a zero vector, so only h_t carries the input forward";
+
 function tuple(items) {
   return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
 }
@@ -77,12 +81,14 @@ function tuple(items) {
 export function shapeRows(shapes, s) {
   const rows = [];
   const seq2seq = s.architecture === "seq2seq";
+  // one-to-many takes one vector per sequence (frame.shapes.x is (batch, features))
+  const oneInput = s.architecture === "one-to-many";
   const x = shapes.x ?? [];
   const ht = shapes.h_t ?? [];
   const out = shapes.output ?? [];
   for (const [name, shape] of Object.entries(shapes)) {
     if (name === "output") continue;
-    const dims = dimsOf(name, s.cell, s.returnSequences, seq2seq);
+    const dims = dimsOf(name, s.cell, s.returnSequences, seq2seq, oneInput);
     const row = {
       name,
       dims: dims ? tuple(dims) : "",
@@ -94,13 +100,13 @@ export function shapeRows(shapes, s) {
       row.note = `gates ${s.cell.gate_names.join(", ")} side by side`;
     }
     if (name in TORCH_BIAS_NOTES) row.note = TORCH_BIAS_NOTES[name];
-    if (name === "x") row.note = inputNote(s.tokens, shape);
+    if (name === "x") row.note = oneInput ? ONE_INPUT_NOTE : inputNote(s.tokens, shape);
     rows.push(row);
   }
   if ("output" in shapes) {
     const batch = x[0] ?? ht[0];
     const units = ht[1] ?? out[out.length - 1];
-    const steps = out.length === 3 ? out[1] : x[1];
+    const steps = out.length === 3 || oneInput ? out[1] : x[1];
     const time = seq2seq ? "decoder timesteps" : "timesteps";
     const seqRow = {
       name: "output",

@@ -114,9 +114,12 @@ export const WORD_ROWS = 2;
 
 /**
  * The scrubber on the heatmap: a line at t, a veil over the steps not computed yet (forward)
- * or not reached by the gradient yet (backward), and a label.
+ * or not reached by the gradient yet (backward), and a label. `t` is this layer's own step
+ * (timeline.js localCursor); `pending`: the pass has not reached this layer at all (seq2seq:
+ * the decoder while the encoder runs), so every step is veiled and none is marked.
  */
-export function cursorShapes(t, phase, timesteps, theme, size) {
+export function cursorShapes(t, phase, timesteps, theme, size, pending = false) {
+  if (pending) return pendingShapes(phase, timesteps, theme, size);
   if (t < 0 || t > timesteps) return { shapes: [], annotations: [] };
   const x = Math.max(t, 0.5);
   const shapes = [];
@@ -165,6 +168,38 @@ export function cursorShapes(t, phase, timesteps, theme, size) {
     },
   ];
   return { shapes, annotations };
+}
+
+/** Every step veiled, with a label saying the pass has not reached this layer yet. */
+function pendingShapes(phase, timesteps, theme, size) {
+  const alpha = phase === "backward" ? 0.5 : 0.72;
+  const veil = {
+    type: "rect",
+    xref: "x",
+    yref: "paper",
+    x0: 0.5,
+    x1: timesteps + 0.5,
+    y0: 0,
+    y1: 1,
+    fillcolor: theme.dark ? `rgba(17,17,17,${alpha})` : `rgba(255,255,255,${alpha})`,
+    line: { width: 0 },
+    layer: "above",
+  };
+  const text =
+    phase === "backward"
+      ? "backward: the gradient has not reached this layer yet"
+      : "forward: not computed yet";
+  const label = {
+    x: (timesteps + 1) / 2,
+    y: 1,
+    xref: "x",
+    yref: "paper",
+    yanchor: "bottom",
+    text,
+    showarrow: false,
+    font: { color: theme.accent, size: size.font },
+  };
+  return { shapes: [veil], annotations: [label] };
 }
 
 /** Smallest height in px of one unit's row (normal, presenter): beyond it the plot scrolls. */

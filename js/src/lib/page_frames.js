@@ -14,7 +14,8 @@ export const SHARED = Object.freeze(["t_cursor", "phase"]);
 
 export class PageViews {
   /**
-   * @param {{frames: {value: unknown, text: string, timesteps: number, views: object[],
+   * @param {{frames: {value: unknown, text: string, timesteps: number, timeline: object[],
+   *   views: object[],
    *           variants: {key: object, patch: object}[][]}[],
    *          initial: number, selectors: string[]}} payload
    * @param {DataView[]} buffers  the payload's buffer table, decoded

@@ -1,6 +1,9 @@
 // The export page's time scrubber: one integer position walks the forward pass, then the
-// backward pass. Position 0 = no cursor; 1..T = forward at t = 1..T; T+1..2T+1 = backward
-// at t = T..0 (the backward pass reaches h_0).
+// backward pass. Position 0 = no cursor; 1..N = forward at g = 1..N; N+1..2N+1 = backward
+// at g = N..0 (the backward pass reaches h_0). g is a step of the whole run (N = T, or
+// T + S for seq2seq: the frame's timeline, timeline.js), as in the Explorer.
+
+import { cursorText } from "./timeline.js";
 
 /** Last position of the scrubber for T timesteps. */
 export function lastPosition(timesteps) {
@@ -21,10 +24,12 @@ export function positionFor(t, phase, timesteps) {
   return phase === "backward" ? lastPosition(timesteps) - clamped : clamped;
 }
 
-/** The scrubber's label: "off", "→ t = 3" (forward) or "← t = 3" (backward). */
-export function timeLabel(position, timesteps) {
+/** The scrubber's label: "off", "→ t = 3" (forward), "← decoder t = 2" (backward, seq2seq:
+ * the step in its own segment of the frame's `timeline`). */
+export function timeLabel(position, timesteps, timeline) {
   const c = cursorFor(position, timesteps);
-  return c.t_cursor < 0 ? "off" : `${c.phase === "forward" ? "→" : "←"} t = ${c.t_cursor}`;
+  if (c.t_cursor < 0) return "off";
+  return `${c.phase === "forward" ? "→" : "←"} ${cursorText(timeline, c.t_cursor, c.phase)}`;
 }
 
 /** Milliseconds per step of the play button: the whole pass in about 6 s, 40-400 ms a step. */
