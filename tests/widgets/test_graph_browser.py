@@ -75,8 +75,9 @@ def test_dom_reports_the_python_state(mount):
     assert steps[:2] == [0, 1]
     assert steps[-1] == 20
     params = page.text_content('[data-testid="n-params"]')
-    assert params == "parameters: 1,008 (same for any number of timesteps)"
-    assert g.n_params == 1008
+    # GRU, Keras reset_after: 3 blocks of (1 feature + 16 units) × 16, two biases of 3 × 16
+    assert g.n_params == 3 * (1 + 16) * 16 + 2 * 3 * 16 == 912
+    assert params == "parameters: 912 (same for any number of timesteps)"
 
 
 def test_timesteps_change_the_columns_units_do_not(mount):
