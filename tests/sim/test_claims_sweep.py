@@ -200,7 +200,8 @@ def _check_frame(settings: dict) -> None:
     B_, T, u, F = s["batch"], s["timesteps"], s["units"], s["features"]
     g = len(GATES[s["cell"]])
     sh = f.shapes
-    assert sh["x"] == (B_, T, F)
+    # one-to-many takes one vector per sequence (x_1; every later step reads zeros)
+    assert sh["x"] == ((B_, F) if s["architecture"] == "one-to-many" else (B_, T, F))
     assert sh["W_xh"] == (F, g * u)
     assert sh["W_hh"] == (u, g * u)
     assert sh["h_t"] == (B_, u)

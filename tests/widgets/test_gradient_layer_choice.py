@@ -88,8 +88,9 @@ def test_export_page_answers_the_layer_menu_from_precomputed_states(tmp_path):
     path = tmp_path / "page.html"
     to_html(ex, path, sweep="weight_scale", sweep_values=[0.5, 1.0])
     html = path.read_text()
-    # per sweep value: the top layer's state and a precomputed answer for the bottom layer
-    assert html.count('"shown_layer":1') == 2
+    # per sweep value: the top layer's state (gradient and eigen views, which both name the
+    # layer they show) and a precomputed answer of the gradient view for the bottom layer
+    assert html.count('"shown_layer":1') == 2 * 2
     assert html.count('"shown_layer":0') == 2
 
 
