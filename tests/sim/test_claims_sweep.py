@@ -219,7 +219,8 @@ def _check_frame(settings: dict) -> None:
     # the Explorer's status line and repr say the same
     status = status_html(f)
     assert f"<b>{n_params_keras(s):,}</b> parameters" in status
-    assert f"x ({B_}, {T}, {F})" in status
+    x_text = "(" + ", ".join(map(str, sh["x"])) + ")"  # the shape checked above
+    assert f"x {x_text}" in status
     assert f"W_hh ({u}, {g * u})" in status
     text = describe({}, None, f)
     assert f"{n_params_keras(s)} parameters" in text
