@@ -52,6 +52,14 @@ function fillReadout(node, info, v) {
 /** The view's draw() (the complex plane and the singular values) for mountPlotlyView. */
 function setup(ctx) {
   const { model, shell } = ctx;
+  // `updating` (newer settings being analysed) changes no pixel of the plot: it only dims
+  // it (data-updating, view_shell's CSS). A full plotly redraw for it cost one
+  // Plotly.react per update at 256 units, in the middle of the other views' updates.
+  const onUpdating = () => {
+    shell.root.dataset.updating = String(Boolean(model.get("updating")));
+  };
+  model.on("change:updating", onUpdating);
+  ctx.cleanups.push(() => model.off("change:updating", onUpdating));
   return async () => {
     const presenter = Boolean(model.get("presenter"));
     const size = sizes(presenter);
@@ -218,7 +226,15 @@ function setup(ctx) {
 function render({ model, el }) {
   // Drawn one frame after the graph, heatmap and gradients of the same update: it is the
   // Explorer's fourth view and a full plotly redraw, which would hold the others back.
-  return mountPlotlyView({ model, el, testid: "rnnviz-eigen", setup, defer: true });
+  // `updating` is marked by setup's own listener, without a redraw.
+  return mountPlotlyView({
+    model,
+    el,
+    testid: "rnnviz-eigen",
+    setup,
+    defer: true,
+    ignore: ["updating"],
+  });
 }
 
 export default { render };

@@ -5,6 +5,7 @@ import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
 import {
   cursorShapes,
+  heatmapKey,
   heatmapRows,
   plotAreaWidth,
   plotHeight,
@@ -133,7 +134,7 @@ function setup(ctx) {
       annotations: cursor.annotations,
     };
     // Only the values changed (a slider step at the same shape): redraw just the image.
-    const key = JSON.stringify([{ ...trace, z: undefined, x: units, y: timesteps }, layout]);
+    const key = heatmapKey(trace, layout, [units, timesteps], tokens);
     const fast = clipped === 0 && key === drawnKey && redrawHeatmapZ(shell.plot, z);
     if (!fast) {
       scroller.style.maxHeight = fit.scroll ? `${fit.box}px` : "";
