@@ -11,7 +11,7 @@ import {
   verdict,
 } from "./lib/eigen_data.js";
 import { formatNumber } from "./lib/format.js";
-import { axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
+import { LABELS_FIT, axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import { frameInfo, mountPlotlyView, setCommonData, setPlotHeight } from "./lib/view_shell.js";
 
@@ -149,6 +149,7 @@ function setup(ctx) {
       showlegend: false,
       xaxis: {
         ...axisStyle(theme, size, "Re λ"),
+        ...LABELS_FIT,
         domain: [0, planeW],
         range: [-r, r],
         constrain: "domain",
@@ -157,6 +158,7 @@ function setup(ctx) {
       },
       yaxis: {
         ...axisStyle(theme, size, "Im λ"),
+        ...LABELS_FIT,
         domain: planeY,
         range: [-r, r],
         scaleanchor: "x",
@@ -167,6 +169,7 @@ function setup(ctx) {
       },
       xaxis2: {
         ...axisStyle(theme, size, "index i"),
+        ...LABELS_FIT,
         domain: [sigmaX0, 1],
         anchor: "y2",
         range: [0.5, n + 0.5],
@@ -176,6 +179,7 @@ function setup(ctx) {
       },
       yaxis2: {
         ...axisStyle(theme, size, "σ<sub>i</sub>"),
+        ...LABELS_FIT,
         anchor: "x2",
         domain: sigmaY,
         range: [0, top],

@@ -13,7 +13,7 @@ import {
   tokenHover,
   tokenTicks,
 } from "./lib/heatmap_data.js";
-import { axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
+import { LABELS_FIT, axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import {
   createSelect,
@@ -96,6 +96,7 @@ function setup(ctx) {
         thickness: size.font + 4,
         outlinewidth: 0,
         tickfont: { size: size.font, color: theme.fg },
+        ...LABELS_FIT,
       },
     };
     const cursor = cursorShapes(model.get("t_cursor"), model.get("phase"), timesteps, theme, size);
@@ -104,6 +105,7 @@ function setup(ctx) {
       range: [0.5, timesteps + 0.5],
       showgrid: false,
       zeroline: false,
+      ...LABELS_FIT,
       side: fit.scroll ? "top" : "bottom", // scrolled: the time axis stays in view
       ...integerTicks(1, timesteps, Math.floor(ctx.views.width() / 60)),
     };
@@ -129,6 +131,7 @@ function setup(ctx) {
         ...integerTicks(1, units, Math.ceil(height / 40)),
         showgrid: false,
         zeroline: false,
+        ...LABELS_FIT,
       },
       shapes: cursor.shapes,
       annotations: cursor.annotations,

@@ -80,3 +80,26 @@ test("eigen view: 'updating' alone dims the plot without redrawing it; new data 
     uninstall();
   }
 });
+
+test("eigen view: every axis grows its margin for its labels and skips plotly's overflow re-measuring", async () => {
+  const uninstall = installDom();
+  const Plotly = fakePlotly();
+  globalThis.Plotly = Plotly;
+  try {
+    const el = document.createElement("div");
+    const cleanup = eigen.render({ model: eigenModel(), el });
+    await settle();
+    const { layout } = Plotly.calls.at(-1);
+    const axes = Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k));
+    assert.deepEqual(axes.sort(), ["xaxis", "xaxis2", "yaxis", "yaxis2"]);
+    for (const name of axes) {
+      assert.equal(layout[name].automargin, true, name);
+      assert.equal(layout[name].ticklabeloverflow, "allow", name);
+    }
+    cleanup();
+  } finally {
+    for (const k of ["Plotly", "__rnnvizPlotly", "__rnnvizFrame"])
+      Reflect.deleteProperty(globalThis, k);
+    uninstall();
+  }
+});
