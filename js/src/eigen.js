@@ -12,7 +12,7 @@ import {
 } from "./lib/eigen_data.js";
 import { formatNumber } from "./lib/format.js";
 import { titleWithLayer } from "./lib/panel_text.js";
-import { axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
+import { LABELS_FIT, axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import { frameInfo, mountPlotlyView, setCommonData, setPlotHeight } from "./lib/view_shell.js";
 
@@ -53,6 +53,14 @@ function fillReadout(node, info, v) {
 /** The view's draw() (the complex plane and the singular values) for mountPlotlyView. */
 function setup(ctx) {
   const { model, shell } = ctx;
+  // `updating` (newer settings being analysed) changes no pixel of the plot: it only dims
+  // it (data-updating, view_shell's CSS). A full plotly redraw for it cost one
+  // Plotly.react per update at 256 units, in the middle of the other views' updates.
+  const onUpdating = () => {
+    shell.root.dataset.updating = String(Boolean(model.get("updating")));
+  };
+  model.on("change:updating", onUpdating);
+  ctx.cleanups.push(() => model.off("change:updating", onUpdating));
   return async () => {
     const presenter = Boolean(model.get("presenter"));
     const size = sizes(presenter);
@@ -146,6 +154,7 @@ function setup(ctx) {
       showlegend: false,
       xaxis: {
         ...axisStyle(theme, size, "Re λ"),
+        ...LABELS_FIT,
         domain: [0, planeW],
         range: [-r, r],
         constrain: "domain",
@@ -154,6 +163,7 @@ function setup(ctx) {
       },
       yaxis: {
         ...axisStyle(theme, size, "Im λ"),
+        ...LABELS_FIT,
         domain: planeY,
         range: [-r, r],
         scaleanchor: "x",
@@ -164,6 +174,7 @@ function setup(ctx) {
       },
       xaxis2: {
         ...axisStyle(theme, size, "index i"),
+        ...LABELS_FIT,
         domain: [sigmaX0, 1],
         anchor: "y2",
         range: [0.5, n + 0.5],
@@ -173,6 +184,7 @@ function setup(ctx) {
       },
       yaxis2: {
         ...axisStyle(theme, size, "σ<sub>i</sub>"),
+        ...LABELS_FIT,
         anchor: "x2",
         domain: sigmaY,
         range: [0, top],
@@ -223,7 +235,15 @@ function setup(ctx) {
 function render({ model, el }) {
   // Drawn one frame after the graph, heatmap and gradients of the same update: it is the
   // Explorer's fourth view and a full plotly redraw, which would hold the others back.
-  return mountPlotlyView({ model, el, testid: "rnnviz-eigen", setup, defer: true });
+  // `updating` is marked by setup's own listener, without a redraw.
+  return mountPlotlyView({
+    model,
+    el,
+    testid: "rnnviz-eigen",
+    setup,
+    defer: true,
+    ignore: ["updating"],
+  });
 }
 
 export default { render };

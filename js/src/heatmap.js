@@ -5,6 +5,7 @@ import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
 import {
   cursorShapes,
+  heatmapKey,
   heatmapRows,
   plotAreaWidth,
   plotHeight,
@@ -13,7 +14,7 @@ import {
   tokenTicks,
 } from "./lib/heatmap_data.js";
 import { panelStatus } from "./lib/panel_text.js";
-import { axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
+import { LABELS_FIT, axisStyle, baseLayout, plotConfig, redrawHeatmapZ } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
 import { localCursor } from "./lib/timeline.js";
 import {
@@ -97,6 +98,7 @@ function setup(ctx) {
         thickness: size.font + 4,
         outlinewidth: 0,
         tickfont: { size: size.font, color: theme.fg },
+        ...LABELS_FIT,
       },
     };
     // t_cursor is a step of the whole run: this layer's own step (timeline.js)
@@ -112,6 +114,7 @@ function setup(ctx) {
       range: [0.5, timesteps + 0.5],
       showgrid: false,
       zeroline: false,
+      ...LABELS_FIT,
       side: fit.scroll ? "top" : "bottom", // scrolled: the time axis stays in view
       ...integerTicks(1, timesteps, Math.floor(ctx.views.width() / 60)),
     };
@@ -137,12 +140,13 @@ function setup(ctx) {
         ...integerTicks(1, units, Math.ceil(height / 40)),
         showgrid: false,
         zeroline: false,
+        ...LABELS_FIT,
       },
       shapes: cursor.shapes,
       annotations: cursor.annotations,
     };
     // Only the values changed (a slider step at the same shape): redraw just the image.
-    const key = JSON.stringify([{ ...trace, z: undefined, x: units, y: timesteps }, layout]);
+    const key = heatmapKey(trace, layout, [units, timesteps], tokens);
     const fast = clipped === 0 && key === drawnKey && redrawHeatmapZ(shell.plot, z);
     if (!fast) {
       scroller.style.maxHeight = fit.scroll ? `${fit.box}px` : "";

@@ -6,6 +6,7 @@ import {
   MIN_ROW_PX,
   cursorShapes,
   formatValue,
+  heatmapKey,
   heatmapRows,
   plotAreaWidth,
   plotHeight,
@@ -173,4 +174,32 @@ test("a layer the pass has not reached (seq2seq decoder while the encoder runs) 
   assert.equal(f.annotations[0].text, "forward: not computed yet");
   const b = cursorShapes(-1, "backward", 6, THEME, SIZE, true);
   assert.match(b.annotations[0].text, /not reached this layer/);
+});
+
+test("heatmapKey: only z may differ between equal keys; the hover matrix is not spelled out", () => {
+  const tokens = Array.from({ length: 200 }, (_, i) =>
+    i < 3 ? ["the", "cat", "sat"][i] : "<pad>",
+  );
+  const trace = (z, words) => ({
+    type: "heatmap",
+    z,
+    x: new Float64Array(200),
+    y: new Float64Array(256),
+    customdata: tokenHover(words, 256, 200),
+    zmin: -1,
+    zmax: 1,
+    hovertemplate: "unit %{y}, t = %{customdata}",
+  });
+  const layout = { height: 900, uirevision: "256x200" };
+  const shape = [256, 200];
+  const a = heatmapKey(trace([new Float32Array(200)], tokens), layout, shape, tokens);
+  const b = heatmapKey(trace([new Float32Array(200).fill(0.5)], tokens), layout, shape, tokens);
+  assert.equal(a, b, "new values alone: the same key (the fast redraw applies)");
+  assert.ok(a.length < 5000, `the key is ${a.length} characters`);
+  const other = tokens.map((t, i) => (i === 1 ? "dog" : t));
+  assert.notEqual(heatmapKey(trace([], other), layout, shape, other), a, "new words: a new key");
+  assert.notEqual(heatmapKey(trace([], tokens), layout, [255, 200], tokens), a, "new shape");
+  assert.notEqual(heatmapKey(trace([], tokens), { ...layout, height: 897 }, shape, tokens), a);
+  const plain = { ...trace([], []), customdata: undefined, hovertemplate: "t = %{x}" };
+  assert.notEqual(heatmapKey(plain, layout, shape, []), a, "no sentence: another key");
 });

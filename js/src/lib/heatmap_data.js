@@ -109,6 +109,23 @@ export function tokenHover(tokens, units, timesteps) {
   return Array.from({ length: units }, () => row);
 }
 
+/**
+ * What must be unchanged for a redraw to swap only z (redrawHeatmapZ): the trace and the
+ * layout as JSON, with the per-cell arrays (z, x, y, text, customdata) replaced by what
+ * they are made of — the shape and the tokens. Its length does not grow with
+ * units × timesteps (the hover matrix of a 256 × 200 sentence heatmap is ~1 MB of JSON).
+ * @param {object} trace the heatmap trace
+ * @param {object} layout
+ * @param {[number, number]} shape [units, timesteps]
+ * @param {string[]} tokens labels of x_1 … x_T (the hover's words; [] without a sentence)
+ * @returns {string}
+ */
+export function heatmapKey(trace, layout, shape, tokens) {
+  const arrays = { z: undefined, x: undefined, y: undefined, text: undefined };
+  const cells = { shape, tokens: trace.customdata ? tokens : null, text: Boolean(trace.text) };
+  return JSON.stringify([{ ...trace, ...arrays, customdata: cells }, layout]);
+}
+
 /** Rows of word labels under the heatmap (staggered: twice as many fit). */
 export const WORD_ROWS = 2;
 

@@ -128,6 +128,14 @@ export function baseLayout(
   };
 }
 
+/**
+ * For axes whose margins grow to hold their labels (axisStyle's automargin) and for colour
+ * bars: plotly's default "hide past div" check can hide no label there, yet it measured
+ * every tick label again on each full draw (a getBoundingClientRect per label: ~30 % of a
+ * 256-unit heatmap's redraw). Spread into such an axis / colour bar.
+ */
+export const LABELS_FIT = { ticklabeloverflow: "allow" };
+
 /** Axis styling shared by the views. */
 export function axisStyle(theme, size, title) {
   return {
