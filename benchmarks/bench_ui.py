@@ -45,6 +45,10 @@ from ui_probes import (  # noqa: E402
     WS_TIMES_INIT,
 )
 
+#: The weight scale's default and one keyboard step above it (the weight-scale rows).
+S0 = pages.DEFAULT_STATE["weight-scale"]
+S1 = pages.WEIGHT_UP
+
 DOC = REPO / "docs" / "benchmarks.md"
 
 
@@ -211,9 +215,9 @@ def run(samples: int, big_samples: int) -> dict:
                 page, counter, samples, "units", "views",
                 [("ArrowRight", {"units": 17}), ("ArrowLeft", {"units": 16})], lab,
             )  # fmt: skip
-            rows["weight scale 1->1.05, default"] = series(
+            rows[f"weight scale {S0:g}->{S1:g}, default"] = series(
                 page, counter, samples, "weight scale", "views",
-                [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})], lab,
+                [("ArrowRight", {"weight-scale": S1}), ("ArrowLeft", {"weight-scale": S0})], lab,
             )  # fmt: skip
             kernel = {"default": kernel_times(lab)}
             lab.wait_idle()
@@ -228,9 +232,9 @@ def run(samples: int, big_samples: int) -> dict:
                 page, counter, big_samples, "units", "views",
                 [("ArrowLeft", {"units": 255}), ("ArrowRight", {"units": 256})], lab,
             )  # fmt: skip
-            rows["weight scale 1->1.05, 256 units, 200 steps"] = series(
+            rows[f"weight scale {S0:g}->{S1:g}, 256 units, 200 steps"] = series(
                 page, counter, big_samples, "weight scale", "views",
-                [("ArrowRight", {"weight-scale": 1.05}), ("ArrowLeft", {"weight-scale": 1})], lab,
+                [("ArrowRight", {"weight-scale": S1}), ("ArrowLeft", {"weight-scale": S0})], lab,
             )  # fmt: skip
             harness.screenshot(page, "bench-256x200")
             version = browser.version
