@@ -129,7 +129,7 @@ SPECS: dict[str, Spec] = {
         # 0.5, not a bare cell's 1.0, and one input feature: the first heatmap a learner
         # sees must read as the input wave (every unit a scaled copy of it); at s = 1 the
         # recurrence mixes the units' phases and it reads as noise
-        # (tests/sim/test_default_pattern.py). Close to PyTorch's nn.RNN init, ρ ≈ 1/√3.
+        # (tests/widgets/test_default_pattern.py). Close to PyTorch's nn.RNN init, ρ ≈ 1/√3.
         0.5,
         "float",
         "scale s of W_hh (its spectral radius)",
