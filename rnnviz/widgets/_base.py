@@ -266,7 +266,8 @@ class ViewBase(anywidget.AnyWidget):
         value = proposal["value"]
         if value < -1:
             raise ViewValueError(
-                f"t_cursor must be a timestep t ≥ 0 (forward: 1 … timesteps, backward: "
-                f"0 … timesteps) or -1 for none; got {value}."
+                f"t_cursor must be a step g ≥ 0 of the run (forward: 1 … N, backward: "
+                f"0 … N, N = timesteps, or timesteps + decoder steps in seq2seq) or -1 for "
+                f"none; got {value}."
             )
         return value

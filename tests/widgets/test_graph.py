@@ -169,7 +169,7 @@ def test_a_setting_assigned_on_the_view_raises_and_changes_nothing(graph):
             "truncate (steps of truncated BPTT) must be from 0 to timesteps=20",
         ),
         ("phase", "sideways", ValueError, "phase must be 'forward' or 'backward'; got 'sideways'."),
-        ("t_cursor", -2, ValueError, "t_cursor must be a timestep"),
+        ("t_cursor", -2, ValueError, "t_cursor must be a step g ≥ 0 of the run"),
         ("units", 2.5, TypeError, "got float 2.5"),
     ],
 )
