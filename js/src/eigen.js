@@ -10,7 +10,7 @@ import {
   subplotTitles,
   verdict,
 } from "./lib/eigen_data.js";
-import { formatNumber } from "./lib/format.js";
+import { HOVER_NUMBER, formatNumber } from "./lib/format.js";
 import { titleWithLayer } from "./lib/panel_text.js";
 import { LABELS_FIT, axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
@@ -133,7 +133,7 @@ function setup(ctx) {
         xaxis: "x",
         yaxis: "y",
         marker: { size: size.marker * 0.8, color: theme.curve, line: { width: 0 } },
-        hovertemplate: "λ = %{x:.3f} %{y:+.3f}i<extra></extra>",
+        hovertemplate: `λ = %{x:${HOVER_NUMBER}} %{y:+${HOVER_NUMBER}}i<extra></extra>`,
       },
       {
         type: "scatter",
@@ -145,7 +145,7 @@ function setup(ctx) {
         yaxis: "y2",
         line: { color: theme.curve, width: size.thin },
         marker: { size: size.marker * 0.6, color: theme.curve },
-        hovertemplate: "σ<sub>%{x}</sub> = %{y:.3f}<extra></extra>",
+        hovertemplate: `σ<sub>%{x}</sub> = %{y:${HOVER_NUMBER}}<extra></extra>`,
       },
     ];
     const layout = {

@@ -3,6 +3,7 @@
 import { count, integerTicks } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import { stateScale } from "./lib/colorscale.js";
+import { HOVER_NUMBER } from "./lib/format.js";
 import {
   cursorShapes,
   heatmapKey,
@@ -74,7 +75,7 @@ function setup(ctx) {
     const x = Float64Array.from({ length: timesteps }, (_, i) => i + 1);
     const y = Float64Array.from({ length: units }, (_, i) => i + 1);
     const tokens = info.tokens ?? [];
-    const value = text ? "%{text}" : "%{z:.3f}";
+    const value = text ? "%{text}" : `%{z:${HOVER_NUMBER}}`;
     const trace = {
       type: "heatmap",
       z,

@@ -52,6 +52,9 @@ test("heatmap: its axes and colour bar skip plotly's label-overflow re-measuring
       assert.equal(axis.ticklabeloverflow, "allow");
     }
     assert.equal(data[0].colorbar.ticklabeloverflow, "allow");
+    // the hover's value in 3 significant digits, as every other number (not "%{z:.3f}",
+    // which read 0.000 for |h| < 5e-4)
+    assert.match(data[0].hovertemplate, /h = %\{z:\.3~g\}/);
     cleanup();
   } finally {
     for (const k of ["Plotly", "__rnnvizPlotly", "__rnnvizFrame"])

@@ -19,3 +19,9 @@ export function formatNumber(v) {
   const [m, e] = x.toExponential(2).split("e");
   return `${Number(m)}e${Number(e)}`;
 }
+
+/**
+ * formatNumber's 3 significant digits in plotly's d3 format, for hover templates (plotly
+ * formats those itself): "0.000015", not "0.000"; "2.95e+7", not "29500000.000".
+ */
+export const HOVER_NUMBER = ".3~g";
