@@ -172,19 +172,21 @@ export function cursorShapes(t, phase, timesteps, theme, size, pending = false) 
   });
   const text =
     phase === "backward" ? `backward: ∂L/∂h<sub>${t}</sub>` : `forward: h<sub>${t}</sub>`;
-  const annotations = [
-    {
-      x,
-      y: 1,
-      xref: "x",
-      yref: "paper",
-      yanchor: "bottom",
-      text,
-      showarrow: false,
-      font: { color: theme.accent, size: size.font },
-    },
-  ];
-  return { shapes, annotations };
+  return { shapes, annotations: [topLabel(x, text, theme, size)] };
+}
+
+/** A label above the plot at x (in the x axis's units), in the cursor's colour. */
+function topLabel(x, text, theme, size) {
+  return {
+    x,
+    y: 1,
+    xref: "x",
+    yref: "paper",
+    yanchor: "bottom",
+    text,
+    showarrow: false,
+    font: { color: theme.accent, size: size.font },
+  };
 }
 
 /** Every step veiled, with a label saying the pass has not reached this layer yet. */
@@ -206,17 +208,7 @@ function pendingShapes(phase, timesteps, theme, size) {
     phase === "backward"
       ? "backward: the gradient has not reached this layer yet"
       : "forward: not computed yet";
-  const label = {
-    x: (timesteps + 1) / 2,
-    y: 1,
-    xref: "x",
-    yref: "paper",
-    yanchor: "bottom",
-    text,
-    showarrow: false,
-    font: { color: theme.accent, size: size.font },
-  };
-  return { shapes: [veil], annotations: [label] };
+  return { shapes: [veil], annotations: [topLabel((timesteps + 1) / 2, text, theme, size)] };
 }
 
 /** Smallest height in px of one unit's row (normal, presenter): beyond it the plot scrolls. */
