@@ -154,11 +154,16 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
     # ‖∂h_T/∂h_t‖₂ by Krylov without a cell state: the norm σ of the unscaled product comes
     # first; when its entries are finite and σ ∈ (u·2^−64, 2^64), every entry lies in
     # [σ/u, σ] ⊂ (2^−64, 2^64), so _rescale would change nothing and its pass is skipped.
+    # Outside that interval _rescale looks at the entries themselves; when it leaves the
+    # chain as it is (σ below u·2^−64 but the largest entry still 2^−65 or more: the several
+    # steps before each rescaling of a decaying chain), σ is already the norm of that very
+    # matrix, so it is kept — solving it again from the same warm start gives the same σ.
     fast = wrt == "state" and not exact and J_c is None
     lo = _SAFE_LO * u
     with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
         for k in range(T, 0, -1):
             step = cell.step_vjp(trace, k, J_h, J_c)  # J_{k−1} = J_k · ∂s_k/∂s_{k−1}
+            solved = None  # (matrix, σ, Ritz vectors) of a fast-path solve out of range
             if fast and not status.any():
                 J_next = step.dh_prev
                 if np.isfinite(np.add.reduce(J_next.reshape(B, -1), axis=1)).all():
@@ -167,12 +172,16 @@ def jacobian_norms(res, wrt: str = "state", method: str = "auto") -> np.ndarray:
                         J_h, V = J_next, V_next
                         store(k - 1, sigma, E, status)  # ‖∂h_T/∂h_{k−1}‖₂
                         continue
+                    solved = (J_next, sigma, V_next)
             if wrt == "cell":
                 record(k, step.dc_total)  # ∂h_T/∂c_k, through h_k = o_k ⊙ f(c_k) too
             elif wrt == "input":
                 record(k - 1, matmul_rows(step.dz_x, W_T))  # ∂h_T/∂x_k = (∂h_T/∂z_k) Wᵀ
             J_h, J_c, E, status = _rescale(step.dh_prev, step.dc_prev, E, status)
-            if wrt == "state":
+            if solved is not None and J_h is solved[0] and not status.any():
+                _, sigma, V = solved  # not rescaled (nor flagged): σ is ‖J_h‖₂ already
+                store(k - 1, sigma, E, status)  # ‖∂h_T/∂h_{k−1}‖₂
+            elif wrt == "state":
                 record(k - 1, J_h)  # ‖∂h_T/∂h_{k−1}‖₂
         if wrt == "cell":
             record(0, J_c)  # c_0 acts on h_T only through later steps
