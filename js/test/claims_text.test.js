@@ -4,34 +4,9 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { readoutItems, truncatedSpan, truncationLabel } from "../src/lib/gradient_data.js";
-import { chainsFor } from "../src/lib/graph_chains.js";
-import { layoutGraph } from "../src/lib/graph_layout.js";
+import { bandText, graphOptions, layoutWithGradients } from "./graph_options.js";
 
-const base = {
-  width: 1280,
-  presenter: false,
-  units: 4,
-  timesteps: 8,
-  architecture: "many-to-many",
-  layers: 1,
-  returnSequences: true,
-  truncate: 0,
-  tokens: null,
-  decoderSteps: 0,
-  tCursor: -1,
-  outputLayer: false,
-};
-
-function layout(o) {
-  const chains = chainsFor(o);
-  const lengths = chains.flatMap((c) => c.states.map(() => c.T + 1));
-  return layoutGraph({ ...o, gradLength: lengths.at(-1), gradLengths: lengths });
-}
-const band = (L) =>
-  L.labels
-    .find((l) => l.cls === "band")
-    .parts.map((p) => p.text)
-    .join("");
+const base = graphOptions({ units: 4, timesteps: 8, outputLayer: false });
 
 test("gradient view: the truncation band's label counts steps in the singular at 1", () => {
   assert.equal(truncationLabel(1), "truncated BPTT:<br>cut after 1 step ");
@@ -49,14 +24,22 @@ test("gradient view: truncate = T is full BPTT (no band), T − 1 cuts one step"
 });
 
 test("graph: truncate = T is labelled full BPTT, as the simulator and gradient view treat it", () => {
-  const full = layout({ ...base, truncate: 8 });
-  assert.match(band(full), /^full BPTT/);
+  const full = layoutWithGradients({ ...base, truncate: 8 });
+  assert.match(bandText(full), /^full BPTT/);
   assert.equal(full.bands.length, 0);
-  assert.match(band(layout({ ...base, truncate: 7 })), /^truncated BPTT: 7 steps/);
-  assert.match(band(layout({ ...base, truncate: 1 })), /^truncated BPTT: 1 step\b/);
+  assert.match(bandText(layoutWithGradients({ ...base, truncate: 7 })), /^truncated BPTT: 7 steps/);
+  assert.match(
+    bandText(layoutWithGradients({ ...base, truncate: 1 })),
+    /^truncated BPTT: 1 step\b/,
+  );
   // seq2seq: k = timesteps never reaches the whole timeline of T + S steps
-  const s2s = layout({ ...base, architecture: "seq2seq", decoderSteps: 3, truncate: 8 });
-  assert.match(band(s2s), /^truncated BPTT: 8 steps \(the decoder \+ 5 encoder steps\)/);
+  const s2s = layoutWithGradients({
+    ...base,
+    architecture: "seq2seq",
+    decoderSteps: 3,
+    truncate: 8,
+  });
+  assert.match(bandText(s2s), /^truncated BPTT: 8 steps \(the decoder \+ 5 encoder steps\)/);
 });
 
 test("readout: 'sufficient for vanishing' is the kernel's verdict, only for the Elman RNN", () => {

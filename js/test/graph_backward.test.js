@@ -7,36 +7,11 @@ import { backwardNotes, bpttText } from "../src/lib/graph_bptt.js";
 import { chainsFor, laneLayers, windowStarts } from "../src/lib/graph_chains.js";
 import { laneStyles } from "../src/lib/graph_draw.js";
 import { layoutGraph } from "../src/lib/graph_layout.js";
+import { bandText, graphOptions, withGradients } from "./graph_options.js";
 
-const base = {
-  width: 1280,
-  presenter: false,
-  units: 16,
-  timesteps: 8,
-  architecture: "many-to-many",
-  layers: 1,
-  returnSequences: true,
-  truncate: 0,
-  tokens: null,
-  decoderSteps: 0,
-  tCursor: -1,
-  outputLayer: true,
-};
-
-/** Layout options with the gradient norms a frame of these settings carries. */
-function withGradients(o) {
-  const chains = chainsFor(o);
-  const lengths = chains.flatMap((c) => c.states.map(() => c.T + 1));
-  return { ...o, gradLength: lengths.at(-1), gradLengths: lengths };
-}
+const base = graphOptions({ timesteps: 8 });
 
 const bwd = (L) => L.edges.filter((e) => e.kind === "bwd");
-const label = (L) =>
-  L.labels
-    .find((l) => l.cls === "band")
-    .parts.map((p) => p.text)
-    .join("");
-
 test("laneLayers: every layer with its norms; without them only the top of the loss chain", () => {
   const chains = chainsFor({ ...base, layers: 3 });
   assert.deepEqual(laneLayers(chains, [9, 9, 9], 0), [[true, true, true]]);
@@ -70,7 +45,7 @@ test("a 3-layer stack has a backward lane in every layer, one edge per step inte
       const fwd = L.edges.filter((e) => e.which === "hh" && e.layer === l);
       assert.ok(lane(l).every((e) => e.y1 > fwd[0].y1));
     }
-    assert.match(label(L), truncate ? /^truncated BPTT: 3 steps/ : /every step of every layer/);
+    assert.match(bandText(L), truncate ? /^truncated BPTT: 3 steps/ : /every step of every layer/);
   }
 });
 
@@ -95,7 +70,7 @@ test("seq2seq: the gradient goes back from the decoder through the context into 
       // drawn right to left, from the decoder's first node to the encoder's last
       assert.ok(ctx.x1 > ctx.x2);
     }
-    assert.match(label(L), /context/);
+    assert.match(bandText(L), /context/);
   }
 });
 
@@ -117,7 +92,7 @@ test("the truncation band covers the encoder steps the window reaches", () => {
   const band = deep.bands[0];
   assert.ok(band.x < centre(col(deep, 0, 4)) && band.x > centre(col(deep, 0, 3)));
   assert.ok(band.x + band.w > centre(col(deep, 1, 4)));
-  assert.match(label(deep), /truncated BPTT: 6 steps \(the decoder \+ 2 encoder steps\)/);
+  assert.match(bandText(deep), /truncated BPTT: 6 steps \(the decoder \+ 2 encoder steps\)/);
   const shallow = layoutGraph(withGradients({ ...o, truncate: 2 }));
   const b2 = shallow.bands[0];
   assert.ok(b2.x > centre(col(shallow, 1, 1)) && b2.x < centre(col(shallow, 1, 2)));
@@ -125,7 +100,7 @@ test("the truncation band covers the encoder steps the window reaches", () => {
   const ctxOnly = layoutGraph(withGradients({ ...o, truncate: 4 }));
   const b4 = ctxOnly.bands[0];
   assert.ok(b4.x < centre(col(ctxOnly, 0, 6)) && b4.x > centre(col(ctxOnly, 0, 5)));
-  assert.match(label(ctxOnly), /the decoder \+ the context/);
+  assert.match(bandText(ctxOnly), /the decoder \+ the context/);
 });
 
 test("bpttText: full BPTT says only what the lanes show", () => {

@@ -11,22 +11,9 @@ import { layoutGraph } from "../src/lib/graph_layout.js";
 import { layoutRolled } from "../src/lib/graph_rolled.js";
 import { metrics, textWidth } from "../src/lib/graph_text.js";
 import { nodeHeight, unitLayout } from "../src/lib/graph_units.js";
+import { graphOptions } from "./graph_options.js";
 
-const base = {
-  width: 1280,
-  presenter: false,
-  units: 16,
-  timesteps: 20,
-  architecture: "many-to-many",
-  layers: 1,
-  returnSequences: true,
-  truncate: 0,
-  tokens: null,
-  decoderSteps: 0,
-  tCursor: -1,
-  outputLayer: true,
-  gradLength: 21,
-};
+const base = graphOptions({ gradLength: 21 });
 
 function overlaps(a, b) {
   return a.x0 < b.x1 - 0.01 && b.x0 < a.x1 - 0.01 && a.y0 < b.y1 - 0.01 && b.y0 < a.y1 - 0.01;

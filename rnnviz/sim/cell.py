@@ -29,7 +29,8 @@ One new file with a subclass of :class:`Cell` that defines
 * ``step_vjp(trace, t, dh, dc)`` → :class:`~rnnviz.sim.trace.StepGrads`, one backward
   step through timestep t;
 * its capabilities as class attributes (``name``, ``gate_names``, ``n_gates``,
-  ``has_cell_state``, ``candidate_gate``, … listed on :class:`Cell`).
+  ``has_cell_state``, ``candidate_gate``, … listed on
+  :class:`~rnnviz.sim.cell_capabilities.CellCapabilities`, which :class:`Cell` inherits).
 
 Loss gradients, Jacobian norms, bounds, theory and training then work unchanged (no code
 outside the cell's file compares a cell's name: ``tests/test_layering_cell_names.py``;
@@ -40,20 +41,20 @@ in ``rnnviz.sim.registry.CELL_CLASSES`` makes it available by name (``make_cell`
 from __future__ import annotations
 
 import abc
-from typing import ClassVar
 
 import numpy as np
 
 from rnnviz.sim import _extended, _validate, activations
 from rnnviz.sim import init as _init
 from rnnviz.sim._numerics import matmul_rows, nan_to_inf, readonly_copy
+from rnnviz.sim.cell_capabilities import CellCapabilities
 from rnnviz.sim.result import RunResult
 from rnnviz.sim.trace import StepGrads, Trace
 
 __all__ = ["Cell", "StepGrads"]
 
 
-class Cell(abc.ABC):
+class Cell(CellCapabilities, abc.ABC):
     """Common constructor and API of the recurrent cells.
 
     Parameters
@@ -80,47 +81,6 @@ class Cell(abc.ABC):
         g, one of ``ACTIVATIONS`` (default ``"linear"``).
     """
 
-    # -- capabilities: what differs between cell types (set by each cell class) ------------
-    # Code outside a cell's own file reads these, never the cell's name, so a new cell type
-    # is one new file (tests/test_layering_cell_names.py checks it).
-    #: Short name, one of ``rnnviz.sim.CELLS`` for the built-in cells ("rnn", "lstm", "gru").
-    name: ClassVar[str] = ""
-    #: How the views and messages label the cell ("RNN", "LSTM", "GRU").
-    display_name: ClassVar[str] = ""
-    #: Names of the gate blocks of ``kernel`` / ``recurrent_kernel``, in order; () without.
-    gate_names: ClassVar[tuple[str, ...]] = ()
-    #: Number of (units)-wide blocks in the kernels: max(1, len(gate_names)).
-    n_gates: ClassVar[int] = 1
-    #: True when the cell carries a cell state c_t besides h_t (LSTM): ``run`` takes ``c0``,
-    #: the result has ``cell_states``, ``jacobian_norms(wrt="cell")`` exists, the carried
-    #: state of the chain rule is the pair (h_t, c_t).
-    has_cell_state: ClassVar[bool] = False
-    #: The gate that holds the candidate state (LSTM "c", GRU "h"); None: the whole step is
-    #: the candidate (SimpleRNN).
-    candidate_gate: ClassVar[str | None] = None
-    #: The name learners see for the candidate block of the recurrent kernel (theory, spectrum).
-    candidate_matrix: ClassVar[str] = "W_hh"
-    #: True when every step's Jacobian is diag(f′(a_t)) · (candidate block)ᵀ, so the Pascanu
-    #: bound (γ σ_max)^(T−t) holds (the Elman cell); False when a gate or a cell state passes
-    #: the gradient around the candidate block (:mod:`rnnviz.sim.theory`).
-    pascanu_bound_holds: ClassVar[bool] = False
-    #: The gate whose bias starts at ``forget_bias`` (LSTM "f"); None without a forget gate.
-    forget_gate: ClassVar[str | None] = None
-    #: True when ``bias`` is two rows (input bias, recurrent bias), as Keras'
-    #: ``reset_after=True`` GRU and PyTorch keep them; False: one bias vector.
-    split_bias: ClassVar[bool] = False
-    #: Class names of the same cell in PyTorch (``nn.<torch_layer>``, ``nn.<torch_cell>``)
-    #: and Keras (``keras.layers.<keras_layer>``, ``<keras_cell>``), for :mod:`interop`.
-    torch_layer: ClassVar[str | None] = None
-    torch_cell: ClassVar[str | None] = None
-    keras_layer: ClassVar[str | None] = None
-    keras_cell: ClassVar[str | None] = None
-    #: PyTorch's block order: entry k is the index, in PyTorch's weights, of gate block k
-    #: of rnnviz (Keras); None when the orders agree.
-    torch_gate_order: ClassVar[tuple[int, ...] | None] = None
-    #: Keras cell options the simulator requires: attribute → (value, why), checked by
-    #: ``from_keras``.
-    keras_requires: ClassVar[dict[str, tuple[object, str]]] = {}
     #: The source framework's separate bias vectors whose sum is ``bias`` (set by
     #: ``from_torch`` for nn.RNN / nn.LSTM: ("b_ih", "b_hh")); None: one bias, as Keras.
     _framework_biases: tuple[str, ...] | None = None
@@ -166,33 +126,6 @@ class Cell(abc.ABC):
             units, features, act, weight_scale, seed, init_name, out_act,
             kernel, recurrent, bias, W_hy, b_y,
         )  # fmt: skip
-
-    # -- construction helpers -------------------------------------------------------------
-    @classmethod
-    def weight_bytes(cls, units: int, features: int, output_units: int | None = None) -> int:
-        """Estimated bytes to build a cell: its weights and the initialiser's work arrays.
-
-        kernel (features, units·g) + recurrent kernel (units, units·g), and while one
-        recurrent block is drawn, a (units, units) normal matrix with its Q and R factors.
-        """
-        g = cls.n_gates
-        numbers = features * units * g + units * units * (g + 3) + units * (output_units or 0)
-        return 8 * numbers
-
-    @classmethod
-    def run_bytes(cls, batch: int, timesteps: int, units: int, output_units: int | None) -> int:
-        """Estimated bytes of one ``run`` and its gradient analyses on (batch, timesteps).
-
-        Per step and sequence: the pre-activations (units·g), h_t, the gates, the cached
-        derivatives (about 3·g + 2 vectors of length units in all), and y_t twice
-        (pre-activation and value) with an output layer.
-        """
-        per_step = units * (3 * cls.n_gates + 2) + 2 * (output_units or 0)
-        return 8 * batch * timesteps * per_step
-
-    @classmethod
-    def _bias_shape(cls, units: int) -> tuple[int, ...]:
-        return (units * cls.n_gates,)
 
     def _configure(self, units, features, act, weight_scale, seed, init_name, out_act,
                    kernel, recurrent, bias, W_hy, b_y) -> None:  # fmt: skip

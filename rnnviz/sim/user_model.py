@@ -25,18 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.sim._interop_common import _build, _is_keras, _library_class
 from rnnviz.sim.cell import Cell
-from rnnviz.sim.interop import (
-    _TORCH_CELLS,
-    _TORCH_LAYERS,
-    _build,
-    _is_keras,
-    _library_class,
-    _numpy,
-    from_keras,
-    from_torch,
-    keras_weights_from_torch,
-)
+from rnnviz.sim.interop import from_keras, from_torch, keras_weights_from_torch
+from rnnviz.sim.interop_torch import _TORCH_CELLS, _TORCH_LAYERS, _numpy
 from rnnviz.sim.training import with_output_layer
 
 __all__ = ["MAX_LAYERS", "as_stack", "rescaled"]

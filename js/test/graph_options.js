@@ -1,0 +1,52 @@
+// The set-up the unrolled-graph tests share (not a test file: `npm test` runs test/*.test.js):
+// the options graph.js passes to layoutGraph, the gradient norms a frame of those settings
+// carries, and the text of the truncated-BPTT band's label. Used by graph_layout.test.js,
+// graph_backward.test.js and claims_text.test.js.
+
+import { chainsFor } from "../src/lib/graph_chains.js";
+import { layoutGraph } from "../src/lib/graph_layout.js";
+
+/** Layout options of the default graph (many-to-many, 16 units, 20 steps, full BPTT). */
+export const GRAPH_OPTIONS = Object.freeze({
+  width: 1280,
+  presenter: false,
+  units: 16,
+  timesteps: 20,
+  architecture: "many-to-many",
+  layers: 1,
+  returnSequences: true,
+  truncate: 0,
+  tokens: null,
+  decoderSteps: 0,
+  tCursor: -1,
+  outputLayer: true,
+});
+
+/** The default layout options with some replaced (a new object each call). */
+export function graphOptions(changes = {}) {
+  return { ...GRAPH_OPTIONS, ...changes };
+}
+
+/**
+ * Layout options with the gradient norms a frame of these settings carries: T + 1 norms
+ * for every entry of frame.states (every layer of every chain, frame.layer_dh_norms), the
+ * last of them the loss chain's top layer.
+ */
+export function withGradients(o) {
+  const chains = chainsFor(o);
+  const lengths = chains.flatMap((c) => c.states.map(() => c.T + 1));
+  return { ...o, gradLength: lengths.at(-1), gradLengths: lengths };
+}
+
+/** layoutGraph of these options with the gradient norms of their frame (withGradients). */
+export function layoutWithGradients(o) {
+  return layoutGraph(withGradients(o));
+}
+
+/** The text of the truncated-BPTT band's label ("full BPTT …", "truncated BPTT: k steps …"). */
+export function bandText(L) {
+  return L.labels
+    .find((l) => l.cls === "band")
+    .parts.map((p) => p.text)
+    .join("");
+}
