@@ -92,7 +92,14 @@ export function fakePlotly() {
   };
 }
 
-/** Wait until queued draws (frame jobs on the setTimeout fallback, promises) have run. */
-export function settle(ms = 20) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Wait until queued draws (frame jobs on the setTimeout fallback, promises) have run.
+ * After `ms`, a few more timer turns: a job that queues another frame job (inLaterFrame)
+ * schedules its timer only when it runs, which on a loaded machine can be after `ms` has
+ * passed; each extra turn starts after that and so runs after it (timers fire in order).
+ */
+export async function settle(ms = 20, turns = 5) {
+  const tick = (delay) => new Promise((resolve) => setTimeout(resolve, delay));
+  await tick(ms);
+  for (let i = 0; i < turns; i++) await tick(0);
 }
