@@ -71,12 +71,15 @@ def test_every_js_entry_point_is_an_ensured_build_target():
     assert not missing, f"js/src entry points missing from ensured-targets: {missing}"
 
 
-def test_widget_files_stay_within_the_size_bar():
-    """One concept per file: every module of rnnviz/widgets stays within ~400 lines (the
-    Explorer is split into explorer.py, _explorer_settings.py and _explorer_frames.py)."""
+def test_source_files_stay_within_the_size_bar():
+    """One concept per file: every module of the package (rnnviz/, Python) and of the front
+    end (js/src, JavaScript) stays within ~400 lines (settings is a package of specs, rules,
+    validation and errors; the Explorer is split into explorer.py, _explorer_settings.py
+    and _explorer_frames.py; the graph layout into budget, rows, step and recurrent edges)."""
+    sources = [*(ROOT / "rnnviz").rglob("*.py"), *(ROOT / "js" / "src").rglob("*.js")]
     long = {
-        path.name: n
-        for path in sorted((ROOT / "rnnviz" / "widgets").glob("*.py"))
+        str(path.relative_to(ROOT)): n
+        for path in sorted(sources)
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
     }
     assert not long, f"split by concept (at most ~400 lines per file): {long}"
