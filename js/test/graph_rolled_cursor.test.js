@@ -6,8 +6,12 @@
 
 import assert from "node:assert/strict";
 import test from "node:test";
+import graph from "../src/graph.js";
+import { divergingColor } from "../src/lib/graph_color.js";
 import { layoutRolled, rolledSteps } from "../src/lib/graph_rolled.js";
 import { locate } from "../src/lib/timeline.js";
+import { installDom, settle } from "./fake_dom.js";
+import { fakeModel, wire } from "./fake_model.js";
 
 const T = 5; // encoder steps
 const S = 3; // decoder steps
@@ -162,5 +166,69 @@ test("the status lines collide with no other text and no node, at every size", (
         }
       }
     }
+  }
+});
+
+/** Every element under `node` (the fake DOM's children), depth first. */
+function* walk(node) {
+  for (const child of node.children ?? []) {
+    yield child;
+    yield* walk(child);
+  }
+}
+
+test("the graph view draws no decoder state before the decoder ran (graph.js passes the phase)", async () => {
+  const uninstall = installDom();
+  try {
+    const p = 4;
+    // every state is 0.9: a drawn state is the scale's red end, no state the neutral colour
+    const states = [
+      wire(new Array(T * p).fill(0.9), [T, p]),
+      wire(new Array(S * p).fill(0.9), [S, p]),
+    ];
+    const model = fakeModel({
+      _drawn_traits: ["frame_info", "states", "t_cursor", "phase", "rolled"],
+      frame_info: {
+        settings: { units: p, architecture: "seq2seq", layers: 1, cell: "rnn", output_units: 1 },
+        timesteps: T, // the encoder's T (graph.py); the decoder's in decoder_steps
+        decoder_steps: S,
+        timeline: TIMELINE,
+        cell_info: { display_name: "RNN" },
+        shapes: [],
+        state_range: [-1, 1],
+      },
+      states,
+      dh_norms: null,
+      layer_dh_norms: [],
+      t_cursor: 2,
+      phase: "forward",
+      rolled: true,
+      presenter: false,
+    });
+    const el = document.createElement("div");
+    graph.render({ model, el }); // (its cleanup needs Element.remove: not in the fake DOM)
+    const cells = (chain) => {
+      const svg = [...walk(el)].find((n) => n.attributes?.role === "img");
+      const node = [...walk(svg)].find(
+        (n) =>
+          n.attributes["data-testid"] === "h-node" && n.attributes["data-chain"] === String(chain),
+      );
+      return [...walk(node)]
+        .filter((n) => /\bcell\b/.test(n.attributes.class ?? ""))
+        .map((n) => n.attributes.fill);
+    };
+    const red = divergingColor(0.9, -1, 1);
+    const none = divergingColor(0, -1, 1);
+    assert.deepEqual(cells(0), new Array(p).fill(red)); // the encoder at t = 2
+    assert.deepEqual(cells(1), new Array(p).fill(none)); // the decoder: no state yet
+    // the same step of the backward pass: the decoder ran forward, its final state shows
+    model.update({ phase: "backward" });
+    await settle(40);
+    assert.deepEqual(cells(1), new Array(p).fill(red));
+    model.update({ phase: "forward", t_cursor: T + 1 }); // in the decoder: both have a state
+    await settle(40);
+    assert.deepEqual([cells(0), cells(1)], [new Array(p).fill(red), new Array(p).fill(red)]);
+  } finally {
+    uninstall();
   }
 });
