@@ -7,7 +7,8 @@
 // (lib/trainer_views.js). A plot or view scrolled out of sight is not drawn while it trains;
 // it is drawn with the newest state before it scrolls back into the notebook's view, and is
 // hidden rather than show an older one (lib/trainer_visibility.js). Each plot's data-step
-// is the training step it shows.
+// is the training step of the state it was last drawn from (the map: redrawn only when its
+// data, sent less often, changed).
 
 import { loadPlotly, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
