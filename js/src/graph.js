@@ -105,6 +105,7 @@ function render({ model, el }) {
       decoderSteps: s.decoderSteps,
       tCursor: s.cursor ? s.cursor.t : -1,
       cursorChain: s.cursor?.segment,
+      phase: s.phase, // the rolled view: a chain after the cursor's has not run yet (forward)
       outputLayer: s.outputUnits > 0,
       gradLength: s.dh ? s.dh.length : 0,
       gradLengths: s.dhLayers.map((a) => (a ? a.length : 0)),

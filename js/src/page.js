@@ -19,7 +19,8 @@ import {
   timeLabel,
 } from "./lib/page_time.js";
 
-const byId = (id) => document.getElementById(id);
+// (no document — node, the JS unit tests: nothing is on the page)
+const byId = (id) => globalThis.document?.getElementById(id) ?? null;
 
 /** An inlined ES module, imported from an in-memory blob: URL (no network). */
 async function importModule(name) {
@@ -79,11 +80,20 @@ function setupSweep(payload, views, onFrame) {
   return show;
 }
 
-/** The time scrubber and its play button; returns what the sweep and the views call. */
-function setupTime(views) {
-  const time = byId("rnnviz-time");
-  const label = byId("rnnviz-time-value");
-  const play = byId("rnnviz-play");
+/** The page's time scrubber: its slider, its label and its play button. */
+function timeControls() {
+  return { time: byId("rnnviz-time"), label: byId("rnnviz-time-value"), play: byId("rnnviz-play") };
+}
+
+/**
+ * The time scrubber and its play button; returns what the sweep and the views call.
+ * Every change of the slider's position reaches the views (views.setCursor) in the same
+ * call: the views never show another position than the slider's, not even for one tick.
+ * @param {PageViews} views
+ * @param {{time: HTMLInputElement, label: HTMLElement, play: HTMLElement}} controls
+ * @param {object} timers setInterval / clearInterval (the play button's ticks)
+ */
+export function setupTime(views, { time, label, play } = timeControls(), timers = globalThis) {
   const steps = () => views.frame.timesteps; // N: every step of the run (its timeline)
   const apply = (position) => {
     label.textContent = timeLabel(position, steps(), views.frame.timeline);
@@ -101,12 +111,17 @@ function setupTime(views) {
       onStop: () => {
         play.innerHTML = "&#9654;";
       },
+      timers,
     },
   );
   time.addEventListener("input", () => apply(Number(time.value)));
   play.addEventListener("click", () => {
     if (player.playing) return player.stop();
-    if (Number(time.value) >= Number(time.max)) time.value = "0";
+    if (Number(time.value) >= Number(time.max)) {
+      // replay from the start: the views go back with the slider now, not at the first tick
+      time.value = "0";
+      apply(0);
+    }
     play.innerHTML = "&#10074;&#10074;";
     player.start(playDelay(steps()));
   });

@@ -5,7 +5,10 @@
 // per animation frame and always draws the newest state (latest wins). Below them, per
 // current run, the heatmap and gradient-flow views of the current weights
 // (lib/trainer_views.js). A plot or view scrolled out of sight is not drawn while it trains;
-// it is drawn with the newest state as it comes back into view (lib/trainer_visibility.js).
+// it is drawn with the newest state before it scrolls back into the notebook's view, and is
+// hidden rather than show an older one (lib/trainer_visibility.js). Each plot's data-step
+// is the training step of the state it was last drawn from (the map: redrawn only when its
+// data, sent less often, changed).
 
 import { loadPlotly, plotConfig } from "./lib/plotly.js";
 import { sizes } from "./lib/theme.js";
@@ -89,6 +92,7 @@ function render({ model, el }) {
     controls.update();
     const info = model.get("info") ?? {};
     const revision = model.get("revision"); // the state this draw shows
+    const step = String(model.get("step_count"));
     const live = model.get("live_runs") ?? [];
     // every cell type's name, in order: each keeps one colour (never a table of names)
     const cellNames = (model.get("choices")?.cells ?? []).map(([name]) => name);
@@ -176,11 +180,12 @@ function render({ model, el }) {
         drawnFigures,
         sources,
       );
+      plots[name].dataset.step = step;
       parts.push(`${name}:${Math.round(performance.now() - t0)}`);
       modes.push(`${name}:${mode}`);
     }
     const d = shell.root.dataset;
-    d.step = String(model.get("step_count"));
+    d.step = step;
     d.points = String(livePoints(live));
     d.runs = String(runs.length);
     d.mapPanels = String(mapPanels(mapRuns).runs.length);

@@ -6,12 +6,49 @@ import { makeLabel, metrics, sym, textWidth } from "./graph_text.js";
 import { unitLayout } from "./graph_units.js";
 
 /**
+ * What each chain's cell shows at the time cursor (one timeline: seq2seq runs the encoder,
+ * then the decoder; timeline.js locate gives the cursor's chain and step):
+ * - "last": no cursor: h at the last step;
+ * - "current": the cursor's chain: h at the cursor's step t (0: h_0, backward);
+ * - "final": a chain the forward pass is done with (an earlier one; in the backward pass
+ *   every one): h at its last step, its final state;
+ * - "pending": forward, a chain after the cursor's: it has not run yet, so there is no state
+ *   to show (t = 0: no row of its states is read).
+ * Without `cursorChain` (an older caller) every chain counts as the cursor's.
+ * @param {{T: number}[]} chains
+ * @param {number} tCursor the step in the cursor's chain (-1: no cursor)
+ * @param {number | undefined} cursorChain
+ * @param {string} phase "forward" | "backward"
+ * @returns {{t: number, status: "last" | "current" | "final" | "pending"}[]}
+ */
+export function rolledSteps(chains, tCursor, cursorChain, phase = "forward") {
+  return chains.map((chain, ci) => {
+    if (!(tCursor >= 0)) return { t: chain.T, status: "last" };
+    const at = cursorChain ?? ci;
+    if (ci === at && tCursor <= chain.T) return { t: tCursor, status: "current" };
+    if (ci > at && phase !== "backward") return { t: 0, status: "pending" };
+    return { t: chain.T, status: "final" };
+  });
+}
+
+/** The small line under a chain's name saying what its cell shows (none: "last"). */
+function statusText(at) {
+  if (at.status === "pending") return "not run yet";
+  if (at.status === "final") return `final state, t = ${at.t}`;
+  if (at.status === "current") return `t = ${at.t}`;
+  return null;
+}
+
+/**
  * Lay out the rolled view (options as layoutGraph, plus `cellLabel`: the cell's display
- * name, "LSTM", from the frame's cell facts).
- * Each h node shows the state at the time cursor when it is set, else at the last step.
+ * name, "LSTM", from the frame's cell facts, and `phase`, the cursor's pass).
+ * Each h node shows the state at the time cursor when it is set, else at the last step; a
+ * chain the forward pass has not reached shows none (`pending` node: no values, labelled
+ * "not run yet"), one it has finished its final state (rolledSteps).
  */
 export function layoutRolled(o) {
   const chains = chainsFor(o);
+  const steps = rolledSteps(chains, o.tCursor, o.cursorChain, o.phase);
   const L = Math.max(...chains.map((c) => c.layers));
   const m = metrics(o.presenter);
   const cells = unitLayout(o.units, m, L);
@@ -30,6 +67,10 @@ export function layoutRolled(o) {
   let y = m.pad;
   const titleRowY = y + m.font;
   if (chains.length > 1) y += m.font * 1.6;
+  // Several chains on one timeline: under each name, what its cell shows at the cursor.
+  const statusRowY = y + m.small;
+  const statuses = chains.length > 1 ? steps.map(statusText) : [];
+  if (statuses.some(Boolean)) y += m.small * 1.7;
   const yRowCy = y + m.ioR;
   if (hasY) y += 2 * m.ioR + m.vGap;
   const hCy = [];
@@ -59,10 +100,11 @@ export function layoutRolled(o) {
   let cx = cx0 + Math.max(0, (o.width - cx0 - span) / 2);
   const columns = [];
   chains.forEach((chain, ci) => {
-    const here = ci === (o.cursorChain ?? ci); // the cursor's chain (timeline.js locate)
-    const t = here && o.tCursor >= 1 && o.tCursor <= chain.T ? o.tCursor : chain.T;
+    const { t, status } = steps[ci];
+    const pending = status === "pending";
     columns.push({ chain: ci, t, x: cx - m.nodeW, w: 2 * m.nodeW });
     if (chain.name) add(chain.name, cx, titleRowY, m.font, "middle", "title");
+    if (statuses[ci]) add(statuses[ci], cx, statusRowY, m.small, "middle", "step");
     for (let l = 0; l < chain.layers; l++) {
       nodes.push({
         kind: "h",
@@ -70,6 +112,7 @@ export function layoutRolled(o) {
         layer: l,
         state: chain.states[l],
         t,
+        pending,
         cx,
         cy: hCy[l],
         w: m.nodeW,
@@ -188,11 +231,11 @@ export function layoutRolled(o) {
   });
   const contentRight = cx - m.pitchMin + m.pad;
   const width = Math.max(o.width, contentRight);
-  const steps = chains.map((c) => `${c.name ? `${c.name}: ` : ""}t = 1 … ${c.T}`).join(", ");
+  const runs = chains.map((c) => `${c.name ? `${c.name}: ` : ""}t = 1 … ${c.T}`).join(", ");
   const name = o.cellLabel || "recurrent";
   const what = L > 1 ? `one ${name} cell per layer` : `one ${name} cell`;
-  const shown = columns.map((c) => c.t).join(", ");
-  const caption = `${what}, the same weights at every step (${steps}); showing h at t = ${shown}`;
+  const shown = chains.length > 1 ? chainsShown(chains, steps) : `t = ${steps[0].t}`;
+  const caption = `${what}, the same weights at every step (${runs}); showing h at ${shown}`;
   y += m.small * 0.6;
   const captionLabel = makeLabel(caption, m.pad, y + m.small, m.small, "start", "caption");
   labels.push(captionLabel);
@@ -217,4 +260,15 @@ export function layoutRolled(o) {
     lossBox: null,
     rolled: true,
   };
+}
+
+/** "encoder t = 6 (final), decoder t = 2" / "encoder t = 3, decoder: not run yet". */
+function chainsShown(chains, steps) {
+  return chains
+    .map((c, i) => {
+      const at = steps[i];
+      if (at.status === "pending") return `${c.name}: not run yet`;
+      return `${c.name} t = ${at.t}${at.status === "final" ? " (final)" : ""}`;
+    })
+    .join(", ");
 }
