@@ -2,8 +2,8 @@
 
 The exports read nothing private of anywidget or of the views. They use
 
-- ``Frame``: everything drawn; ``build_forward`` / ``analyse`` / ``compose`` make one from
-  settings and the frame's model (views exported alone are swept with them); ``SCALE_SWEEP``
+- ``Frame``: everything drawn; ``frame_of`` makes one from settings and the frame's model
+  (views exported alone are swept with it); ``SCALE_SWEEP``
   / ``CELL_SWEEP``: the overlay values (one fixed colour each);
 - ``SPECS`` / ``validate_settings``: the settings, their labels and the rules linking them
   (a sweep moves one setting as its control would); ``format_number``: the views' numbers;
@@ -28,19 +28,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import anywidget
 
-from rnnviz.frame import (
-    CELL_SWEEP,
-    SCALE_SWEEP,
-    Frame,
-    analyse,
-    build_forward,
-    compose,
-    format_number,
-)
+from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, format_number, frame_of
 from rnnviz.frame.timeline import run_steps, timeline
 from rnnviz.settings import SPECS, did_you_mean, validate_settings
 from rnnviz.widgets._base import bundle
-from rnnviz.widgets._user_model import fixed_settings
 
 __all__ = [
     "CELL_SWEEP",
@@ -149,11 +140,10 @@ class ViewsSource:
         return frames
 
     def _frame_of(self, model: Any, settings: dict) -> Frame:
-        """The frame of ``settings`` with ``model`` (built once per page)."""
+        """The frame of ``settings`` with ``model`` (``frame_of``, built once per page)."""
         key = (id(model), repr(sorted(settings.items())))
         if key not in self._built:
-            forward = build_forward({**settings, **fixed_settings(model, settings)}, model)
-            self._built[key] = compose(forward, analyse(forward))
+            self._built[key] = frame_of(settings, model)
         return self._built[key]
 
 
