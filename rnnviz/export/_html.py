@@ -34,6 +34,7 @@ from rnnviz.export._interfaces import (
     page_globals,
     run_steps,
     scrubber_frame,
+    selectors,
     timeline,
     view_class,
 )
@@ -46,9 +47,6 @@ from rnnviz.export._sweep import (
 
 _TEMPLATE = pathlib.Path(__file__).with_name("page.html")
 _PLACEHOLDER = re.compile(r"__(?:VIEW_CSS|NOTE|MODULES|TITLE|PAYLOAD|PAGE_SCRIPT)__")
-
-# View selectors the page answers from precomputed states: selector trait -> its options.
-_SELECTORS = {"quantity": "quantities", "layer": "layer_names"}
 
 
 # Widget bookkeeping that means nothing outside a Jupyter front end.
@@ -161,19 +159,19 @@ def _fresh_copy(view: Any, frame: Any) -> Any:
 
 
 def _variants(view: Any, base: dict) -> list[dict]:
-    """What the kernel would answer when the page changes a view's selectors (e.g. quantity).
+    """What the kernel would answer when the page changes a view's selectors (its
+    ``SELECTORS``, e.g. the heatmap's quantity).
 
     For every other combination of the selector values the view offers, the keys of its
     state that change, as ``{"key": {selector: value}, "patch": {...}}``. The view ends
     with its selectors as they were.
     """
     axes = []
-    for selector, options_trait in _SELECTORS.items():
-        if view.has_trait(selector) and hasattr(view, options_trait):
-            options = list(getattr(view, options_trait))
-            values = [o[0] if isinstance(o, (list, tuple)) else i for i, o in enumerate(options)]
-            if len(values) > 1:
-                axes.append((selector, values))
+    for selector, options_of in type(view).SELECTORS.items():
+        options = list(getattr(view, options_of))  # declared: never skipped in silence
+        values = [o[0] if isinstance(o, (list, tuple)) else i for i, o in enumerate(options)]
+        if len(values) > 1:
+            axes.append((selector, values))
     if not axes:
         return []
     names = [name for name, _ in axes]
@@ -296,7 +294,7 @@ def page_html(
             }
             for value, view_frames, states, variants in frames
         ],
-        "selectors": list(_SELECTORS),
+        "selectors": selectors(views),
         "buffers": table.items,
     }
     payload_json = json.dumps(payload, separators=(",", ":"), allow_nan=False)

@@ -11,8 +11,9 @@ The exports read nothing private of anywidget or of the views. They use
 - :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
   display order, and ``frame_for`` to build the frame of other settings from the same model);
 - :class:`ExportableView`: an anywidget view that draws a frame (``frame``, ``show(frame)``,
-  ipywidgets' ``get_state()``, ``VIEW_OPTIONS``: its display options, ``PAGE_GLOBALS``: the
-  libraries its JS reads from the page);
+  ipywidgets' ``get_state()``, ``VIEW_OPTIONS``: its display options, ``SELECTORS``: those
+  whose choices the page answers from precomputed states, ``PAGE_GLOBALS``: the libraries
+  its JS reads from the page);
   its JS module is the bundle named after the Python module that defines the view's class
   (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``, see :func:`bundle_name`).
 
@@ -50,6 +51,7 @@ __all__ = [
     "page_globals",
     "run_steps",
     "scrubber_frame",
+    "selectors",
     "timeline",
     "validate_settings",
     "view_class",
@@ -63,6 +65,10 @@ class ExportableView(Protocol):
     frame: Frame
     #: The view's own display options (traits such as ``quantity``), kept by the export.
     VIEW_OPTIONS: tuple[str, ...]
+    #: Its selectors (``{"quantity": "quantities"}``): trait -> the attribute listing its
+    #: options ([key, label] pairs, or names chosen by index); the page answers every
+    #: choice from states precomputed here.
+    SELECTORS: dict[str, str]
     #: JS libraries the view's bundle reads from the page, where no kernel serves them:
     #: global name -> bundle (``{"Plotly": "plotly_runtime"}``), inlined once per page.
     PAGE_GLOBALS: dict[str, str]
@@ -230,6 +236,11 @@ def page_globals(views: list) -> dict[str, str]:
                     f"{out[name]!r} and {module!r}."
                 )
     return out
+
+
+def selectors(views: list) -> list[str]:
+    """Every selector trait of ``views`` (their ``SELECTORS``), each once, in view order."""
+    return list(dict.fromkeys(name for view in views for name in type(view).SELECTORS))
 
 
 def page_bundle() -> pathlib.Path:

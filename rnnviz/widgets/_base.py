@@ -95,6 +95,12 @@ class ViewBase(anywidget.AnyWidget):
     NAME: ClassVar[str] = "view"
     #: Keywords of the constructor and ``from_settings`` that are options of the view.
     VIEW_OPTIONS: ClassVar[tuple[str, ...]] = ("presenter",)
+    #: The view's selectors: its own traits whose choice changes what the kernel sends
+    #: (another quantity or layer drawn), not only how the JS draws it; each with the
+    #: attribute (a key of ``frame_info``) listing its options, as [key, label] pairs or as
+    #: names chosen by index. Trait -> that attribute. The export page, which has no
+    #: kernel, precomputes every choice of every selector declared here.
+    SELECTORS: ClassVar[dict[str, str]] = {}
     #: Options applied after the first frame (they are checked against it).
     AFTER_FRAME: ClassVar[tuple[str, ...]] = ()
     #: JS libraries the view's bundle reads from the page where no kernel serves them (the

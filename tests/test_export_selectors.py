@@ -1,0 +1,126 @@
+"""Every selector a view has is exported: each view declares its own (``SELECTORS``).
+
+A selector is a view's own trait whose choice makes the kernel send other data (the
+heatmap's quantity and layer, the gradient panel's layer). The export page has no kernel,
+so it answers those choices from states precomputed for every option; a selector the
+export does not know of would silently do nothing on the page. The selectors are found
+here by what they do (set each own trait of each view to every value it takes and watch
+the state the kernel would send), not read from a list, so a view that grows a selector
+fails this test until it declares it, and the page then precomputes it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import anywidget
+import pytest
+import traitlets
+
+import rnnviz.widgets.graph  # noqa: F401  (every view class defined)
+from rnnviz.export import page_html
+from rnnviz.frame import build_frame
+from rnnviz.widgets._base import ViewBase
+
+#: A frame where every selector has a choice: gates and a cell state, two layers.
+FRAME = build_frame(cell="lstm", layers=2, units=3, timesteps=4)
+
+
+def _view_classes() -> list[type]:
+    """rnnviz's concrete views: every subclass of ViewBase in rnnviz that draws a frame."""
+    found, todo = {}, [ViewBase]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("rnnviz.") and cls._payload is not ViewBase._payload:
+            found.setdefault((cls.__module__, cls.__qualname__), cls)
+    return sorted(found.values(), key=lambda c: c.__name__)
+
+
+def _own_traits(cls: type) -> list[str]:
+    """The view's own synced traits: not anywidget's, not drawn from the frame."""
+    base = set(anywidget.AnyWidget.class_trait_names(sync=True))
+    names = cls.class_trait_names(sync=True)
+    return sorted(
+        n
+        for n in names
+        if n not in base and n not in cls._data_traits() and n not in ("frame_info",)
+        if not n.startswith("_")
+    )
+
+
+def _strings(value) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*map(_strings, value.values())) if value else set()
+    if isinstance(value, (list, tuple)):
+        return set().union(*map(_strings, value)) if value else set()
+    return set()
+
+
+def _candidates(view: ViewBase, name: str) -> list:
+    """Every value the trait ``name`` might take for this frame."""
+    trait, now = view.traits()[name], getattr(view, name)
+    if isinstance(trait, traitlets.Bool):
+        return [not now]
+    if isinstance(trait, traitlets.Int):
+        return [v for v in range(-1, len(FRAME.states) + 2) if v != now]
+    if isinstance(trait, traitlets.Enum):
+        return [v for v in trait.values if v != now]
+    if isinstance(trait, traitlets.Unicode):
+        return sorted(_strings(view.frame_info) - {now})
+    raise AssertionError(f"{type(view).__name__}.{name}: a trait kind this test cannot set")
+
+
+def _changes(cls: type, name: str, value) -> set[str] | None:
+    """Keys of the kernel's state that change when ``name`` is set to ``value`` (None: the
+    view refuses the value)."""
+    view = cls(frame=FRAME)
+    before = view.get_state()
+    try:
+        setattr(view, name, value)
+    except (traitlets.TraitError, ValueError, TypeError):
+        return None
+    after = view.get_state()
+    view.close()
+    return {k for k in after if k != name and after[k] != before[k]}
+
+
+def _payload(text: str) -> dict:
+    found = re.search(
+        r'<script type="application/json" id="rnnviz-payload">(.*?)</script>', text, re.S
+    )
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("cls", _view_classes(), ids=lambda c: c.__name__)
+def test_every_selector_a_view_has_is_declared_and_exported(cls):
+    selectors = {}
+    for name in _own_traits(cls):
+        for value in _candidates(cls(frame=FRAME), name):
+            changed = _changes(cls, name, value)
+            if changed:
+                selectors.setdefault(name, {})[value] = changed
+    # what the view does is what it declares, both ways (so this search is not blind)
+    assert set(selectors) == set(cls.SELECTORS), (
+        f"{cls.__name__}: traits that change what the kernel sends {sorted(selectors)}, "
+        f"declared SELECTORS {sorted(cls.SELECTORS)}"
+    )
+    view = cls(frame=FRAME)
+    payload = _payload(page_html([view], sweep=None))
+    assert set(selectors) <= set(payload["selectors"])
+    variants = payload["frames"][0]["variants"][0]
+    original = {name: getattr(view, name) for name in cls.SELECTORS}
+    for name, answers in selectors.items():
+        for value, changed in answers.items():
+            key = {**original, name: value}
+            patch = [v["patch"] for v in variants if v["key"] == key]
+            assert patch, f"{cls.__name__}: the page cannot show {name}={value!r}"
+            assert set(patch[0]) == changed, f"{cls.__name__}: {name}={value!r}"
+
+
+def test_the_search_finds_the_views():
+    names = {c.__name__ for c in _view_classes()}
+    assert {"UnrolledGraph", "StateHeatmap", "GradientFlow", "EigenView"} <= names
