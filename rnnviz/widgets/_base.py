@@ -154,9 +154,16 @@ class ViewBase(anywidget.AnyWidget):
         self.frame: Frame | None = None
         self._showing = False
         super().__init__(_drawn_traits=self.drawn_traits(), **options)
-        self.show(frame if frame is not None else build_frame())
-        for key, value in after.items():
-            setattr(self, key, value)
+        try:
+            self.show(frame if frame is not None else build_frame())
+            for key, value in after.items():
+                setattr(self, key, value)
+        except BaseException:
+            # Never left half-built: the widget opened its comm and ipywidgets holds it
+            # (Widget.widgets) until it is closed, so a refused frame or option would leave
+            # a view that draws nothing, open for the rest of the kernel.
+            self.close()
+            raise
         self._ready = True
 
     @classmethod

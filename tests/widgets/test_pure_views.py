@@ -7,12 +7,18 @@ Explorer's views always share one frame); what is drawn is decided once, in the 
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import sys
+
 import pytest
+import traitlets
 
 import rnnviz
-from rnnviz.frame import build_frame
+from rnnviz.frame import build_forward, build_frame, compose
 from rnnviz.settings import SPECS
 from rnnviz.widgets import EigenView, GradientFlow, StateHeatmap, UnrolledGraph
+from rnnviz.widgets._base import ViewBase
 
 VIEWS = [UnrolledGraph, StateHeatmap, GradientFlow, EigenView]
 GIVEN = {"units": 32, "timesteps": 9, "cell": "gru", "weight_scale": 0.7, "activation": "relu"}
@@ -98,7 +104,6 @@ def test_colour_ranges_are_the_frame_s(explorer):
 
 def test_every_view_defines_its_payload():
     # ViewBase._payload is the one hook a view must define; it raises for a class without it.
-    from rnnviz.widgets._base import ViewBase
     from rnnviz.widgets.eigen import EigenView
     from rnnviz.widgets.gradients import GradientFlow
     from rnnviz.widgets.graph import UnrolledGraph
@@ -106,5 +111,55 @@ def test_every_view_defines_its_payload():
 
     for cls in (UnrolledGraph, StateHeatmap, GradientFlow, EigenView):
         assert cls._payload is not ViewBase._payload, cls.__name__
-    with pytest.raises(NotImplementedError, match="a view subclass must return the traits"):
-        ViewBase._payload(object.__new__(ViewBase), None)
+
+    class NoPayload(ViewBase):  # a whole widget, not one half-built with object.__new__
+        _esm = "export default {};"
+
+    with (
+        _unraisable() as ignored,
+        pytest.raises(NotImplementedError, match="a view subclass must return the traits"),
+    ):
+        NoPayload()
+    assert ignored == []
+
+
+@contextlib.contextmanager
+def _unraisable():
+    """The exceptions Python ignores (``__del__`` …) inside the block, a garbage collection
+    at its end included: what pytest reports as PytestUnraisableExceptionWarning."""
+    seen, hook = [], sys.unraisablehook
+    sys.unraisablehook = lambda u: seen.append(f"{u.exc_type.__name__}: {u.exc_value}")
+    try:
+        yield seen
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
+
+
+def _views() -> dict[int, ViewBase]:
+    """Every view alive (anywidget keeps each one reachable from its class's ``_esm``)."""
+    gc.collect()
+    return {id(o): o for o in gc.get_objects() if isinstance(o, ViewBase)}
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda f: StateHeatmap(f, quantity="c"), ValueError),  # no c_t in an rnn frame
+        (lambda f: GradientFlow(compose(build_forward(f.settings))), ValueError),  # partial
+        (lambda f: GradientFlow(f, layer=5), traitlets.TraitError),
+    ],
+)
+def test_a_view_that_refuses_its_frame_or_options_is_not_left_open(make, error):
+    """The constructor fails after the widget opened its comm: it closes it again, so no
+    half-built view stays open in ipywidgets' registry for the rest of the kernel, and
+    nothing raises when it is collected."""
+    frame = build_frame(units=3, timesteps=4)
+    before = _views()
+    with _unraisable() as ignored:
+        with pytest.raises(error):
+            make(frame)
+        made = [v for k, v in _views().items() if k not in before]
+        assert len(made) == 1  # the view the constructor began
+        assert made[0].comm is None, "a view that failed to build is still open"
+    assert ignored == []
