@@ -144,9 +144,10 @@ class ViewBase(anywidget.AnyWidget):
                 f"{did_you_mean(unknown, [*takes, *SPECS])}; it takes {', '.join(takes)}. "
                 f"Settings go to {name}.from_settings(...)."
             )
-        for key in self.VIEW_OPTIONS:
-            value = options.get(key)
-            if key in ("presenter", "rolled") and key in options:
+        traits = self.class_traits()
+        for key in self.VIEW_OPTIONS:  # a switch (presenter, rolled …) takes True or False only
+            if isinstance(traits.get(key), traitlets.Bool) and key in options:
+                value = options[key]
                 if not isinstance(value, (bool, np.bool_)):
                     raise TypeError(f"{key} must be True or False; got {value!r}.")
                 options[key] = bool(value)
@@ -235,7 +236,7 @@ class ViewBase(anywidget.AnyWidget):
     @classmethod
     def _data_traits(cls) -> set[str]:
         """Traits drawn from the frame: everything synced but the view's own state."""
-        own = {"presenter", "t_cursor", "phase", "updating", *cls.VIEW_OPTIONS}
+        own = {*ViewBase.drawn_traits(), *cls.VIEW_OPTIONS} - {"frame_info"}  # presenter …
         return {n for n in cls.drawn_traits() if n not in own}
 
     def __getattr__(self, name: str) -> Any:

@@ -163,3 +163,20 @@ def test_a_view_that_refuses_its_frame_or_options_is_not_left_open(make, error):
         assert len(made) == 1  # the view the constructor began
         assert made[0].comm is None, "a view that failed to build is still open"
     assert ignored == []
+
+
+def test_every_switch_of_a_view_takes_true_or_false_only():
+    """A view's switches are its Bool options, whatever their name: the base knew only
+    presenter and rolled, so a new switch given "yes" failed with traitlets' own error."""
+
+    class Flipped(StateHeatmap):
+        VIEW_OPTIONS = (*StateHeatmap.VIEW_OPTIONS, "flipped")
+        flipped = traitlets.Bool(False).tag(sync=True)
+
+    frame = build_frame(units=2, timesteps=3)
+    with pytest.raises(TypeError, match="flipped must be True or False; got 'yes'"):
+        Flipped(frame, flipped="yes")
+    assert Flipped(frame, flipped=True).flipped is True
+    assert "flipped" not in Flipped._data_traits()  # the view's own state, not the frame's
+    with pytest.raises(TypeError, match="presenter must be True or False; got 1"):
+        UnrolledGraph(frame, presenter=1)
