@@ -12,8 +12,8 @@ The exports read nothing private of anywidget or of the views. They use
   display order, and ``frame_for`` to build the frame of other settings from the same model);
 - :class:`ExportableView`: an anywidget view that draws a frame (``frame``, ``show(frame)``,
   ipywidgets' ``get_state()``, ``VIEW_OPTIONS``: its display options, ``SELECTORS``: those
-  whose choices the page answers from precomputed states, ``PAGE_GLOBALS``: the libraries
-  its JS reads from the page);
+  whose choices the page answers from precomputed states, ``USES_TIME``: whether it draws
+  the time scrubber's cursor, ``PAGE_GLOBALS``: the libraries its JS reads from the page);
   its JS module is the bundle named after the Python module that defines the view's class
   (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``, see :func:`bundle_name`).
 
@@ -69,6 +69,8 @@ class ExportableView(Protocol):
     #: options ([key, label] pairs, or names chosen by index); the page answers every
     #: choice from states precomputed here.
     SELECTORS: dict[str, str]
+    #: Whether it draws the time scrubber's cursor (the page's one scrubber drives it).
+    USES_TIME: bool
     #: JS libraries the view's bundle reads from the page, where no kernel serves them:
     #: global name -> bundle (``{"Plotly": "plotly_runtime"}``), inlined once per page.
     PAGE_GLOBALS: dict[str, str]
@@ -154,8 +156,8 @@ class ViewsSource:
 
 
 def _uses_time(view: Any) -> bool:
-    """Whether the view draws the time scrubber's cursor (``USES_TIME``; default True)."""
-    return bool(getattr(type(view), "USES_TIME", True))
+    """Whether the view draws the time scrubber's cursor (its ``USES_TIME``)."""
+    return bool(type(view).USES_TIME)
 
 
 def _scrubber_steps(frame: Frame) -> str:

@@ -101,6 +101,9 @@ class ViewBase(anywidget.AnyWidget):
     #: names chosen by index. Trait -> that attribute. The export page, which has no
     #: kernel, precomputes every choice of every selector declared here.
     SELECTORS: ClassVar[dict[str, str]] = {}
+    #: Whether the view draws the time scrubber's cursor (``t_cursor``, ``phase``): views
+    #: that do share one scrubber on the export page, so they must agree on its steps.
+    USES_TIME: ClassVar[bool] = True
     #: Options applied after the first frame (they are checked against it).
     AFTER_FRAME: ClassVar[tuple[str, ...]] = ()
     #: JS libraries the view's bundle reads from the page where no kernel serves them (the

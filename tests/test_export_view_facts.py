@@ -1,4 +1,7 @@
-"""Every selector a view has is exported: each view declares its own (``SELECTORS``).
+"""What the export reads of a view, each view declares itself; every selector is exported.
+
+Each view declares its selectors (``SELECTORS``) and whether it draws the time cursor
+(``USES_TIME``); the export keeps no list or default of its own.
 
 A selector is a view's own trait whose choice makes the kernel send other data (the
 heatmap's quantity and layer, the gradient panel's layer). The export page has no kernel,
@@ -124,3 +127,21 @@ def test_every_selector_a_view_has_is_declared_and_exported(cls):
 def test_the_search_finds_the_views():
     names = {c.__name__ for c in _view_classes()}
     assert {"UnrolledGraph", "StateHeatmap", "GradientFlow", "EigenView"} <= names
+
+
+@pytest.mark.parametrize("cls", _view_classes(), ids=lambda c: c.__name__)
+def test_every_view_says_whether_it_draws_the_time_cursor(cls):
+    """The export page's one scrubber drives the views that draw its cursor: a view says
+    so itself (the export assumed True for a view that did not say)."""
+    assert isinstance(cls.USES_TIME, bool)
+    assert any("USES_TIME" in vars(k) for k in cls.__mro__ if k.__module__.startswith("rnnviz."))
+
+
+def test_a_view_without_the_time_cursor_shares_a_page_with_any_timesteps():
+    from rnnviz.widgets import EigenView, StateHeatmap
+
+    short, long_ = build_frame(units=3, timesteps=4), build_frame(units=3, timesteps=9)
+    assert EigenView.USES_TIME is False
+    page_html([StateHeatmap(short), EigenView(long_)], sweep=None)  # accepted
+    with pytest.raises(ValueError, match="the same timesteps"):
+        page_html([StateHeatmap(short), StateHeatmap(long_)], sweep=None)
