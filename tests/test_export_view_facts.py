@@ -145,3 +145,21 @@ def test_a_view_without_the_time_cursor_shares_a_page_with_any_timesteps():
     page_html([StateHeatmap(short), EigenView(long_)], sweep=None)  # accepted
     with pytest.raises(ValueError, match="the same timesteps"):
         page_html([StateHeatmap(short), StateHeatmap(long_)], sweep=None)
+
+
+def test_a_refused_source_is_told_every_view_there_is(monkeypatch):
+    """The message names the views rnnviz.widgets has, not a list kept in the export (which
+    a new view would be missing from)."""
+    import rnnviz.widgets as package
+    from rnnviz.widgets import StateHeatmap
+
+    class NewView(StateHeatmap):
+        pass
+
+    monkeypatch.setattr(package, "NewView", NewView, raising=False)
+    monkeypatch.setattr(package, "__all__", [*package.__all__, "NewView"])
+    with pytest.raises(TypeError) as refused:
+        page_html(42)
+    for name in ("UnrolledGraph", "StateHeatmap", "GradientFlow", "EigenView", "NewView"):
+        assert name in str(refused.value)
+    assert "ControlPanel" not in str(refused.value)  # a widget, but no view of a frame

@@ -37,6 +37,7 @@ from rnnviz.export._interfaces import (
     selectors,
     timeline,
     view_class,
+    view_names,
 )
 from rnnviz.export._sweep import (
     sweep_label,
@@ -96,8 +97,7 @@ def _as_exportable(source: Any) -> Exportable:
         got = f"{type(source).__name__} with no rnnviz view inside"
     raise TypeError(
         "to_html expects an Explorer (from rnnviz.explore()), an rnnviz view "
-        "(UnrolledGraph, StateHeatmap, GradientFlow, EigenView) or a list of views; "
-        f"got {got}."
+        f"({', '.join(view_names())}) or a list of views; got {got}."
     )
 
 
@@ -358,7 +358,7 @@ def to_html(
     ----------
     source : Explorer, view, or list of views
         What to export: ``rnnviz.explore(...)`` (all its views, in display order) or
-        ``UnrolledGraph`` / ``StateHeatmap`` / ``GradientFlow`` instances.
+        views of ``rnnviz.widgets`` (the graph, the heatmap, the gradient and eigen views).
     path : str or path-like
         Where to write the ``.html`` file (parent folders must exist).
     sweep : str or None

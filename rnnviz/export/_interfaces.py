@@ -32,7 +32,7 @@ import anywidget
 from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, format_number, frame_of
 from rnnviz.frame.timeline import run_steps, timeline
 from rnnviz.settings import SPECS, did_you_mean, validate_settings
-from rnnviz.widgets._base import bundle
+from rnnviz.widgets._base import ViewBase, bundle
 
 __all__ = [
     "CELL_SWEEP",
@@ -55,6 +55,7 @@ __all__ = [
     "timeline",
     "validate_settings",
     "view_class",
+    "view_names",
 ]
 
 
@@ -100,6 +101,15 @@ class Exportable(Protocol):
 
     def frame_for(self, **settings: Any) -> Frame:
         """The frame of other ``settings``, from the same model (a sweep's frames)."""
+
+
+def view_names() -> list[str]:
+    """The names of rnnviz's views: the classes ``rnnviz.widgets`` exports that draw a frame
+    (for messages; a new view is named without a line here)."""
+    import rnnviz.widgets as package
+
+    classes = (getattr(package, name) for name in package.__all__)
+    return [c.__name__ for c in classes if isinstance(c, type) and issubclass(c, ViewBase)]
 
 
 def is_view(obj: object) -> bool:
