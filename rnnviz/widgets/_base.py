@@ -16,6 +16,7 @@ Explorer it is part of.
 
 from __future__ import annotations
 
+import os
 import pathlib
 from typing import Any, ClassVar
 
@@ -131,6 +132,18 @@ class ViewBase(anywidget.AnyWidget):
     updating = traitlets.Bool(
         False, help="True while newer settings are being analysed (the view shows the last result)."
     ).tag(sync=True)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # anywidget turns a path ``_esm`` into a FileContents, and every instance connects a
+        # closure over itself to its ``changed`` signal (for hot reloading): each view ever
+        # made, with its frame, would stay reachable from its class for the whole kernel,
+        # closed or not. Unless hot reloading is on (ANYWIDGET_HMR=1, README "For JS
+        # development"), the view's module is given as its text, which needs no signal.
+        super().__init_subclass__(**kwargs)
+        esm = cls.__dict__.get("_esm")  # (a trait in the copies traitlets' add_traits makes)
+        watched = esm is not None and not isinstance(esm, (str, traitlets.TraitType))
+        if watched and os.getenv("ANYWIDGET_HMR") != "1":
+            cls._esm = str(esm)
 
     def __init__(self, frame: Frame | None = None, **options: Any) -> None:
         name = type(self).__name__

@@ -137,7 +137,7 @@ def _unraisable():
 
 
 def _views() -> dict[int, ViewBase]:
-    """Every view alive (anywidget keeps each one reachable from its class's ``_esm``)."""
+    """Every view alive (an open one is held by ipywidgets until it is closed)."""
     gc.collect()
     return {id(o): o for o in gc.get_objects() if isinstance(o, ViewBase)}
 
@@ -159,9 +159,8 @@ def test_a_view_that_refuses_its_frame_or_options_is_not_left_open(make, error):
     with _unraisable() as ignored:
         with pytest.raises(error):
             make(frame)
-        made = [v for k, v in _views().items() if k not in before]
-        assert len(made) == 1  # the view the constructor began
-        assert made[0].comm is None, "a view that failed to build is still open"
+        left = [v for k, v in _views().items() if k not in before]
+        assert left == [], "a view that failed to build is still open (ipywidgets holds it)"
     assert ignored == []
 
 
@@ -180,3 +179,42 @@ def test_every_switch_of_a_view_takes_true_or_false_only():
     assert "flipped" not in Flipped._data_traits()  # the view's own state, not the frame's
     with pytest.raises(TypeError, match="presenter must be True or False; got 1"):
         UnrolledGraph(frame, presenter=1)
+
+
+@pytest.mark.parametrize("view_class", VIEWS, ids=lambda c: c.__name__)
+def test_a_closed_view_is_freed_with_its_frame(view_class):
+    """anywidget ties every instance to its class's module file (for hot reloading): each
+    view ever made, and the frame it holds, stayed in memory for the whole kernel."""
+    import weakref
+
+    frame = build_frame(units=3, timesteps=4)
+    views = [view_class(frame) for _ in range(3)]
+    refs = [weakref.ref(v) for v in views]
+    for view in views:
+        view.close()
+    del views, view
+    gc.collect()
+    assert [r() for r in refs] == [None] * 3
+
+
+def test_hot_reloading_keeps_the_views_module_file(monkeypatch):
+    """With ANYWIDGET_HMR=1 (README, JS development) a view keeps anywidget's watched file,
+    so a rebuilt bundle reaches the running views; else its module is given as text."""
+    import warnings
+
+    from rnnviz.widgets._base import bundle
+
+    monkeypatch.setenv("ANYWIDGET_HMR", "1")
+    with warnings.catch_warnings():  # "install watchfiles": whether it watches is not the point
+        warnings.simplefilter("ignore", UserWarning)
+
+        class Watched(StateHeatmap):
+            _esm = bundle("heatmap")
+
+    monkeypatch.delenv("ANYWIDGET_HMR")
+
+    class Plain(StateHeatmap):
+        _esm = bundle("heatmap")
+
+    assert not isinstance(Watched._esm, str)
+    assert str(Watched._esm) == Plain._esm == bundle("heatmap").read_text(encoding="utf-8")
