@@ -30,13 +30,6 @@ def plotly_text(value: object) -> str:
     return "".join(_PLOTLY_ENTITIES.get(c, c) for c in str(value))
 
 
-def _value_range(states: np.ndarray, activation: str) -> tuple[float, float]:
-    """Colour range of h_t: the views' one rule (``rnnviz.frame.draw.colour_range``)."""
-    from rnnviz.frame.draw import colour_range
-
-    return colour_range("h", activation, [states])
-
-
 #: The views' state scale (light theme): diverging around 0, or its upper half from 0 up
 #: (sequential) for non-negative ranges, so that h = 0 is always the neutral colour.
 _DIVERGING = (
@@ -53,12 +46,13 @@ def _colorscale(zmin: float) -> list:
     return [list(stop) for stop in (_SEQUENTIAL if zmin >= 0 else _DIVERGING)]
 
 
-def _heatmap_figure(frame: Any):
+def _heatmap_figure(frame: Frame):
     import plotly.graph_objects as go
 
-    h = np.asarray(frame.states[-1], dtype=float)  # (T, units): h_1..h_T of the top layer
+    top = len(frame.states) - 1
+    h = np.asarray(frame.states[top], dtype=float)  # (T, units): h_1..h_T of the top layer
     steps, units = h.shape
-    zmin, zmax = _value_range(h, frame.settings.get("activation", "tanh"))
+    zmin, zmax = frame.colour_range("h", top)  # the views' one rule
     fig = go.Figure(
         go.Heatmap(
             z=h.T,
@@ -73,7 +67,7 @@ def _heatmap_figure(frame: Any):
     )
     fig.update_xaxes(**integer_ticks(1, steps, 12))
     fig.update_yaxes(**integer_ticks(0, units - 1, 10))
-    tokens = list(getattr(frame, "tokens", None) or [])
+    tokens = list(frame.tokens or [])
     words = len(tokens) == steps  # the sentence input: its words, then <pad>
     if words:
         ticks = word_ticks(tokens, WORD_PLOT_WIDTH, TICK_FONT, WORD_ROWS)
@@ -104,7 +98,7 @@ def _positive(a: np.ndarray) -> np.ndarray:
     return a[np.isfinite(a) & (a > 0)]
 
 
-def _gradients_figure(frame: Any):
+def _gradients_figure(frame: Frame):
     import plotly.graph_objects as go
 
     norms = np.asarray(frame.jacobian_norms, dtype=float)  # (T+1,), index t = 0..T
@@ -112,9 +106,7 @@ def _gradients_figure(frame: Any):
     back = np.arange(steps + 1)  # steps back T - t
     y = norms[::-1]
     # (name, curve by steps back, colour, its product bound by steps back or None)
-    product = getattr(frame, "product_bound", None)
-    overlays = getattr(frame, "overlays", {}) or {}
-    overlay_bounds = getattr(frame, "overlay_bounds", {}) or {}
+    product, overlays, overlay_bounds = frame.product_bound, frame.overlays, frame.overlay_bounds
     curves = [("‖∂h_T/∂h_t‖₂", y, _CURVE_COLOUR, None if product is None else product[::-1])]
     for i, (name, curve) in enumerate(overlays.items()):
         b = overlay_bounds.get(name)
@@ -182,9 +174,9 @@ def _gradients_figure(frame: Any):
                     marker={"symbol": symbol, "size": 11, "color": "#c0392b"},
                 )
             )
-    truncate = int(frame.settings.get("truncate", 0) or 0)
+    truncate = frame.settings["truncate"]
     # k ≥ T differentiates every step (full BPTT); seq2seq's timeline is T + S > steps
-    if truncate and (truncate < steps or frame.settings.get("architecture") == "seq2seq"):
+    if truncate and (truncate < steps or frame.settings["architecture"] == "seq2seq"):
         fig.add_vrect(
             x0=0,
             x1=min(truncate, steps),

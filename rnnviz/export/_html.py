@@ -34,8 +34,10 @@ from rnnviz.export._interfaces import (
     page_globals,
     run_steps,
     scrubber_frame,
+    selectors,
     timeline,
     view_class,
+    view_names,
 )
 from rnnviz.export._sweep import (
     sweep_label,
@@ -46,9 +48,6 @@ from rnnviz.export._sweep import (
 
 _TEMPLATE = pathlib.Path(__file__).with_name("page.html")
 _PLACEHOLDER = re.compile(r"__(?:VIEW_CSS|NOTE|MODULES|TITLE|PAYLOAD|PAGE_SCRIPT)__")
-
-# View selectors the page answers from precomputed states: selector trait -> its options.
-_SELECTORS = {"quantity": "quantities", "layer": "layer_names"}
 
 
 # Widget bookkeeping that means nothing outside a Jupyter front end.
@@ -98,8 +97,7 @@ def _as_exportable(source: Any) -> Exportable:
         got = f"{type(source).__name__} with no rnnviz view inside"
     raise TypeError(
         "to_html expects an Explorer (from rnnviz.explore()), an rnnviz view "
-        "(UnrolledGraph, StateHeatmap, GradientFlow, EigenView) or a list of views; "
-        f"got {got}."
+        f"({', '.join(view_names())}) or a list of views; got {got}."
     )
 
 
@@ -161,19 +159,19 @@ def _fresh_copy(view: Any, frame: Any) -> Any:
 
 
 def _variants(view: Any, base: dict) -> list[dict]:
-    """What the kernel would answer when the page changes a view's selectors (e.g. quantity).
+    """What the kernel would answer when the page changes a view's selectors (its
+    ``SELECTORS``, e.g. the heatmap's quantity).
 
     For every other combination of the selector values the view offers, the keys of its
     state that change, as ``{"key": {selector: value}, "patch": {...}}``. The view ends
     with its selectors as they were.
     """
     axes = []
-    for selector, options_trait in _SELECTORS.items():
-        if view.has_trait(selector) and hasattr(view, options_trait):
-            options = list(getattr(view, options_trait))
-            values = [o[0] if isinstance(o, (list, tuple)) else i for i, o in enumerate(options)]
-            if len(values) > 1:
-                axes.append((selector, values))
+    for selector, options_of in type(view).SELECTORS.items():
+        options = list(getattr(view, options_of))  # declared: never skipped in silence
+        values = [o[0] if isinstance(o, (list, tuple)) else i for i, o in enumerate(options)]
+        if len(values) > 1:
+            axes.append((selector, values))
     if not axes:
         return []
     names = [name for name, _ in axes]
@@ -296,7 +294,7 @@ def page_html(
             }
             for value, view_frames, states, variants in frames
         ],
-        "selectors": list(_SELECTORS),
+        "selectors": selectors(views),
         "buffers": table.items,
     }
     payload_json = json.dumps(payload, separators=(",", ":"), allow_nan=False)
@@ -360,7 +358,7 @@ def to_html(
     ----------
     source : Explorer, view, or list of views
         What to export: ``rnnviz.explore(...)`` (all its views, in display order) or
-        ``UnrolledGraph`` / ``StateHeatmap`` / ``GradientFlow`` instances.
+        views of ``rnnviz.widgets`` (the graph, the heatmap, the gradient and eigen views).
     path : str or path-like
         Where to write the ``.html`` file (parent folders must exist).
     sweep : str or None

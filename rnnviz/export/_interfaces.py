@@ -2,8 +2,8 @@
 
 The exports read nothing private of anywidget or of the views. They use
 
-- ``Frame``: everything drawn; ``build_forward`` / ``analyse`` / ``compose`` make one from
-  settings and the frame's model (views exported alone are swept with them); ``SCALE_SWEEP``
+- ``Frame``: everything drawn; ``frame_of`` makes one from settings and the frame's model
+  (views exported alone are swept with it); ``SCALE_SWEEP``
   / ``CELL_SWEEP``: the overlay values (one fixed colour each);
 - ``SPECS`` / ``validate_settings``: the settings, their labels and the rules linking them
   (a sweep moves one setting as its control would); ``format_number``: the views' numbers;
@@ -11,8 +11,9 @@ The exports read nothing private of anywidget or of the views. They use
 - :class:`Exportable`: what an Explorer offers (settings, the frame shown, the views in
   display order, and ``frame_for`` to build the frame of other settings from the same model);
 - :class:`ExportableView`: an anywidget view that draws a frame (``frame``, ``show(frame)``,
-  ipywidgets' ``get_state()``, ``VIEW_OPTIONS``: its display options, ``PAGE_GLOBALS``: the
-  libraries its JS reads from the page);
+  ipywidgets' ``get_state()``, ``VIEW_OPTIONS``: its display options, ``SELECTORS``: those
+  whose choices the page answers from precomputed states, ``USES_TIME``: whether it draws
+  the time scrubber's cursor, ``PAGE_GLOBALS``: the libraries its JS reads from the page);
   its JS module is the bundle named after the Python module that defines the view's class
   (``rnnviz/widgets/heatmap.py`` ↔ ``js/src/heatmap.js``, see :func:`bundle_name`).
 
@@ -28,19 +29,10 @@ from typing import Any, Protocol, runtime_checkable
 
 import anywidget
 
-from rnnviz.frame import (
-    CELL_SWEEP,
-    SCALE_SWEEP,
-    Frame,
-    analyse,
-    build_forward,
-    compose,
-    format_number,
-)
+from rnnviz.frame import CELL_SWEEP, SCALE_SWEEP, Frame, format_number, frame_of
 from rnnviz.frame.timeline import run_steps, timeline
 from rnnviz.settings import SPECS, did_you_mean, validate_settings
-from rnnviz.widgets._base import bundle
-from rnnviz.widgets._user_model import fixed_settings
+from rnnviz.widgets._base import ViewBase, bundle
 
 __all__ = [
     "CELL_SWEEP",
@@ -59,9 +51,11 @@ __all__ = [
     "page_globals",
     "run_steps",
     "scrubber_frame",
+    "selectors",
     "timeline",
     "validate_settings",
     "view_class",
+    "view_names",
 ]
 
 
@@ -72,6 +66,12 @@ class ExportableView(Protocol):
     frame: Frame
     #: The view's own display options (traits such as ``quantity``), kept by the export.
     VIEW_OPTIONS: tuple[str, ...]
+    #: Its selectors (``{"quantity": "quantities"}``): trait -> the attribute listing its
+    #: options ([key, label] pairs, or names chosen by index); the page answers every
+    #: choice from states precomputed here.
+    SELECTORS: dict[str, str]
+    #: Whether it draws the time scrubber's cursor (the page's one scrubber drives it).
+    USES_TIME: bool
     #: JS libraries the view's bundle reads from the page, where no kernel serves them:
     #: global name -> bundle (``{"Plotly": "plotly_runtime"}``), inlined once per page.
     PAGE_GLOBALS: dict[str, str]
@@ -101,6 +101,15 @@ class Exportable(Protocol):
 
     def frame_for(self, **settings: Any) -> Frame:
         """The frame of other ``settings``, from the same model (a sweep's frames)."""
+
+
+def view_names() -> list[str]:
+    """The names of rnnviz's views: the classes ``rnnviz.widgets`` exports that draw a frame
+    (for messages; a new view is named without a line here)."""
+    import rnnviz.widgets as package
+
+    classes = (getattr(package, name) for name in package.__all__)
+    return [c.__name__ for c in classes if isinstance(c, type) and issubclass(c, ViewBase)]
 
 
 def is_view(obj: object) -> bool:
@@ -149,17 +158,16 @@ class ViewsSource:
         return frames
 
     def _frame_of(self, model: Any, settings: dict) -> Frame:
-        """The frame of ``settings`` with ``model`` (built once per page)."""
+        """The frame of ``settings`` with ``model`` (``frame_of``, built once per page)."""
         key = (id(model), repr(sorted(settings.items())))
         if key not in self._built:
-            forward = build_forward({**settings, **fixed_settings(model, settings)}, model)
-            self._built[key] = compose(forward, analyse(forward))
+            self._built[key] = frame_of(settings, model)
         return self._built[key]
 
 
 def _uses_time(view: Any) -> bool:
-    """Whether the view draws the time scrubber's cursor (``USES_TIME``; default True)."""
-    return bool(getattr(type(view), "USES_TIME", True))
+    """Whether the view draws the time scrubber's cursor (its ``USES_TIME``)."""
+    return bool(type(view).USES_TIME)
 
 
 def _scrubber_steps(frame: Frame) -> str:
@@ -240,6 +248,11 @@ def page_globals(views: list) -> dict[str, str]:
                     f"{out[name]!r} and {module!r}."
                 )
     return out
+
+
+def selectors(views: list) -> list[str]:
+    """Every selector trait of ``views`` (their ``SELECTORS``), each once, in view order."""
+    return list(dict.fromkeys(name for view in views for name in type(view).SELECTORS))
 
 
 def page_bundle() -> pathlib.Path:

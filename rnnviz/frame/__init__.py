@@ -1,6 +1,7 @@
 """One simulator run → one ``Frame``: everything the views draw, as plain NumPy data.
 
-``build.py`` turns settings (``rnnviz.settings``) into a frame, in two parts:
+``build.py`` turns settings (``rnnviz.settings``) and a model into a frame (``frame_of``,
+the one place that does), in two parts:
 ``forward.py`` (the run and its loss gradients) and ``analysis.py`` (the Jacobian-norm
 curve, bounds, overlays, spectrum) — the only place outside ``rnnviz.sim`` that runs the
 simulator, so every view shows the same run; ``draw.py`` decides how values are drawn
@@ -12,7 +13,7 @@ Imports no widget library and needs no JS bundle (``tests/test_layering.py``).
 from __future__ import annotations
 
 from rnnviz.frame.analysis import CELL_SWEEP, SCALE_SWEEP, Analysis, analyse
-from rnnviz.frame.build import Frame, build_frame, compose, reanalyse
+from rnnviz.frame.build import Frame, build_frame, compose, frame_of, reanalyse
 from rnnviz.frame.draw import FLOAT32_MAX, beyond_float32, colour_range, format_number
 from rnnviz.frame.forward import Forward, build_forward
 
@@ -30,5 +31,6 @@ __all__ = [
     "colour_range",
     "compose",
     "format_number",
+    "frame_of",
     "reanalyse",
 ]

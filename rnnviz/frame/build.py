@@ -4,7 +4,8 @@ The ``rnnviz.frame`` modules are the only ones outside ``rnnviz.sim`` that run t
 simulator: the views never do RNN maths, so the graph, the heatmap and the gradient plot
 always show the same run. A frame is composed of two parts (``compose``): the forward pass
 (``forward.py``: the run and its loss gradients) and the analysis (``analysis.py``: the
-Jacobian-norm curve, bounds, overlays, spectrum); ``build_frame`` computes both.
+Jacobian-norm curve, bounds, overlays, spectrum); ``frame_of`` computes both, from
+settings and a model (``build_frame``: rnnviz's own cells).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rnnviz.frame.draw import beyond_float32, colour_range
 from rnnviz.frame.forward import Forward, build_forward
 from rnnviz.sim.architectures import input_shape
 
-__all__ = ["Frame", "build_frame", "compose", "reanalyse"]
+__all__ = ["Frame", "build_frame", "compose", "frame_of", "reanalyse"]
 
 
 @dataclass(frozen=True)
@@ -223,11 +224,33 @@ def reanalyse(frame: Frame, layer: int) -> Frame:
     )
 
 
+def frame_of(settings: dict[str, Any], model: Any = None) -> Frame:
+    """The complete frame of ``settings`` (missing ones: the defaults) run with ``model``.
+
+    The one place a whole frame is made: ``compose(f, analyse(f))`` with
+    ``f = build_forward(settings, model)`` (the Explorer's worker runs the two parts apart).
+    ``model``: None for cells built from the settings, or a user's model
+    (``rnnviz.widgets._user_model.UserModel``), whose cells run with the settings it
+    decides put in (``model.with_fixed(settings)``). ``build_frame(**s)`` is
+    ``frame_of(s)``; the Explorer's ``frame_for`` and the export's sweep frames are
+    ``frame_of(s, their model)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`build_frame`; and a ValueError when ``settings`` asks for another value
+        of a setting the model decides.
+    """
+    if model is not None:
+        settings = model.with_fixed(settings)
+    forward = build_forward(settings, model)
+    return compose(forward, analyse(forward))
+
+
 def build_frame(**settings: Any) -> Frame:
     """Validate ``settings`` (any of ``rnnviz.settings.SPECS``), run the simulator, collect.
 
-    The whole frame at once: ``compose(f, analyse(f))`` with ``f = build_forward(settings)``
-    (the Explorer runs the two parts apart, the analysis in a worker thread).
+    The whole frame at once, of rnnviz's own cells: ``frame_of(settings)``.
 
     Parameters
     ----------
@@ -246,5 +269,4 @@ def build_frame(**settings: Any) -> Frame:
     ValueError
         A value out of range, or settings that contradict each other.
     """
-    forward = build_forward(settings)
-    return compose(forward, analyse(forward))
+    return frame_of(settings)

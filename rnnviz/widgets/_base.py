@@ -16,6 +16,7 @@ Explorer it is part of.
 
 from __future__ import annotations
 
+import os
 import pathlib
 from typing import Any, ClassVar
 
@@ -95,6 +96,15 @@ class ViewBase(anywidget.AnyWidget):
     NAME: ClassVar[str] = "view"
     #: Keywords of the constructor and ``from_settings`` that are options of the view.
     VIEW_OPTIONS: ClassVar[tuple[str, ...]] = ("presenter",)
+    #: The view's selectors: its own traits whose choice changes what the kernel sends
+    #: (another quantity or layer drawn), not only how the JS draws it; each with the
+    #: attribute (a key of ``frame_info``) listing its options, as [key, label] pairs or as
+    #: names chosen by index. Trait -> that attribute. The export page, which has no
+    #: kernel, precomputes every choice of every selector declared here.
+    SELECTORS: ClassVar[dict[str, str]] = {}
+    #: Whether the view draws the time scrubber's cursor (``t_cursor``, ``phase``): views
+    #: that do share one scrubber on the export page, so they must agree on its steps.
+    USES_TIME: ClassVar[bool] = True
     #: Options applied after the first frame (they are checked against it).
     AFTER_FRAME: ClassVar[tuple[str, ...]] = ()
     #: JS libraries the view's bundle reads from the page where no kernel serves them (the
@@ -123,6 +133,18 @@ class ViewBase(anywidget.AnyWidget):
         False, help="True while newer settings are being analysed (the view shows the last result)."
     ).tag(sync=True)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # anywidget turns a path ``_esm`` into a FileContents, and every instance connects a
+        # closure over itself to its ``changed`` signal (for hot reloading): each view ever
+        # made, with its frame, would stay reachable from its class for the whole kernel,
+        # closed or not. Unless hot reloading is on (ANYWIDGET_HMR=1, README "For JS
+        # development"), the view's module is given as its text, which needs no signal.
+        super().__init_subclass__(**kwargs)
+        esm = cls.__dict__.get("_esm")  # (a trait in the copies traitlets' add_traits makes)
+        watched = esm is not None and not isinstance(esm, (str, traitlets.TraitType))
+        if watched and os.getenv("ANYWIDGET_HMR") != "1":
+            cls._esm = str(esm)
+
     def __init__(self, frame: Frame | None = None, **options: Any) -> None:
         name = type(self).__name__
         settings = [k for k in options if k in SPECS and k not in self.VIEW_OPTIONS]
@@ -138,9 +160,10 @@ class ViewBase(anywidget.AnyWidget):
                 f"{did_you_mean(unknown, [*takes, *SPECS])}; it takes {', '.join(takes)}. "
                 f"Settings go to {name}.from_settings(...)."
             )
-        for key in self.VIEW_OPTIONS:
-            value = options.get(key)
-            if key in ("presenter", "rolled") and key in options:
+        traits = self.class_traits()
+        for key in self.VIEW_OPTIONS:  # a switch (presenter, rolled …) takes True or False only
+            if isinstance(traits.get(key), traitlets.Bool) and key in options:
+                value = options[key]
                 if not isinstance(value, (bool, np.bool_)):
                     raise TypeError(f"{key} must be True or False; got {value!r}.")
                 options[key] = bool(value)
@@ -148,9 +171,16 @@ class ViewBase(anywidget.AnyWidget):
         self.frame: Frame | None = None
         self._showing = False
         super().__init__(_drawn_traits=self.drawn_traits(), **options)
-        self.show(frame if frame is not None else build_frame())
-        for key, value in after.items():
-            setattr(self, key, value)
+        try:
+            self.show(frame if frame is not None else build_frame())
+            for key, value in after.items():
+                setattr(self, key, value)
+        except BaseException:
+            # Never left half-built: the widget opened its comm and ipywidgets holds it
+            # (Widget.widgets) until it is closed, so a refused frame or option would leave
+            # a view that draws nothing, open for the rest of the kernel.
+            self.close()
+            raise
         self._ready = True
 
     @classmethod
@@ -222,7 +252,7 @@ class ViewBase(anywidget.AnyWidget):
     @classmethod
     def _data_traits(cls) -> set[str]:
         """Traits drawn from the frame: everything synced but the view's own state."""
-        own = {"presenter", "t_cursor", "phase", "updating", *cls.VIEW_OPTIONS}
+        own = {*ViewBase.drawn_traits(), *cls.VIEW_OPTIONS} - {"frame_info"}  # presenter …
         return {n for n in cls.drawn_traits() if n not in own}
 
     def __getattr__(self, name: str) -> Any:

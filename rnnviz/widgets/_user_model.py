@@ -79,6 +79,11 @@ class UserModel:
             out["batch"] = self.x.shape[0]
         return out
 
+    def with_fixed(self, given: dict[str, Any]) -> dict[str, Any]:
+        """``given`` with the settings this model decides put in (``fixed_settings``: a
+        ValueError when ``given`` asks for another value of one of them)."""
+        return {**given, **fixed_settings(self, given)}
+
     def cells_at(self, weight_scale: float) -> tuple:
         """The stack with its recurrent matrices scaled by ``weight_scale`` (cached)."""
         key = float(weight_scale)

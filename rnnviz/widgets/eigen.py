@@ -10,7 +10,7 @@ disc of radius s while σ_max > s, so ρ < 1 < σ_max is possible.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import traitlets
@@ -47,7 +47,7 @@ class EigenView(PlotlyView):
     _esm = bundle("eigen")
     NAME = "eigen"
     #: The spectrum does not change along the run: the view draws no time cursor.
-    USES_TIME = False
+    USES_TIME: ClassVar[bool] = False
 
     eigenvalues = traitlets.Any(None, allow_none=True, help="(units, 2) float32: Re, Im.").tag(
         sync=True, **ARRAY_SERIALIZERS

@@ -20,7 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
-from rnnviz.frame import Frame, analyse, build_forward, compose
+from rnnviz.frame import Frame, frame_of
 from rnnviz.settings import SPECS, unknown_attribute, validate_settings
 from rnnviz.widgets._controls import CSS, TimeTrait, build_controls, set_presenter
 from rnnviz.widgets._explorer_frames import FLUSH_DELAY, ExplorerFrames
@@ -102,8 +102,7 @@ class Explorer(ExplorerSettings, ExplorerFrames, widgets.VBox):
         self.controls = build_controls()
         self.status = widgets.HTML()
         self.status.add_class("rnnviz-status")
-        forward = build_forward(full, self._model)
-        self.heatmap = StateHeatmap(frame=compose(forward, analyse(forward)))
+        self.heatmap = StateHeatmap(frame=frame_of(full, self._model))
         self.gradients = GradientFlow(frame=self.heatmap.frame)
         graph_class = _load_graph_class()
         self.graph = None if graph_class is None else graph_class(frame=self.heatmap.frame)
@@ -154,9 +153,8 @@ class Explorer(ExplorerSettings, ExplorerFrames, widgets.VBox):
 
     def frame_for(self, **settings: Any) -> Frame:
         """A complete frame of ``settings`` (missing ones: the defaults) drawn from the same
-        model as this Explorer (used by exports that precompute a sweep)."""
-        forward = build_forward({**settings, **self._fixed_settings(settings)}, self._model)
-        return compose(forward, analyse(forward))
+        model as this Explorer (used by exports that precompute a sweep): ``frame_of``."""
+        return frame_of(settings, self._model)
 
     @property
     def result(self) -> Any:

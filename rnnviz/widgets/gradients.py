@@ -16,7 +16,7 @@ roughly geometrically. Two upper lines:
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import traitlets
@@ -88,6 +88,7 @@ class GradientFlow(PlotlyView):
     _esm = bundle("gradients")
     NAME = "gradients"
     VIEW_OPTIONS = ("presenter", "layer")
+    SELECTORS: ClassVar[dict[str, str]] = {"layer": "layer_names"}
     AFTER_FRAME = ("layer",)
 
     log10_jacobian_norms = traitlets.Any(None, allow_none=True).tag(sync=True, **ARRAY_SERIALIZERS)

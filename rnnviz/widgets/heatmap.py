@@ -7,7 +7,7 @@ cell state c_t or a gate instead; for a GRU a gate.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import traitlets
@@ -91,6 +91,7 @@ class StateHeatmap(PlotlyView):
     _esm = bundle("heatmap")
     NAME = "heatmap"
     VIEW_OPTIONS = ("quantity", "layer", "presenter")
+    SELECTORS: ClassVar[dict[str, str]] = {"quantity": "quantities", "layer": "layer_names"}
     AFTER_FRAME = ("quantity", "layer")
     #: Whether ``layer`` is the learner's choice (False: the top layer, whatever the frame).
     _layer_chosen = False

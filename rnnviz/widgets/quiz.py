@@ -25,7 +25,6 @@ numbers, because a different measured answer breaks the seal.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import math
 import numbers
 from typing import Any
@@ -295,10 +294,21 @@ def _how_far(value: float, answer: float) -> str:
     return f"{way}, by less than 1%" if percent < 1 else f"{way}, by about {percent:.0f}%"
 
 
-def predict(*args: Any, **kwargs: Any) -> Quiz:
-    return Quiz(*args, **kwargs)
+def predict(
+    question: str,
+    answer: Any,
+    *,
+    why: str,
+    choices: list | tuple | None = None,
+    tolerance: float | None = None,
+    magnitude: bool = False,
+) -> Quiz:
+    # Quiz's parameters, spelled out so that help(), tab completion and the errors of a
+    # wrong call name predict() and its parameters (tests/widgets/test_quiz.py checks they
+    # stay Quiz's, defaults included); the doc is Quiz's, below.
+    return Quiz(
+        question, answer, why=why, choices=choices, tolerance=tolerance, magnitude=magnitude
+    )
 
 
-# One source: predict takes and documents exactly Quiz's parameters (help(), Jupyter's ?).
-predict.__signature__ = inspect.signature(Quiz).replace(return_annotation="Quiz")  # type: ignore[attr-defined]
-predict.__doc__ = Quiz.__doc__
+predict.__doc__ = Quiz.__doc__  # one source for the parameter docs (help(), Jupyter's ?)

@@ -28,7 +28,8 @@ torch.set_num_threads(1)  # small matrices: threads only add overhead on a share
 
 
 def _t(a) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(a, dtype=np.float64))
+    # a copy: the frame's arrays are read-only, and torch warns about sharing those
+    return torch.as_tensor(np.array(a, dtype=np.float64))
 
 
 class Layer:

@@ -84,16 +84,34 @@ EDGES = [
 
 
 def _close_log10(a: np.ndarray, b: np.ndarray, what: str, tol: float = 1e-6) -> None:
-    """Norms agree in log10 (both inf, both 0, or within ``tol`` decades)."""
-    la = np.log10(np.asarray(a, dtype=np.float64))
+    """Norms ``a`` agree with log10 values ``b`` (both inf, both 0 (log10 −inf), or within
+    ``tol`` decades)."""
+    a = np.asarray(a, dtype=np.float64)
     lb = np.asarray(b, dtype=np.float64)
-    assert not np.isnan(la).any(), f"{what}: NaN shown"
-    same = (la == lb) | (np.abs(la - lb) <= tol * np.maximum(1, np.abs(lb)))
+    assert not np.isnan(a).any(), f"{what}: NaN shown"
+    assert (a >= 0).all(), f"{what}: a negative norm shown"
+    # a norm that underflowed to 0 is log10 −inf (as the view draws it), not log10(0)
+    la = np.full(a.shape, -np.inf)
+    np.log10(a, out=la, where=a > 0)
+    # ±inf on both sides agree exactly; only two finite values are compared in decades
+    finite = np.isfinite(la) & np.isfinite(lb)
+    near = np.zeros(a.shape, dtype=bool)
+    near[finite] = np.abs(la[finite] - lb[finite]) <= tol * np.maximum(1, np.abs(lb[finite]))
+    same = (la == lb) | near
     # a norm below 1e-280 is denormal territory in the chain: either 0 or tiny is fine
     tiny = (lb < -280) & ((la < -280) | np.isneginf(la))
     assert (same | tiny).all(), (
         f"{what}: shown {la[~(same | tiny)][:4]} vs {lb[~(same | tiny)][:4]}"
     )
+
+
+def _finite_float32(a: np.ndarray) -> np.ndarray:
+    """The finite values of ``a`` as the views draw them (float32). A value beyond float32's
+    range is drawn as ±inf, legitimately (the overflow flag says so: step 6 checks it), so
+    the cast may overflow there; those are not in any colour range and are left out."""
+    with np.errstate(over="ignore"):
+        v = np.asarray(a, dtype=np.float32)
+    return v[np.isfinite(v)]
 
 
 def _check_frame(settings: dict) -> None:
@@ -232,14 +250,12 @@ def _check_frame(settings: dict) -> None:
         lo, hi = f.colour_range(q)
         arrays = f.states if q == "h" else f.cell_states
         for a in arrays:
-            v = np.asarray(a, dtype=np.float32)
-            v = v[np.isfinite(v)]
+            v = _finite_float32(a)
             assert ((v >= lo) & (v <= hi)).all(), f"{q} outside its colour range {lo, hi}"
     for i in range(n):
         for name, a in f.gates[i].items():
             lo, hi = f.colour_range(f"gate_{name}", i)
-            v = np.asarray(a, dtype=np.float32)
-            v = v[np.isfinite(v)]
+            v = _finite_float32(a)
             assert ((v >= lo) & (v <= hi)).all(), f"gate {name} outside {lo, hi}"
 
     # 6. overflow: flagged exactly when a drawn value is beyond float32; never NaN
@@ -263,3 +279,20 @@ CASES = _grid(32) + EDGES
 @pytest.mark.parametrize("settings", CASES, ids=[str(i) for i in range(len(CASES))])
 def test_every_claim_of_a_frame(settings):
     _check_frame(settings)
+
+
+def test_the_comparisons_handle_zero_and_inf_strictly_and_quietly():
+    """0 and inf are values a norm legitimately takes (underflow, overflow): compared
+    without a RuntimeWarning, and inf only equals inf (log10 was inf − inf = NaN, and a
+    finite value compared with ±inf passed, inf ≤ tol·inf)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _close_log10(
+            np.array([0.0, np.inf, 1.0, 100.0]), np.array([-np.inf, np.inf, 0.0, 2.0]), "ok"
+        )
+        np.testing.assert_array_equal(_finite_float32(np.array([1e300, -1e300, 0.5])), [0.5])
+    for shown, oracle in ((1.0, np.inf), (1.0, -np.inf), (np.inf, -np.inf), (0.0, np.inf)):
+        with pytest.raises(AssertionError):
+            _close_log10(np.array([shown]), np.array([oracle]), "mismatch")

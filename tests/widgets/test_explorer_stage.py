@@ -112,7 +112,7 @@ def test_eigen_view_waits_for_the_analysis():
     and says it is updating, as the gradient plot does."""
     ex = rnnviz.explore(units=8, timesteps=6)
     shown = ex.eigen.frame
-    from rnnviz.widgets.explorer import build_forward, compose
+    from rnnviz.frame import build_forward, compose
 
     partial = compose(build_forward({**ex.settings, "units": 9}))
     ex._show_partial(partial)

@@ -112,18 +112,18 @@ def test_the_slider_and_the_attribute_are_linked_and_redraw():
 
 
 def test_export_sweep_frames_keep_it(monkeypatch, tmp_path):
-    from rnnviz.widgets import explorer as explorer_module
+    from rnnviz.frame import build as build_module
 
     seen = []
-    original = explorer_module.build_forward
+    original = build_module.build_forward
 
-    def spy(settings, model=None):  # what the Explorer builds the sweep's frames with
+    def spy(settings, model=None):  # what frame_of builds the Explorer's sweep frames with
         seen.append(settings["forget_bias"])
         return original(settings, model)
 
     ex = rnnviz.explore(cell="lstm", forget_bias=0.3, units=4, timesteps=5)
     ex.wait_settled(30)
-    monkeypatch.setattr(explorer_module, "build_forward", spy)
+    monkeypatch.setattr(build_module, "build_forward", spy)
     ex.to_html(tmp_path / "page.html", sweep_values=[0.5, 1.0])
     assert seen
     assert set(seen) == {0.3}

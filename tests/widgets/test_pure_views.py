@@ -7,12 +7,18 @@ Explorer's views always share one frame); what is drawn is decided once, in the 
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import sys
+
 import pytest
+import traitlets
 
 import rnnviz
-from rnnviz.frame import build_frame
+from rnnviz.frame import build_forward, build_frame, compose
 from rnnviz.settings import SPECS
 from rnnviz.widgets import EigenView, GradientFlow, StateHeatmap, UnrolledGraph
+from rnnviz.widgets._base import ViewBase
 
 VIEWS = [UnrolledGraph, StateHeatmap, GradientFlow, EigenView]
 GIVEN = {"units": 32, "timesteps": 9, "cell": "gru", "weight_scale": 0.7, "activation": "relu"}
@@ -98,7 +104,6 @@ def test_colour_ranges_are_the_frame_s(explorer):
 
 def test_every_view_defines_its_payload():
     # ViewBase._payload is the one hook a view must define; it raises for a class without it.
-    from rnnviz.widgets._base import ViewBase
     from rnnviz.widgets.eigen import EigenView
     from rnnviz.widgets.gradients import GradientFlow
     from rnnviz.widgets.graph import UnrolledGraph
@@ -106,5 +111,120 @@ def test_every_view_defines_its_payload():
 
     for cls in (UnrolledGraph, StateHeatmap, GradientFlow, EigenView):
         assert cls._payload is not ViewBase._payload, cls.__name__
-    with pytest.raises(NotImplementedError, match="a view subclass must return the traits"):
-        ViewBase._payload(object.__new__(ViewBase), None)
+
+    class NoPayload(ViewBase):  # a whole widget, not one half-built with object.__new__
+        _esm = "export default {};"
+
+    with (
+        _unraisable() as ignored,
+        pytest.raises(NotImplementedError, match="a view subclass must return the traits"),
+    ):
+        NoPayload()
+    assert ignored == []
+
+
+@contextlib.contextmanager
+def _unraisable():
+    """The exceptions Python ignores (``__del__`` …) inside the block, a garbage collection
+    at its end included: what pytest reports as PytestUnraisableExceptionWarning."""
+    seen, hook = [], sys.unraisablehook
+    sys.unraisablehook = lambda u: seen.append(f"{u.exc_type.__name__}: {u.exc_value}")
+    try:
+        yield seen
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
+
+
+PARTIAL = "partial"  # a frame without its analysis
+
+
+@pytest.mark.parametrize(
+    ("view_class", "frame_kind", "options", "error"),
+    [
+        (StateHeatmap, "complete", {"quantity": "c"}, ValueError),  # no c_t in an rnn frame
+        (GradientFlow, PARTIAL, {}, ValueError),  # it needs the Jacobian curve
+        (GradientFlow, "complete", {"layer": 5}, traitlets.TraitError),
+    ],
+)
+def test_a_view_that_refuses_its_frame_or_options_is_not_left_open(
+    view_class, frame_kind, options, error
+):
+    """The constructor fails after the widget opened its comm: it closes it again, so no
+    half-built view stays open in ipywidgets' registry (alive) for the rest of the kernel,
+    and nothing raises when it is collected."""
+    import weakref
+
+    begun = []
+
+    class Tracked(view_class):
+        def __init__(self, *args, **kwargs):
+            begun.append(weakref.ref(self))
+            super().__init__(*args, **kwargs)
+
+    frame = build_frame(units=3, timesteps=4)
+    if frame_kind == PARTIAL:
+        frame = compose(build_forward(frame.settings))
+    with _unraisable() as ignored:
+        with pytest.raises(error):
+            Tracked(frame, **options)
+        gc.collect()
+        assert len(begun) == 1
+        assert begun[0]() is None, "a view that failed to build is still open (ipywidgets holds it)"
+    assert ignored == []
+
+
+def test_every_switch_of_a_view_takes_true_or_false_only():
+    """A view's switches are its Bool options, whatever their name: the base knew only
+    presenter and rolled, so a new switch given "yes" failed with traitlets' own error."""
+
+    class Flipped(StateHeatmap):
+        VIEW_OPTIONS = (*StateHeatmap.VIEW_OPTIONS, "flipped")
+        flipped = traitlets.Bool(False).tag(sync=True)
+
+    frame = build_frame(units=2, timesteps=3)
+    with pytest.raises(TypeError, match="flipped must be True or False; got 'yes'"):
+        Flipped(frame, flipped="yes")
+    assert Flipped(frame, flipped=True).flipped is True
+    assert "flipped" not in Flipped._data_traits()  # the view's own state, not the frame's
+    with pytest.raises(TypeError, match="presenter must be True or False; got 1"):
+        UnrolledGraph(frame, presenter=1)
+
+
+@pytest.mark.parametrize("view_class", VIEWS, ids=lambda c: c.__name__)
+def test_a_closed_view_is_freed_with_its_frame(view_class):
+    """anywidget ties every instance to its class's module file (for hot reloading): each
+    view ever made, and the frame it holds, stayed in memory for the whole kernel."""
+    import weakref
+
+    frame = build_frame(units=3, timesteps=4)
+    views = [view_class(frame) for _ in range(3)]
+    refs = [weakref.ref(v) for v in views]
+    for view in views:
+        view.close()
+    del views, view
+    gc.collect()
+    assert [r() for r in refs] == [None] * 3
+
+
+def test_hot_reloading_keeps_the_views_module_file(monkeypatch):
+    """With ANYWIDGET_HMR=1 (README, JS development) a view keeps anywidget's watched file,
+    so a rebuilt bundle reaches the running views; else its module is given as text."""
+    import warnings
+
+    from rnnviz.widgets._base import bundle
+
+    monkeypatch.setenv("ANYWIDGET_HMR", "1")
+    with warnings.catch_warnings():  # "install watchfiles": whether it watches is not the point
+        warnings.simplefilter("ignore", UserWarning)
+
+        class Watched(StateHeatmap):
+            _esm = bundle("heatmap")
+
+    monkeypatch.delenv("ANYWIDGET_HMR")
+
+    class Plain(StateHeatmap):
+        _esm = bundle("heatmap")
+
+    assert not isinstance(Watched._esm, str)
+    assert str(Watched._esm) == Plain._esm == bundle("heatmap").read_text(encoding="utf-8")

@@ -199,7 +199,8 @@ def test_number_text():
 
 
 def test_predict_takes_and_documents_exactly_the_quiz_parameters():
-    """One source: the signature and the parameter docs are Quiz's, not a copy of them."""
+    """The parameter docs are Quiz's (one source); the signature, spelled out so that a call
+    obeys it (see below), is Quiz's too: names, kinds, defaults and annotations."""
     import inspect
     import re
 
@@ -212,3 +213,30 @@ def test_predict_takes_and_documents_exactly_the_quiz_parameters():
     for name in sig.parameters:  # each one documented, numpy style
         assert re.search(rf"^\s*{name} :", rnnviz.predict.__doc__, re.MULTILINE), name
     assert isinstance(rnnviz.predict("q?", 3, why="w"), Quiz)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "match"),
+    [
+        (("q?",), {"why": "w"}, r"^predict\(\) missing 1 required positional argument: 'answer'"),
+        (("q?", 3), {}, r"^predict\(\) missing 1 required keyword-only argument: 'why'"),
+        (("q?", 3, "w"), {}, r"^predict\(\) takes 2 positional arguments but 3 were given"),
+        (("q?", 3), {"why": "w", "tolerence": 0.1}, r"^predict\(\) got an unexpected keyword"),
+    ],
+)
+def test_a_wrong_call_of_predict_is_named_in_the_authors_words(args, kwargs, match):
+    """The error names predict() and its parameters, what the author typed (not Quiz.__init__,
+    which a runtime signature of *args, **kwargs passed the call on to)."""
+    with pytest.raises(TypeError, match=match):
+        rnnviz.predict(*args, **kwargs)
+
+
+def test_predict_runs_with_the_signature_it_shows():
+    """help() and tab completion read the signature; the call itself obeys the same one."""
+    import inspect
+
+    code = rnnviz.predict.__code__
+    assert not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+    assert code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] == tuple(
+        inspect.signature(rnnviz.predict).parameters
+    )
