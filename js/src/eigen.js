@@ -13,6 +13,7 @@ import {
 import { HOVER_NUMBER, formatNumber } from "./lib/format.js";
 import { titleWithLayer } from "./lib/panel_text.js";
 import { LABELS_FIT, axisStyle, baseLayout, plotConfig } from "./lib/plotly.js";
+import { redrawScatterXY } from "./lib/plotly_scatter.js";
 import { sizes } from "./lib/theme.js";
 import { frameInfo, mountPlotlyView, setCommonData, setPlotHeight } from "./lib/view_shell.js";
 
@@ -61,6 +62,8 @@ function setup(ctx) {
   };
   model.on("change:updating", onUpdating);
   ctx.cleanups.push(() => model.off("change:updating", onUpdating));
+  let drawnKey = null; // what the plot shows but the values (null: draw it whole)
+  let drawnMarks = null; // its shapes and annotations
   return async () => {
     const presenter = Boolean(model.get("presenter"));
     const size = sizes(presenter);
@@ -217,8 +220,24 @@ function setup(ctx) {
         },
       ],
     };
-    setPlotHeight(shell.plot, height);
-    await Plotly.react(shell.plot, traces, layout, plotConfig("rnnviz-eigen"));
+    // Only the values changed (a weight-scale step): move the points and the σ line in
+    // place; the ρ circle, ρ line and their labels (layout shapes, annotations) move with
+    // a layout-only react, which keeps the traces as they are.
+    const { shapes, annotations, ...frame } = layout;
+    const key = JSON.stringify([
+      traces.map((t) => ({ ...t, x: t.x.length, y: t.y.length })),
+      frame,
+    ]);
+    const marks = JSON.stringify([shapes, annotations]);
+    const fast = key === drawnKey && redrawScatterXY(shell.plot, traces);
+    if (!fast) {
+      setPlotHeight(shell.plot, height);
+      await Plotly.react(shell.plot, traces, layout, plotConfig("rnnviz-eigen"));
+      drawnKey = key;
+    } else if (marks !== drawnMarks) {
+      await Plotly.react(shell.plot, shell.plot.data, layout, plotConfig("rnnviz-eigen"));
+    }
+    drawnMarks = marks;
     shell.status.textContent = "";
     setCommonData(shell.root, model);
     Object.assign(shell.root.dataset, {
@@ -228,6 +247,7 @@ function setup(ctx) {
       init: String(info.settings.init),
       points: String(n),
       drawn: String(Number(shell.root.dataset.drawn ?? 0) + 1),
+      fastDraws: String(Number(shell.root.dataset.fastDraws ?? 0) + fast),
     });
   };
 }

@@ -86,6 +86,7 @@ function render({ model, el }) {
 
   let draws = 0;
   let lastWidth = 0;
+  let hovered = null; // the matrix whose copies are highlighted (pointer over one of them)
   let cache = { states: undefined, inf: false };
   const draw = () => {
     const s = readState(model);
@@ -158,6 +159,7 @@ function render({ model, el }) {
     }
     const back = s.rolled ? [] : backwardNotes(s, s.dhLayers.length > 0);
     fillNotes(notes, [...architectureNotes(s), ...back, ...extra]);
+    if (hovered) highlight(hovered);
     root.classList.toggle("presenter", s.presenter);
     draws += 1;
     Object.assign(root.dataset, {
@@ -189,7 +191,9 @@ function render({ model, el }) {
   const stopWatching = watchModel(model, schedule);
 
   // Hovering an edge or its legend entry highlights every copy of that shared matrix.
+  // Kept across redraws: draw() marks the copies it created while the pointer stays.
   const highlight = (key) => {
+    hovered = key || null;
     root.classList.toggle("hl-on", !!key);
     for (const node of root.querySelectorAll("[data-matrix]")) {
       node.classList.toggle("hl", !!key && node.dataset.matrix === key);

@@ -1,27 +1,25 @@
 // Turn a graph layout (graph_layout.js / graph_rolled.js) plus the frame's numbers into SVG.
-// Text is always set with textContent: tokens and labels are never parsed as markup.
+// Text is always set with textContent: tokens and labels are never parsed as markup. The
+// SVG is described as vnodes (graphTree) and patched in place (svg_patch.js): a new frame
+// of the same geometry only sets the attributes and texts that changed.
 
 import { count } from "./axes.js";
 import { formatNumber } from "./format.js";
 import { divergingColor, gradientStyles, zeroMeaning } from "./graph_color.js";
+import { patchChildren } from "./svg_patch.js";
 
-const NS = "http://www.w3.org/2000/svg";
-
-export function svgEl(tag, attrs = {}, parent = null) {
-  const node = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v !== undefined && v !== null) node.setAttribute(k, String(v));
-  }
-  if (parent) parent.appendChild(node);
-  return node;
+/** A vnode (svg_patch.js): tag, attributes, then text or kids; `key` names it among its
+ * siblings. */
+function el(tag, attrs = {}, kids = undefined, key = undefined) {
+  return { tag, key, attrs, kids };
 }
 
-function title(parent, text) {
-  svgEl("title", {}, parent).textContent = text;
+function title(text) {
+  return { tag: "title", key: "title", text };
 }
 
 /** A <text> with sub/superscript parts as <tspan>s (dy shifts, 70 % size). */
-export function drawText(parent, lab) {
+export function textNode(lab, key = undefined) {
   const attrs = {
     x: lab.x,
     y: lab.y,
@@ -31,67 +29,61 @@ export function drawText(parent, lab) {
   };
   if (lab.rotate) attrs.transform = `rotate(${lab.rotate} ${lab.x} ${lab.y})`;
   if (lab.matrix) attrs["data-matrix"] = lab.matrix;
-  const node = svgEl("text", attrs, parent);
   if (lab.parts.length === 1 && !lab.parts[0].sub && !lab.parts[0].sup) {
-    node.textContent = lab.parts[0].text;
-    return node;
+    return { tag: "text", key, attrs, text: lab.parts[0].text };
   }
   let shift = 0;
+  const kids = [];
   for (const part of lab.parts) {
     const target = part.sub ? 0.3 * lab.size : part.sup ? -0.45 * lab.size : 0;
-    const span = svgEl("tspan", {}, node);
-    if (target !== shift) span.setAttribute("dy", String(target - shift));
-    if (part.sub || part.sup) span.setAttribute("font-size", String(lab.size * 0.7));
-    span.textContent = part.text;
+    const span = {};
+    if (target !== shift) span.dy = String(target - shift);
+    if (part.sub || part.sup) span["font-size"] = String(lab.size * 0.7);
+    kids.push({ tag: "tspan", attrs: span, text: part.text });
     shift = target;
   }
-  return node;
+  return el("text", attrs, kids, key);
 }
 
-function arrowHead(parent, e, size) {
+function arrowHead(e, size) {
   const ang = Math.atan2(e.y2 - e.y1, e.x2 - e.x1);
   const a = (d) => [e.x2 - size * Math.cos(ang + d), e.y2 - size * Math.sin(ang + d)];
   const [p1, p2] = [a(0.45), a(-0.45)];
-  svgEl(
-    "path",
-    { d: `M${e.x2},${e.y2}L${p1[0]},${p1[1]}L${p2[0]},${p2[1]}Z`, class: "head" },
-    parent,
-  );
+  return el("path", { d: `M${e.x2},${e.y2}L${p1[0]},${p1[1]}L${p2[0]},${p2[1]}Z`, class: "head" });
 }
 
-function drawEdge(parent, e, m, extraClass = "") {
+/** Identity of an edge among the edges of its layer (same step, layer, chain, role). */
+function edgeKey(e) {
+  const flags = `${e.down ? "d" : ""}${e.context ? "c" : ""}`;
+  return `${e.kind}:${e.which ?? ""}:${e.chain}:${e.layer ?? ""}:${e.from ?? ""}:${e.t}:${flags}`;
+}
+
+function edgeNode(e, m, extraClass = "") {
   const cls = ["edge", `e-${e.which ?? "plain"}`];
   if (!e.matrix) cls.push("e-identity");
   if (e.ghost) cls.push("ghost");
   if (e.dashed) cls.push("dashed");
   if (extraClass) cls.push(extraClass);
-  const g = svgEl("g", { class: cls.join(" "), "data-matrix": e.matrix ?? undefined }, parent);
+  const kids = [];
   if (e.path) {
-    svgEl("path", { d: e.path, class: "line", "stroke-width": m.line, fill: "none" }, g);
+    kids.push(el("path", { d: e.path, class: "line", "stroke-width": m.line, fill: "none" }));
   } else {
-    svgEl(
-      "line",
-      { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2, class: "line", "stroke-width": m.line },
-      g,
-    );
-    if (e.matrix) {
-      svgEl(
-        "line",
-        { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2, class: "hit", "stroke-width": 10 * m.k },
-        g,
-      );
-    }
+    const ends = { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 };
+    kids.push(el("line", { ...ends, class: "line", "stroke-width": m.line }));
+    if (e.matrix) kids.push(el("line", { ...ends, class: "hit", "stroke-width": 10 * m.k }));
   }
-  arrowHead(g, e.head ?? e, 5 * m.k);
-  if (e.matrix) title(g, `${e.matrix.replace("^", " ")}: the same matrix at every step`);
-  return g;
+  kids.push(arrowHead(e.head ?? e, 5 * m.k));
+  if (e.matrix) kids.push(title(`${e.matrix.replace("^", " ")}: the same matrix at every step`));
+  const attrs = { class: cls.join(" "), "data-matrix": e.matrix ?? undefined };
+  return el("g", attrs, kids, edgeKey(e));
 }
 
-function drawGradEdge(parent, e, style, m, where) {
+function gradEdgeNode(e, style, m, where, hot = false) {
   const cls = ["edge", "bwd", `g-${style.state}`];
   if (e.dashed) cls.push("dashed");
   if (e.context) cls.push("context");
   if (e.down) cls.push("down");
+  if (hot) cls.push("hot");
   const attrs = {
     class: cls.join(" "),
     "data-t": e.t,
@@ -99,31 +91,38 @@ function drawGradEdge(parent, e, style, m, where) {
     "data-bwd-chain": where.chain,
     "data-bwd-down": e.down ? "true" : undefined,
   };
-  const g = svgEl("g", attrs, parent);
   const w = style.state === "zero" ? m.line * 0.7 : m.line * (0.8 + 3.2 * style.level);
   const opacity = style.state === "active" ? 0.35 + 0.65 * style.level : 1;
-  svgEl(
-    "line",
-    { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2, class: "line", "stroke-width": w, opacity },
-    g,
-  );
-  arrowHead(g, e, (4 + 2 * style.level) * m.k);
+  const kids = [
+    el("line", {
+      x1: e.x1,
+      y1: e.y1,
+      x2: e.x2,
+      y2: e.y2,
+      class: "line",
+      "stroke-width": w,
+      opacity,
+    }),
+    arrowHead(e, (4 + 2 * style.level) * m.k),
+  ];
   if (e.down) {
     const into = `h_${e.t}^(${e.layer + 1})`;
     const via = (e.via ?? "").replace("^", " ");
-    title(
-      g,
-      style.state === "zero"
-        ? `no gradient flows down into ${into} here (outside the truncation window)`
-        : `the gradient flows down from layer ${e.from + 1} through ${via} into ${into}`,
+    kids.push(
+      title(
+        style.state === "zero"
+          ? `no gradient flows down into ${into} here (outside the truncation window)`
+          : `the gradient flows down from layer ${e.from + 1} through ${via} into ${into}`,
+      ),
     );
-    return g;
+  } else {
+    kids.push(
+      title(
+        `‖∂L/∂h_${e.t}${where.of}‖ = ${formatNumber(style.value)}${style.state === "zero" ? ` (${zeroMeaning(where.windowed)})` : ""}`,
+      ),
+    );
   }
-  title(
-    g,
-    `‖∂L/∂h_${e.t}${where.of}‖ = ${formatNumber(style.value)}${style.state === "zero" ? ` (${zeroMeaning(where.windowed)})` : ""}`,
-  );
-  return g;
+  return el("g", attrs, kids, edgeKey(e));
 }
 
 /** Downward gradient edges (layer ℓ+1 → ℓ): drawn thin, at a fixed strength. */
@@ -159,20 +158,17 @@ function valueAt(states, node, p) {
   return arr.values.subarray(row * p, (row + 1) * p);
 }
 
-function drawHNode(parent, n, L, d, hot) {
+function hNode(n, L, d, hot) {
   const { m, slots } = L;
-  const g = svgEl(
-    "g",
-    {
-      class: `node h-node${n.kind === "h0" ? " h0" : ""}${hot ? " hot" : ""}`,
-      "data-testid": "h-node",
-      "data-t": n.t,
-      "data-layer": n.layer + 1,
-      "data-chain": n.chain,
-      "data-units-drawn": L.unitsDrawn,
-    },
-    parent,
-  );
+  const attrs = {
+    class: `node h-node${n.kind === "h0" ? " h0" : ""}${hot ? " hot" : ""}`,
+    "data-testid": "h-node",
+    "data-t": n.t,
+    "data-layer": n.layer + 1,
+    "data-chain": n.chain,
+    "data-units-drawn": L.unitsDrawn,
+  };
+  const kids = [];
   const vals = valueAt(d.states, n, d.units);
   const x = n.cx - m.cellW / 2;
   const top = n.cy - n.h / 2;
@@ -180,37 +176,34 @@ function drawHNode(parent, n, L, d, hot) {
     const y = top + slot.y;
     if (slot.ellipsis) {
       for (const dy of [-0.28, 0, 0.28]) {
-        svgEl("circle", { cx: n.cx, cy: y + slot.h * (0.5 + dy), r: 0.9 * m.k, class: "dots" }, g);
+        kids.push(
+          el("circle", { cx: n.cx, cy: y + slot.h * (0.5 + dy), r: 0.9 * m.k, class: "dots" }),
+        );
       }
       continue;
     }
     const v = vals ? vals[slot.unit] : 0;
     const fill = divergingColor(v, d.range[0], d.range[1], d.dark);
-    svgEl(
-      "rect",
-      {
+    kids.push(
+      el("rect", {
         x,
         y,
         width: m.cellW,
         height: slot.h,
         class: `cell${fill ? "" : " nan"}${slot.h < 3 * m.k ? " thin" : ""}`,
         fill: fill ?? undefined,
-      },
-      g,
+      }),
     );
   }
-  svgEl(
-    "rect",
-    {
-      x: n.cx - n.w / 2,
-      y: top - 2 * m.k,
-      width: n.w,
-      height: n.h + 4 * m.k,
-      rx: 3 * m.k,
-      class: "frame",
-    },
-    g,
-  );
+  const frame = {
+    x: n.cx - n.w / 2,
+    y: top - 2 * m.k,
+    width: n.w,
+    height: n.h + 4 * m.k,
+    rx: 3 * m.k,
+    class: "frame",
+  };
+  kids.push(el("rect", frame, undefined, "frame"));
   const what = n.kind === "h0" ? "h_0 = 0 (initial state)" : `h_${n.t}`;
   const layer = L.chains[n.chain].layers > 1 ? ` layer ${n.layer + 1}` : "";
   const chain = L.chains[n.chain].name ? ` ${L.chains[n.chain].name}` : "";
@@ -224,22 +217,24 @@ function drawHNode(parent, n, L, d, hot) {
     }
     summary = `: values ${formatNumber(lo)} … ${formatNumber(hi)}`;
   }
-  title(g, `${what}${chain}${layer} — ${count(d.units, "unit")}${summary}`);
+  kids.push(title(`${what}${chain}${layer} — ${count(d.units, "unit")}${summary}`));
+  return el("g", attrs, kids, `${n.kind}:${n.chain}:${n.layer}:${n.t}`);
 }
 
-function drawIo(parent, n, outputLayer) {
+function ioNode(n, outputLayer) {
   const cls = `node io ${n.kind}-node${n.ghost ? " ghost" : ""}${n.kind === "y" && outputLayer ? " has-w" : ""}`;
-  const g = svgEl("g", { class: cls, "data-t": n.t }, parent);
-  svgEl("circle", { cx: n.cx, cy: n.cy, r: n.r }, g);
+  const kids = [el("circle", { cx: n.cx, cy: n.cy, r: n.r })];
   if (n.kind === "x" && n.ghost) {
-    drawText(g, {
-      parts: [{ text: "0" }],
-      x: n.cx,
-      y: n.cy + n.r * 0.45,
-      size: n.r * 1.3,
-      anchor: "middle",
-      cls: "zero",
-    });
+    kids.push(
+      textNode({
+        parts: [{ text: "0" }],
+        x: n.cx,
+        y: n.cy + n.r * 0.45,
+        size: n.r * 1.3,
+        anchor: "middle",
+        cls: "zero",
+      }),
+    );
   }
   const what =
     n.kind === "x"
@@ -249,32 +244,24 @@ function drawIo(parent, n, outputLayer) {
       : n.ghost
         ? `y_${n.t} (not returned)`
         : `y_${n.t}`;
-  title(g, what);
+  kids.push(title(what));
+  return el("g", { class: cls, "data-t": n.t }, kids, `${n.kind}:${n.chain}:${n.t}`);
 }
 
 /**
- * Draw a layout into `svg` (emptied first).
+ * What the SVG of a layout shows (vnodes for svg_patch.js): the layers' groups in order,
+ * each with its elements, keyed so that the same node, edge or step keeps its element.
  *
- * @param {SVGSVGElement} svg
  * @param {object} L layout
- * @param {{states: Array, dh: Float32Array | null, dhLayers?: Array<Float32Array | null>,
- *          range: [number, number], units: number, cursor: number, phase: string,
- *          cursorChain?: number,
- *          outputLayer: boolean}} d
+ * @param {object} d the frame's numbers (see drawGraph)
  */
-export function drawGraph(svg, L, d) {
-  svg.replaceChildren();
-  svg.setAttribute("viewBox", `0 0 ${L.width} ${L.height}`);
+export function graphTree(L, d) {
   const { m } = L;
   const layers = {};
-  for (const name of ["bands", "cursor", "bwd", "fwd", "nodes", "labels"]) {
-    layers[name] = svgEl("g", { class: `layer-${name}` }, svg);
-  }
+  for (const name of ["bands", "cursor", "bwd", "fwd", "nodes", "labels"]) layers[name] = [];
   for (const b of L.bands) {
-    svgEl(
-      "rect",
-      { x: b.x, y: b.y, width: b.w, height: b.h, rx: 6 * m.k, class: "bptt-band" },
-      layers.bands,
+    layers.bands.push(
+      el("rect", { x: b.x, y: b.y, width: b.w, height: b.h, rx: 6 * m.k, class: "bptt-band" }),
     );
   }
   const fwdPhase = d.phase !== "backward";
@@ -283,10 +270,14 @@ export function drawGraph(svg, L, d) {
     ? null
     : L.columns.find((c) => c.chain === cursorChain && c.t === d.cursor && (c.t > 0 || !fwdPhase));
   if (cursorCol) {
-    svgEl(
-      "rect",
-      { x: cursorCol.x + 2, y: 0, width: cursorCol.w - 4, height: L.height, class: "cursor-col" },
-      layers.cursor,
+    layers.cursor.push(
+      el("rect", {
+        x: cursorCol.x + 2,
+        y: 0,
+        width: cursorCol.w - 4,
+        height: L.height,
+        class: "cursor-col",
+      }),
     );
   }
   const hotNode = (n) => cursorCol && fwdPhase && n.chain === cursorChain && n.t === d.cursor;
@@ -298,7 +289,8 @@ export function drawGraph(svg, L, d) {
       if (e.down) {
         // The path, not a magnitude (the lanes carry the norms): neutral, or cut.
         const style = e.zero ? { state: "zero", level: 0, value: 0 } : DOWN_STYLE;
-        drawGradEdge(layers.bwd, e, style, m, { chain: L.chains[e.chain].name ?? "main", of: "" });
+        const where = { chain: L.chains[e.chain].name ?? "main", of: "" };
+        layers.bwd.push(gradEdgeNode(e, style, m, where));
         continue;
       }
       const chain = L.chains[e.chain];
@@ -308,23 +300,46 @@ export function drawGraph(svg, L, d) {
         of: `${layerSup}${chain.name ? ` (${chain.name})` : ""}`,
         windowed: L.bands.length > 0,
       };
-      const g = drawGradEdge(layers.bwd, e, styles[e.t], m, where);
-      if (cursorCol && !fwdPhase && e.t === d.cursor && e.chain === cursorChain)
-        g.classList.add("hot");
+      const hot = cursorCol && !fwdPhase && e.t === d.cursor && e.chain === cursorChain;
+      layers.bwd.push(gradEdgeNode(e, styles[e.t], m, where, hot));
       continue;
     }
     const hot = hotNode(e) && e.which !== "hy";
-    drawEdge(layers.fwd, e, m, hot ? "hot" : "");
+    layers.fwd.push(edgeNode(e, m, hot ? "hot" : ""));
   }
   for (const n of L.nodes) {
-    if (n.kind === "h" || n.kind === "h0") drawHNode(layers.nodes, n, L, d, hotNode(n));
-    else drawIo(layers.nodes, n, d.outputLayer);
+    if (n.kind === "h" || n.kind === "h0") layers.nodes.push(hNode(n, L, d, hotNode(n)));
+    else layers.nodes.push(ioNode(n, d.outputLayer));
   }
   if (L.lossBox) {
     const b = L.lossBox;
-    const g = svgEl("g", { class: "node loss" }, layers.nodes);
-    svgEl("rect", { x: b.x, y: b.y, width: b.w, height: b.h, rx: 4 * m.k }, g);
-    title(g, "loss L = ½‖y_T − target‖² — its gradient flows back along the pink edges");
+    const kids = [
+      el("rect", { x: b.x, y: b.y, width: b.w, height: b.h, rx: 4 * m.k }),
+      title("loss L = ½‖y_T − target‖² — its gradient flows back along the pink edges"),
+    ];
+    layers.nodes.push(el("g", { class: "node loss" }, kids, "loss"));
   }
-  for (const lab of [...L.labels, ...L.tokenLabels]) drawText(layers.labels, lab);
+  for (const lab of [...L.labels, ...L.tokenLabels]) layers.labels.push(textNode(lab));
+  return Object.entries(layers).map(([name, kids]) =>
+    el("g", { class: `layer-${name}` }, kids, name),
+  );
+}
+
+/**
+ * Draw a layout into `svg`: a fresh SVG the first time, then only what changed (the
+ * elements of the same node, edge or label keep their element and get the attributes and
+ * texts that differ; new ones are created, gone ones removed). The result is the DOM a
+ * fresh build of the same frame gives.
+ *
+ * @param {SVGSVGElement} svg
+ * @param {object} L layout
+ * @param {{states: Array, dh: Float32Array | null, dhLayers?: Array<Float32Array | null>,
+ *          range: [number, number], units: number, cursor: number, phase: string,
+ *          cursorChain?: number,
+ *          outputLayer: boolean}} d
+ */
+export function drawGraph(svg, L, d) {
+  const viewBox = `0 0 ${L.width} ${L.height}`;
+  if (svg.getAttribute("viewBox") !== viewBox) svg.setAttribute("viewBox", viewBox);
+  patchChildren(svg, graphTree(L, d));
 }
