@@ -89,7 +89,26 @@ def setting_error(view: str, name: str, value: Any) -> ReadOnlyError:
     )
 
 
-class ViewBase(anywidget.AnyWidget):
+class BundledWidget(anywidget.AnyWidget):
+    """An anywidget whose front end is one of rnnviz's bundles (``_esm = bundle(name)``).
+
+    anywidget turns a path ``_esm`` into a FileContents, and every instance connects a
+    closure over itself to its ``changed`` signal (for hot reloading): each widget ever made,
+    with what it holds (a view's frame, a quiz's answer, a trainer's model), would stay
+    reachable from its class for the whole kernel, closed or not. Unless hot reloading is on
+    (ANYWIDGET_HMR=1, README "For JS development"), the module is given as its text, which
+    needs no signal.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        esm = cls.__dict__.get("_esm")  # (a trait in the copies traitlets' add_traits makes)
+        watched = esm is not None and not isinstance(esm, (str, traitlets.TraitType))
+        if watched and os.getenv("ANYWIDGET_HMR") != "1":
+            cls._esm = str(esm)
+
+
+class ViewBase(BundledWidget):
     """A view of one frame (see the module doc). Subclasses define ``_payload(frame)``."""
 
     #: Short name used in messages ("graph.show(frame)").
@@ -132,18 +151,6 @@ class ViewBase(anywidget.AnyWidget):
     updating = traitlets.Bool(
         False, help="True while newer settings are being analysed (the view shows the last result)."
     ).tag(sync=True)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        # anywidget turns a path ``_esm`` into a FileContents, and every instance connects a
-        # closure over itself to its ``changed`` signal (for hot reloading): each view ever
-        # made, with its frame, would stay reachable from its class for the whole kernel,
-        # closed or not. Unless hot reloading is on (ANYWIDGET_HMR=1, README "For JS
-        # development"), the view's module is given as its text, which needs no signal.
-        super().__init_subclass__(**kwargs)
-        esm = cls.__dict__.get("_esm")  # (a trait in the copies traitlets' add_traits makes)
-        watched = esm is not None and not isinstance(esm, (str, traitlets.TraitType))
-        if watched and os.getenv("ANYWIDGET_HMR") != "1":
-            cls._esm = str(esm)
 
     def __init__(self, frame: Frame | None = None, **options: Any) -> None:
         name = type(self).__name__

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from rnnviz.widgets._base import bundle
+from rnnviz.widgets._base import BundledWidget, bundle
 
 __all__ = ["STAGE_VIEWS", "Stage", "StageSwitch"]
 
@@ -68,7 +67,7 @@ STAGE_CSS = """<style>
 </style>"""
 
 
-class StageSwitch(anywidget.AnyWidget):
+class StageSwitch(BundledWidget):
     """Which view the stage shows large; buttons and keys 1–4 / g h d e change it.
 
     Traits

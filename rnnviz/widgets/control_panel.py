@@ -18,12 +18,11 @@ import html
 import re
 from typing import Any
 
-import anywidget
 import traitlets
 
 from rnnviz.frame.timeline import scrubber_max
 from rnnviz.settings import CONTROLS, SPECS
-from rnnviz.widgets._base import bundle
+from rnnviz.widgets._base import BundledWidget, bundle
 
 __all__ = ["ControlPanel", "bind_panel", "control_specs"]
 
@@ -43,7 +42,7 @@ def control_specs() -> list[dict[str, Any]]:
     return out
 
 
-class ControlPanel(anywidget.AnyWidget):
+class ControlPanel(BundledWidget):
     """The settings' controls and the time scrubber, drawn by anywidget (see module doc)."""
 
     _esm = bundle("control_panel")

@@ -29,10 +29,9 @@ import math
 import numbers
 from typing import Any
 
-import anywidget
 import traitlets
 
-from rnnviz.widgets._base import bundle
+from rnnviz.widgets._base import BundledWidget, bundle
 
 __all__ = ["Quiz", "number_text", "predict"]
 
@@ -61,7 +60,7 @@ def _check_text(name: str, value: Any) -> str:
     return value.strip()
 
 
-class Quiz(anywidget.AnyWidget):
+class Quiz(BundledWidget):
     """Ask ``question``; reveal ``answer`` (measured by the simulator) and ``why`` after a guess.
 
     ``rnnviz.predict(...)`` is this constructor: it takes, and documents, these parameters.

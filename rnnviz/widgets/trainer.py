@@ -36,12 +36,11 @@ import weakref
 from dataclasses import replace
 from typing import Any
 
-import anywidget
 import traitlets
 
 from rnnviz.sim import training
 from rnnviz.widgets import _trainer_runs as R
-from rnnviz.widgets._base import bundle
+from rnnviz.widgets._base import BundledWidget, bundle
 from rnnviz.widgets._plotly import plotly_source
 from rnnviz.widgets._trainer_loop import TrainingLoop
 from rnnviz.widgets._trainer_runs import Entry, runs_to_json
@@ -56,7 +55,7 @@ MAX_KEPT = 6
 _TRAINERS: weakref.WeakSet = weakref.WeakSet()
 
 
-class Trainer(SettingsMixin, TrainingLoop, LatestWins, anywidget.AnyWidget):
+class Trainer(SettingsMixin, TrainingLoop, LatestWins, BundledWidget):
     """Train RNN / LSTM / GRU cells live on a sequence task (see the module docstring).
 
     Build it with :func:`train`. Methods: :meth:`play`, :meth:`pause`, :meth:`step`,

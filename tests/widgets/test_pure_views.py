@@ -228,3 +228,45 @@ def test_hot_reloading_keeps_the_views_module_file(monkeypatch):
 
     assert not isinstance(Watched._esm, str)
     assert str(Watched._esm) == Plain._esm == bundle("heatmap").read_text(encoding="utf-8")
+
+
+def _quiz():
+    import rnnviz
+
+    return rnnviz.predict("How many?", 3, why="three")
+
+
+def _trainer():
+    import rnnviz
+
+    return rnnviz.train(cell="rnn", task="adding", units=4, delay=4, batch=2, seed=0)
+
+
+def _panel():
+    from rnnviz.widgets.control_panel import ControlPanel
+
+    return ControlPanel()
+
+
+def _switch():
+    from rnnviz.widgets._stage import StageSwitch
+
+    return StageSwitch()
+
+
+@pytest.mark.parametrize("make", [_quiz, _trainer, _panel, _switch], ids=lambda f: f.__name__[1:])
+def test_every_closed_rnnviz_widget_is_freed(make):
+    """Not only the views: the quiz (its answer), the trainer (its model and runs), the
+    control panel and the stage's switch stayed in memory after close() the same way."""
+    import weakref
+
+    from rnnviz.widgets._base import BundledWidget
+
+    widgets = [make() for _ in range(2)]
+    assert all(isinstance(w, BundledWidget) for w in widgets)
+    refs = [weakref.ref(w) for w in widgets]
+    for widget in widgets:
+        widget.close()
+    del widgets, widget
+    gc.collect()
+    assert [r() for r in refs] == [None] * 2
