@@ -61,6 +61,7 @@ _KMAX = 32  # basis size that triggers a thick restart …
 _KEEP = 12  # … down to this many Ritz vectors
 _MAX_EXTRA = 120  # Krylov vectors added before falling back to the exact norm
 _TOL = 1e-12
+_BFS_ROUNDS = 4  # components: rounds of the quick one-block test before the full labelling
 _SEED = 20260701  # the random start vectors (fixed: same matrix → same result)
 
 try:  # LAPACK's symmetric eigensolver without np.linalg.eigh's per-call checks (hot loop)
@@ -107,14 +108,20 @@ def components(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Blocks of a (rows × cols) matrix that share no row and no column.
 
     Labels rows and columns by the connected components of the bipartite graph of M's
-    nonzeros (min-label propagation with pointer jumping). Returns (row_label (rows,),
+    nonzeros: a quick search first settles the common single block (``_one_block``), else
+    min-label propagation with pointer jumping (``_labels``). Returns (row_label (rows,),
     col_label (cols,)): equal labels = same block; a zero row or column has label −1.
     """
     nz = M != 0
-    m, n = nz.shape
     live_rows, live_cols = nz.any(axis=1), nz.any(axis=0)
-    if nz.sum(axis=1).max() == live_cols.sum():  # one row reaches every nonzero column:
-        return np.where(live_rows, 0, -1), np.where(live_cols, 0, -1)  # a single block
+    if _one_block(nz, live_cols):
+        return np.where(live_rows, 0, -1), np.where(live_cols, 0, -1)
+    return _labels(nz, live_rows)
+
+
+def _labels(nz: np.ndarray, live_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``components``' labels by min-label propagation with pointer jumping (any pattern)."""
+    m, n = nz.shape
     big = m  # larger than every row index
     row = np.where(live_rows, np.arange(m), -1)
     col = np.full(n, big)
@@ -132,6 +139,30 @@ def components(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             break
         row, col = row_new, col_new
     return row, np.where(col == big, -1, col)
+
+
+def _one_block(nz: np.ndarray, live_cols: np.ndarray) -> bool:
+    """True if the nonzeros ``nz`` (rows × cols, bool) form one connected block.
+
+    A breadth-first search from the row with the most nonzeros, ``_BFS_ROUNDS`` rounds of
+    column → row → column, each round two products with the 0/1 pattern (a sum of
+    nonnegative terms is > 0 exactly when one term is, in any precision). It settles the
+    common case — one dense row, or dense blocks linked by diagonals such as the LSTM's
+    (h, c) Jacobian — in a few matrix–vector products; False means "not shown connected"
+    (a long chain of blocks, or several): the caller then labels the components.
+    """
+    counts = nz.sum(axis=1)
+    n_cols = int(live_cols.sum())
+    reached_cols = nz[int(counts.argmax())]
+    if counts.max() == n_cols:  # one row reaches every nonzero column
+        return True
+    P = nz.astype(np.float32)
+    for _ in range(_BFS_ROUNDS):
+        reached_rows = P @ reached_cols.astype(np.float32) > 0
+        reached_cols = reached_rows.astype(np.float32) @ P > 0
+        if reached_cols.sum() == n_cols:  # every live row has a nonzero in a live column,
+            return True  # so the next round would reach every live row as well
+    return False
 
 
 def _split_norm(M: np.ndarray, row: np.ndarray, col: np.ndarray) -> float:
@@ -307,7 +338,18 @@ def _fresh_block(M: np.ndarray, p: int) -> np.ndarray:
     return V
 
 
-def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "auto"):
+def _refreshed(M: np.ndarray, V: np.ndarray, own: int) -> np.ndarray:
+    """The warm block V (rows × p) with its last ``own`` vectors replaced by unit vectors of
+    M's ``own`` longest rows, orthonormalised (rows × p, or fewer if they coincide)."""
+    p = V.shape[1]
+    Q, R = np.linalg.qr(np.concatenate((V[:, : p - own], _fresh_block(M, own)), axis=1))
+    keep = np.abs(np.diag(R)) > 1e-8  # a unit vector already (nearly) in the warm span
+    return Q[:, keep]
+
+
+def spectral_norms(
+    M: np.ndarray, V0: np.ndarray | None = None, method: str = "auto", own_rows: int = 0
+):
     """‖M[b]‖₂ for a stack M of shape (batch, rows, cols).
 
     Parameters
@@ -319,6 +361,13 @@ def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "a
     method : {"auto", "krylov", "svd"}
         ``"auto"`` computes small matrices exactly and the others by paths 2 and 3 of the
         module docstring; ``"krylov"`` uses paths 2 and 3 at every size; ``"svd"`` is exact.
+    own_rows : int
+        With ``V0``: replace its last ``own_rows`` vectors by unit vectors of M[b]'s own
+        longest rows (the cold start's guess). For a warm start from a *different* matrix
+        — the previous step's Jacobian rather than the previous chain product — whose top
+        singular subspace need not contain M[b]'s: e.g. A Aᵀ = s² diag(f′)² for an Elman
+        step with orthogonal W_hh, where the warm block is an exact eigenvector of another
+        eigenvalue and only M[b]'s longest row is its top one.
 
     Returns
     -------
@@ -341,7 +390,10 @@ def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "a
                 sigma[b] = _split_norm(Mb, row, col)
                 V[b] = _fresh_block(Mb, p)
                 continue
-        sigma[b], V[b], done = _block_krylov(Mb, None if V0 is None else V0[b])
+        Vb = None if V0 is None else V0[b]
+        if Vb is not None and own_rows:
+            Vb = _refreshed(Mb, Vb, own_rows)
+        sigma[b], V[b], done = _block_krylov(Mb, Vb)
         if not done:  # rare: not converged → exact norm
             sigma[b] = exact_norms(Mb[None])[0]
     return sigma, V
