@@ -7,7 +7,9 @@ them replaced by unit vectors of A_t's own longest rows) rather than from scratc
 Ritz steps, the same certified norm. The LSTM's A_t (state (h, c), dense h columns and
 diagonal c columns) also has exact zeros, so every solve first asks
 ``spectral.components`` whether A_t splits into blocks; a few products with its 0/1
-pattern answer "one block" without the full labelling.
+pattern answer "one block" without the full labelling. Its c columns (two nonzeros each)
+are then kept apart from the dense ones (``SparseColumns``), so each product of the solve
+reads about half of A_t.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pytest
 
 from rnnviz.sim import bounds, spectral
+from rnnviz.sim._sparse_columns import SparseColumns
 from tests.sim.simhelp import random_cell, random_inputs
 
 
@@ -124,3 +127,39 @@ def test_components_match_a_plain_search(seed):
     row, col = spectral.components(M)
     ref_row, ref_col = _reference_components(M)
     assert _same_partition(np.concatenate((row, col)), np.concatenate((ref_row, ref_col)))
+
+
+def test_sparse_columns_products_equal_the_dense_ones():
+    rng = np.random.default_rng(4)
+    M = rng.standard_normal((40, 50))
+    M[:, 30:] *= rng.random((40, 20)) < 0.03  # 20 columns with a few (or no) nonzeros
+    M[:, 35] = 0.0
+    M[3, 35] = M[17, 35] = 2.0
+    sparse = (M != 0).sum(axis=0) <= 2
+    op = SparseColumns.of(M)
+    assert op.shape == M.shape
+    assert op.n_sparse == sparse.sum() >= 10
+    Mp = np.concatenate((M[:, ~sparse], M[:, sparse]), axis=1)  # M Π: dense columns first
+    x, X = rng.standard_normal(50), rng.standard_normal((50, 3))
+    q, Q = rng.standard_normal(40), rng.standard_normal((4, 40))
+    np.testing.assert_allclose(op @ x, Mp @ x, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(op @ X, Mp @ X, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(q @ op, q @ Mp, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(Q @ op, Q @ Mp, rtol=1e-13, atol=1e-13)
+    assert SparseColumns.of(rng.standard_normal((40, 50))) is None
+
+
+def test_lstm_solves_use_the_split_of_its_diagonal_c_columns(monkeypatch):
+    res = _run("lstm", units=64, timesteps=10, batch=1)
+    ops = []
+    solve = spectral._block_krylov
+
+    def recording(M, V0, op=None):
+        ops.append(op)
+        return solve(M, V0, op)
+
+    monkeypatch.setattr(spectral, "_block_krylov", recording)
+    norms = bounds.step_norms(res, method="auto")["A"]
+    assert len(ops) == res.timesteps
+    assert all(isinstance(op, SparseColumns) and op.n_sparse == res.units for op in ops)
+    np.testing.assert_allclose(norms, bounds.step_norms(res, method="svd")["A"], rtol=1e-11)
