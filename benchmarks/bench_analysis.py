@@ -11,7 +11,8 @@ theory and spectrum) on a fresh forward pass, at s = 0.5 and s = 1.0, with the K
 solves and Ritz steps (``rnnviz.sim.spectral``) it took — counts that no load on the
 machine changes — and the ratio s = 0.5 / s = 1.0. ``--against PATH`` runs the same
 measurement on another checkout (PYTHONPATH=PATH, a subprocess) and prints it first:
-before and after side by side.
+before and after side by side, then their ratios (after / before). ``--size 16x20``
+checks that small frames (no Krylov solve: every norm is an exact eigenvalue) stay fast.
 
 Why s = 0.5 costs more: there tanh′ ≈ 1 (states stay small), so each step's Jacobian is
 nearly 0.5 × an orthogonal matrix and the chain ∂h_T/∂h_t keeps its top singular values
@@ -75,22 +76,41 @@ def measure(cells, units, timesteps, repeats) -> list[dict]:
     return rows
 
 
+def _ratio(a: float, b: float) -> float:
+    """a / b, NaN for 0 / 0 (a small frame takes no Krylov solve at all)."""
+    return a / b if b else float("nan") if a == 0 else float("inf")
+
+
 def table(rows: list[dict], title: str) -> str:
     lines = [
         title,
-        "| cell | s | analysis CPU s | Krylov solves | Ritz steps |",
+        "| cell | s | analysis CPU ms | Krylov solves | Ritz steps |",
         "|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['cell']} | {r['s']:g} | {r['seconds']:.3f} | {r['solves']} | {r['ritz']} |"
+            f"| {r['cell']} | {r['s']:g} | {1e3 * r['seconds']:.1f} | {r['solves']} | {r['ritz']} |"
         )
     by = {(r["cell"], r["s"]): r for r in rows}
     for cell in dict.fromkeys(r["cell"] for r in rows):
         a, b = by[(cell, SCALES[0])], by[(cell, SCALES[1])]
-        ratio = {k: a[k] / b[k] for k in ("seconds", "solves", "ritz")}
+        ratio = {k: _ratio(a[k], b[k]) for k in ("seconds", "solves", "ritz")}
         lines.append(f"| {cell} | ratio {SCALES[0]:g}/{SCALES[1]:g} | {ratio['seconds']:.2f} "
                      f"| {ratio['solves']:.2f} | {ratio['ritz']:.2f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def versus(before: list[dict], after: list[dict]) -> str:
+    """After / before per (cell, s): CPU time, Krylov solves and Ritz steps."""
+    lines = ["after / before:", "| cell | s | CPU time | Krylov solves | Ritz steps |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    old = {(r["cell"], r["s"]): r for r in before}
+    for r in after:
+        b = old[(r["cell"], r["s"])]
+        ratio = [_ratio(r[k], b[k]) for k in ("seconds", "solves", "ritz")]
+        lines.append(
+            f"| {r['cell']} | {r['s']:g} | " + " | ".join(f"{v:.2f}" for v in ratio) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -119,6 +139,8 @@ def main() -> None:
 
     where = os.path.dirname(os.path.dirname(os.path.abspath(rnnviz.__file__)))
     print(table(rows, f"{where}:"))
+    if args.against:
+        print("\n" + versus(other, rows))
     print(f"\n{units} units x {timesteps} steps, median of {args.repeats}, "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")  # fmt: skip
 

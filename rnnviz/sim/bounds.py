@@ -39,7 +39,14 @@ the identity — pulling back the 2·units (LSTM) or units rows of I through ste
 B_s (``wrt="cell"`` / ``"input"``) come from that backward step, with A_s. Each norm is
 exact by default — √λ_max of the Gram matrix, batched over steps (``spectral.spectral_norms``
 with ``method="svd"``), never an iterative underestimate, which could break (1); the views
-use the faster ``method="auto"`` and check (1) against the curve. A matrix with
+use the faster ``method="auto"`` and check (1) against the curve. There, at sizes where
+it iterates, each step's solve starts from the previous step's top Ritz vectors (A_s and
+A_{s+1} share the kernel and differ in one step's gate values), two of them swapped for
+unit vectors of A_s's own longest rows: a start from another matrix's top direction alone
+can stop at a smaller eigenvalue (an Elman step with orthogonal W_hh has A_s A_sᵀ =
+s² diag(f′)², whose every eigenvector is such a direction, and only A_s's longest row is
+its top one). The solve is certified to the same tolerance as from a cold start
+(``tests/sim/test_bound_warm_start.py``). A matrix with
 a non-finite entry (the forward pass overflowed) has norm ``inf``. The product (1) is
 accumulated as mantissa · 2^exponent, so it is ``inf`` exactly when the true product
 exceeds float64 and 0 when it falls below; once a factor is ``inf`` every earlier entry is
@@ -60,32 +67,41 @@ import numpy as np
 
 from rnnviz.sim import jacobians
 from rnnviz.sim._numerics import matmul_rows
-from rnnviz.sim.spectral import spectral_norms
+from rnnviz.sim.spectral import _EXACT_BELOW, spectral_norms
 
 __all__ = ["product_bound", "step_norms"]
 
 _CHUNK_FLOATS = 1 << 22  # matrices kept for one batched norm call: ≤ 32 MB of float64
+_OWN_ROWS = 2  # of the warm vectors, replaced by unit vectors of the step's longest rows
 
 
-def _exact(M: np.ndarray, method: str = "svd") -> np.ndarray:
+def _exact(M: np.ndarray, method: str = "svd", warm: list | None = None) -> np.ndarray:
     """‖M‖₂ of every matrix in ``M`` (steps, batch, rows, cols) → (steps, batch).
 
     ``method="svd"``: exact (√λ_max of the Gram matrix); ``"auto"``: the curve's own
     solver (:mod:`rnnviz.sim.spectral`). ``inf`` for a matrix with a non-finite entry.
+    ``warm`` (one entry per sequence: None or the last solve's Ritz vectors, updated in
+    place): where ``"auto"`` iterates, each solve starts from the previous step's top
+    singular vectors (see the module docstring) instead of from scratch.
     """
     steps, batch = M.shape[:2]
-    M = M.reshape(steps * batch, *M.shape[2:])
-    out = np.full(steps * batch, np.inf)
+    out = np.full((steps, batch), np.inf)
     # a finite sum means finite entries (inf or NaN would propagate); only a non-finite sum
     # (overflow of the sum itself included) needs the entrywise test
-    ok = np.isfinite(np.add.reduce(M.reshape(steps * batch, -1), axis=1))
+    ok = np.isfinite(np.add.reduce(M.reshape(steps, batch, -1), axis=2))
     if not ok.all():
         ok[~ok] = np.isfinite(M[~ok]).all(axis=(1, 2))
-    if ok.all():
-        out[:] = spectral_norms(M, method=method)[0]
+    if warm is not None and method != "svd" and min(M.shape[2:]) >= _EXACT_BELOW:
+        for i, b in zip(*np.nonzero(ok), strict=True):  # step by step, in chain order
+            sigma, warm[b] = spectral_norms(M[i, b, None], warm[b], method, own_rows=_OWN_ROWS)
+            out[i, b] = sigma[0]
+    elif ok.all():
+        out[:] = spectral_norms(M.reshape(steps * batch, *M.shape[2:]), method=method)[0].reshape(
+            steps, batch
+        )
     elif ok.any():
         out[ok] = spectral_norms(M[ok], method=method)[0]
-    return out.reshape(steps, batch)
+    return out
 
 
 def step_norms(res, wrt: str = "state", method: str = "svd") -> dict[str, np.ndarray]:
@@ -121,9 +137,11 @@ def step_norms(res, wrt: str = "state", method: str = "svd") -> dict[str, np.nda
     pending = {k: np.empty((min(chunk, T), B, rows, widths[k])) for k in kinds}
     cols: list[int] = []
 
+    warm = {k: [None] * B for k in kinds}  # per sequence: the last step's Ritz vectors
+
     def flush():
         for k in kinds:
-            out[k][:, cols] = _exact(pending[k][: len(cols)], method).T
+            out[k][:, cols] = _exact(pending[k][: len(cols)], method, warm[k]).T
         cols.clear()
 
     if wrt != "state":  # cotangents: the identity on s_t, split into its h and c parts

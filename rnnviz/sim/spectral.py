@@ -36,7 +36,9 @@ Three ways, chosen per matrix
    basis): a larger singular value that the warm block missed then shows as a larger Ritz
    value, and the iteration goes on. (On a generic chain the warm block's residual is a few
    per cent and the stop needs more vectors, which mix the random vectors in anyway.) If it
-   has not converged after ``_MAX_EXTRA`` new vectors, the exact norm is used.
+   has not converged after ``_MAX_EXTRA`` new vectors, the exact norm is used. A matrix
+   whose columns are mostly dense or nearly empty (the LSTM's) is multiplied as
+   ``_sparse_columns.SparseColumns``: the same products for about half the work.
 
 Ritz values are Rayleigh quotients, so θ ≤ λ_max always; what the residual test certifies
 is that θ is an eigenvalue of A to ~10⁻¹² — that it is the *largest* rests on the start
@@ -50,6 +52,8 @@ from math import sqrt
 
 import numpy as np
 
+from rnnviz.sim._sparse_columns import SparseColumns
+
 __all__ = ["exact_norms", "spectral_norms"]
 
 _EXACT_BELOW = 96  # exact Gram eigenvalue when min(rows, cols) is below this
@@ -61,6 +65,7 @@ _KMAX = 32  # basis size that triggers a thick restart …
 _KEEP = 12  # … down to this many Ritz vectors
 _MAX_EXTRA = 120  # Krylov vectors added before falling back to the exact norm
 _TOL = 1e-12
+_BFS_ROUNDS = 4  # components: rounds of the quick one-block test before the full labelling
 _SEED = 20260701  # the random start vectors (fixed: same matrix → same result)
 
 try:  # LAPACK's symmetric eigensolver without np.linalg.eigh's per-call checks (hot loop)
@@ -107,14 +112,20 @@ def components(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Blocks of a (rows × cols) matrix that share no row and no column.
 
     Labels rows and columns by the connected components of the bipartite graph of M's
-    nonzeros (min-label propagation with pointer jumping). Returns (row_label (rows,),
+    nonzeros: a quick search first settles the common single block (``_one_block``), else
+    min-label propagation with pointer jumping (``_labels``). Returns (row_label (rows,),
     col_label (cols,)): equal labels = same block; a zero row or column has label −1.
     """
     nz = M != 0
-    m, n = nz.shape
     live_rows, live_cols = nz.any(axis=1), nz.any(axis=0)
-    if nz.sum(axis=1).max() == live_cols.sum():  # one row reaches every nonzero column:
-        return np.where(live_rows, 0, -1), np.where(live_cols, 0, -1)  # a single block
+    if _one_block(nz, live_cols):
+        return np.where(live_rows, 0, -1), np.where(live_cols, 0, -1)
+    return _labels(nz, live_rows)
+
+
+def _labels(nz: np.ndarray, live_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``components``' labels by min-label propagation with pointer jumping (any pattern)."""
+    m, n = nz.shape
     big = m  # larger than every row index
     row = np.where(live_rows, np.arange(m), -1)
     col = np.full(n, big)
@@ -132,6 +143,30 @@ def components(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             break
         row, col = row_new, col_new
     return row, np.where(col == big, -1, col)
+
+
+def _one_block(nz: np.ndarray, live_cols: np.ndarray) -> bool:
+    """True if the nonzeros ``nz`` (rows × cols, bool) form one connected block.
+
+    A breadth-first search from the row with the most nonzeros, ``_BFS_ROUNDS`` rounds of
+    column → row → column, each round two products with the 0/1 pattern (a sum of
+    nonnegative terms is > 0 exactly when one term is, in any precision). It settles the
+    common case — one dense row, or dense blocks linked by diagonals such as the LSTM's
+    (h, c) Jacobian — in a few matrix–vector products; False means "not shown connected"
+    (a long chain of blocks, or several): the caller then labels the components.
+    """
+    counts = nz.sum(axis=1)
+    n_cols = int(live_cols.sum())
+    reached_cols = nz[int(counts.argmax())]
+    if counts.max() == n_cols:  # one row reaches every nonzero column
+        return True
+    P = nz.astype(np.float32)
+    for _ in range(_BFS_ROUNDS):
+        reached_rows = P @ reached_cols.astype(np.float32) > 0
+        reached_cols = reached_rows.astype(np.float32) @ P > 0
+        if reached_cols.sum() == n_cols:  # every live row has a nonzero in a live column,
+            return True  # so the next round would reach every live row as well
+    return False
 
 
 def _split_norm(M: np.ndarray, row: np.ndarray, col: np.ndarray) -> float:
@@ -226,7 +261,7 @@ class _Basis:
         if before == 0.0 or nr <= 1e-14 * before:
             return False
         np.divide(r, nr, out=Q[k])
-        np.matmul(Q[k], self.M, out=self.B[k])
+        self.B[k] = Q[k] @ self.M
         self.H[k, : k + 1] = self.B[: k + 1] @ self.B[k]  # _eigh reads the lower triangle
         self.k += 1
         self.added += 1
@@ -242,13 +277,15 @@ class _Basis:
         self.k = keep
 
 
-def _block_krylov(M: np.ndarray, V0: np.ndarray | None):
+def _block_krylov(M: np.ndarray, V0: np.ndarray | None, op: SparseColumns | None = None):
     """Top singular value of M (rows × cols): Davidson iteration on A = M Mᵀ (path 3).
 
+    ``op``: M with its columns permuted, stored for cheaper products (``_sparse_columns``).
     Returns (sigma, top-``_BLOCK`` Ritz vectors (rows × p), converged).
     """
     m = M.shape[0]
     Q0, n_random = _start_block(M, V0)
+    M = M if op is None else op  # only products from here on
     p = Q0.shape[0]
     kmax = min(m, max(_KMAX, p + _CHECK + n_random * _PROBE, _KEEP + n_random * (_PROBE + 1)))
     basis = _Basis(M, Q0, kmax)
@@ -307,7 +344,18 @@ def _fresh_block(M: np.ndarray, p: int) -> np.ndarray:
     return V
 
 
-def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "auto"):
+def _refreshed(M: np.ndarray, V: np.ndarray, own: int) -> np.ndarray:
+    """The warm block V (rows × p) with its last ``own`` vectors replaced by unit vectors of
+    M's ``own`` longest rows, orthonormalised (rows × p, or fewer if they coincide)."""
+    p = V.shape[1]
+    Q, R = np.linalg.qr(np.concatenate((V[:, : p - own], _fresh_block(M, own)), axis=1))
+    keep = np.abs(np.diag(R)) > 1e-8  # a unit vector already (nearly) in the warm span
+    return Q[:, keep]
+
+
+def spectral_norms(
+    M: np.ndarray, V0: np.ndarray | None = None, method: str = "auto", own_rows: int = 0
+):
     """‖M[b]‖₂ for a stack M of shape (batch, rows, cols).
 
     Parameters
@@ -319,6 +367,13 @@ def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "a
     method : {"auto", "krylov", "svd"}
         ``"auto"`` computes small matrices exactly and the others by paths 2 and 3 of the
         module docstring; ``"krylov"`` uses paths 2 and 3 at every size; ``"svd"`` is exact.
+    own_rows : int
+        With ``V0``: replace its last ``own_rows`` vectors by unit vectors of M[b]'s own
+        longest rows (the cold start's guess). For a warm start from a *different* matrix
+        — the previous step's Jacobian rather than the previous chain product — whose top
+        singular subspace need not contain M[b]'s: e.g. A Aᵀ = s² diag(f′)² for an Elman
+        step with orthogonal W_hh, where the warm block is an exact eigenvector of another
+        eigenvalue and only M[b]'s longest row is its top one.
 
     Returns
     -------
@@ -335,13 +390,18 @@ def spectral_norms(M: np.ndarray, V0: np.ndarray | None = None, method: str = "a
     V = np.empty((B, m, p))
     for b in range(B):
         Mb = M[b]
+        op = None
         if (Mb == 0).any():  # exact zeros: maybe independent blocks (path 2)
             row, col = components(Mb)
             if len(np.unique(row[row >= 0])) != 1:
                 sigma[b] = _split_norm(Mb, row, col)
                 V[b] = _fresh_block(Mb, p)
                 continue
-        sigma[b], V[b], done = _block_krylov(Mb, None if V0 is None else V0[b])
+            op = SparseColumns.of(Mb)  # e.g. the LSTM's diagonal c columns
+        Vb = None if V0 is None else V0[b]
+        if Vb is not None and own_rows:
+            Vb = _refreshed(Mb, Vb, own_rows)
+        sigma[b], V[b], done = _block_krylov(Mb, Vb, op)
         if not done:  # rare: not converged → exact norm
             sigma[b] = exact_norms(Mb[None])[0]
     return sigma, V
