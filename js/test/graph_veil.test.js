@@ -81,7 +81,7 @@ test("backward: every state shown, lanes only from the loss back to the cursor",
     lanes(B).map((e) => e.t),
     full.map((e) => e.t).filter((t) => t >= 4),
   );
-  assert.match(caption(B), /^backward: ‖∂L\/∂h_t‖ computed from the loss back to t = 4/);
+  assert.match(caption(B), /^backward: ‖∂L\/∂hₜ‖ computed from the loss back to t = 4/);
   assert.equal(lanes(at(RNN, 0, "backward")).length, full.length, "at h_0: every lane");
   // seq2seq, the gradient in the decoder: not yet through the context into the encoder
   const s2s = lanes(layoutWithGradients(SEQ));

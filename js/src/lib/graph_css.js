@@ -106,7 +106,7 @@ export const GRAPH_CSS = `
 .rnnviz-graph .h-node .dots { fill: var(--rg-fg); }
 .rnnviz-graph .h-node.pending .cell { fill: var(--rg-bg); stroke: var(--rg-border); }
 .rnnviz-graph .h-node.pending .cell.thin { stroke: none; }
-.rnnviz-graph .h-node.pending .hatch { stroke: var(--rg-muted); stroke-width: 1px; stroke-opacity: 0.6; }
+.rnnviz-graph .h-node.pending .hatch { stroke: var(--rg-muted); stroke-width: 1px; stroke-opacity: 0.75; }
 .rnnviz-graph .h-node.pending .frame { stroke: var(--rg-muted); stroke-dasharray: 3 2; }
 .rnnviz-graph .h-node.pending .dots { fill: var(--rg-muted); }
 .rnnviz-graph .io.pending circle { fill: var(--rg-bg); stroke: var(--rg-muted); stroke-dasharray: 2 2; }

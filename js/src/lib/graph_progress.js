@@ -83,7 +83,7 @@ export function progressText(at, chains) {
   if (at.backward) {
     const short = `backward: ‖∂L/∂h‖ back to ${step}`;
     return {
-      long: `backward: ‖∂L/∂h_t‖ computed from the loss back to ${step}; earlier steps not reached yet`,
+      long: `backward: ‖∂L/∂hₜ‖ computed from the loss back to ${step}; earlier steps not reached yet`,
       short,
     };
   }
