@@ -173,6 +173,7 @@ test("the colours and texts that change are set on the kept elements", () => {
 });
 
 test("a new geometry gives the fresh build's SVG (created, kept, removed, reordered)", () => {
+  const s2s = { ...base, architecture: "seq2seq", timesteps: 8, decoderSteps: 5, layers: 2 };
   const pairs = [
     [base, { ...base, units: 17 }],
     [base, { ...base, units: 256, timesteps: 200 }],
@@ -202,6 +203,32 @@ test("a new geometry gives the fresh build's SVG (created, kept, removed, reorde
       { ...base, cursor: 8, phase: "backward" },
     ],
     [{ ...base, cursor: 8, phase: "backward" }, base],
+    // across the cursor: steps and lanes turn from not computed yet to computed and back
+    [
+      { ...base, cursor: 7 },
+      { ...base, cursor: 20 },
+    ],
+    [
+      { ...base, cursor: 20 },
+      { ...base, cursor: 20, phase: "backward" },
+    ],
+    [
+      { ...base, cursor: 3, phase: "backward" },
+      { ...base, cursor: 12, phase: "backward" },
+    ],
+    [
+      { ...s2s, cursor: 3, cursorChain: 0 },
+      { ...s2s, cursor: 2, cursorChain: 1 },
+    ],
+    [
+      { ...s2s, cursor: 2, cursorChain: 1 },
+      { ...s2s, cursor: 2, cursorChain: 1, phase: "backward" },
+    ],
+    [{ ...s2s, cursor: 4, cursorChain: 0, phase: "backward" }, s2s],
+    [
+      { ...s2s, cursor: 3, cursorChain: 0, rolled: true },
+      { ...s2s, cursor: 2, cursorChain: 1, rolled: true },
+    ],
     [base, { ...base, presenter: true }],
     [base, { ...base, rolled: true }],
     [

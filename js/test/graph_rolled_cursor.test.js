@@ -181,7 +181,7 @@ test("the graph view draws no decoder state before the decoder ran (graph.js pas
   const uninstall = installDom();
   try {
     const p = 4;
-    // every state is 0.9: a drawn state is the scale's red end, no state the neutral colour
+    // every state is 0.9: a drawn state is the scale's red end; no state: no fill
     const states = [
       wire(new Array(T * p).fill(0.9), [T, p]),
       wire(new Array(S * p).fill(0.9), [S, p]),
@@ -218,9 +218,9 @@ test("the graph view draws no decoder state before the decoder ran (graph.js pas
         .map((n) => n.attributes.fill);
     };
     const red = divergingColor(0.9, -1, 1);
-    const none = divergingColor(0, -1, 1);
     assert.deepEqual(cells(0), new Array(p).fill(red)); // the encoder at t = 2
-    assert.deepEqual(cells(1), new Array(p).fill(none)); // the decoder: no state yet
+    // the decoder: no state yet, so no colour at all (not even h = 0's neutral one)
+    assert.deepEqual(cells(1), new Array(p).fill(undefined));
     // the same step of the backward pass: the decoder ran forward, its final state shows
     model.update({ phase: "backward" });
     await settle(40);

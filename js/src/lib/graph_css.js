@@ -104,6 +104,13 @@ export const GRAPH_CSS = `
 .rnnviz-graph .h-node.h0 .frame { stroke-dasharray: 3 2; }
 .rnnviz-graph .h-node.hot .frame { stroke: var(--rg-accent); stroke-opacity: 1; stroke-width: 3px; }
 .rnnviz-graph .h-node .dots { fill: var(--rg-fg); }
+.rnnviz-graph .h-node.pending .cell { fill: var(--rg-bg); stroke: var(--rg-border); }
+.rnnviz-graph .h-node.pending .cell.thin { stroke: none; }
+.rnnviz-graph .h-node.pending .hatch { stroke: var(--rg-muted); stroke-width: 1px; stroke-opacity: 0.75; }
+.rnnviz-graph .h-node.pending .frame { stroke: var(--rg-muted); stroke-dasharray: 3 2; }
+.rnnviz-graph .h-node.pending .dots { fill: var(--rg-muted); }
+.rnnviz-graph .io.pending circle { fill: var(--rg-bg); stroke: var(--rg-muted); stroke-dasharray: 2 2; }
+.rnnviz-graph .edge.pending { opacity: 0.35; }
 .rnnviz-graph .io circle { fill: var(--rg-panel); stroke: var(--rg-fg); stroke-width: 1.2px; }
 .rnnviz-graph .y-node.has-w circle { stroke: var(--rg-hy); stroke-width: 2px; }
 .rnnviz-graph .io.ghost circle { stroke-dasharray: 2 2; opacity: 0.45; }

@@ -63,6 +63,7 @@ function edgeNode(e, m, extraClass = "") {
   if (!e.matrix) cls.push("e-identity");
   if (e.ghost) cls.push("ghost");
   if (e.dashed) cls.push("dashed");
+  if (e.pending) cls.push("pending");
   if (extraClass) cls.push(extraClass);
   const kids = [];
   if (e.path) {
@@ -158,18 +159,39 @@ function valueAt(states, node, p) {
   return arr.values.subarray(row * p, (row + 1) * p);
 }
 
+/** What a node not computed yet at the cursor says (the heatmap's veil: "forward: not
+ * computed yet"). */
+export const PENDING_TEXT = "not computed yet at the cursor";
+
+/** Diagonal hatch lines over the box (x, y, w, h), spaced `gap` apart, as one path. */
+export function hatchPath(x, y, w, h, gap) {
+  const parts = [];
+  for (let s = gap / 2; s < w + h; s += gap) {
+    // the line x + u = const (s from the top-left corner), clipped to the box
+    const x0 = x + Math.min(s, w);
+    const y0 = y + Math.max(0, s - w);
+    const x1 = x + Math.max(0, s - h);
+    const y1 = y + Math.min(s, h);
+    parts.push(`M${x0},${y0}L${x1},${y1}`);
+  }
+  return parts.join("");
+}
+
 function hNode(n, L, d, hot) {
   const { m, slots } = L;
+  const pending = Boolean(n.pending);
   const attrs = {
-    class: `node h-node${n.kind === "h0" ? " h0" : ""}${hot ? " hot" : ""}`,
+    class: `node h-node${n.kind === "h0" ? " h0" : ""}${pending ? " pending" : ""}${hot ? " hot" : ""}`,
     "data-testid": "h-node",
     "data-t": n.t,
     "data-layer": n.layer + 1,
     "data-chain": n.chain,
     "data-units-drawn": L.unitsDrawn,
+    "data-pending": pending ? "true" : undefined,
   };
   const kids = [];
-  const vals = valueAt(d.states, n, d.units);
+  // A pending node has no state: empty cells, never the colour of a value (not even 0).
+  const vals = pending ? null : valueAt(d.states, n, d.units);
   const x = n.cx - m.cellW / 2;
   const top = n.cy - n.h / 2;
   for (const slot of slots) {
@@ -182,6 +204,11 @@ function hNode(n, L, d, hot) {
       }
       continue;
     }
+    const thin = slot.h < 3 * m.k ? " thin" : "";
+    if (pending) {
+      kids.push(el("rect", { x, y, width: m.cellW, height: slot.h, class: `cell pending${thin}` }));
+      continue;
+    }
     const v = vals ? vals[slot.unit] : 0;
     const fill = divergingColor(v, d.range[0], d.range[1], d.dark);
     kids.push(
@@ -190,10 +217,14 @@ function hNode(n, L, d, hot) {
         y,
         width: m.cellW,
         height: slot.h,
-        class: `cell${fill ? "" : " nan"}${slot.h < 3 * m.k ? " thin" : ""}`,
+        class: `cell${fill ? "" : " nan"}${thin}`,
         fill: fill ?? undefined,
       }),
     );
+  }
+  if (pending) {
+    const hatch = hatchPath(x, top, m.cellW, n.h, 5 * m.k);
+    kids.push(el("path", { d: hatch, class: "hatch", fill: "none" }, undefined, "hatch"));
   }
   const frame = {
     x: n.cx - n.w / 2,
@@ -204,7 +235,9 @@ function hNode(n, L, d, hot) {
     class: "frame",
   };
   kids.push(el("rect", frame, undefined, "frame"));
-  const what = n.kind === "h0" ? "h_0 = 0 (initial state)" : `h_${n.t}`;
+  // a pending node of the rolled view has no step (t = 0 there is not h_0)
+  const what =
+    n.kind === "h0" ? "h_0 = 0 (initial state)" : pending && !(n.t > 0) ? "h_t" : `h_${n.t}`;
   const layer = L.chains[n.chain].layers > 1 ? ` layer ${n.layer + 1}` : "";
   const chain = L.chains[n.chain].name ? ` ${L.chains[n.chain].name}` : "";
   let summary = "";
@@ -217,12 +250,15 @@ function hNode(n, L, d, hot) {
     }
     summary = `: values ${formatNumber(lo)} … ${formatNumber(hi)}`;
   }
-  kids.push(title(`${what}${chain}${layer} — ${count(d.units, "unit")}${summary}`));
+  const tip = pending
+    ? `${what}${chain}${layer} — ${PENDING_TEXT}`
+    : `${what}${chain}${layer} — ${count(d.units, "unit")}${summary}`;
+  kids.push(title(tip));
   return el("g", attrs, kids, `${n.kind}:${n.chain}:${n.layer}:${n.t}`);
 }
 
 function ioNode(n, outputLayer) {
-  const cls = `node io ${n.kind}-node${n.ghost ? " ghost" : ""}${n.kind === "y" && outputLayer ? " has-w" : ""}`;
+  const cls = `node io ${n.kind}-node${n.ghost ? " ghost" : ""}${n.pending ? " pending" : ""}${n.kind === "y" && outputLayer ? " has-w" : ""}`;
   const kids = [el("circle", { cx: n.cx, cy: n.cy, r: n.r })];
   if (n.kind === "x" && n.ghost) {
     kids.push(
@@ -244,8 +280,9 @@ function ioNode(n, outputLayer) {
       : n.ghost
         ? `y_${n.t} (not returned)`
         : `y_${n.t}`;
-  kids.push(title(what));
-  return el("g", { class: cls, "data-t": n.t }, kids, `${n.kind}:${n.chain}:${n.t}`);
+  kids.push(title(n.pending ? `y_${n.t} — ${PENDING_TEXT}` : what));
+  const attrs = { class: cls, "data-t": n.t, "data-pending": n.pending ? "true" : undefined };
+  return el("g", attrs, kids, `${n.kind}:${n.chain}:${n.t}`);
 }
 
 /**

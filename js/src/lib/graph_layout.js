@@ -10,10 +10,11 @@
 import { bpttText, placeBptt } from "./graph_bptt.js";
 import { budgetColumns } from "./graph_budget.js";
 import { chainsFor, gradientChain, laneLayers, windowStarts } from "./graph_chains.js";
+import { applyProgress, progressAt, progressText } from "./graph_progress.js";
 import { layRecurrentEdges } from "./graph_recurrent.js";
 import { addRowLabels, layoutRows, rowLabelWidth, rowTexts } from "./graph_rows.js";
 import { layStepColumn } from "./graph_step_edges.js";
-import { makeLabel, metrics, placeTokens } from "./graph_text.js";
+import { makeLabel, metrics, placeTokens, textWidth } from "./graph_text.js";
 import { unitLayout } from "./graph_units.js";
 
 /**
@@ -33,6 +34,9 @@ import { unitLayout } from "./graph_units.js";
  * @param {number} o.tCursor highlighted step of chain o.cursorChain (-1: none)
  * @param {number} [o.cursorChain] the chain the cursor is in (timeline.js locate; default:
  *   the gradient chain)
+ * @param {string} [o.phase] the cursor's pass, "forward" (default) | "backward": forward,
+ *   the h and y nodes after the cursor are `pending` (not computed yet) and no backward
+ *   lane is drawn; backward, only the lanes the gradient has reached (graph_progress.js)
  * @param {boolean} o.outputLayer whether y_t has its own weights W_hy
  * @param {number} o.gradLength number of gradient norms (T + 1), 0 when none
  * @param {number[]} [o.gradLengths] per entry of frame.states, the number of its gradient
@@ -160,6 +164,24 @@ export function layoutGraph(o) {
   const tok = placeTokens(tokens, placed[0].cols, pitch, m, y);
   width = Math.max(width, tok.right);
   y = tok.bottom;
+  // What is computed at the cursor: later steps pending, lanes not reached left out.
+  const at = progressAt(o, primary);
+  const drawn = applyProgress(at, nodes, edges);
+  const said = progressText(at, chains);
+  if (said) {
+    const fits = left + textWidth(said.long, m.small) <= width - m.pad;
+    labels.push(
+      makeLabel(
+        fits ? said.long : said.short,
+        left,
+        y + m.small * 1.4,
+        m.small,
+        "start",
+        "caption",
+      ),
+    );
+    y += m.small * 2;
+  }
   for (const lab of labels) width = Math.max(width, lab.box.x1 + m.pad / 2);
   const height = y + m.pad;
   return {
@@ -174,7 +196,7 @@ export function layoutGraph(o) {
     unitsDrawn: cells.drawn,
     nodeH,
     nodes,
-    edges,
+    edges: drawn,
     labels,
     tokenLabels: tok.labels,
     tokenRotate: tok.rotate,
