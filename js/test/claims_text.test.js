@@ -10,10 +10,10 @@ const base = graphOptions({ units: 4, timesteps: 8, outputLayer: false });
 
 test("gradient view: the band is the kept steps and the words Python sent (one rule)", () => {
   // frame_info.truncation comes from rnnviz/frame/truncation.py; the view adds nothing.
-  const label = ["truncated BPTT, k = 1:", "gradient kept 1 step back, cut beyond"];
+  const label = ["truncated BPTT, k = 1:", "gradient kept 1 step back"];
   assert.deepEqual(windowBand({ active: true, kept: [0, 1], label }), {
     kept: [0, 1],
-    text: "truncated BPTT, k = 1:<br>gradient kept 1 step back, cut beyond",
+    text: "truncated BPTT, k = 1:<br>gradient kept 1 step back",
   });
   assert.equal(windowBand({ active: false, kept: [0, 8], label: [] }), null); // k = T: full
   assert.equal(windowBand(undefined), null); // an older frame: no claim at all

@@ -72,17 +72,15 @@ def truncation(settings: dict[str, Any], layer: int = -1) -> dict[str, Any]:
     head = f"truncated BPTT, k = {k}:"
     if encoder and k < S:  # the cut lies in the decoder: not even the context is reached
         out["kept"] = None
-        out["label"] = [head, "no gradient reaches the encoder (the cut is in the decoder)"]
+        out["label"] = [head, "cut in the decoder:", "no gradient reaches here"]
         return out
     reach = steps - start
     out["kept"] = [0, reach]
-    if encoder and reach == 0:
-        words = "the gradient reaches the encoder's h_T (the context) only"
-    elif seq2seq and not encoder:  # k ≥ S keeps the whole decoder (reach = S)
-        into = "and the context" if k == S else f"and {_steps(k - S)} of the encoder"
-        words = f"all {_steps(steps)} kept, {into}" if reach == steps else None
-        words = words or f"gradient kept {_steps(reach)} back, cut beyond"
+    if encoder and reach == 0:  # k = S: through the context only
+        out["label"] = [head, "kept: h_T only (the context)"]
+    elif seq2seq and not encoder and reach == steps:  # k ≥ S keeps the whole decoder
+        into = "the context" if k == S else f"{_steps(k - S)} of the encoder"
+        out["label"] = [head, "whole decoder kept,", f"and {into}"]
     else:
-        words = f"gradient kept {_steps(reach)} back, cut beyond"
-    out["label"] = [head, words]
+        out["label"] = [head, f"gradient kept {_steps(reach)} back"]
     return out

@@ -111,15 +111,15 @@ def test_exported_gradient_figure_labels_the_window_as_the_views_do():
     assert band(timesteps=20, truncate=20) == ([], [])
     assert band(timesteps=20, truncate=1) == (
         [(-0.5, 1.5)],
-        ["truncated BPTT, k = 1:<br>gradient kept 1 step back, cut beyond"],
+        ["truncated BPTT, k = 1:<br>gradient kept 1 step back"],
     )
     assert band(timesteps=20, truncate=5) == (
         [(-0.5, 5.5)],
-        ["truncated BPTT, k = 5:<br>gradient kept 5 steps back, cut beyond"],
+        ["truncated BPTT, k = 5:<br>gradient kept 5 steps back"],
     )
     # the decoder panel (the top layer): all of its 4 steps are kept, the cut is 2 encoder
     # steps back from the context
     assert band(architecture="seq2seq", timesteps=6, decoder_steps=4, truncate=6) == (
         [(-0.5, 4.5)],
-        ["truncated BPTT, k = 6:<br>all 4 steps kept, and 2 steps of the encoder"],
+        ["truncated BPTT, k = 6:<br>whole decoder kept,<br>and 2 steps of the encoder"],
     )

@@ -102,15 +102,17 @@ def test_the_rule_by_hand_seq2seq_T6_S4():
     }
     assert truncation(s | {"truncate": 6}, 1)["label"] == [
         "truncated BPTT, k = 6:",
-        "all 4 steps kept, and 2 steps of the encoder",
+        "whole decoder kept,",
+        "and 2 steps of the encoder",
     ]
-    assert truncation(s | {"truncate": 4}, 0)["label"][1] == (
-        "the gradient reaches the encoder's h_T (the context) only"
-    )
+    assert truncation(s | {"truncate": 4}, 1)["label"][2] == "and the context"
+    assert truncation(s | {"truncate": 4}, 0)["label"][1] == "kept: h_T only (the context)"
+    assert truncation(s | {"truncate": 3}, 0)["label"][1:] == [
+        "cut in the decoder:",
+        "no gradient reaches here",
+    ]
     one = {"architecture": "many-to-one", "layers": 2, "timesteps": 6, "decoder_steps": 0}
-    assert (
-        truncation(one | {"truncate": 1}, 0)["label"][1] == "gradient kept 1 step back, cut beyond"
-    )
+    assert truncation(one | {"truncate": 1}, 0)["label"][1] == "gradient kept 1 step back"
     assert not truncation(one | {"truncate": 6}, 0)["active"]  # k = T: full BPTT
 
 
