@@ -121,3 +121,28 @@ def test_decoder_steps_zero_means_timesteps_in_one_place():
     assert decoder_steps(frame.settings) == 5
     assert len(frame.states[-1]) == 5  # the run (forward.py) read the same rule
     assert UnrolledGraph(frame=frame).frame_info["decoder_steps"] == 5
+
+
+def test_the_rules_are_written_once_in_the_source():
+    """ "decoder_steps 0 means timesteps" lives in rnnviz.frame.timeline.decoder_steps and "is
+    truncation active" in rnnviz.frame.truncation: no other module (outside the settings'
+    own validation) reads the decoder_steps setting or compares truncate with a length."""
+    import pathlib
+    import re
+
+    import rnnviz
+
+    root = pathlib.Path(rnnviz.__file__).parent
+    reads = re.compile(r"""\[["']decoder_steps["']\]""")
+    compares = re.compile(r"""\[["']truncate["']\]\s*[<>]|<\s*\w+\[["']truncate["']\]""")
+    found = {"decoder_steps": [], "truncate": []}
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("settings/"):
+            continue
+        text = path.read_text()
+        if reads.search(text) and rel != "frame/timeline.py":
+            found["decoder_steps"].append(rel)
+        if compares.search(text):
+            found["truncate"].append(rel)
+    assert found == {"decoder_steps": [], "truncate": []}
