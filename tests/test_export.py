@@ -507,7 +507,7 @@ def test_figures_hold_the_frame_data():
     np.testing.assert_array_equal(np.asarray(product.y), frame.product_bound[::-1])
     assert grad.layout.yaxis.type == "log"
     (band,) = grad.layout.shapes
-    assert (band.x0, band.x1) == (0, 3)
+    assert (band.x0, band.x1) == (-0.5, 3.5)  # kept: steps back 0 … 3 (h_4 … h_7)
     assert "ρ = 0.8" in grad.layout.title.text
 
 

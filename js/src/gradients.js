@@ -7,7 +7,6 @@ import { count, integerTicks, logTicks, overlayColour } from "./lib/axes.js";
 import { decodeArray } from "./lib/buffers.js";
 import { formatNumber } from "./lib/format.js";
 import {
-  NO_REACH,
   boundNames,
   clipToAxis,
   cursorStepsBack,
@@ -16,9 +15,8 @@ import {
   logRange,
   readoutItems,
   stepsBack,
-  truncatedSpan,
-  truncationLabel,
   widenRange,
+  windowBand,
 } from "./lib/gradient_data.js";
 import { layerCaption, layerOptions } from "./lib/gradient_layer.js";
 import { panelStatus } from "./lib/panel_text.js";
@@ -229,11 +227,13 @@ function setup(ctx) {
       });
     });
     const dh = decodeArray(model.get("log10_dh_norms"));
-    // Steps back the window reaches from this layer's h_T (seq2seq encoder: k − S).
-    const span = truncatedSpan(T, settings.truncate, info.window_reach);
+    // The steps back the window keeps from this layer's h_T (computed in Python): outside
+    // them ∂L/∂h_t is 0, which a log axis cannot draw.
+    const band = windowBand(info.truncation);
+    const cut = (k) => band !== null && (band.kept === null || k > band.kept[1]);
     if (dh) {
       const d = byStepsBack(dh);
-      const y = clipToAxis(d.y, range).y.map((v, k) => (span && k > span[0] ? Number.NaN : v));
+      const y = clipToAxis(d.y, range).y.map((v, k) => (cut(k) ? Number.NaN : v));
       traces.push({
         type: "scatter",
         mode: "lines",
@@ -265,28 +265,30 @@ function setup(ctx) {
 
     const shapes = [];
     const annotations = [];
-    if (span) {
+    if (band?.kept) {
       shapes.push({
         type: "rect",
         xref: "x",
         yref: "paper",
-        x0: span[0],
-        x1: span[1] + 0.5,
+        x0: band.kept[0] - 0.5,
+        x1: band.kept[1] + 0.5,
         y0: 0,
         y1: 1,
         fillcolor: theme.shade,
         line: { width: 0 },
         layer: "below",
       });
+    }
+    if (band) {
       annotations.push({
-        x: span[1] + 0.5,
+        x: 0,
         y: 0.98,
-        xref: "x",
+        xref: "paper",
         yref: "paper",
-        xanchor: "right",
+        xanchor: "left",
         yanchor: "top",
-        text: truncationLabel(info.window_reach === NO_REACH ? NO_REACH : span[0]),
-        align: "right",
+        text: band.text,
+        align: "left",
         showarrow: false,
         font: { color: theme.muted, size: size.font },
       });
@@ -370,6 +372,7 @@ function setup(ctx) {
     shell.root.dataset.overflow = String(over.x.length);
     shell.root.dataset.underflow = String(under.x.length);
     shell.root.dataset.truncate = String(settings.truncate);
+    shell.root.dataset.kept = band ? String(band.kept ?? "none") : "";
     shell.root.dataset.yrange = range.join(",");
     shell.root.dataset.curves = String(series.length);
     shell.root.dataset.fastDraws = String(Number(shell.root.dataset.fastDraws ?? 0) + fast);

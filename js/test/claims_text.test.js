@@ -3,24 +3,21 @@
 
 import assert from "node:assert/strict";
 import test from "node:test";
-import { readoutItems, truncatedSpan, truncationLabel } from "../src/lib/gradient_data.js";
+import { readoutItems, windowBand } from "../src/lib/gradient_data.js";
 import { bandText, graphOptions, layoutWithGradients } from "./graph_options.js";
 
 const base = graphOptions({ units: 4, timesteps: 8, outputLayer: false });
 
-test("gradient view: the truncation band's label counts steps in the singular at 1", () => {
-  assert.equal(truncationLabel(1), "truncated BPTT:<br>cut after 1 step ");
-  assert.equal(truncationLabel(5), "truncated BPTT:<br>cut after 5 steps ");
-  assert.equal(truncationLabel(0), "truncated BPTT:<br>cut after 0 steps ");
-});
-
-test("gradient view: truncate = T is full BPTT (no band), T − 1 cuts one step", () => {
-  assert.equal(truncatedSpan(8, 8), null);
-  assert.deepEqual(truncatedSpan(8, 7), [7, 8]);
-  assert.deepEqual(truncatedSpan(8, 1), [1, 8]);
-  assert.equal(truncatedSpan(8, 0), null);
-  assert.equal(truncatedSpan(8, 3, -1), null); // the window reaches the whole layer
-  assert.deepEqual(truncatedSpan(8, 3, 0), [0, 8]); // only h_T of an encoder
+test("gradient view: the band is the kept steps and the words Python sent (one rule)", () => {
+  // frame_info.truncation comes from rnnviz/frame/truncation.py; the view adds nothing.
+  const label = ["truncated BPTT, k = 1:", "gradient kept 1 step back"];
+  assert.deepEqual(windowBand({ active: true, kept: [0, 1], label }), {
+    kept: [0, 1],
+    text: "truncated BPTT, k = 1:<br>gradient kept 1 step back",
+  });
+  assert.equal(windowBand({ active: false, kept: [0, 8], label: [] }), null); // k = T: full
+  assert.equal(windowBand(undefined), null); // an older frame: no claim at all
+  assert.equal(windowBand({ active: true, kept: [0, 2], label: ["a < b"] }).text, "a &lt; b");
 });
 
 test("graph: truncate = T is labelled full BPTT, as the simulator and gradient view treat it", () => {
@@ -70,9 +67,10 @@ test("graph: a zero gradient norm is not called 'outside the window' under full 
   assert.match(zeroMeaning(true), /outside the BPTT window, or below float32/);
 });
 
-test("gradient view: a seq2seq encoder the window does not reach is not 'cut after 0 steps'", async () => {
-  const { NO_REACH } = await import("../src/lib/gradient_data.js");
-  assert.deepEqual(truncatedSpan(6, 3, NO_REACH), [0, 6]); // all of it shaded
-  assert.equal(truncationLabel(NO_REACH), "truncated BPTT:<br>no gradient reaches this layer ");
-  assert.equal(truncationLabel(0), "truncated BPTT:<br>cut after 0 steps "); // h_T only
+test("gradient view: a seq2seq encoder the window does not reach has no band, only words", () => {
+  const label = ["truncated BPTT, k = 3:", "no gradient reaches the encoder"];
+  assert.deepEqual(windowBand({ active: true, kept: null, label }), {
+    kept: null,
+    text: label.join("<br>"),
+  });
 });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { truncatedSpan } from "../src/lib/gradient_data.js";
 import { layerCaption, layerOptions } from "../src/lib/gradient_layer.js";
 
 test("layerCaption names the layer the gradient panel shows", () => {
@@ -28,12 +27,4 @@ test("layerOptions: one entry per layer, bottom first, in the caption's words", 
   ]);
   assert.deepEqual(layerOptions(["layer 1"]), [[0, "layer 1"]]);
   assert.deepEqual(layerOptions(undefined), []);
-});
-
-test("truncatedSpan: the layer shown may be reached less far than k (seq2seq encoder)", () => {
-  assert.deepEqual(truncatedSpan(8, 7, 2), [2, 8]); // the decoder's 5 steps took 5 of the 7
-  assert.deepEqual(truncatedSpan(8, 5, 0), [0, 8]); // only the context h_T
-  assert.equal(truncatedSpan(5, 7, -1), null); // the decoder: all of it inside the window
-  assert.equal(truncatedSpan(8, 0, 3), null); // full BPTT
-  assert.deepEqual(truncatedSpan(20, 5), [5, 20]); // one chain: reach = k
 });

@@ -9,7 +9,6 @@ import {
   logRange,
   readoutItems,
   stepsBack,
-  truncatedSpan,
   widenRange,
 } from "../src/lib/gradient_data.js";
 
@@ -45,12 +44,6 @@ test("clipToAxis keeps NaN as a gap and leaves in-range values alone", () => {
   assert.ok(Number.isNaN(y[0]));
   assert.equal(y[1], 0.1);
   assert.equal(over.length + under.length, 0);
-});
-
-test("truncatedSpan: truncate k cuts steps back (k, T]; 0 or >= T is full BPTT", () => {
-  assert.deepEqual(truncatedSpan(20, 5), [5, 20]);
-  assert.equal(truncatedSpan(20, 0), null);
-  assert.equal(truncatedSpan(20, 20), null);
 });
 
 test("cursorStepsBack: only in the backward pass, t -> T - t", () => {

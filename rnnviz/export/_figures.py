@@ -9,6 +9,7 @@ import numpy as np
 
 from rnnviz.export._axes import count, integer_ticks, log_ticks, overlay_colour, word_ticks
 from rnnviz.export._interfaces import Exportable, Frame, is_view
+from rnnviz.frame.truncation import truncation
 
 #: Width in px of the heatmap's plot area that the word labels are thinned for: a figure
 #: of plotly's default 700 px (margins 80 + 80, colour bar ~70); wider only spreads them.
@@ -174,18 +175,7 @@ def _gradients_figure(frame: Frame):
                     marker={"symbol": symbol, "size": 11, "color": "#c0392b"},
                 )
             )
-    truncate = frame.settings["truncate"]
-    # k ≥ T differentiates every step (full BPTT); seq2seq's timeline is T + S > steps
-    if truncate and (truncate < steps or frame.settings["architecture"] == "seq2seq"):
-        fig.add_vrect(
-            x0=0,
-            x1=min(truncate, steps),
-            fillcolor="#999",
-            opacity=0.15,
-            line_width=0,
-            annotation_text=f"truncated BPTT: {count(truncate, 'step')}",
-            annotation_position="top left",
-        )
+    _window_band(fig, frame, steps)
     th = frame.theory
     if th.vanishing_sufficient is None:
         tail = "(γσ_max)^(T−t) bounds the Elman RNN only, not this cell"
@@ -206,6 +196,23 @@ def _gradients_figure(frame: Frame):
     return fig
 
 
+def _window_band(fig, frame: Frame, steps: int) -> None:
+    """The truncated-BPTT window of the layer drawn (``rnnviz.frame.truncation``, the rule
+    and words of the live view): its kept steps back 0 … r shaded, labelled."""
+    window = truncation(frame.settings, frame.gradient_layer)
+    if not window["active"]:
+        return
+    label = "<br>".join(plotly_text(line) for line in window["label"])
+    if window["kept"] is None:  # no gradient reaches this layer: no band, the words say so
+        fig.add_annotation(text=label, x=0, y=1, xref="paper", yref="paper", xanchor="left",
+                           yanchor="top", align="left", showarrow=False)  # fmt: skip
+        return
+    r = window["kept"][1]
+    fig.add_vrect(x0=-0.5, x1=min(r, steps) + 0.5, fillcolor="#999", opacity=0.15, line_width=0,
+                  annotation_text=label, annotation_position="top left",
+                  annotation_align="left")  # fmt: skip
+
+
 def to_figures(frame: Any) -> dict:
     """plotly.py figures of a frame: ``{"heatmap": go.Figure, "gradients": go.Figure}``.
 
@@ -215,7 +222,8 @@ def to_figures(frame: Any) -> dict:
     curves, if any), each with its own bound ∏ of per-step norms dashed in its colour (a
     bound for every cell); for the Elman RNN also the Pascanu bound (γσ_max)^(T−t) dotted.
     Values that overflowed to inf or underflowed to 0 are drawn as markers on the axis
-    edge; the truncated-BPTT window is shaded.
+    edge; the truncated-BPTT window's kept steps are shaded and labelled as in the live
+    view (``rnnviz.frame.truncation``).
 
     Each figure supports ``fig.write_html(path)`` (offline: pass
     ``include_plotlyjs=True``). ``fig.write_image`` needs the ``kaleido`` package, which

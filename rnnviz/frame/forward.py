@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnviz.frame.timeline import decoder_steps
 from rnnviz.settings import validate_settings
 from rnnviz.sim import cell_class, inputs
 
@@ -78,7 +79,7 @@ def _run(s: dict[str, Any], model: Any = None):
         if tokens:
             tokens = tokens[:1] + [inputs.PAD] * (len(tokens) - 1)
     elif arch == "seq2seq":
-        steps = s["decoder_steps"] or s["timesteps"]
+        steps = decoder_steps(s)
         decoder = _cells(s, offset=100)
         result = run_architecture(arch, cells, x, decoder=decoder, steps=steps)
     else:

@@ -19,7 +19,21 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["cursor_label", "locate", "run_steps", "scrubber_max", "time_to_cursor", "timeline"]
+__all__ = [
+    "cursor_label",
+    "decoder_steps",
+    "locate",
+    "run_steps",
+    "scrubber_max",
+    "time_to_cursor",
+    "timeline",
+]
+
+
+def decoder_steps(settings: dict[str, Any]) -> int:
+    """S, the seq2seq decoder's steps: the setting ``decoder_steps``, 0 meaning the same as
+    ``timesteps`` (the one place that says so; meaningless outside seq2seq)."""
+    return int(settings["decoder_steps"] or settings["timesteps"])
 
 
 def timeline(settings: dict[str, Any]) -> list[dict[str, Any]]:
@@ -29,7 +43,7 @@ def timeline(settings: dict[str, Any]) -> list[dict[str, Any]]:
     T, L = int(settings["timesteps"]), int(settings["layers"])
     if settings["architecture"] != "seq2seq":
         return [{"name": "", "start": 0, "steps": T, "layers": list(range(L))}]
-    S = int(settings["decoder_steps"] or T)
+    S = decoder_steps(settings)
     return [
         {"name": "encoder", "start": 0, "steps": T, "layers": list(range(L))},
         {"name": "decoder", "start": T, "steps": S, "layers": list(range(L, 2 * L))},

@@ -34,7 +34,7 @@ import numpy as np
 
 from rnnviz.sim.bptt import vector_norms
 
-__all__ = ["StackGradients", "stack_loss_gradients", "window_starts"]
+__all__ = ["StackGradients", "layer_window_starts", "stack_loss_gradients"]
 
 
 @dataclass(frozen=True)
@@ -158,20 +158,16 @@ def _windows(architecture, n_enc, T_enc, T_dec, k):
     return [T_enc - (k - T_dec)] * n_enc, [0] * n_enc
 
 
-def window_starts(result, truncate: int | None) -> tuple[int, ...]:
-    """Per layer of ``result.layers``, the first state s of the truncation window k (steps
-    s + 1 … T_ℓ differentiated; 0: the whole layer; T_ℓ: none, or only h_T through the
-    context). ``truncate`` None or 0: full BPTT (all 0). See the module docstring."""
+def layer_window_starts(
+    architecture: str, layers: int, timesteps: int, decoder_steps: int, truncate: int | None
+) -> tuple[int, ...]:
+    """Per layer (seq2seq: ``layers`` encoder layers, then as many decoder layers), the
+    first state s of the truncation window k (steps s + 1 … T_ℓ differentiated; 0: the
+    whole layer; T_ℓ: none, or only h_T through the context), from the run's lengths alone
+    (``decoder_steps`` S is ignored outside seq2seq). ``truncate`` None or 0: full BPTT (all
+    0). See the module docstring."""
     k = None if not truncate else int(truncate)
-    seq2seq = result.architecture == "seq2seq"
-    n = len(result.layers) // 2 if seq2seq else len(result.layers)
-    enc, dec = _windows(
-        result.architecture,
-        n,
-        result.layers[0].timesteps,
-        result.layers[n].timesteps if seq2seq else 0,
-        k,
-    )
+    enc, dec = _windows(architecture, layers, timesteps, decoder_steps, k)
     return tuple(enc + dec)
 
 

@@ -23,6 +23,7 @@ import traitlets
 
 from rnnviz.frame import Frame, reanalyse
 from rnnviz.frame.cells import cell_choices, cell_facts
+from rnnviz.frame.truncation import truncation
 from rnnviz.widgets._base import bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json
 from rnnviz.widgets._layer_choice import follow_layer
@@ -75,11 +76,11 @@ class GradientFlow(PlotlyView):
         vanishing_sufficient (None when not pascanu_holds)); layer_names
         (``frame.layer_names``: the title names the layer the curves describe), shown_layer
         (index of that layer, ``frame.gradient_layer``), layer_note ("" or the sentence
-        saying the chosen layer is gone and the top one shown), window_reach (steps back
-        from that layer's h_T that truncated BPTT reaches, -1: all, ``NO_REACH`` (-2):
-        none), cell_label (the cell type's display name), cells ([name, display name] of
-        every cell type in ``CELLS`` order with overlay="cell": the overlay curves' labels
-        and colour slots; else []).
+        saying the chosen layer is gone and the top one shown), truncation (the window k
+        seen from that layer's h_T: ``rnnviz.frame.truncation.truncation``, the band of kept
+        steps back and its words, as the exported figure draws them), cell_label (the cell
+        type's display name), cells ([name, display name] of every cell type in ``CELLS``
+        order with overlay="cell": the overlay curves' labels and colour slots; else []).
     """
 
     #: Called instead of re-analysing here when ``layer`` changes (the Explorer sets it).
@@ -148,7 +149,7 @@ class GradientFlow(PlotlyView):
                 layer_names=[str(name) for name in frame.layer_names],
                 shown_layer=int(shown),
                 layer_note=layer_note,
-                window_reach=_window_reach(frame, shown, len(dh) - 1),
+                truncation=truncation(frame.settings, shown),  # the band: the one rule
                 cell_label=cell_facts(frame.settings["cell"])["display_name"],
                 # the "cell" overlay's curves: [name, label] of every cell type, in order (the
                 # slot of its fixed colour); only then, to keep each update small
@@ -195,30 +196,6 @@ class GradientFlow(PlotlyView):
             f"sigma_max={th.get('sigma_max')}, "
             f"vanishing_sufficient={th.get('vanishing_sufficient')})"
         )
-
-
-#: ``window_reach`` of a layer the truncation window does not reach at all (a seq2seq
-#: encoder when k < S: the cut lies inside the decoder, not even the context is reached).
-NO_REACH = -2
-
-
-def _window_reach(frame: Frame, layer: int, steps: int) -> int:
-    """Steps back from layer ``layer``'s h_T that the truncation window reaches, -1 for all,
-    ``NO_REACH`` for none (seq2seq: the window runs through the decoder first, so the
-    encoder sees k − S, 0 when k = S: its h_T only, and nothing when k < S)."""
-    k = frame.settings["truncate"]
-    if not k:
-        return -1
-    if frame.result is None:
-        return k if k < steps else -1
-    from rnnviz.sim.stack_gradients import window_starts
-
-    starts = window_starts(frame.result, k)
-    n = len(starts) // 2
-    if frame.settings["architecture"] == "seq2seq" and layer < n and starts[n] > 0:
-        return NO_REACH  # the decoder's h_0, the context, lies before the cut
-    start = starts[layer]
-    return -1 if start == 0 else steps - start
 
 
 def log10_f32(a: Any) -> np.ndarray:

@@ -23,6 +23,8 @@ import traitlets
 from rnnviz.frame import Frame
 from rnnviz.frame.cells import cell_facts
 from rnnviz.frame.draw import to_float32
+from rnnviz.frame.timeline import decoder_steps
+from rnnviz.frame.truncation import truncation
 from rnnviz.widgets._base import ViewBase, bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json, json_to_array
 
@@ -140,7 +142,7 @@ class UnrolledGraph(ViewBase):
         info = self._info(
             frame,
             timesteps=s["timesteps"],
-            decoder_steps=s["decoder_steps"] or s["timesteps"],
+            decoder_steps=decoder_steps(s),
             tokens=[str(t) for t in frame.tokens] if frame.tokens else [],
             shapes={k: [int(n) for n in v] for k, v in frame.shapes.items()},
             n_params=int(frame.n_params),
@@ -159,9 +161,7 @@ class UnrolledGraph(ViewBase):
     def __repr__(self) -> str:
         s = self.frame.settings
         layers = f", layers={s['layers']}" if s["layers"] > 1 else ""
-        # the window k truncates only when shorter than the timeline (seq2seq: T + S steps)
-        decoder = (s["decoder_steps"] or s["timesteps"]) if s["architecture"] == "seq2seq" else 0
-        truncated = 0 < s["truncate"] < s["timesteps"] + decoder
+        truncated = truncation(s)["active"]  # k shorter than the run's timeline: the one rule
         window = f"truncated BPTT {s['truncate']}" if truncated else "full BPTT"
         dh = self.dh_norms
         grad = ""

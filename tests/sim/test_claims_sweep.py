@@ -270,7 +270,11 @@ def _check_frame(settings: dict) -> None:
     info = GradientFlow(frame=f).frame_info
     assert info["timesteps"] == top_T
     start = o["starts"][-1]
-    assert info["window_reach"] == (-1 if start == 0 else top_T - start)
+    window = info["truncation"]
+    assert window["kept"] == [0, top_T - start]
+    assert window["active"] == (
+        start > 0 or (s["architecture"] == "seq2seq" and bool(s["truncate"]))
+    )
 
 
 CASES = _grid(32) + EDGES

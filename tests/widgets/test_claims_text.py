@@ -78,33 +78,48 @@ def test_vanished_gradients_reach_the_graph_as_zero_without_a_window():
 
 def test_seq2seq_encoder_reach_says_nothing_reaches_when_k_is_below_S():
     # T = 6, S = 4: k = 3 cuts inside the decoder (the encoder gets no gradient at all), k = 4
-    # reaches the encoder's h_T only, k = 5 one step further; window_reach said 0 for both
-    # k = 3 and k = 4 ("cut after 0 steps").
-    from rnnviz.widgets.gradients import NO_REACH
-
-    reach = {}
+    # reaches the encoder's h_T only, k = 5 one step further; the panel once said "cut after
+    # 0 steps" for both k = 3 and k = 4.
+    kept = {}
     for k in (3, 4, 5):
         f = build_frame(architecture="seq2seq", timesteps=6, decoder_steps=4, truncate=k)
         view = GradientFlow(frame=f)
         view.layer = 0
-        reach[k] = view.frame_info["window_reach"]
+        kept[k] = view.frame_info["truncation"]["kept"]
         assert (f.layer_dh_norms[0] == 0).all() == (k == 3)
-    assert reach == {3: NO_REACH, 4: 0, 5: 1}
+    assert kept == {3: None, 4: [0, 0], 5: [0, 1]}
 
 
 def test_exported_gradient_figure_labels_the_window_as_the_views_do():
     # rnnviz.to_figures: truncate = T shaded every step as "truncated BPTT: 20 steps" (it is
-    # full BPTT), truncate = 1 read "1 steps".
+    # full BPTT), truncate = 1 read "1 steps"; then it shaded the KEPT steps [0, k] while the
+    # live view shaded the CUT ones, and in seq2seq with k ≥ S it drew "truncated BPTT: 6
+    # steps" over a 4-step decoder the live view left bare. Now both draw the one rule
+    # (rnnviz.frame.truncation): the kept steps back, in the same words.
     pytest.importorskip("plotly")
     from rnnviz.export import to_figures
 
     def band(**settings):
-        fig = to_figures(build_frame(**settings))["gradients"]
-        return [a.text for a in fig.layout.annotations if "BPTT" in (a.text or "")]
+        frame = build_frame(**settings)
+        fig = to_figures(frame)["gradients"]
+        texts = [a.text for a in fig.layout.annotations if "BPTT" in (a.text or "")]
+        rects = [(r.x0, r.x1) for r in fig.layout.shapes if r.type == "rect"]
+        live = GradientFlow(frame=frame).frame_info["truncation"]
+        assert texts == (["<br>".join(live["label"])] if live["active"] else [])
+        return rects, texts
 
-    assert band(timesteps=20, truncate=20) == []
-    assert band(timesteps=20, truncate=1) == ["truncated BPTT: 1 step"]
-    assert band(timesteps=20, truncate=5) == ["truncated BPTT: 5 steps"]
-    assert band(architecture="seq2seq", timesteps=6, decoder_steps=4, truncate=6) == [
-        "truncated BPTT: 6 steps"
-    ]
+    assert band(timesteps=20, truncate=20) == ([], [])
+    assert band(timesteps=20, truncate=1) == (
+        [(-0.5, 1.5)],
+        ["truncated BPTT, k = 1:<br>gradient kept 1 step back"],
+    )
+    assert band(timesteps=20, truncate=5) == (
+        [(-0.5, 5.5)],
+        ["truncated BPTT, k = 5:<br>gradient kept 5 steps back"],
+    )
+    # the decoder panel (the top layer): all of its 4 steps are kept, the cut is 2 encoder
+    # steps back from the context
+    assert band(architecture="seq2seq", timesteps=6, decoder_steps=4, truncate=6) == (
+        [(-0.5, 4.5)],
+        ["truncated BPTT, k = 6:<br>whole decoder kept,<br>and 2 steps of the encoder"],
+    )

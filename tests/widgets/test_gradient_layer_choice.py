@@ -98,13 +98,13 @@ def test_truncation_shading_follows_the_shown_layer():
     view = GradientFlow.from_settings(
         architecture="seq2seq", timesteps=8, decoder_steps=5, truncate=7, units=4
     )
-    assert (view.shown_layer, view.window_reach) == (1, -1)  # the whole decoder is inside
+    assert (view.shown_layer, view.truncation["kept"]) == (1, [0, 5])  # all the decoder
     view.layer = 0
-    assert (view.timesteps, view.window_reach) == (8, 2)  # 7 − 5 encoder steps
+    assert (view.timesteps, view.truncation["kept"]) == (8, [0, 2])  # 7 − 5 encoder steps
     one = GradientFlow.from_settings(timesteps=8, truncate=3, units=4)
-    assert one.window_reach == 3
+    assert one.truncation["kept"] == [0, 3]
     full = GradientFlow.from_settings(timesteps=8, units=4)
-    assert full.window_reach == -1
+    assert not full.truncation["active"]
 
 
 def test_a_chosen_layer_is_kept_while_it_exists_and_its_loss_is_said():

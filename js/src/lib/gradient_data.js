@@ -1,8 +1,8 @@
 // Pure logic of the gradient-flow plot: the steps-back axis, the log axis range, and
 // values that underflowed to 0 or overflowed to inf clipped to the axis edges.
 
-import { count } from "./axes.js";
 import { formatNumber } from "./format.js";
+import { plotlyText } from "./plotly_text.js";
 import { textWidth } from "./text_width.js";
 
 /**
@@ -91,29 +91,18 @@ export function clipToAxis(y, range) {
   return { y: out, over, under };
 }
 
-/** window_reach of a layer the window does not reach at all (rnnviz/widgets/gradients.py). */
-export const NO_REACH = -2;
-
 /**
- * Steps back that truncated BPTT never reaches: truncate = k keeps k steps (k = 0..k),
- * so (k, T] is cut off. null when BPTT is full (truncate 0 or >= T).
- * `reach` (optional): the steps back the window reaches in the layer shown, when that
- * differs from k (a seq2seq encoder: k − S, 0 when only its h_T is reached, NO_REACH
- * when nothing is: the whole layer is shaded; -1: the whole layer is reached).
- * @returns {[number, number] | null}
+ * The truncated-BPTT band of the layer shown, from `frame_info.truncation` (the one rule,
+ * rnnviz/frame/truncation.py, which the exported figure draws too): the steps back T − t
+ * the window keeps, [0, r], shaded, and its words (plotly text, one line each).
+ * `kept` is null when no gradient reaches the layer (a seq2seq encoder cut in the decoder).
+ * @param {{active?: boolean, kept?: [number, number] | null, label?: string[]} | undefined} w
+ * @returns {{kept: [number, number] | null, text: string} | null} null: full BPTT, no band
  */
-export function truncatedSpan(timesteps, truncate, reach = undefined) {
-  if (!truncate || truncate <= 0) return null;
-  if (reach === NO_REACH) return [0, timesteps];
-  const r = Number.isInteger(reach) ? reach : truncate;
-  if (r < 0 || r >= timesteps) return null;
-  return [r, timesteps];
-}
-
-/** Label of the truncation band (plotly text): how many steps back the gradient reaches. */
-export function truncationLabel(reach) {
-  if (reach === NO_REACH) return "truncated BPTT:<br>no gradient reaches this layer ";
-  return `truncated BPTT:<br>cut after ${count(reach, "step")} `;
+export function windowBand(w) {
+  if (!w?.active) return null;
+  const kept = Array.isArray(w.kept) ? [Number(w.kept[0]), Number(w.kept[1])] : null;
+  return { kept, text: (w.label ?? []).map(plotlyText).join("<br>") };
 }
 
 /** Steps back of the scrubber during the backward pass (t -> T - t), or null. */
