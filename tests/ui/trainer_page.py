@@ -90,6 +90,10 @@ def play_grow_pause_step(page: Any) -> int:
     wait_number(page, "map-panels", lambda v: v == 2)  # the gradient-signal map, per run
     # The heatmap and gradient flow of the current weights, one pair per run, drawn.
     views = root(page).locator('[data-testid="rnnviz-trainer-views"]')
+    views.nth(1).wait_for(state="attached", timeout=WAIT)
+    # Below the fold a part that missed a state stays hidden (never stale) until it comes
+    # into view; scroll to it as a learner would, then it is drawn with the newest state.
+    views.nth(1).evaluate("(el) => el.scrollIntoView({block: 'center'})")
     views.nth(1).wait_for(timeout=WAIT)
     for testid in ("rnnviz-heatmap", "rnnviz-gradients"):
         drawn = root(page).locator(f'[data-testid="{testid}"][data-drawn]')
