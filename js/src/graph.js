@@ -38,6 +38,8 @@ function readState(model) {
     layers: s.layers,
     returnSequences: s.return_sequences,
     truncate: s.truncate,
+    // the truncated-BPTT window per layer (rnnviz.frame.truncation: the one rule)
+    window: info.window,
     activation: s.activation,
     outputUnits: s.output_units,
     decoderSteps: info.decoder_steps,
@@ -102,6 +104,7 @@ function render({ model, el }) {
       layers: s.layers,
       returnSequences: s.returnSequences,
       truncate: s.truncate,
+      window: s.window,
       tokens: s.tokens,
       decoderSteps: s.decoderSteps,
       tCursor: s.cursor ? s.cursor.t : -1,

@@ -10,6 +10,7 @@ import { drawGraph } from "../src/lib/graph_draw.js";
 import { layoutGraph } from "../src/lib/graph_layout.js";
 import { layoutRolled } from "../src/lib/graph_rolled.js";
 import { installDom } from "./fake_dom.js";
+import { windowOf } from "./graph_options.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const base = {
@@ -83,6 +84,7 @@ function frame(o, seed = 1) {
     cursorChain: o.cursorChain,
     gradLength: dh.length,
     gradLengths: dhLayers.map((a) => a.length),
+    window: windowOf(o), // frame_info.window of these settings
   };
   const L = o.rolled ? layoutRolled(opts) : layoutGraph(opts);
   const d = {
