@@ -11,6 +11,7 @@ import { GRAPH_CSS } from "./lib/graph_css.js";
 import { drawGraph } from "./lib/graph_draw.js";
 import { layoutGraph } from "./lib/graph_layout.js";
 import { fillLegend, fillNotes, fillShapes } from "./lib/graph_panel.js";
+import { backwardStarted, progressAt } from "./lib/graph_progress.js";
 import { layoutRolled } from "./lib/graph_rolled.js";
 import { isDark, watchTheme } from "./lib/theme.js";
 import { locate } from "./lib/timeline.js";
@@ -144,7 +145,8 @@ function render({ model, el }) {
     fillLegend(legend, matricesOf(chains, s.outputUnits > 0), {
       range,
       dark,
-      dh: s.rolled ? null : allDh,
+      // forward at a cursor the backward pass has not started: no gradient entry yet
+      dh: s.rolled || !backwardStarted(progressAt(opts, 0)) ? null : allDh,
       windowed: L.bands.length > 0, // a truncation band: zeros may lie outside the window
     });
     fillShapes(shapes, s.shapes, { ...s, cell: s.cellInfo });

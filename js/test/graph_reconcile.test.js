@@ -227,6 +227,27 @@ test("a new geometry gives the fresh build's SVG (created, kept, removed, reorde
       { ...s2s, cursor: 2, cursorChain: 1, phase: "backward" },
     ],
     [{ ...s2s, cursor: 4, cursorChain: 0, phase: "backward" }, s2s],
+    // the band's words and the window: gone forward at a cursor, back in the backward phase
+    [
+      { ...base, truncate: 5, cursor: 7 },
+      { ...base, truncate: 5, cursor: 18, phase: "backward" },
+    ],
+    [
+      { ...base, truncate: 5, cursor: 18, phase: "backward" },
+      { ...base, truncate: 5, cursor: 2 },
+    ],
+    [
+      { ...base, truncate: 5 },
+      { ...base, truncate: 5, cursor: 4 },
+    ],
+    [
+      { ...s2s, truncate: 3, cursor: 2, cursorChain: 1 },
+      { ...s2s, truncate: 3, cursor: 4, cursorChain: 1, phase: "backward" },
+    ],
+    [
+      { ...s2s, truncate: 6, cursor: 4, cursorChain: 0, phase: "backward" },
+      { ...s2s, truncate: 6, cursor: 4, cursorChain: 0 },
+    ],
     [
       { ...s2s, cursor: 3, cursorChain: 0, rolled: true },
       { ...s2s, cursor: 2, cursorChain: 1, rolled: true },

@@ -10,7 +10,7 @@
 import { bpttText, placeBptt } from "./graph_bptt.js";
 import { budgetColumns } from "./graph_budget.js";
 import { chainStarts, chainsFor, gradientChain, laneLayers } from "./graph_chains.js";
-import { applyProgress, progressAt, progressText } from "./graph_progress.js";
+import { applyProgress, backwardStarted, progressAt, progressText } from "./graph_progress.js";
 import { layRecurrentEdges } from "./graph_recurrent.js";
 import { addRowLabels, layoutRows, rowLabelWidth, rowTexts } from "./graph_rows.js";
 import { layStepColumn } from "./graph_step_edges.js";
@@ -157,7 +157,10 @@ export function layoutGraph(o) {
           k,
         })
       : { labels: [], edges: [], bands: [], box: null };
-  labels.push(...bptt.labels);
+  // Forward at a cursor the backward pass has not started: the band says nothing yet.
+  const at = progressAt(o, primary);
+  const started = backwardStarted(at);
+  labels.push(...bptt.labels.filter((l) => started || l.cls !== "band"));
   edges.push(...bptt.edges);
   bands.push(...bptt.bands);
 
@@ -167,7 +170,6 @@ export function layoutGraph(o) {
   width = Math.max(width, tok.right);
   y = tok.bottom;
   // What is computed at the cursor: later steps pending, lanes not reached left out.
-  const at = progressAt(o, primary);
   const drawn = applyProgress(at, nodes, edges);
   const said = progressText(at, chains);
   if (said) {
