@@ -11,6 +11,7 @@ import { GRAPH_CSS } from "./lib/graph_css.js";
 import { drawGraph } from "./lib/graph_draw.js";
 import { layoutGraph } from "./lib/graph_layout.js";
 import { fillLegend, fillNotes, fillShapes } from "./lib/graph_panel.js";
+import { backwardStarted, progressAt } from "./lib/graph_progress.js";
 import { layoutRolled } from "./lib/graph_rolled.js";
 import { isDark, watchTheme } from "./lib/theme.js";
 import { locate } from "./lib/timeline.js";
@@ -38,6 +39,8 @@ function readState(model) {
     layers: s.layers,
     returnSequences: s.return_sequences,
     truncate: s.truncate,
+    // the truncated-BPTT window per layer (rnnviz.frame.truncation: the one rule)
+    window: info.window,
     activation: s.activation,
     outputUnits: s.output_units,
     decoderSteps: info.decoder_steps,
@@ -102,6 +105,7 @@ function render({ model, el }) {
       layers: s.layers,
       returnSequences: s.returnSequences,
       truncate: s.truncate,
+      window: s.window,
       tokens: s.tokens,
       decoderSteps: s.decoderSteps,
       tCursor: s.cursor ? s.cursor.t : -1,
@@ -141,7 +145,8 @@ function render({ model, el }) {
     fillLegend(legend, matricesOf(chains, s.outputUnits > 0), {
       range,
       dark,
-      dh: s.rolled ? null : allDh,
+      // forward at a cursor the backward pass has not started: no gradient entry yet
+      dh: s.rolled || !backwardStarted(progressAt(opts, 0)) ? null : allDh,
       windowed: L.bands.length > 0, // a truncation band: zeros may lie outside the window
     });
     fillShapes(shapes, s.shapes, { ...s, cell: s.cellInfo });

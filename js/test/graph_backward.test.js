@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { backwardNotes, bpttText } from "../src/lib/graph_bptt.js";
-import { chainsFor, laneLayers, windowStarts } from "../src/lib/graph_chains.js";
+import { chainsFor, laneLayers } from "../src/lib/graph_chains.js";
 import { laneStyles } from "../src/lib/graph_draw.js";
 import { layoutGraph } from "../src/lib/graph_layout.js";
-import { bandText, graphOptions, withGradients } from "./graph_options.js";
+import { bandText, graphOptions, windowStarts, withGradients } from "./graph_options.js";
 
 const base = graphOptions({ timesteps: 8 });
 
@@ -74,7 +74,7 @@ test("seq2seq: the gradient goes back from the decoder through the context into 
   }
 });
 
-test("windowStarts: one timeline, decoder then context then encoder", () => {
+test("windowStarts (the reference): one timeline, decoder then context then encoder", () => {
   const s2s = chainsFor({ ...base, architecture: "seq2seq", timesteps: 6, decoderSteps: 4 });
   assert.deepEqual(windowStarts(s2s, 1, 0), [0, 0]);
   assert.deepEqual(windowStarts(s2s, 1, 3), [null, 1]);

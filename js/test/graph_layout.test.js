@@ -11,7 +11,7 @@ import { layoutGraph } from "../src/lib/graph_layout.js";
 import { layoutRolled } from "../src/lib/graph_rolled.js";
 import { metrics, textWidth } from "../src/lib/graph_text.js";
 import { nodeHeight, unitLayout } from "../src/lib/graph_units.js";
-import { graphOptions } from "./graph_options.js";
+import { graphOptions, windowOf } from "./graph_options.js";
 
 const base = graphOptions({ gradLength: 21 });
 
@@ -167,6 +167,7 @@ test("labels never overlap, are never cut, every column has a valid t", () => {
               layers,
               outputLayer: units !== 16,
             };
+            o.window = windowOf(o);
             const L = layoutGraph(o);
             const what = JSON.stringify({ width, T, presenter, arch, units, layers });
             assertLegible(L, what);
@@ -338,7 +339,8 @@ test("shared matrices: one key per matrix and layer, every copy carries it", () 
 });
 
 test("truncated BPTT band spans the last k steps and is labelled", () => {
-  const L = layoutGraph({ ...base, timesteps: 10, truncate: 4, gradLength: 11 });
+  const o = { ...base, timesteps: 10, truncate: 4, gradLength: 11 };
+  const L = layoutGraph({ ...o, window: windowOf(o) });
   assert.equal(L.bands.length, 1);
   const cx = (t) => L.columns.find((c) => c.t === t && c.chain === 0);
   const b = L.bands[0];

@@ -28,14 +28,45 @@ export function graphOptions(changes = {}) {
 }
 
 /**
+ * THE REFERENCE (test only): the window rule graph_chains.js used to compute itself, before
+ * the frame sent it (rnnviz.widgets.graph.bptt_window, from rnnviz.frame.truncation). Kept
+ * here to prove the layout from the sent window is the layout it gave (graph_window.test.js)
+ * and to give layouts built without Python their window. Per chain, walking back from the
+ * loss chain `gc` along one timeline: `null` where the window does not reach the chain.
+ */
+export function windowStarts(chains, gc, k) {
+  const out = chains.map(() => null);
+  if (gc < 0) return out;
+  let left = k > 0 ? k : Number.POSITIVE_INFINITY;
+  for (let c = gc; c >= 0; c--) {
+    out[c] = Math.max(0, chains[c].T - left);
+    left -= chains[c].T;
+    if (left < 0 || (c > 0 && chains[c].h0)) break; // cut here, or a chain with its own h_0
+  }
+  return out;
+}
+
+/** The frame_info.window of settings `o` by the reference rule (one start per layer;
+ * active unless the window reaches h_0 of the first chain). */
+export function windowOf(o) {
+  const chains = chainsFor(o);
+  const k = o.truncate | 0;
+  const starts = windowStarts(chains, chains.length - 1, k);
+  return {
+    active: k > 0 && starts[0] !== 0,
+    starts: chains.flatMap((c, ci) => c.states.map(() => starts[ci])),
+  };
+}
+
+/**
  * Layout options with the gradient norms a frame of these settings carries: T + 1 norms
  * for every entry of frame.states (every layer of every chain, frame.layer_dh_norms), the
- * last of them the loss chain's top layer.
+ * last of them the loss chain's top layer, and its truncation window (windowOf).
  */
 export function withGradients(o) {
   const chains = chainsFor(o);
   const lengths = chains.flatMap((c) => c.states.map(() => c.T + 1));
-  return { ...o, gradLength: lengths.at(-1), gradLengths: lengths };
+  return { ...o, gradLength: lengths.at(-1), gradLengths: lengths, window: windowOf(o) };
 }
 
 /** layoutGraph of these options with the gradient norms of their frame (withGradients). */

@@ -10,6 +10,7 @@ import { drawGraph } from "../src/lib/graph_draw.js";
 import { layoutGraph } from "../src/lib/graph_layout.js";
 import { layoutRolled } from "../src/lib/graph_rolled.js";
 import { installDom } from "./fake_dom.js";
+import { windowOf } from "./graph_options.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const base = {
@@ -83,6 +84,7 @@ function frame(o, seed = 1) {
     cursorChain: o.cursorChain,
     gradLength: dh.length,
     gradLengths: dhLayers.map((a) => a.length),
+    window: windowOf(o), // frame_info.window of these settings
   };
   const L = o.rolled ? layoutRolled(opts) : layoutGraph(opts);
   const d = {
@@ -225,6 +227,27 @@ test("a new geometry gives the fresh build's SVG (created, kept, removed, reorde
       { ...s2s, cursor: 2, cursorChain: 1, phase: "backward" },
     ],
     [{ ...s2s, cursor: 4, cursorChain: 0, phase: "backward" }, s2s],
+    // the band's words and the window: gone forward at a cursor, back in the backward phase
+    [
+      { ...base, truncate: 5, cursor: 7 },
+      { ...base, truncate: 5, cursor: 18, phase: "backward" },
+    ],
+    [
+      { ...base, truncate: 5, cursor: 18, phase: "backward" },
+      { ...base, truncate: 5, cursor: 2 },
+    ],
+    [
+      { ...base, truncate: 5 },
+      { ...base, truncate: 5, cursor: 4 },
+    ],
+    [
+      { ...s2s, truncate: 3, cursor: 2, cursorChain: 1 },
+      { ...s2s, truncate: 3, cursor: 4, cursorChain: 1, phase: "backward" },
+    ],
+    [
+      { ...s2s, truncate: 6, cursor: 4, cursorChain: 0, phase: "backward" },
+      { ...s2s, truncate: 6, cursor: 4, cursorChain: 0 },
+    ],
     [
       { ...s2s, cursor: 3, cursorChain: 0, rolled: true },
       { ...s2s, cursor: 2, cursorChain: 1, rolled: true },

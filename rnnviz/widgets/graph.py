@@ -28,7 +28,7 @@ from rnnviz.frame.truncation import truncation
 from rnnviz.widgets._base import ViewBase, bundle
 from rnnviz.widgets._buffers import ARRAY_SERIALIZERS, array_to_json, json_to_array
 
-__all__ = ["UnrolledGraph"]
+__all__ = ["UnrolledGraph", "bptt_window"]
 
 
 def _arrays_to_json(value: Any, widget: Any = None) -> list | None:
@@ -92,6 +92,27 @@ def _layer_norms(frame: Frame, states: list[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
+def bptt_window(settings: dict[str, Any], layers: int) -> dict[str, Any]:
+    """The truncated-BPTT window the graph draws, from the one rule
+    (``rnnviz.frame.truncation.truncation``), for each of the frame's ``layers`` entries of
+    ``frame.states`` (seq2seq: encoder layers, then decoder layers).
+
+    Returns
+    -------
+    dict, JSON-ready:
+        ``active`` : bool — the window cuts the run (else full BPTT: no band).
+        ``starts`` : list of (int or None), one per layer — the window's first state s:
+        ∂L/∂h_t ≠ 0 for t = s … T_ℓ only (0: the whole layer, T_ℓ: h_T only, through the
+        context); None where no gradient reaches the layer (a seq2seq encoder, k < S).
+    """
+    starts = []
+    for i in range(layers):
+        window = truncation(settings, i)
+        kept = window["kept"]
+        starts.append(None if kept is None else window["steps"] - kept[1])
+    return {"active": truncation(settings)["active"], "starts": starts}
+
+
 class UnrolledGraph(ViewBase):
     """The RNN unrolled in time: x_t → h_t → y_t columns, shared weights, BPTT lane.
 
@@ -115,7 +136,8 @@ class UnrolledGraph(ViewBase):
         settings; timesteps (T of the input), decoder_steps (the decoder's T, seq2seq);
         tokens (labels of x_1 … x_T, or []); shapes (array name -> list of int, the bottom
         layer's; ``output`` of the top layer); n_params (all layers, independent of
-        timesteps); overflowed; state_range ([lo, hi] of the colour scale of h_t, one for
+        timesteps); overflowed; window (the truncated-BPTT window per layer:
+        ``bptt_window``); state_range ([lo, hi] of the colour scale of h_t, one for
         every layer: ``Frame.colour_range("h")``); cell_info (the cell type's facts:
         ``rnnviz.frame.cells.cell_facts``).
     """
@@ -147,6 +169,7 @@ class UnrolledGraph(ViewBase):
             shapes={k: [int(n) for n in v] for k, v in frame.shapes.items()},
             n_params=int(frame.n_params),
             overflowed=bool(frame.overflowed),
+            window=bptt_window(s, len(states)),  # the band and cut lanes: the one rule
             state_range=list(frame.colour_range("h")),
             cell_info=cell_facts(s["cell"]),  # label, gates, split bias: from the cell class
         )

@@ -146,3 +146,28 @@ def test_the_rules_are_written_once_in_the_source():
         if compares.search(text):
             found["truncate"].append(rel)
     assert found == {"decoder_steps": [], "truncate": []}
+
+
+def test_the_graph_js_does_not_work_the_window_out_again():
+    """The unrolled graph reads the window Python sends (frame_info.window, from
+    ``rnnviz.frame.truncation``): no JS source computes it again from k and the chains'
+    lengths (the old ``windowStarts`` walk, ``T − k``, "starts[0] === 0 means full")."""
+    import pathlib
+    import re
+
+    import rnnviz
+
+    src = pathlib.Path(rnnviz.__file__).parents[1] / "js" / "src"
+    copies = re.compile(
+        r"windowStarts|starts\[0\]\s*===\s*0|\.T\s*-\s*(left|k|truncate)\b"
+        r"|truncate\s*[<>]=?\s*[\w.]*\.T\b|\.T\s*[<>]=?\s*[\w.]*truncate\b"
+    )
+    found = [
+        f"{p.relative_to(src).as_posix()}: {m.group(0)}"
+        for p in sorted(src.rglob("*.js"))
+        for m in copies.finditer(p.read_text())
+    ]
+    assert found == []
+    layout = (src / "lib" / "graph_layout.js").read_text()
+    assert "chainStarts(chains, gc, o.window)" in layout
+    assert "o.window?.active" in layout

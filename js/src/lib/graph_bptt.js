@@ -11,7 +11,7 @@ import { makeLabel, textWidth } from "./graph_text.js";
  * @param {ReturnType<import("./graph_chains.js").chainsFor>} chains
  * @param {boolean[][]} lanes which layers carry a backward lane (graph_chains.laneLayers)
  * @param {number} k truncated-BPTT window (0: full BPTT)
- * @param {Array<number | null>} starts first state of the window per chain (windowStarts)
+ * @param {Array<number | null>} starts first state of the window per chain (chainStarts)
  * @returns {{long: string, short: string}}
  */
 export function bpttText(chains, lanes, k, starts) {
@@ -54,7 +54,8 @@ export function bpttText(chains, lanes, k, starts) {
  * @param {boolean} c.loss whether the loss box is drawn (the chain is the last one)
  * @param {number} c.k truncated-BPTT window (0: full BPTT)
  * @param {{cols: Array, t: number} | null} c.bandStart where the window begins (the
- *   columns of the chain it begins in, and the step): the band runs from there to h_T
+ *   columns of the chain it begins in, and the step, from frame_info.window): the band
+ *   runs from there to h_T; always given when k > 0
  * @param {{long: string, short: string}} c.text the label (bpttText)
  * @returns {{labels: Array, edges: Array, bands: Array, box: object | null}}
  */
@@ -89,7 +90,7 @@ export function placeBptt(c) {
   const x1 = xT + m.nodeW / 2 + 6 * m.k;
   const { long, short } = c.text;
   if (k > 0) {
-    const from = c.bandStart ?? { cols, t: Math.max(0, chain.T - k) };
+    const from = c.bandStart; // the sent window's first state: never worked out here
     const x0 = (xOfStep(from.cols, from.t) ?? xOfStep(cols, 1)) - m.nodeW / 2 - 6 * m.k;
     const yTop = hCy[top] - nodeH / 2 - 8 * m.k;
     const yBot = hCy[0] + nodeH / 2 + 8 * m.k;

@@ -138,24 +138,22 @@ export function laneLayers(chains, gradLengths, gc) {
 }
 
 /**
- * First state of the truncated-BPTT window in each chain, walking back from the loss chain
- * `gc` along one timeline (seq2seq: decoder steps, then the context, then encoder steps —
- * rnnviz.sim.stack_gradients): `null` where the window does not reach the chain, 0 for a
- * chain differentiated to its h_0, T for an encoder of which only h_T (the context) is.
+ * First state of the truncated-BPTT window in each chain, as the frame sends it
+ * (frame_info.window: rnnviz.widgets.graph.bptt_window, from rnnviz.frame.truncation — the
+ * one rule; every layer of a chain is cut at the same step, so its top layer's is read):
+ * `null` where the window does not reach the chain (or no gradient is drawn: `gc` < 0, a
+ * chain after the loss chain), 0 for a chain differentiated to its h_0, T for an encoder of
+ * which only h_T (the context) is. Without a window (an older frame): full BPTT.
  *
  * @param {ReturnType<typeof chainsFor>} chains
- * @param {number} gc
- * @param {number} k window (0: full BPTT)
+ * @param {number} gc index of the chain the loss is on (-1: none)
+ * @param {{active: boolean, starts: Array<number | null>} | null | undefined} window
  * @returns {Array<number | null>}
  */
-export function windowStarts(chains, gc, k) {
-  const out = chains.map(() => null);
-  if (gc < 0) return out;
-  let left = k > 0 ? k : Number.POSITIVE_INFINITY;
-  for (let c = gc; c >= 0; c--) {
-    out[c] = Math.max(0, chains[c].T - left);
-    left -= chains[c].T;
-    if (left < 0 || (c > 0 && chains[c].h0)) break; // cut here, or a chain with its own h_0
-  }
-  return out;
+export function chainStarts(chains, gc, window) {
+  return chains.map((c, ci) => {
+    if (gc < 0 || ci > gc) return null;
+    const s = window?.starts?.[c.states[c.layers - 1]];
+    return s === undefined ? 0 : s;
+  });
 }

@@ -9,8 +9,8 @@
 
 import { bpttText, placeBptt } from "./graph_bptt.js";
 import { budgetColumns } from "./graph_budget.js";
-import { chainsFor, gradientChain, laneLayers, windowStarts } from "./graph_chains.js";
-import { applyProgress, progressAt, progressText } from "./graph_progress.js";
+import { chainStarts, chainsFor, gradientChain, laneLayers } from "./graph_chains.js";
+import { applyProgress, backwardStarted, progressAt, progressText } from "./graph_progress.js";
 import { layRecurrentEdges } from "./graph_recurrent.js";
 import { addRowLabels, layoutRows, rowLabelWidth, rowTexts } from "./graph_rows.js";
 import { layStepColumn } from "./graph_step_edges.js";
@@ -29,6 +29,8 @@ import { unitLayout } from "./graph_units.js";
  * @param {number} o.layers
  * @param {boolean} o.returnSequences
  * @param {number} o.truncate truncated-BPTT window k (0: full BPTT)
+ * @param {{active: boolean, starts: Array<number | null>}} [o.window] the window the frame
+ *   sends (frame_info.window, one start per entry of frame.states; absent: full BPTT)
  * @param {string[] | null} o.tokens labels of x_1..x_T
  * @param {number} o.decoderSteps
  * @param {number} o.tCursor highlighted step of chain o.cursorChain (-1: none)
@@ -49,7 +51,7 @@ export function layoutGraph(o) {
   const gc = o.gradLength > 0 ? gradientChain(chains, o.gradLength) : -1;
   const primary = Math.max(gc, 0);
   const lanes = laneLayers(chains, o.gradLengths, gc);
-  const starts = windowStarts(chains, gc, o.truncate | 0);
+  const starts = chainStarts(chains, gc, o.window);
   const cells = unitLayout(o.units, m, L);
   const nodeH = cells.height;
   const hasY = chains.some((c) => c.y !== "none");
@@ -135,9 +137,9 @@ export function layoutGraph(o) {
   // where the window begins, which in seq2seq may be the encoder).
   const first = starts.findIndex((st) => st !== null);
   const bandStart = first >= 0 ? { cols: placed[first].cols, t: starts[first] } : null;
-  // A window that reaches h_0 of the first chain (k ≥ the timeline: truncate = T) truncates
-  // nothing: full BPTT, as the simulator and the gradient view treat it.
-  const k = starts[0] === 0 ? 0 : o.truncate | 0;
+  // Not active (k ≥ the timeline: truncate = T) truncates nothing: full BPTT, as the
+  // simulator and the gradient view treat it (the frame says which: o.window.active).
+  const k = o.window?.active ? o.truncate | 0 : 0;
   const bptt =
     gc >= 0
       ? placeBptt({
@@ -155,7 +157,10 @@ export function layoutGraph(o) {
           k,
         })
       : { labels: [], edges: [], bands: [], box: null };
-  labels.push(...bptt.labels);
+  // Forward at a cursor the backward pass has not started: the band says nothing yet.
+  const at = progressAt(o, primary);
+  const started = backwardStarted(at);
+  labels.push(...bptt.labels.filter((l) => started || l.cls !== "band"));
   edges.push(...bptt.edges);
   bands.push(...bptt.bands);
 
@@ -165,7 +170,6 @@ export function layoutGraph(o) {
   width = Math.max(width, tok.right);
   y = tok.bottom;
   // What is computed at the cursor: later steps pending, lanes not reached left out.
-  const at = progressAt(o, primary);
   const drawn = applyProgress(at, nodes, edges);
   const said = progressText(at, chains);
   if (said) {

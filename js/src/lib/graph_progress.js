@@ -7,7 +7,8 @@
 //
 // - forward at (chain c, step t): h_s and y_s are computed for every step s ≤ t of chain c
 //   and every step of the chains before it; later steps are `pending` (drawn as empty,
-//   hatched cells); no gradient exists yet, so no backward lane is drawn.
+//   hatched cells); no gradient exists yet, so no backward lane is drawn (nor the gradient's
+//   legend entry or the band's words: backwardStarted).
 // - backward at (c, t): the forward pass is done (every state shown); the lane carrying
 //   ∂L/∂h_s is computed for s ≥ t in chain c and in every chain after it; the lanes of
 //   earlier steps are not drawn yet.
@@ -22,6 +23,16 @@
 export function progressAt(o, primary) {
   if (!(o.tCursor >= 0)) return null;
   return { backward: o.phase === "backward", chain: o.cursorChain ?? primary, t: o.tCursor };
+}
+
+/**
+ * Whether the backward pass has started at the cursor (no cursor: everything is shown).
+ * Until it has, the graph shows nothing of the gradient: no lane, no ‖∂L/∂hₜ‖ legend entry,
+ * no words on the truncation band.
+ * @param {object | null} at progressAt
+ */
+export function backwardStarted(at) {
+  return !at || at.backward;
 }
 
 /** Forward: whether h_t (and y_t) of chain `chain` is not computed yet at the cursor. */
