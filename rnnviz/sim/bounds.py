@@ -56,9 +56,10 @@ Cost: per step, the one-step Jacobian (O(units²) in closed form, O(units³) as 
 step on the identity), one Gram matrix and one dense ``eigvalsh`` — O(units³) like the
 curve's own chain, but an exact
 symmetric eigensolve costs several matrix products, where the curve's warm-started Krylov
-costs about one: ``benchmarks/bench_bounds.py`` prints the ratio (about 3.5× for rnn, 1.3×
-for gru and 4.6× for lstm at 256 units × 200 steps, one BLAS thread; with ``method="auto"``
-0.6×, 1.1× and 2×; docs/benchmarks.md, "Product bound").
+costs about one: ``benchmarks/bench_bounds.py`` prints the ratio (about 2.8× for rnn, 1.4×
+for gru and 4.9× for lstm at 256 units × 200 steps, one BLAS thread; with ``method="auto"``
+— each step's solve warm-started from the previous step's and its own longest rows —
+0.54×, 1.35× and 2.3×; docs/benchmarks.md, "Product bound" and "Analysis of a frame").
 """
 
 from __future__ import annotations
