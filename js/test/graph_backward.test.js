@@ -215,6 +215,26 @@ test("backwardNotes explain the lanes of a stack and the path into the encoder",
   const stack = backwardNotes({ architecture: "many-to-many", layers: 3 }, true);
   assert.equal(stack.length, 1);
   assert.match(stack[0], /down from layer ℓ \+ 1/);
-  const s2s = backwardNotes({ architecture: "seq2seq", layers: 1, truncate: 4 }, true);
+  const s2s = backwardNotes(
+    { architecture: "seq2seq", layers: 1, truncate: 4, window: { active: true } },
+    true,
+  );
   assert.match(s2s[0], /through the context into the encoder's last state.*truncation window/);
+});
+
+test("the graph reads whether truncation is active from the window Python sends, not the setting", () => {
+  // frame_info.window (rnnviz.frame.truncation) is the one rule; a window that cuts nothing
+  // (active false) draws full BPTT whatever the truncate setting says.
+  const full = { active: false, starts: { h: 0 } };
+  const notes = backwardNotes(
+    { architecture: "seq2seq", layers: 1, truncate: 4, window: full },
+    true,
+  );
+  assert.doesNotMatch(notes[0], /truncation window/);
+  const o = withGradients(graphOptions({ layers: 2, timesteps: 8, truncate: 3 }));
+  const cutEdges = (L) => L.edges.filter((e) => e.kind === "bwd" && e.down && e.zero).length;
+  const active = layoutGraph(o);
+  const inactive = layoutGraph({ ...o, window: { ...o.window, active: false } });
+  assert.ok(cutEdges(active) > 0, "the active window cuts the downward gradient before it");
+  assert.equal(cutEdges(inactive), 0);
 });

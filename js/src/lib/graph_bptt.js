@@ -110,7 +110,7 @@ export function placeBptt(c) {
 /**
  * Notes under the graph on the backward path, when every layer has its lane (plain text).
  *
- * @param {{architecture: string, layers: number, truncate: number}} s
+ * @param {{architecture: string, layers: number, window?: {active: boolean}}} s (window: frame_info.window)
  * @param {boolean} perLayer whether the frame carries every layer's gradient norms
  * @returns {string[]}
  */
@@ -121,7 +121,7 @@ export function backwardNotes(s, perLayer) {
   if (s.architecture === "seq2seq") {
     notes.push(
       "Backward (pink): from the loss back through the decoder, through the context into the " +
-        `encoder's last state, and on back through the encoder${s.truncate > 0 ? " as far as the truncation window reaches" : ""}.`,
+        `encoder's last state, and on back through the encoder${s.window?.active ? " as far as the truncation window reaches" : ""}.`,
     );
   }
   if (layers > 1) {

@@ -39,7 +39,7 @@ function fitPitch(avail, cols, n, lead, m) {
 /**
  * Share the width between the chains' columns.
  *
- * @param {object} o the layout options of layoutGraph (width, truncate, tCursor, cursorChain)
+ * @param {object} o the layout options of layoutGraph (width, window, tCursor, cursorChain)
  * @param {ReturnType<import("./graph_chains.js").chainsFor>} chains
  * @param {ReturnType<import("./graph_text.js").metrics>} m
  * @param {object} at
@@ -67,7 +67,7 @@ export function budgetColumns(o, chains, m, { left, right, starts, primary }) {
     const gapW = gapWidth(c.T);
     const share = chains.length === 1 ? budget : (budget * c.T) / totalT;
     const forced = ci === (o.cursorChain ?? primary) && o.tCursor >= 1 ? [o.tCursor] : [];
-    const pins = o.truncate > 0 && starts[ci] > 0 ? [starts[ci]] : [];
+    const pins = o.window?.active && starts[ci] > 0 ? [starts[ci]] : [];
     const steps = chooseSteps(c.T, share, pins, gapW / m.colMin, forced);
     return { chain: c, gapW, cols: columnsFor(steps, c.T, c.h0) };
   });

@@ -109,7 +109,7 @@ export function layStepColumn(g, ci, chain, col, anchors) {
     // Outside the truncation window step t of layer l is not differentiated: none flows.
     if (lanes[ci][l] && lanes[ci][l - 1]) {
       const dx = m.laneOffset;
-      const cut = o.truncate > 0 && (starts[ci] === null || t <= starts[ci]);
+      const cut = Boolean(o.window?.active) && (starts[ci] === null || t <= starts[ci]);
       edges.push({
         kind: "bwd",
         down: true,
