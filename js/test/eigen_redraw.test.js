@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import eigen from "../src/eigen.js";
 import { redrawScatterXY } from "../src/lib/plotly_scatter.js";
-import { installDom, settle } from "./fake_dom.js";
+import { clearPlotlyPage, installDom, settle } from "./fake_dom.js";
 import { fakeModel, wire } from "./fake_model.js";
 
 const DRAWN = ["eigenvalues", "frame_info", "presenter", "singular_values"];
@@ -74,9 +74,7 @@ async function mounted(fn) {
     await fn({ model, root, Plotly, gd: root.children.find((c) => c.className === "rnnviz-plot") });
     cleanup();
   } finally {
-    Reflect.deleteProperty(globalThis, "Plotly");
-    Reflect.deleteProperty(globalThis, "__rnnvizPlotly");
-    Reflect.deleteProperty(globalThis, "__rnnvizFrame");
+    clearPlotlyPage();
     uninstall();
   }
 }

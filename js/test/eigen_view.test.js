@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import eigen from "../src/eigen.js";
-import { fakePlotly, installDom, settle } from "./fake_dom.js";
+import { clearPlotlyPage, fakePlotly, installDom, settle } from "./fake_dom.js";
 import { fakeModel, wire } from "./fake_model.js";
 
 const DRAWN = [
@@ -74,9 +74,7 @@ test("eigen view: 'updating' alone dims the plot without redrawing it; new data 
     assert.equal(root.dataset.updating, "false");
     cleanup();
   } finally {
-    Reflect.deleteProperty(globalThis, "Plotly");
-    Reflect.deleteProperty(globalThis, "__rnnvizPlotly");
-    Reflect.deleteProperty(globalThis, "__rnnvizFrame");
+    clearPlotlyPage();
     uninstall();
   }
 });
@@ -98,8 +96,7 @@ test("eigen view: every axis grows its margin for its labels and skips plotly's 
     }
     cleanup();
   } finally {
-    for (const k of ["Plotly", "__rnnvizPlotly", "__rnnvizFrame"])
-      Reflect.deleteProperty(globalThis, k);
+    clearPlotlyPage();
     uninstall();
   }
 });

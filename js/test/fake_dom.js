@@ -103,3 +103,10 @@ export async function settle(ms = 20, turns = 5) {
   await tick(ms);
   for (let i = 0; i < turns; i++) await tick(0);
 }
+
+/** Remove what a plotly view's test put on the page (the Plotly stand-in, the shared
+ * runtime and the frame queue), so the next test starts from a clean page. */
+export function clearPlotlyPage() {
+  for (const k of ["Plotly", "__rnnvizPlotly", "__rnnvizFrame"])
+    Reflect.deleteProperty(globalThis, k);
+}

@@ -10,27 +10,17 @@ import { drawGraph } from "../src/lib/graph_draw.js";
 import { layoutGraph } from "../src/lib/graph_layout.js";
 import { layoutRolled } from "../src/lib/graph_rolled.js";
 import { installDom } from "./fake_dom.js";
-import { windowOf } from "./graph_options.js";
+import { graphOptions, windowOf } from "./graph_options.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const base = {
+// graph.js's options at a narrower width, with what drawGraph reads besides the layout.
+const base = graphOptions({
   width: 1000,
-  presenter: false,
-  units: 16,
-  timesteps: 20,
-  architecture: "many-to-many",
-  layers: 1,
-  returnSequences: true,
-  truncate: 0,
-  tokens: null,
-  decoderSteps: 0,
-  tCursor: -1,
-  outputLayer: true,
   phase: "forward",
   scale: 0.5,
   rolled: false,
   dark: false,
-};
+});
 
 /** The DOM shim, with the one element method it lacks that a patch uses. */
 function withDom(fn) {

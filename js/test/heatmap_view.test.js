@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import heatmap from "../src/heatmap.js";
-import { fakePlotly, installDom, settle } from "./fake_dom.js";
+import { clearPlotlyPage, fakePlotly, installDom, settle } from "./fake_dom.js";
 import { fakeModel, wire } from "./fake_model.js";
 
 const DRAWN = [
@@ -57,8 +57,7 @@ test("heatmap: its axes and colour bar skip plotly's label-overflow re-measuring
     assert.match(data[0].hovertemplate, /h = %\{z:\.3~g\}/);
     cleanup();
   } finally {
-    for (const k of ["Plotly", "__rnnvizPlotly", "__rnnvizFrame"])
-      Reflect.deleteProperty(globalThis, k);
+    clearPlotlyPage();
     uninstall();
   }
 });

@@ -24,25 +24,28 @@ export function layRecurrentEdges(g, ci, anchors, prevChainLast) {
   for (let l = 0; l < chain.layers; l++) {
     const w = matrixOf("hh", chain, l);
     const fy = fwdY(l, ci);
-    for (let i = 1; i < anchors.length; i++) {
-      const a = anchors[i - 1];
-      const b = anchors[i];
-      const ax = a.x + a.w / 2 + m.nodeW / 2 + 2;
-      const bx = b.x + b.w / 2 - m.nodeW / 2 - 2;
-      const dashed = b.t - a.t > 1;
+    /** The forward edge into step t along W_hh (`more`: dashed across a gap, or the context). */
+    const hhEdge = (t, x1, x2, more) =>
       edges.push({
         kind: "fwd",
         matrix: w.key,
         which: "hh",
         chain: ci,
         layer: l,
-        t: b.t,
-        x1: ax,
+        t,
+        x1,
         y1: fy,
-        x2: bx,
+        x2,
         y2: fy,
-        dashed,
+        ...more,
       });
+    for (let i = 1; i < anchors.length; i++) {
+      const a = anchors[i - 1];
+      const b = anchors[i];
+      const ax = a.x + a.w / 2 + m.nodeW / 2 + 2;
+      const bx = b.x + b.w / 2 - m.nodeW / 2 - 2;
+      const dashed = b.t - a.t > 1;
+      hhEdge(b.t, ax, bx, { dashed });
       if (i === 1 && !dashed)
         add(w.label, (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "wlabel").matrix = w.key;
       if (lanes[ci][l]) {
@@ -66,19 +69,7 @@ export function layRecurrentEdges(g, ci, anchors, prevChainLast) {
       const b = anchors[0];
       const ax = prevChainLast.cx + m.nodeW / 2 + 2;
       const bx = b.x + b.w / 2 - m.nodeW / 2 - 2;
-      edges.push({
-        kind: "fwd",
-        matrix: w.key,
-        which: "hh",
-        chain: ci,
-        layer: l,
-        t: b.t,
-        x1: ax,
-        y1: fy,
-        x2: bx,
-        y2: fy,
-        context: true,
-      });
+      hhEdge(b.t, ax, bx, { context: true });
       add("context", (ax + bx) / 2, fy - 4 * m.k, m.small, "middle", "wlabel");
       // … and the gradient goes back through it into the encoder's h_T.
       if (lanes[ci][l] && lanes[ci - 1][l]) {
